@@ -1,0 +1,180 @@
+//! The edge of the server, around every route: assigns the request id, opens
+//! the request's tracing span, logs the outcome, and turns every error — ours
+//! and the framework's — into one `application/problem+json` shape.
+
+use std::time::Instant;
+
+use poem::error::{MethodNotAllowedError, NotFoundError};
+use poem::http::{HeaderValue, StatusCode, header};
+use poem::{Endpoint, IntoResponse, Request, Response};
+use poem_openapi::error::{
+    AuthorizationError, ContentTypeError, ParseMultipartError, ParseParamError, ParsePathError,
+    ParseRequestPayloadError,
+};
+use poem_openapi::types::ToJSON;
+use tracing::Instrument;
+
+use super::error::ApiError;
+use super::problem::{Problem, ProblemFieldError, ProblemKind};
+use super::responses::PROBLEM_JSON;
+use crate::services::validation::FieldError;
+
+/// The request id header, read from clients and always answered.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// The id of one request, as logged and as returned to the client.
+#[derive(Debug, Clone)]
+pub struct RequestId(String);
+
+impl RequestId {
+    /// The client's id if it is sane (1 to 128 of `A-Z a-z 0-9 - _ . :`),
+    /// otherwise a fresh `req_` id.
+    fn from_request(request: &Request) -> Self {
+        let sent = request.headers().get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok());
+        match sent {
+            Some(id) if is_sane(id) => Self(id.to_owned()),
+            _ => Self(format!("req_{}", uuid::Uuid::now_v7().simple())),
+        }
+    }
+}
+
+fn is_sane(id: &str) -> bool {
+    (1..=128).contains(&id.len())
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+/// Runs `next` for `request` inside the edge. Never fails: every error
+/// becomes a problem response here.
+pub async fn edge<E: Endpoint>(next: E, mut request: Request) -> poem::Result<Response> {
+    let request_id = RequestId::from_request(&request);
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id.0,
+        method = %request.method(),
+        path = %request.uri().path(),
+        account_id = tracing::field::Empty,
+    );
+    request.extensions_mut().insert(request_id.clone());
+    async move {
+        let started = Instant::now();
+        let mut response = match next.call(request).await {
+            Ok(response) => response.into_response(),
+            Err(err) => problem_response(classify(err), &request_id),
+        };
+        if let Ok(value) = HeaderValue::from_str(&request_id.0) {
+            response.headers_mut().insert(REQUEST_ID_HEADER, value);
+        }
+        tracing::info!(
+            status = response.status().as_u16(),
+            latency_us = started.elapsed().as_micros() as u64,
+            "request finished"
+        );
+        Ok(response)
+    }
+    .instrument(span)
+    .await
+}
+
+/// Turns any error into an `ApiError`, keeping the framework's statuses.
+fn classify(err: poem::Error) -> ApiError {
+    let err = match err.downcast::<ApiError>() {
+        Ok(api_error) => return api_error,
+        Err(err) => err,
+    };
+    if err.is::<AuthorizationError>() {
+        return ApiError::new(
+            ProblemKind::NeedLogin,
+            "This operation needs a bearer token: sign in with POST /v1/sessions, then send \
+             `Authorization: Bearer <token>`.",
+        );
+    }
+    if let Some(content_type) = err.downcast_ref::<ContentTypeError>() {
+        return ApiError::new(
+            ProblemKind::UnsupportedMediaType,
+            format!("{content_type}; send `Content-Type: application/json`."),
+        );
+    }
+    if let Some(param) = err.downcast_ref::<ParseParamError>() {
+        return ApiError::validation(vec![FieldError {
+            field: param.name.to_owned(),
+            message: param.reason.clone(),
+        }]);
+    }
+    if err.is::<ParsePathError>() || err.is::<NotFoundError>() {
+        return ApiError::new(ProblemKind::NotFound, "There is nothing at this address.");
+    }
+    if err.is::<MethodNotAllowedError>() {
+        return ApiError::new(ProblemKind::MethodNotAllowed, "This address does not accept this method.");
+    }
+    if err.is::<ParseRequestPayloadError>() || err.is::<ParseMultipartError>() {
+        return ApiError::new(ProblemKind::MalformedRequest, format!("The request body could not be read: {err}."));
+    }
+    match err.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::new(ProblemKind::PayloadTooLarge, "The request body is larger than allowed.")
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(ProblemKind::UnsupportedMediaType, err.to_string()),
+        StatusCode::NOT_FOUND => ApiError::new(ProblemKind::NotFound, "There is nothing at this address."),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ApiError::new(ProblemKind::MethodNotAllowed, "This address does not accept this method.")
+        }
+        status if status.is_client_error() => {
+            ApiError::new(ProblemKind::MalformedRequest, format!("The request could not be understood: {err}."))
+        }
+        _ => ApiError::internal(FrameworkError(err.to_string())),
+    }
+}
+
+/// A failure reported by the framework, kept for the log.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct FrameworkError(String);
+
+/// Renders an `ApiError` as a problem response; logs server errors with
+/// their cause chain.
+fn problem_response(err: ApiError, request_id: &RequestId) -> Response {
+    let status = err.kind.status();
+    if status >= 500 {
+        tracing::error!(code = err.kind.code(), error = %error_chain(&err), "request failed");
+    }
+    let fields = (!err.fields.is_empty()).then(|| {
+        err.fields
+            .iter()
+            .map(|f| ProblemFieldError { field: f.field.clone(), message: f.message.clone() })
+            .collect()
+    });
+    let problem = Problem {
+        type_uri: err.kind.type_uri().to_owned(),
+        title: err.kind.title().to_owned(),
+        status: i32::from(status),
+        detail: err.detail,
+        code: err.kind.code().to_owned(),
+        request_id: request_id.0.clone(),
+        errors: fields,
+    };
+    let body = problem.to_json().map(|json| json.to_string()).unwrap_or_default();
+    let mut response = Response::builder()
+        .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+        .header(header::CONTENT_TYPE, PROBLEM_JSON)
+        .body(body);
+    if status == 401 {
+        let challenge = match err.kind {
+            ProblemKind::NeedLogin | ProblemKind::InvalidCredentials => "Bearer",
+            _ => "Bearer error=\"invalid_token\"",
+        };
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+    }
+    response
+}
+
+/// "outer: inner: innermost", for logs.
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut chain = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        chain.push_str(": ");
+        chain.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    chain
+}

@@ -1,0 +1,123 @@
+//! `ApiError`: a problem on its way to the client. Service errors become API
+//! errors here, once; the edge renders them (with the request id).
+
+use std::fmt;
+
+use poem::error::ResponseError;
+use poem::http::StatusCode;
+
+use super::problem::ProblemKind;
+use crate::services::identity::IdentityError;
+use crate::services::validation::{FieldError, ValidationErrors};
+use crate::store::StoreError;
+
+/// An error response in the making.
+#[derive(Debug)]
+pub struct ApiError {
+    /// What kind of problem.
+    pub kind: ProblemKind,
+    /// A human sentence for `detail`.
+    pub detail: String,
+    /// Field errors, for validation failures.
+    pub fields: Vec<FieldError>,
+    /// The underlying failure of a 5xx, logged and never shown to the client.
+    pub cause: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl ApiError {
+    /// A problem of `kind` with a detail sentence.
+    pub fn new(kind: ProblemKind, detail: impl Into<String>) -> Self {
+        Self { kind, detail: detail.into(), fields: Vec::new(), cause: None }
+    }
+
+    /// A validation failure listing each offending field.
+    pub fn validation(fields: Vec<FieldError>) -> Self {
+        let names = fields.iter().map(|f| f.field.as_str()).collect::<Vec<_>>().join(", ");
+        Self {
+            kind: ProblemKind::ValidationFailed,
+            detail: format!("The request has invalid fields: {names}."),
+            fields,
+            cause: None,
+        }
+    }
+
+    /// A failure the client cannot fix; `cause` is logged, not shown.
+    pub fn internal(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self {
+            kind: ProblemKind::Internal,
+            detail: "internal error".into(),
+            fields: Vec::new(),
+            cause: Some(Box::new(cause)),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind.code(), self.detail)
+    }
+}
+
+impl std::error::Error for ApiError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause.as_deref().map(|cause| cause as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.kind.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+impl From<ValidationErrors> for ApiError {
+    fn from(errors: ValidationErrors) -> Self {
+        Self::validation(errors.errors().to_vec())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Pool(_) | StoreError::PoolTimeout => {
+                let mut problem = Self::new(
+                    ProblemKind::Unavailable,
+                    "The database is not answering; try again shortly.",
+                );
+                problem.cause = Some(Box::new(err));
+                problem
+            }
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<IdentityError> for ApiError {
+    fn from(err: IdentityError) -> Self {
+        use ProblemKind::*;
+        match err {
+            IdentityError::Validation(errors) => errors.into(),
+            IdentityError::EmailTaken => {
+                Self::new(EmailTaken, "An account with this email address already exists.")
+            }
+            IdentityError::InvalidCredentials => {
+                Self::new(InvalidCredentials, "The email address or password is wrong.")
+            }
+            IdentityError::InvalidToken => Self::new(
+                InvalidToken,
+                "The bearer token is malformed or its signature does not verify; sign in again.",
+            ),
+            IdentityError::SessionExpired => {
+                Self::new(SessionExpired, "The session has expired or was signed out; sign in again.")
+            }
+            IdentityError::VersionConflict { current, given } => Self::new(
+                VersionConflict,
+                format!(
+                    "Your account is at version {current}; the update was based on version {given}."
+                ),
+            ),
+            IdentityError::Store(err) => err.into(),
+            err @ IdentityError::Hashing(_) => Self::internal(err),
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! `JsonBody<T>`: a JSON request body that separates malformed JSON (400)
+//! from well-formed JSON of the wrong shape (422, naming the field).
+//!
+//! The schema comes from `T`'s poem-openapi `Object` derive (with its
+//! documented bounds); parsing goes through serde with `deny_unknown_fields`,
+//! so a misspelt field is refused rather than dropped. Bounds on values are
+//! checked by the domain types' `parse`, which report every offending field.
+
+use poem::{FromRequest, Request, RequestBody};
+use poem_openapi::impl_apirequest_for_payload;
+use poem_openapi::payload::{ParsePayload, Payload};
+use poem_openapi::registry::{MetaSchemaRef, Registry};
+use poem_openapi::types::Type;
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+use super::problem::ProblemKind;
+use crate::services::validation::FieldError;
+
+/// A JSON request body of type `T`.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<T: Type> Payload for JsonBody<T> {
+    const CONTENT_TYPE: &'static str = "application/json";
+
+    fn check_content_type(content_type: &str) -> bool {
+        matches!(content_type.parse::<mime::Mime>(), Ok(mime)
+            if mime.type_() == "application"
+                && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json")))
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        T::schema_ref()
+    }
+
+    fn register(registry: &mut Registry) {
+        T::register(registry);
+    }
+}
+
+impl<T: Type + DeserializeOwned> ParsePayload for JsonBody<T> {
+    const IS_REQUIRED: bool = true;
+
+    async fn from_request(request: &Request, body: &mut RequestBody) -> poem::Result<Self> {
+        let bytes = Vec::<u8>::from_request(request, body).await?;
+        parse(&bytes).map(Self).map_err(poem::Error::from)
+    }
+}
+
+impl_apirequest_for_payload!(JsonBody<T>, T: Type + DeserializeOwned);
+
+/// Parses `bytes` as a `T`, classifying failures.
+fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::new(ProblemKind::MalformedRequest, "The request body is empty; send a JSON object."));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        classify(&path, err.into_inner())
+    })?;
+    deserializer.end().map_err(|err| classify(".", err))?;
+    Ok(value)
+}
+
+/// Syntax errors are malformed requests; shape errors name their field.
+fn classify(path: &str, err: serde_json::Error) -> ApiError {
+    let message = without_position(&err.to_string());
+    if !err.is_data() {
+        return ApiError::new(
+            ProblemKind::MalformedRequest,
+            format!("The request body is not valid JSON: {message}."),
+        );
+    }
+    let field = field_name(path, &message);
+    ApiError::validation(vec![FieldError { field, message }])
+}
+
+/// serde_json appends " at line L column C"; the field name says more.
+fn without_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// The offending field: the path serde reached (for an unknown field, the
+/// path already ends in its name); for a missing field, the path of its
+/// parent and the name quoted in the message.
+fn field_name(path: &str, message: &str) -> String {
+    let quoted = message.split('`').nth(1).unwrap_or_default();
+    match (path, message.starts_with("missing field")) {
+        (".", true) if !quoted.is_empty() => quoted.to_owned(),
+        (".", _) => "body".into(),
+        (path, true) => format!("{path}.{quoted}"),
+        (path, false) => path.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Sample {
+        name: String,
+        count: u32,
+    }
+
+    fn problem(body: &str) -> ApiError {
+        parse::<Sample>(body.as_bytes()).expect_err("refused")
+    }
+
+    #[test]
+    fn broken_json_is_malformed() {
+        for body in ["", "  ", "{", "{\"name\": }", "{\"name\":\"a\",\"count\":1} trailing", "nul"] {
+            assert_eq!(problem(body).kind, ProblemKind::MalformedRequest, "{body:?}");
+        }
+    }
+
+    #[test]
+    fn wrong_shapes_name_the_field() {
+        let cases = [
+            (r#"{"name": 5, "count": 1}"#, "name"),
+            (r#"{"count": 1}"#, "name"),
+            (r#"{"name": "a", "count": 1, "nmae": "b"}"#, "nmae"),
+            (r#"{"name": "a", "count": -1}"#, "count"),
+            ("[]", "body"),
+        ];
+        for (body, field) in cases {
+            let err = problem(body);
+            assert_eq!(err.kind, ProblemKind::ValidationFailed, "{body}");
+            assert_eq!(err.fields[0].field, field, "{body}: {:?}", err.fields);
+            assert!(!err.fields[0].message.contains("line"), "{:?}", err.fields);
+        }
+    }
+}

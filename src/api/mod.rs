@@ -1,0 +1,69 @@
+//! The HTTP API: poem-openapi handler structs and their wire types. Handlers
+//! only translate: wire types in, one service call, wire types or a problem
+//! out. The OpenAPI document is derived from this code.
+
+mod accounts;
+mod auth;
+mod edge;
+mod error;
+mod identity_wire;
+mod json_body;
+mod problem;
+mod responses;
+mod sessions;
+mod tags;
+mod wire;
+
+use poem::endpoint::make_sync;
+use poem::http::header;
+use poem::{Endpoint, EndpointExt, Response, Route};
+use poem_openapi::OpenApiService;
+
+pub use edge::REQUEST_ID_HEADER;
+pub use error::ApiError;
+pub use problem::ProblemKind;
+
+use crate::services::Services;
+
+type Apis = (accounts::AccountsApi, sessions::SessionsApi);
+
+fn openapi_service() -> OpenApiService<Apis, ()> {
+    OpenApiService::new(
+        (accounts::AccountsApi, sessions::SessionsApi),
+        "Casebook",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .summary("Incident case management for security teams")
+    .description(
+        "Casebook tracks security incidents as cases inside workspaces.\n\n\
+         Sign up with `POST /v1/accounts`, sign in with `POST /v1/sessions`, then send \
+         the token as `Authorization: Bearer <token>`. Every error is an RFC 9457 problem \
+         (`application/problem+json`) with a stable `code`; every response carries an \
+         `X-Request-Id`.",
+    )
+}
+
+/// The OpenAPI document as YAML: what `/openapi.yaml` serves, what
+/// `casebook openapi` prints, and what `openapi.yaml` in the repository holds.
+pub fn openapi_yaml() -> String {
+    openapi_service().spec_yaml()
+}
+
+/// Every route of the server, inside the edge (request ids, problems, logs).
+pub fn routes(services: Services) -> impl Endpoint<Output = Response> {
+    let api = openapi_service();
+    let json = api.spec();
+    let yaml = api.spec_yaml();
+    let docs = api.swagger_ui();
+    Route::new()
+        .nest("/", api)
+        .nest("/docs", docs)
+        .at("/openapi.json", make_sync(move |_| document(json.clone(), "application/json")))
+        .at("/openapi.yaml", make_sync(move |_| document(yaml.clone(), "application/yaml")))
+        .data(services)
+        .around(|next, request| edge::edge(next, request))
+}
+
+fn document(body: String, content_type: &'static str) -> Response {
+    Response::builder().header(header::CONTENT_TYPE, content_type).body(body)
+}

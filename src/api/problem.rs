@@ -1,0 +1,112 @@
+//! The RFC 9457 problem envelope every non-2xx response carries, and the
+//! catalogue of stable problem codes clients branch on.
+
+use poem_openapi::Object;
+
+/// Problem details (RFC 9457), the body of every error response, served as
+/// `application/problem+json`.
+#[derive(Debug, Clone, Object)]
+#[oai(rename = "Problem")]
+pub struct Problem {
+    /// A URI naming the kind of problem; `code` carries the same information
+    /// in a form easier to branch on.
+    #[oai(rename = "type")]
+    pub type_uri: String,
+    /// A short, human summary of the kind of problem; stable for a `code`.
+    pub title: String,
+    /// The HTTP status code of this response.
+    pub status: i32,
+    /// A human sentence about this occurrence.
+    pub detail: String,
+    /// A stable, machine-readable code: one of `MALFORMED_REQUEST`,
+    /// `VALIDATION_FAILED`, `NEED_LOGIN`, `INVALID_TOKEN`, `SESSION_EXPIRED`,
+    /// `INVALID_CREDENTIALS`, `FORBIDDEN`, `NOT_FOUND`, `METHOD_NOT_ALLOWED`,
+    /// `EMAIL_TAKEN`, `VERSION_CONFLICT`, `PAYLOAD_TOO_LARGE`,
+    /// `UNSUPPORTED_MEDIA_TYPE`, `IDEMPOTENCY_KEY_REUSED`, `RATE_LIMITED`,
+    /// `INTERNAL`. New codes may be added; treat unknown ones by `status`.
+    pub code: String,
+    /// The id of the request (also in the `X-Request-Id` header); quote it
+    /// when reporting a problem.
+    pub request_id: String,
+    /// On validation failures: one entry per offending field.
+    #[oai(skip_serializing_if_is_none)]
+    pub errors: Option<Vec<ProblemFieldError>>,
+}
+
+/// What is wrong with one field of the request.
+#[derive(Debug, Clone, Object)]
+pub struct ProblemFieldError {
+    /// The field's name as sent (`display_name`), or `body` for the body as a whole.
+    pub field: String,
+    /// What is wrong with it (`must not be empty`).
+    pub message: String,
+}
+
+macro_rules! problem_kinds {
+    ($($(#[$doc:meta])* $kind:ident = ($status:literal, $code:literal, $slug:literal, $title:literal);)*) => {
+        /// Every kind of problem Casebook answers with.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum ProblemKind {
+            $($(#[$doc])* $kind,)*
+        }
+
+        impl ProblemKind {
+            /// The HTTP status.
+            pub fn status(self) -> u16 {
+                match self { $(Self::$kind => $status,)* }
+            }
+
+            /// The stable code.
+            pub fn code(self) -> &'static str {
+                match self { $(Self::$kind => $code,)* }
+            }
+
+            /// The short title.
+            pub fn title(self) -> &'static str {
+                match self { $(Self::$kind => $title,)* }
+            }
+
+            /// The `type` URI.
+            pub fn type_uri(self) -> &'static str {
+                match self { $(Self::$kind => concat!("https://casebook.invalid/problems/", $slug),)* }
+            }
+        }
+    };
+}
+
+problem_kinds! {
+    /// The body is not well-formed JSON.
+    MalformedRequest = (400, "MALFORMED_REQUEST", "malformed-request", "Malformed request");
+    /// No credentials were sent.
+    NeedLogin = (401, "NEED_LOGIN", "need-login", "Sign-in required");
+    /// The token is malformed or badly signed.
+    InvalidToken = (401, "INVALID_TOKEN", "invalid-token", "Invalid token");
+    /// The session expired or was signed out.
+    SessionExpired = (401, "SESSION_EXPIRED", "session-expired", "Session expired");
+    /// Wrong email or password.
+    InvalidCredentials = (401, "INVALID_CREDENTIALS", "invalid-credentials", "Invalid credentials");
+    /// Signed in, but the role does not allow it.
+    Forbidden = (403, "FORBIDDEN", "forbidden", "Forbidden");
+    /// Nothing here (or nothing the caller may know of).
+    NotFound = (404, "NOT_FOUND", "not-found", "Not found");
+    /// The route exists, the method does not.
+    MethodNotAllowed = (405, "METHOD_NOT_ALLOWED", "method-not-allowed", "Method not allowed");
+    /// The email is registered already.
+    EmailTaken = (409, "EMAIL_TAKEN", "email-taken", "Email taken");
+    /// The resource changed since the client read it.
+    VersionConflict = (409, "VERSION_CONFLICT", "version-conflict", "Version conflict");
+    /// The body is larger than allowed.
+    PayloadTooLarge = (413, "PAYLOAD_TOO_LARGE", "payload-too-large", "Payload too large");
+    /// The body's media type is not accepted.
+    UnsupportedMediaType = (415, "UNSUPPORTED_MEDIA_TYPE", "unsupported-media-type", "Unsupported media type");
+    /// Well-formed, but some fields are invalid.
+    ValidationFailed = (422, "VALIDATION_FAILED", "validation-failed", "Validation failed");
+    /// The idempotency key was used with a different request.
+    IdempotencyKeyReused = (422, "IDEMPOTENCY_KEY_REUSED", "idempotency-key-reused", "Idempotency key reused");
+    /// Too many requests; see `Retry-After`.
+    RateLimited = (429, "RATE_LIMITED", "rate-limited", "Rate limited");
+    /// Something failed on the server.
+    Internal = (500, "INTERNAL", "internal", "Internal error");
+    /// The server cannot answer now (for example, the database is unreachable).
+    Unavailable = (503, "UNAVAILABLE", "unavailable", "Service unavailable");
+}

@@ -1,0 +1,12 @@
+//! OpenAPI tags: one per resource.
+
+use poem_openapi::Tags;
+
+/// The resources of the API.
+#[derive(Tags)]
+pub enum ApiTags {
+    /// Sign up and manage your own account.
+    Accounts,
+    /// Sign in and out.
+    Sessions,
+}

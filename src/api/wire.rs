@@ -1,0 +1,192 @@
+//! Wire forms shared by every resource: prefixed ids and RFC 3339 UTC times.
+
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
+use poem_openapi::types::{ParseError, ParseFromJSON, ParseResult, ToJSON, Type};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// A kind of record id and its wire prefix.
+pub trait IdKind: Send + Sync + 'static {
+    /// The prefix, with its underscore (`acct_`).
+    const PREFIX: &'static str;
+    /// The schema's name and description.
+    const NAME: &'static str;
+    /// What the id names, for the schema description.
+    const DESCRIPTION: &'static str;
+}
+
+macro_rules! id_kinds {
+    ($($kind:ident = ($prefix:literal, $name:literal, $description:literal);)*) => {
+        $(
+            #[doc = $description]
+            pub enum $kind {}
+            impl IdKind for $kind {
+                const PREFIX: &'static str = $prefix;
+                const NAME: &'static str = $name;
+                const DESCRIPTION: &'static str = $description;
+            }
+        )*
+    };
+}
+
+id_kinds! {
+    AccountKind = ("acct_", "AccountId", "An account id: `acct_` and 32 hex digits.");
+    SessionKind = ("ses_", "SessionId", "A session id: `ses_` and 32 hex digits.");
+}
+
+/// A record id as clients see it: a type prefix and the UUID's 32 hex digits.
+pub struct WireId<K>(Uuid, PhantomData<K>);
+
+impl<K: IdKind> WireId<K> {
+    /// Wraps a UUID.
+    pub fn new(id: Uuid) -> Self {
+        Self(id, PhantomData)
+    }
+
+    /// Parses the wire form; anything else (wrong prefix, bad digits) is `None`.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let hex = raw.strip_prefix(K::PREFIX)?;
+        if hex.len() != 32 || !hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            return None;
+        }
+        Uuid::try_parse(hex).ok().map(Self::new)
+    }
+
+    fn render(&self) -> String {
+        format!("{}{}", K::PREFIX, self.0.simple())
+    }
+}
+
+impl<K: IdKind> std::fmt::Debug for WireId<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+impl<K: IdKind> Type for WireId<K> {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = Self;
+    type RawElementValueType = Self;
+
+    fn name() -> Cow<'static, str> {
+        K::NAME.into()
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        MetaSchemaRef::Inline(Box::new(MetaSchema {
+            description: Some(K::DESCRIPTION),
+            pattern: Some(format!("^{}[0-9a-f]{{32}}$", K::PREFIX)),
+            example: Some(Value::String(format!("{}0193a1b2c3d47e8f9a0b1c2d3e4f5a6b", K::PREFIX))),
+            ..MetaSchema::new("string")
+        }))
+    }
+
+    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+        Some(self)
+    }
+
+    fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
+        Box::new(self.as_raw_value().into_iter())
+    }
+}
+
+impl<K: IdKind> ToJSON for WireId<K> {
+    fn to_json(&self) -> Option<Value> {
+        Some(Value::String(self.render()))
+    }
+}
+
+impl<K: IdKind> ParseFromJSON for WireId<K> {
+    fn parse_from_json(value: Option<Value>) -> ParseResult<Self> {
+        match value {
+            Some(Value::String(raw)) => Self::parse(&raw)
+                .ok_or_else(|| ParseError::custom(format!("not a valid {} id", K::NAME))),
+            other => Err(ParseError::expected_type(other.unwrap_or_default())),
+        }
+    }
+}
+
+/// A point in time on the wire: RFC 3339 in UTC with `Z`, microseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timestamp(pub DateTime<Utc>);
+
+impl Type for Timestamp {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = Self;
+    type RawElementValueType = Self;
+
+    fn name() -> Cow<'static, str> {
+        "string_date-time".into()
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        MetaSchemaRef::Inline(Box::new(MetaSchema {
+            example: Some(Value::String("2026-11-21T09:30:00.123456Z".into())),
+            ..MetaSchema::new_with_format("string", "date-time")
+        }))
+    }
+
+    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+        Some(self)
+    }
+
+    fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
+        Box::new(self.as_raw_value().into_iter())
+    }
+}
+
+impl ToJSON for Timestamp {
+    fn to_json(&self) -> Option<Value> {
+        Some(Value::String(self.0.to_rfc3339_opts(SecondsFormat::Micros, true)))
+    }
+}
+
+impl ParseFromJSON for Timestamp {
+    fn parse_from_json(value: Option<Value>) -> ParseResult<Self> {
+        match value {
+            Some(Value::String(raw)) => DateTime::parse_from_rfc3339(&raw)
+                .map(|time| Self(time.with_timezone(&Utc)))
+                .map_err(|err| ParseError::custom(err.to_string())),
+            other => Err(ParseError::expected_type(other.unwrap_or_default())),
+        }
+    }
+}
+
+impl From<DateTime<Utc>> for Timestamp {
+    fn from(time: DateTime<Utc>) -> Self {
+        Self(time)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_through_their_wire_form() {
+        let id = Uuid::now_v7();
+        let wire = WireId::<AccountKind>::new(id).render();
+        assert!(wire.starts_with("acct_") && wire.len() == 37, "{wire}");
+        assert_eq!(WireId::<AccountKind>::parse(&wire).map(|w| w.0), Some(id));
+    }
+
+    #[test]
+    fn ids_with_another_prefix_or_bad_digits_do_not_parse() {
+        let hex = Uuid::now_v7().simple().to_string();
+        for raw in [format!("ses_{hex}"), hex.clone(), format!("acct_{}", hex.to_uppercase()),
+            format!("acct_{}", &hex[1..]), format!("acct_{hex}0"), "acct_".into()] {
+            assert!(WireId::<AccountKind>::parse(&raw).is_none(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn timestamps_are_utc_with_z() {
+        let time = DateTime::parse_from_rfc3339("2026-11-21T10:00:00.5+02:00").expect("valid");
+        let json = Timestamp(time.with_timezone(&Utc)).to_json();
+        assert_eq!(json, Some(Value::String("2026-11-21T08:00:00.500000Z".into())));
+    }
+}

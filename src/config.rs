@@ -1,0 +1,158 @@
+//! Settings: every one is a CLI flag with a matching `CASEBOOK_*` environment
+//! variable, documented once here (this text is what `casebook --help` shows).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::services::identity::SigningKey;
+use crate::store::DatabaseUrl;
+
+/// Casebook: incident case management for security teams, as an
+/// OpenAPI-first REST API server.
+#[derive(Debug, Parser)]
+#[command(name = "casebook", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Settings (flags override environment variables).
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending migrations, then serve the API (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document as YAML, or write it to a file.
+    Openapi {
+        /// Write the document here instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Print a new random token signing key (for CASEBOOK_TOKEN_KEYS).
+    GenerateKey,
+}
+
+/// How log lines look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable, for terminals.
+    Pretty,
+    /// One JSON object per line, for log shippers.
+    Json,
+}
+
+/// Everything the server can be configured with.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Database URL: sqlite://PATH for an embedded SQLite file, or
+    /// postgres://USER:PASSWORD@HOST:PORT/DATABASE for PostgreSQL.
+    #[arg(long, global = true, env = "CASEBOOK_DATABASE_URL", default_value = "sqlite://casebook.db",
+        value_parser = DatabaseUrl::parse)]
+    pub database_url: DatabaseUrl,
+
+    /// Address to listen on. Binds to loopback unless told otherwise.
+    #[arg(long, global = true, env = "CASEBOOK_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Most database connections held open at once.
+    #[arg(long, global = true, env = "CASEBOOK_POOL_SIZE", default_value_t = 8,
+        value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub pool_size: u32,
+
+    /// How long a session lasts after sign-in (for example 24h, 30m, 7days).
+    #[arg(long, global = true, env = "CASEBOOK_SESSION_LIFETIME", default_value = "24h",
+        value_parser = parse_lifetime)]
+    pub session_lifetime: Duration,
+
+    /// Token signing keys, comma-separated, each base64 of at least 32 bytes
+    /// (make one with `casebook generate-key`). The first signs new tokens;
+    /// all verify, so keys can be rotated. Required with PostgreSQL; with
+    /// SQLite, when unset, a key is generated once and kept in a file beside
+    /// the database (mode 0600).
+    #[arg(long, global = true, env = "CASEBOOK_TOKEN_KEYS", value_delimiter = ',',
+        hide_env_values = true, value_parser = SigningKey::parse)]
+    pub token_keys: Vec<SigningKey>,
+
+    /// Most passwords hashed at once (argon2 is deliberately costly); further
+    /// sign-ins queue. Default: the number of CPU cores.
+    #[arg(long, global = true, env = "CASEBOOK_PASSWORD_HASH_CONCURRENCY",
+        value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub password_hash_concurrency: Option<u16>,
+
+    /// Log filter: a level (error, warn, info, debug, trace) or tracing
+    /// directives such as `info,casebook=debug`.
+    #[arg(long, global = true, env = "CASEBOOK_LOG_LEVEL", default_value = "info")]
+    pub log_level: String,
+
+    /// Log line format.
+    #[arg(long, global = true, env = "CASEBOOK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
+    pub log_format: LogFormat,
+}
+
+impl Settings {
+    /// Defaults for `database_url`, as if no flag or variable were given
+    /// (for tests and embedding).
+    pub fn with_database(database_url: DatabaseUrl) -> Self {
+        Self {
+            database_url,
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            pool_size: 8,
+            session_lifetime: Duration::from_secs(24 * 60 * 60),
+            token_keys: Vec::new(),
+            password_hash_concurrency: None,
+            log_level: "info".into(),
+            log_format: LogFormat::Pretty,
+        }
+    }
+
+    /// Password hashes allowed in flight.
+    pub fn hash_concurrency(&self) -> usize {
+        self.password_hash_concurrency.map(usize::from).unwrap_or_else(|| {
+            std::thread::available_parallelism().map(usize::from).unwrap_or(1)
+        })
+    }
+}
+
+fn parse_lifetime(raw: &str) -> Result<Duration, String> {
+    let lifetime = humantime::parse_duration(raw).map_err(|err| err.to_string())?;
+    if lifetime < Duration::from_secs(1) {
+        return Err("must be at least 1s".into());
+    }
+    Ok(lifetime)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_safe() {
+        let cli = Cli::try_parse_from(["casebook"]).expect("parses");
+        assert_eq!(cli.settings.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(cli.settings.database_url.to_string(), "sqlite://casebook.db");
+        assert_eq!(cli.settings.session_lifetime, Duration::from_secs(86_400));
+        assert!(cli.command.is_none());
+    }
+
+    #[test]
+    fn unsupported_database_urls_are_refused_at_startup() {
+        let err = Cli::try_parse_from(["casebook", "--database-url", "mysql://root@localhost/cb"])
+            .expect_err("refused");
+        assert!(err.to_string().contains("unsupported database URL"), "{err}");
+    }
+
+    #[test]
+    fn settings_are_accepted_after_a_subcommand() {
+        let cli = Cli::try_parse_from(["casebook", "migrate", "--pool-size", "3"]).expect("parses");
+        assert_eq!(cli.settings.pool_size, 3);
+        assert!(matches!(cli.command, Some(Command::Migrate)));
+    }
+}

@@ -1,0 +1,74 @@
+//! The `casebook` binary: parse the command line, set up logging, run.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+
+use casebook::app::App;
+use casebook::config::{Cli, Command, Settings};
+use casebook::services::identity::SigningKey;
+use casebook::store::Store;
+use casebook::{api, telemetry};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("casebook: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = cli.settings;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Openapi { output: None } => {
+            print!("{}", api::openapi_yaml());
+            Ok(())
+        }
+        Command::Openapi { output: Some(path) } => std::fs::write(&path, api::openapi_yaml())
+            .with_context(|| format!("writing {}", path.display())),
+        Command::GenerateKey => {
+            println!("{}", SigningKey::generate().context("reading the system's random source")?.encode());
+            Ok(())
+        }
+        Command::Migrate => {
+            init_logging(&settings)?;
+            let store = Store::connect(&settings.database_url, 1).await?;
+            let applied = store.run_migrations().await?;
+            println!("applied {} migration(s) to {}", applied.len(), settings.database_url);
+            Ok(())
+        }
+        Command::Serve => {
+            init_logging(&settings)?;
+            let app = App::build(&settings).await?;
+            app.run_until(shutdown_signal()).await.context("serving")
+        }
+    }
+}
+
+fn init_logging(settings: &Settings) -> anyhow::Result<()> {
+    telemetry::init(&settings.log_level, settings.log_format).context("CASEBOOK_LOG_LEVEL")
+}
+
+/// Completes on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

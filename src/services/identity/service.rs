@@ -1,0 +1,197 @@
+//! The identity service: sign-up, sign-in, authentication, sign-out and
+//! changes to one's own account.
+
+use std::time::Duration;
+
+use chrono::TimeDelta;
+
+use super::model::PasswordChange;
+use super::{
+    Account, AccountUpdate, Authenticated, IdentityError, PasswordHasher, Session, SignIn,
+    SignUp, SignedIn, TokenSigner,
+};
+use crate::services::clock;
+use crate::services::ids::{AccountId, SessionId};
+use crate::services::validation::ValidationErrors;
+use crate::store::accounts::{self, AccountChanges, NewAccount};
+use crate::store::sessions::{self, SessionRow};
+use crate::store::{DbTime, Store, StoreError, db_transaction};
+
+/// Tunables of the identity service.
+#[derive(Debug, Clone)]
+pub struct IdentitySettings {
+    /// How long a session lasts from sign-in.
+    pub session_lifetime: Duration,
+    /// Most password hashes computed at once.
+    pub max_hashes_in_flight: usize,
+}
+
+/// Accounts, passwords and sessions.
+pub struct IdentityService {
+    store: Store,
+    hasher: PasswordHasher,
+    tokens: TokenSigner,
+    session_lifetime: TimeDelta,
+}
+
+impl IdentityService {
+    /// Builds the service (computes the dummy password hash once).
+    pub fn new(
+        store: Store,
+        tokens: TokenSigner,
+        settings: &IdentitySettings,
+    ) -> Result<Self, IdentityError> {
+        Ok(Self {
+            store,
+            hasher: PasswordHasher::new(settings.max_hashes_in_flight)?,
+            tokens,
+            session_lifetime: TimeDelta::from_std(settings.session_lifetime)
+                .unwrap_or(TimeDelta::MAX),
+        })
+    }
+
+    /// Registers a new account. Two sign-ups racing for one email: the
+    /// database's unique constraint lets one win; the other gets `EmailTaken`.
+    #[tracing::instrument(skip_all)]
+    pub async fn sign_up(&self, request: SignUp) -> Result<Account, IdentityError> {
+        let password_hash = self.hasher.hash(&request.password).await?;
+        let now = clock::now();
+        let new = NewAccount {
+            id: AccountId::new().uuid(),
+            email: request.email.as_str().to_owned(),
+            display_name: request.display_name.into_inner(),
+            password_hash,
+            created_at: now,
+            updated_at: now,
+        };
+        let mut pooled = self.store.conn().await?;
+        match accounts::insert(&mut pooled.db(), new).await {
+            Ok(row) => {
+                tracing::info!(account_id = %row.id, "account created");
+                Ok(row.into())
+            }
+            Err(StoreError::UniqueViolation(_)) => Err(IdentityError::EmailTaken),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Checks an email and password and opens a session. Unknown emails cost
+    /// a hash verification too, so timing does not reveal which emails exist.
+    #[tracing::instrument(skip_all)]
+    pub async fn sign_in(&self, request: SignIn) -> Result<SignedIn, IdentityError> {
+        let mut pooled = self.store.conn().await?;
+        let found = accounts::find_by_email(&mut pooled.db(), &request.email).await?;
+        // Hold no connection during the (slow) hash.
+        drop(pooled);
+        let stored_hash = found.as_ref().map(|row| row.password_hash.as_str());
+        let matches = self.hasher.verify(&request.password, stored_hash).await?;
+        let Some(row) = found.filter(|_| matches) else {
+            return Err(IdentityError::InvalidCredentials);
+        };
+        let now = clock::now();
+        let session = SessionRow {
+            id: SessionId::new().uuid(),
+            account_id: row.id,
+            created_at: now,
+            expires_at: now.checked_add_signed(self.session_lifetime).unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC),
+        };
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        sessions::delete_expired_for_account(conn, row.id, now).await?;
+        sessions::insert(conn, session.clone()).await?;
+        let session = Session::from(session);
+        tracing::info!(account_id = %row.id, "signed in");
+        Ok(SignedIn { token: self.tokens.issue(session.id), session, account: row.into() })
+    }
+
+    /// Resolves a bearer token to its session and account: the signature is
+    /// checked first, so a forged token costs no database work.
+    pub async fn authenticate(&self, token: &str) -> Result<Authenticated, IdentityError> {
+        let session_id = self.tokens.verify(token).ok_or(IdentityError::InvalidToken)?;
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        let (session, account) = sessions::find_with_account(conn, session_id.uuid())
+            .await?
+            .ok_or(IdentityError::SessionExpired)?;
+        if session.expires_at <= clock::now() {
+            sessions::delete(conn, session.id).await?;
+            return Err(IdentityError::SessionExpired);
+        }
+        Ok(Authenticated { session: session.into(), account: account.into() })
+    }
+
+    /// Ends one session.
+    #[tracing::instrument(skip_all)]
+    pub async fn sign_out(&self, session: SessionId) -> Result<(), IdentityError> {
+        let mut pooled = self.store.conn().await?;
+        sessions::delete(&mut pooled.db(), session.uuid()).await?;
+        Ok(())
+    }
+
+    /// Ends every session of an account; returns how many there were.
+    #[tracing::instrument(skip_all)]
+    pub async fn sign_out_everywhere(&self, account: AccountId) -> Result<usize, IdentityError> {
+        let mut pooled = self.store.conn().await?;
+        Ok(sessions::delete_for_account(&mut pooled.db(), account.uuid(), None).await?)
+    }
+
+    /// Changes the caller's own account. A password change needs the current
+    /// password and ends every other session of the account, in the same
+    /// transaction as the change.
+    #[tracing::instrument(skip_all)]
+    pub async fn update_account(
+        &self,
+        caller: &Authenticated,
+        update: AccountUpdate,
+    ) -> Result<Account, IdentityError> {
+        let account_id = caller.account.id.uuid();
+        let password_hash = match &update.password_change {
+            Some(change) => Some(self.new_password_hash(account_id, change).await?),
+            None => None,
+        };
+        let password_changed = password_hash.is_some();
+        let changes = AccountChanges {
+            display_name: update.display_name.map(|name| name.into_inner()),
+            password_hash,
+            updated_at: DbTime::from(clock::now()),
+        };
+        let keep_session = caller.session.id.uuid();
+        let given = update.version;
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        let updated = db_transaction!(conn, |tx| {
+            let Some(row) = accounts::update(tx, account_id, given, changes).await? else {
+                return Ok::<_, IdentityError>(None);
+            };
+            if password_changed {
+                sessions::delete_for_account(tx, account_id, Some(keep_session)).await?;
+            }
+            Ok(Some(row))
+        })?;
+        match updated {
+            Some(row) => Ok(row.into()),
+            None => {
+                let current = accounts::find(conn, account_id)
+                    .await?
+                    .map_or(0, |row| row.version);
+                Err(IdentityError::VersionConflict { current, given })
+            }
+        }
+    }
+
+    /// Verifies the current password, then hashes the new one.
+    async fn new_password_hash(
+        &self,
+        account_id: uuid::Uuid,
+        change: &PasswordChange,
+    ) -> Result<String, IdentityError> {
+        let mut pooled = self.store.conn().await?;
+        let stored = accounts::find(&mut pooled.db(), account_id).await?;
+        drop(pooled);
+        let stored_hash = stored.as_ref().map(|row| row.password_hash.as_str());
+        if !self.hasher.verify(&change.current, stored_hash).await? {
+            return Err(ValidationErrors::single("current_password", "does not match").into());
+        }
+        self.hasher.hash(&change.new).await
+    }
+}

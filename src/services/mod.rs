@@ -1,0 +1,17 @@
+//! Business rules. Services know nothing of HTTP: they take domain types,
+//! return domain types, and fail with a typed error per area. They call the
+//! store, and other services in one direction only.
+
+pub mod clock;
+pub mod identity;
+pub mod ids;
+pub mod validation;
+
+use std::sync::Arc;
+
+/// Every service, built once at startup and shared by all requests.
+#[derive(Clone)]
+pub struct Services {
+    /// Accounts, passwords and sessions.
+    pub identity: Arc<identity::IdentityService>,
+}

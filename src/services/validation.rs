@@ -1,0 +1,47 @@
+//! Field-level validation failures, collected so a client learns about every
+//! offending field at once rather than one per round trip.
+
+/// One offending field and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's name as the client sent it (`display_name`).
+    pub field: String,
+    /// What is wrong, as a short phrase (`must not be empty`).
+    pub message: String,
+}
+
+/// A non-empty list of field errors.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("validation failed on {}", self.fields())]
+pub struct ValidationErrors(Vec<FieldError>);
+
+impl ValidationErrors {
+    /// A failure of a single field.
+    pub fn single(field: &str, message: impl Into<String>) -> Self {
+        Self(vec![FieldError { field: field.to_owned(), message: message.into() }])
+    }
+
+    /// Gathers the failures among `(field, outcome)` pairs, in order; `None`
+    /// stands for a field that passed. Callers match on all their parse
+    /// results at once and call this only when one of them failed.
+    pub fn collect<'a>(outcomes: impl IntoIterator<Item = (&'a str, Option<String>)>) -> Self {
+        Self(
+            outcomes
+                .into_iter()
+                .filter_map(|(field, message)| {
+                    message.map(|message| FieldError { field: field.to_owned(), message })
+                })
+                .collect(),
+        )
+    }
+
+    /// The offending fields.
+    pub fn errors(&self) -> &[FieldError] {
+        &self.0
+    }
+
+    fn fields(&self) -> String {
+        self.0.iter().map(|e| e.field.as_str()).collect::<Vec<_>>().join(", ")
+    }
+}
+

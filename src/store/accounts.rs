@@ -1,0 +1,124 @@
+//! Saving and loading accounts.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use uuid::Uuid;
+
+use super::schema::accounts;
+use super::{DbConn, DbTime, DbUuid, StoreError, db_run};
+
+/// An account as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = accounts)]
+pub struct AccountRow {
+    /// Account id (UUIDv7).
+    #[diesel(deserialize_as = DbUuid)]
+    pub id: Uuid,
+    /// Normalised email address.
+    pub email: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// Optimistic-concurrency version, from 1.
+    pub version: i32,
+    /// When the account was created.
+    #[diesel(deserialize_as = DbTime)]
+    pub created_at: DateTime<Utc>,
+    /// When the account last changed.
+    #[diesel(deserialize_as = DbTime)]
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A new account to insert.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = accounts)]
+pub struct NewAccount {
+    /// Account id (UUIDv7).
+    #[diesel(serialize_as = DbUuid)]
+    pub id: Uuid,
+    /// Normalised email address.
+    pub email: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// Creation time (also the first `updated_at`).
+    #[diesel(serialize_as = DbTime)]
+    pub created_at: DateTime<Utc>,
+    /// Same as `created_at`.
+    #[diesel(serialize_as = DbTime)]
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Fields to change on an account; `None` leaves a field as it is.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = accounts)]
+pub struct AccountChanges {
+    /// New display name.
+    pub display_name: Option<String>,
+    /// New password hash.
+    pub password_hash: Option<String>,
+    /// Time of the change.
+    pub updated_at: DbTime,
+}
+
+/// Inserts an account. A taken email fails with [`StoreError::UniqueViolation`].
+pub async fn insert(conn: &mut DbConn<'_>, account: NewAccount) -> Result<AccountRow, StoreError> {
+    db_run!(conn: {
+        Ok(diesel::insert_into(accounts::table)
+            .values(account)
+            .returning(AccountRow::as_returning())
+            .get_result(conn)
+            .await?)
+    })
+}
+
+/// Loads an account by id.
+pub async fn find(conn: &mut DbConn<'_>, id: Uuid) -> Result<Option<AccountRow>, StoreError> {
+    db_run!(conn: {
+        Ok(accounts::table
+            .find(DbUuid(id))
+            .select(AccountRow::as_select())
+            .first(conn)
+            .await
+            .optional()?)
+    })
+}
+
+/// Loads an account by its normalised email.
+pub async fn find_by_email(
+    conn: &mut DbConn<'_>,
+    email: &str,
+) -> Result<Option<AccountRow>, StoreError> {
+    db_run!(conn: {
+        Ok(accounts::table
+            .filter(accounts::email.eq(email))
+            .select(AccountRow::as_select())
+            .first(conn)
+            .await
+            .optional()?)
+    })
+}
+
+/// Applies `changes` and raises the version by one, but only if the account is
+/// still at `expected_version`. `None` means the account is missing or at
+/// another version.
+pub async fn update(
+    conn: &mut DbConn<'_>,
+    id: Uuid,
+    expected_version: i32,
+    changes: AccountChanges,
+) -> Result<Option<AccountRow>, StoreError> {
+    db_run!(conn: {
+        Ok(diesel::update(accounts::table)
+            .filter(accounts::id.eq(DbUuid(id)))
+            .filter(accounts::version.eq(expected_version))
+            .set((changes, accounts::version.eq(accounts::version + 1)))
+            .returning(AccountRow::as_returning())
+            .get_result(conn)
+            .await
+            .optional()?)
+    })
+}

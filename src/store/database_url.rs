@@ -1,0 +1,114 @@
+//! Which database a URL names: `sqlite://PATH` or `postgres://...`.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A parsed database URL. The PostgreSQL form keeps the URL as given (it may
+/// hold a password, so `Display` hides it).
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A SQLite database file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL server URL (`postgres://` or `postgresql://`).
+    Postgres(String),
+}
+
+/// The URL names neither a SQLite file nor a PostgreSQL server.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "unsupported database URL {0:?}: use sqlite://PATH (for example sqlite://casebook.db) \
+     or postgres://USER@HOST:PORT/DATABASE"
+)]
+pub struct DatabaseUrlError(String);
+
+impl DatabaseUrl {
+    /// Parses `sqlite://PATH`, `sqlite:PATH`, `postgres://...` or `postgresql://...`.
+    pub fn parse(url: &str) -> Result<Self, DatabaseUrlError> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_owned()));
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .filter(|path| !path.is_empty() && !path.contains(":memory:"));
+        match path {
+            Some(path) => Ok(Self::Sqlite(PathBuf::from(path))),
+            None => Err(DatabaseUrlError(redact(url))),
+        }
+    }
+
+    /// The backend this URL selects.
+    pub fn backend(&self) -> super::Backend {
+        match self {
+            Self::Sqlite(_) => super::Backend::Sqlite,
+            Self::Postgres(_) => super::Backend::Postgres,
+        }
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
+            Self::Postgres(url) => f.write_str(&redact(url)),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// Replaces the password of `scheme://user:password@host` with `***`.
+fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((user_info, host)) if user_info.contains(':') => {
+            let user = user_info.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_and_postgres_urls_are_recognised() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://casebook.db").ok(),
+            Some(DatabaseUrl::Sqlite("casebook.db".into()))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///var/lib/cb.db").ok(),
+            Some(DatabaseUrl::Sqlite("/var/lib/cb.db".into()))
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("postgresql://u@h/db"),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
+    }
+
+    #[test]
+    fn other_urls_are_refused() {
+        for url in ["mysql://root@localhost/db", "casebook.db", "sqlite://", "sqlite::memory:"] {
+            assert!(DatabaseUrl::parse(url).is_err(), "{url} was accepted");
+        }
+    }
+
+    #[test]
+    fn passwords_never_reach_display_or_errors() {
+        let url = "postgres://casebook:hunter2@db:5432/casebook";
+        let parsed = DatabaseUrl::parse(url).expect("valid");
+        assert_eq!(parsed.to_string(), "postgres://casebook:***@db:5432/casebook");
+        let err = DatabaseUrl::parse("mysql://root:hunter2@db/x").expect_err("refused");
+        assert!(!err.to_string().contains("hunter2"));
+    }
+}

@@ -1,0 +1,60 @@
+//! Storage: pooled connections to SQLite or PostgreSQL, the schema, and the
+//! queries. The store knows how to save and load, not what is valid: business
+//! rules live in `services`.
+//!
+//! Every query is written once, against [`DbConn`], and expanded for both
+//! backends by [`db_run!`]; per-backend arms appear only where the SQL dialect
+//! truly differs.
+
+pub mod accounts;
+mod database_url;
+mod error;
+mod migrate;
+mod pool;
+pub mod schema;
+pub mod sessions;
+mod sql_types;
+
+pub use database_url::{DatabaseUrl, DatabaseUrlError};
+pub use error::StoreError;
+pub use pool::{Backend, DbConn, PooledConn, Store};
+pub use sql_types::{DbTime, DbUuid};
+
+/// Runs one query body on whichever backend `$conn` (a `&mut DbConn`) holds.
+/// Inside the body, `$conn` is the backend's own async connection.
+macro_rules! db_run {
+    ($conn:ident: $body:block) => {
+        match $conn {
+            $crate::store::DbConn::Postgres($conn) => $body,
+            $crate::store::DbConn::Sqlite($conn) => $body,
+        }
+    };
+}
+pub(crate) use db_run;
+
+/// Runs `$body` in one transaction on `$conn` (a `&mut DbConn`); inside,
+/// `$tx` is a `&mut DbConn` bound to the transaction. On SQLite the
+/// transaction starts with `BEGIN IMMEDIATE`, so concurrent read-then-write
+/// transactions queue on the write lock instead of failing with "database is
+/// locked". The body's error type must implement `From<diesel::result::Error>`.
+macro_rules! db_transaction {
+    ($conn:ident, |$tx:ident| $body:block) => {
+        match $conn {
+            $crate::store::DbConn::Postgres(conn) => {
+                diesel_async::AsyncConnection::transaction(*conn, async |conn| {
+                    let $tx = &mut $crate::store::DbConn::Postgres(conn);
+                    $body
+                })
+                .await
+            }
+            $crate::store::DbConn::Sqlite(conn) => {
+                conn.immediate_transaction(async |conn| {
+                    let $tx = &mut $crate::store::DbConn::Sqlite(conn);
+                    $body
+                })
+                .await
+            }
+        }
+    };
+}
+pub(crate) use db_transaction;

@@ -1,0 +1,150 @@
+//! Connection pools for both backends and the connection handle that queries
+//! are written against.
+
+use std::time::Duration;
+
+use diesel::SqliteConnection;
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
+use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+
+use super::{DatabaseUrl, StoreError};
+
+/// SQLite connections are synchronous; diesel-async runs them on blocking threads.
+pub type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
+type PgManager = AsyncDieselConnectionManager<AsyncPgConnection>;
+type SqliteManager = AsyncDieselConnectionManager<SqliteConn>;
+
+/// Pragmas set on every new SQLite connection: enforce foreign keys, wait for
+/// the write lock instead of failing, and use WAL so readers never block writers.
+const SQLITE_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+
+/// How long a request waits for a pooled connection before failing.
+const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Which database engine a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite (the default).
+    Sqlite,
+    /// PostgreSQL (production).
+    Postgres,
+}
+
+impl Backend {
+    /// A lowercase name for logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Clone)]
+enum Pools {
+    Postgres(bb8::Pool<PgManager>),
+    Sqlite(bb8::Pool<SqliteManager>),
+}
+
+/// A pool of connections to one database. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pools: Pools,
+    url: DatabaseUrl,
+}
+
+/// A connection checked out of the pool; returned to it when dropped.
+pub enum PooledConn {
+    /// A PostgreSQL connection.
+    Postgres(bb8::PooledConnection<'static, PgManager>),
+    /// A SQLite connection.
+    Sqlite(bb8::PooledConnection<'static, SqliteManager>),
+}
+
+/// A borrowed connection of either backend: what every query takes.
+pub enum DbConn<'a> {
+    /// A PostgreSQL connection.
+    Postgres(&'a mut AsyncPgConnection),
+    /// A SQLite connection.
+    Sqlite(&'a mut SqliteConn),
+}
+
+impl PooledConn {
+    /// Borrows the connection for queries.
+    pub fn db(&mut self) -> DbConn<'_> {
+        match self {
+            Self::Postgres(conn) => DbConn::Postgres(conn),
+            Self::Sqlite(conn) => DbConn::Sqlite(conn),
+        }
+    }
+}
+
+fn pool_builder<M: bb8::ManageConnection>(pool_size: u32) -> bb8::Builder<M> {
+    bb8::Pool::builder()
+        .max_size(pool_size)
+        .min_idle(Some(1))
+        .connection_timeout(CHECKOUT_TIMEOUT)
+        // A dead connection fails its query and is dropped; a ping before
+        // every checkout would double the round trips.
+        .test_on_check_out(false)
+}
+
+impl Store {
+    /// Opens a pool of `pool_size` connections to `url`. Fails when the
+    /// database cannot be reached.
+    pub async fn connect(url: &DatabaseUrl, pool_size: u32) -> Result<Self, StoreError> {
+        let pools = match url {
+            DatabaseUrl::Postgres(raw) => {
+                let mut config = ManagerConfig::<AsyncPgConnection>::default();
+                config.recycling_method = RecyclingMethod::Fast;
+                let manager = PgManager::new_with_config(raw.clone(), config);
+                let pool = pool_builder(pool_size).build(manager).await.map_err(|err| {
+                    StoreError::Setup(format!("cannot connect to {url}: {err}"))
+                })?;
+                Pools::Postgres(pool)
+            }
+            DatabaseUrl::Sqlite(path) => {
+                let mut config = ManagerConfig::<SqliteConn>::default();
+                config.recycling_method = RecyclingMethod::Fast;
+                config.custom_setup = Box::new(|path| {
+                    let path = path.to_owned();
+                    Box::pin(async move {
+                        let mut conn = SqliteConn::establish(&path).await?;
+                        conn.batch_execute(SQLITE_PRAGMAS)
+                            .await
+                            .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                        Ok(conn)
+                    })
+                });
+                let manager = SqliteManager::new_with_config(path.to_string_lossy(), config);
+                let pool = pool_builder(pool_size).build(manager).await.map_err(|err| {
+                    StoreError::Setup(format!("cannot open {url}: {err}"))
+                })?;
+                Pools::Sqlite(pool)
+            }
+        };
+        Ok(Self { pools, url: url.clone() })
+    }
+
+    /// Checks a connection out of the pool.
+    pub async fn conn(&self) -> Result<PooledConn, StoreError> {
+        Ok(match &self.pools {
+            Pools::Postgres(pool) => PooledConn::Postgres(pool.get_owned().await?),
+            Pools::Sqlite(pool) => PooledConn::Sqlite(pool.get_owned().await?),
+        })
+    }
+
+    /// The engine behind this store.
+    pub fn backend(&self) -> Backend {
+        self.url.backend()
+    }
+
+    /// The database URL (its `Display` hides any password).
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+}
