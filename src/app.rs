@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use poem::Server;
+use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 
 use crate::config::Settings;
 use crate::services::Services;

@@ -115,9 +115,9 @@ impl Settings {
 
     /// Password hashes allowed in flight.
     pub fn hash_concurrency(&self) -> usize {
-        self.password_hash_concurrency.map(usize::from).unwrap_or_else(|| {
-            std::thread::available_parallelism().map(usize::from).unwrap_or(1)
-        })
+        self.password_hash_concurrency
+            .map(usize::from)
+            .unwrap_or_else(|| std::thread::available_parallelism().map(usize::from).unwrap_or(1))
     }
 }
 

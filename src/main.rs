@@ -30,8 +30,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", api::openapi_yaml());
             Ok(())
         }
-        Command::Openapi { output: Some(path) } => std::fs::write(&path, api::openapi_yaml())
-            .with_context(|| format!("writing {}", path.display())),
+        Command::Openapi { output: Some(path) } => {
+            std::fs::write(&path, api::openapi_yaml()).with_context(|| format!("writing {}", path.display()))
+        }
         Command::GenerateKey => {
             println!("{}", SigningKey::generate().context("reading the system's random source")?.encode());
             Ok(())

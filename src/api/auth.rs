@@ -11,18 +11,11 @@ use crate::services::identity::Authenticated;
 
 /// A bearer token from `POST /v1/sessions`, sent as `Authorization: Bearer <token>`.
 #[derive(SecurityScheme)]
-#[oai(
-    rename = "bearerAuth",
-    ty = "bearer",
-    bearer_format = "opaque",
-    checker = "authenticate"
-)]
+#[oai(rename = "bearerAuth", ty = "bearer", bearer_format = "opaque", checker = "authenticate")]
 pub struct BearerAuth(pub Authenticated);
 
 async fn authenticate(request: &Request, bearer: Bearer) -> poem::Result<Authenticated> {
-    let services = request
-        .data::<Services>()
-        .ok_or_else(|| ApiError::internal(MissingServices))?;
+    let services = request.data::<Services>().ok_or_else(|| ApiError::internal(MissingServices))?;
     let caller = services.identity.authenticate(&bearer.token).await.map_err(ApiError::from)?;
     let account_id = caller.account.id.uuid();
     tracing::Span::current().record("account_id", tracing::field::display(account_id));

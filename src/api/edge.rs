@@ -107,20 +107,26 @@ fn classify(err: poem::Error) -> ApiError {
         return ApiError::new(ProblemKind::MethodNotAllowed, "This address does not accept this method.");
     }
     if err.is::<ParseRequestPayloadError>() || err.is::<ParseMultipartError>() {
-        return ApiError::new(ProblemKind::MalformedRequest, format!("The request body could not be read: {err}."));
+        return ApiError::new(
+            ProblemKind::MalformedRequest,
+            format!("The request body could not be read: {err}."),
+        );
     }
     match err.status() {
         StatusCode::PAYLOAD_TOO_LARGE => {
             ApiError::new(ProblemKind::PayloadTooLarge, "The request body is larger than allowed.")
         }
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(ProblemKind::UnsupportedMediaType, err.to_string()),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ApiError::new(ProblemKind::UnsupportedMediaType, err.to_string())
+        }
         StatusCode::NOT_FOUND => ApiError::new(ProblemKind::NotFound, "There is nothing at this address."),
         StatusCode::METHOD_NOT_ALLOWED => {
             ApiError::new(ProblemKind::MethodNotAllowed, "This address does not accept this method.")
         }
-        status if status.is_client_error() => {
-            ApiError::new(ProblemKind::MalformedRequest, format!("The request could not be understood: {err}."))
-        }
+        status if status.is_client_error() => ApiError::new(
+            ProblemKind::MalformedRequest,
+            format!("The request could not be understood: {err}."),
+        ),
         _ => ApiError::internal(FrameworkError(err.to_string())),
     }
 }

@@ -80,10 +80,8 @@ impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::Pool(_) | StoreError::PoolTimeout => {
-                let mut problem = Self::new(
-                    ProblemKind::Unavailable,
-                    "The database is not answering; try again shortly.",
-                );
+                let mut problem =
+                    Self::new(ProblemKind::Unavailable, "The database is not answering; try again shortly.");
                 problem.cause = Some(Box::new(err));
                 problem
             }
@@ -112,9 +110,7 @@ impl From<IdentityError> for ApiError {
             }
             IdentityError::VersionConflict { current, given } => Self::new(
                 VersionConflict,
-                format!(
-                    "Your account is at version {current}; the update was based on version {given}."
-                ),
+                format!("Your account is at version {current}; the update was based on version {given}."),
             ),
             IdentityError::Store(err) => err.into(),
             err @ IdentityError::Hashing(_) => Self::internal(err),

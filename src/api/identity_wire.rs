@@ -78,11 +78,7 @@ pub struct SignedInView {
 
 impl From<SignedIn> for SignedInView {
     fn from(signed_in: SignedIn) -> Self {
-        Self {
-            token: signed_in.token,
-            session: signed_in.session.into(),
-            account: signed_in.account.into(),
-        }
+        Self { token: signed_in.token, session: signed_in.session.into(), account: signed_in.account.into() }
     }
 }
 
@@ -157,11 +153,6 @@ pub struct UpdateAccountRequest {
 
 impl Example for UpdateAccountRequest {
     fn example() -> Self {
-        Self {
-            version: 1,
-            display_name: Some("Ada King".into()),
-            current_password: None,
-            new_password: None,
-        }
+        Self { version: 1, display_name: Some("Ada King".into()), current_password: None, new_password: None }
     }
 }

@@ -53,15 +53,24 @@ impl_apirequest_for_payload!(JsonBody<T>, T: Type + DeserializeOwned);
 /// Parses `bytes` as a `T`, classifying failures.
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::new(ProblemKind::MalformedRequest, "The request body is empty; send a JSON object."));
+        return Err(ApiError::new(
+            ProblemKind::MalformedRequest,
+            "The request body is empty; send a JSON object.",
+        ));
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+    // Syntax first (trailing characters included), then shape: serde would
+    // otherwise also accept an array in place of an object (tuple form).
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|err| classify(".", err))?;
+    if !value.is_object() {
+        return Err(ApiError::validation(vec![FieldError {
+            field: "body".into(),
+            message: "must be a JSON object".into(),
+        }]));
+    }
+    serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         classify(&path, err.into_inner())
-    })?;
-    deserializer.end().map_err(|err| classify(".", err))?;
-    Ok(value)
+    })
 }
 
 /// Syntax errors are malformed requests; shape errors name their field.

@@ -28,19 +28,15 @@ use crate::services::Services;
 type Apis = (accounts::AccountsApi, sessions::SessionsApi);
 
 fn openapi_service() -> OpenApiService<Apis, ()> {
-    OpenApiService::new(
-        (accounts::AccountsApi, sessions::SessionsApi),
-        "Casebook",
-        env!("CARGO_PKG_VERSION"),
-    )
-    .summary("Incident case management for security teams")
-    .description(
-        "Casebook tracks security incidents as cases inside workspaces.\n\n\
+    OpenApiService::new((accounts::AccountsApi, sessions::SessionsApi), "Casebook", env!("CARGO_PKG_VERSION"))
+        .summary("Incident case management for security teams")
+        .description(
+            "Casebook tracks security incidents as cases inside workspaces.\n\n\
          Sign up with `POST /v1/accounts`, sign in with `POST /v1/sessions`, then send \
          the token as `Authorization: Bearer <token>`. Every error is an RFC 9457 problem \
          (`application/problem+json`) with a stable `code`; every response carries an \
          `X-Request-Id`.",
-    )
+        )
 }
 
 /// The OpenAPI document as YAML: what `/openapi.yaml` serves, what
@@ -61,7 +57,7 @@ pub fn routes(services: Services) -> impl Endpoint<Output = Response> {
         .at("/openapi.json", make_sync(move |_| document(json.clone(), "application/json")))
         .at("/openapi.yaml", make_sync(move |_| document(yaml.clone(), "application/yaml")))
         .data(services)
-        .around(|next, request| edge::edge(next, request))
+        .around(edge::edge)
 }
 
 fn document(body: String, content_type: &'static str) -> Response {

@@ -6,9 +6,11 @@
 
 use std::marker::PhantomData;
 
-use poem_openapi::registry::{MetaHeader, MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry};
-use poem_openapi::types::Type;
 use poem_openapi::ApiResponse;
+use poem_openapi::registry::{
+    MetaHeader, MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry,
+};
+use poem_openapi::types::Type;
 
 use super::error::ApiError;
 use super::problem::Problem;
@@ -71,7 +73,10 @@ impl<S: ErrorStatuses> ApiResponse for Problems<S> {
 
 fn problem_response(status: u16) -> MetaResponse {
     let headers = match status {
-        401 => vec![string_header("WWW-Authenticate", "`Bearer`, with `error=\"invalid_token\"` when a token was sent but refused.")],
+        401 => vec![string_header(
+            "WWW-Authenticate",
+            "`Bearer`, with `error=\"invalid_token\"` when a token was sent but refused.",
+        )],
         _ => Vec::new(),
     };
     MetaResponse {
@@ -97,7 +102,9 @@ fn string_header(name: &str, description: &str) -> MetaHeader {
 fn status_description(status: u16) -> &'static str {
     match status {
         400 => "The body is not well-formed JSON (`MALFORMED_REQUEST`).",
-        401 => "Not signed in (`NEED_LOGIN`), or the token is bad (`INVALID_TOKEN`) or its session ended (`SESSION_EXPIRED`); for sign-in, `INVALID_CREDENTIALS`.",
+        401 => {
+            "Not signed in (`NEED_LOGIN`), or the token is bad (`INVALID_TOKEN`) or its session ended (`SESSION_EXPIRED`); for sign-in, `INVALID_CREDENTIALS`."
+        }
         403 => "Signed in, but the role does not allow this (`FORBIDDEN`).",
         404 => "No such resource, or one the caller may not know of (`NOT_FOUND`).",
         409 => "The request conflicts with the current state (`EMAIL_TAKEN`, `VERSION_CONFLICT`).",

@@ -103,8 +103,9 @@ impl<K: IdKind> ToJSON for WireId<K> {
 impl<K: IdKind> ParseFromJSON for WireId<K> {
     fn parse_from_json(value: Option<Value>) -> ParseResult<Self> {
         match value {
-            Some(Value::String(raw)) => Self::parse(&raw)
-                .ok_or_else(|| ParseError::custom(format!("not a valid {} id", K::NAME))),
+            Some(Value::String(raw)) => {
+                Self::parse(&raw).ok_or_else(|| ParseError::custom(format!("not a valid {} id", K::NAME)))
+            }
             other => Err(ParseError::expected_type(other.unwrap_or_default())),
         }
     }
@@ -177,8 +178,14 @@ mod tests {
     #[test]
     fn ids_with_another_prefix_or_bad_digits_do_not_parse() {
         let hex = Uuid::now_v7().simple().to_string();
-        for raw in [format!("ses_{hex}"), hex.clone(), format!("acct_{}", hex.to_uppercase()),
-            format!("acct_{}", &hex[1..]), format!("acct_{hex}0"), "acct_".into()] {
+        for raw in [
+            format!("ses_{hex}"),
+            hex.clone(),
+            format!("acct_{}", hex.to_uppercase()),
+            format!("acct_{}", &hex[1..]),
+            format!("acct_{hex}0"),
+            "acct_".into(),
+        ] {
             assert!(WireId::<AccountKind>::parse(&raw).is_none(), "{raw}");
         }
     }

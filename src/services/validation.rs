@@ -44,4 +44,3 @@ impl ValidationErrors {
         self.0.iter().map(|e| e.field.as_str()).collect::<Vec<_>>().join(", ")
     }
 }
-

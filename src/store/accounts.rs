@@ -88,10 +88,7 @@ pub async fn find(conn: &mut DbConn<'_>, id: Uuid) -> Result<Option<AccountRow>,
 }
 
 /// Loads an account by its normalised email.
-pub async fn find_by_email(
-    conn: &mut DbConn<'_>,
-    email: &str,
-) -> Result<Option<AccountRow>, StoreError> {
+pub async fn find_by_email(conn: &mut DbConn<'_>, email: &str) -> Result<Option<AccountRow>, StoreError> {
     db_run!(conn: {
         Ok(accounts::table
             .filter(accounts::email.eq(email))

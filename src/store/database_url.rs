@@ -90,10 +90,7 @@ mod tests {
             DatabaseUrl::parse("sqlite:///var/lib/cb.db").ok(),
             Some(DatabaseUrl::Sqlite("/var/lib/cb.db".into()))
         );
-        assert!(matches!(
-            DatabaseUrl::parse("postgresql://u@h/db"),
-            Ok(DatabaseUrl::Postgres(_))
-        ));
+        assert!(matches!(DatabaseUrl::parse("postgresql://u@h/db"), Ok(DatabaseUrl::Postgres(_))));
     }
 
     #[test]

@@ -33,9 +33,7 @@ impl From<DieselError> for StoreError {
                 Self::UniqueViolation(info.constraint_name().unwrap_or(info.message()).to_owned())
             }
             DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
-                Self::ForeignKeyViolation(
-                    info.constraint_name().unwrap_or(info.message()).to_owned(),
-                )
+                Self::ForeignKeyViolation(info.constraint_name().unwrap_or(info.message()).to_owned())
             }
             other => Self::Query(other),
         }

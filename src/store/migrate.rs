@@ -33,21 +33,21 @@ fn migrate_blocking(url: &DatabaseUrl) -> Result<Vec<String>, StoreError> {
     let failed = |err: &dyn std::fmt::Display| StoreError::Setup(format!("migrating {url}: {err}"));
     match url {
         DatabaseUrl::Postgres(raw) => {
-            let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(raw)
-                .map_err(|err| failed(&err))?;
+            let mut conn =
+                AsyncConnectionWrapper::<AsyncPgConnection>::establish(raw).map_err(|err| failed(&err))?;
             use diesel::connection::SimpleConnection;
             conn.batch_execute(&format!("SELECT pg_advisory_lock({POSTGRES_MIGRATION_LOCK})"))
                 .map_err(|err| failed(&err))?;
             let applied = applied_names(conn.run_pending_migrations(POSTGRES));
-            let unlocked = conn
-                .batch_execute(&format!("SELECT pg_advisory_unlock({POSTGRES_MIGRATION_LOCK})"));
+            let unlocked =
+                conn.batch_execute(&format!("SELECT pg_advisory_unlock({POSTGRES_MIGRATION_LOCK})"));
             let applied = applied.map_err(|err| failed(&*err))?;
             unlocked.map_err(|err| failed(&err))?;
             Ok(applied)
         }
         DatabaseUrl::Sqlite(path) => {
-            let mut conn = SqliteConnection::establish(&path.to_string_lossy())
-                .map_err(|err| failed(&err))?;
+            let mut conn =
+                SqliteConnection::establish(&path.to_string_lossy()).map_err(|err| failed(&err))?;
             use diesel::connection::SimpleConnection;
             conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;")
                 .map_err(|err| failed(&err))?;

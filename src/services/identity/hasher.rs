@@ -63,18 +63,13 @@ impl PasswordHasher {
     /// Checks `password` against `stored` (a PHC string). With no stored hash
     /// (unknown account) it verifies the dummy hash and answers `false`,
     /// taking the same time as a real check.
-    pub async fn verify(
-        &self,
-        password: &Password,
-        stored: Option<&str>,
-    ) -> Result<bool, IdentityError> {
+    pub async fn verify(&self, password: &Password, stored: Option<&str>) -> Result<bool, IdentityError> {
         let argon2 = self.argon2.clone();
         let password = password.clone();
         let known = stored.is_some();
         let hash: Arc<str> = stored.map_or_else(|| self.dummy_hash.clone(), Arc::from);
         self.run(move || {
-            let parsed = PasswordHash::new(&hash)
-                .map_err(|err| IdentityError::Hashing(err.to_string()))?;
+            let parsed = PasswordHash::new(&hash).map_err(|err| IdentityError::Hashing(err.to_string()))?;
             let matches = argon2.verify_password(password.as_bytes(), &parsed).is_ok();
             Ok(known && matches)
         })
@@ -86,14 +81,8 @@ impl PasswordHasher {
         &self,
         work: impl FnOnce() -> Result<T, IdentityError> + Send + 'static,
     ) -> Result<T, IdentityError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|err| IdentityError::Hashing(err.to_string()))?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|err| IdentityError::Hashing(err.to_string()))?
+        let _permit = self.permits.acquire().await.map_err(|err| IdentityError::Hashing(err.to_string()))?;
+        tokio::task::spawn_blocking(work).await.map_err(|err| IdentityError::Hashing(err.to_string()))?
     }
 }
 

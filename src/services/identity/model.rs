@@ -124,10 +124,9 @@ impl SignIn {
         let email_error = email.is_empty().then(|| "must not be empty".to_owned());
         match (email_error, Password::parse_attempt(password)) {
             (None, Ok(password)) => Ok(Self { email, password }),
-            (email_error, password) => Err(ValidationErrors::collect([
-                ("email", email_error),
-                ("password", password.err()),
-            ])),
+            (email_error, password) => {
+                Err(ValidationErrors::collect([("email", email_error), ("password", password.err())]))
+            }
         }
     }
 }
@@ -164,32 +163,28 @@ impl AccountUpdate {
         let display_name = display_name.map(DisplayName::parse).transpose();
         let (current, new) = match (current_password, new_password) {
             (None, None) => (Ok(None), Ok(None)),
-            (Some(current), Some(new)) => (
-                Password::parse_attempt(current).map(Some),
-                Password::parse(new).map(Some),
-            ),
+            (Some(current), Some(new)) => {
+                (Password::parse_attempt(current).map(Some), Password::parse(new).map(Some))
+            }
             (None, Some(_)) => (Err("is required to change the password".to_owned()), Ok(None)),
             (Some(_), None) => (Ok(None), Err("is required with current_password".to_owned())),
         };
-        let nothing_to_do = matches!(display_name, Ok(None)) && matches!((&current, &new), (Ok(None), Ok(None)));
+        let nothing_to_do =
+            matches!(display_name, Ok(None)) && matches!((&current, &new), (Ok(None), Ok(None)));
         let body_error = nothing_to_do.then(|| "set display_name or new_password".to_owned());
         match (version_error, body_error, display_name, current, new) {
             (None, None, Ok(display_name), Ok(current), Ok(new)) => Ok(Self {
                 version,
                 display_name,
-                password_change: current
-                    .zip(new)
-                    .map(|(current, new)| PasswordChange { current, new }),
+                password_change: current.zip(new).map(|(current, new)| PasswordChange { current, new }),
             }),
-            (version_error, body_error, display_name, current, new) => {
-                Err(ValidationErrors::collect([
-                    ("version", version_error),
-                    ("display_name", display_name.err()),
-                    ("current_password", current.err()),
-                    ("new_password", new.err()),
-                    ("body", body_error),
-                ]))
-            }
+            (version_error, body_error, display_name, current, new) => Err(ValidationErrors::collect([
+                ("version", version_error),
+                ("display_name", display_name.err()),
+                ("current_password", current.err()),
+                ("new_password", new.err()),
+                ("body", body_error),
+            ])),
         }
     }
 }

@@ -7,8 +7,8 @@ use chrono::TimeDelta;
 
 use super::model::PasswordChange;
 use super::{
-    Account, AccountUpdate, Authenticated, IdentityError, PasswordHasher, Session, SignIn,
-    SignUp, SignedIn, TokenSigner,
+    Account, AccountUpdate, Authenticated, IdentityError, PasswordHasher, Session, SignIn, SignUp, SignedIn,
+    TokenSigner,
 };
 use crate::services::clock;
 use crate::services::ids::{AccountId, SessionId};
@@ -45,8 +45,7 @@ impl IdentityService {
             store,
             hasher: PasswordHasher::new(settings.max_hashes_in_flight)?,
             tokens,
-            session_lifetime: TimeDelta::from_std(settings.session_lifetime)
-                .unwrap_or(TimeDelta::MAX),
+            session_lifetime: TimeDelta::from_std(settings.session_lifetime).unwrap_or(TimeDelta::MAX),
         })
     }
 
@@ -93,7 +92,9 @@ impl IdentityService {
             id: SessionId::new().uuid(),
             account_id: row.id,
             created_at: now,
-            expires_at: now.checked_add_signed(self.session_lifetime).unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC),
+            expires_at: now
+                .checked_add_signed(self.session_lifetime)
+                .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC),
         };
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
@@ -171,9 +172,7 @@ impl IdentityService {
         match updated {
             Some(row) => Ok(row.into()),
             None => {
-                let current = accounts::find(conn, account_id)
-                    .await?
-                    .map_or(0, |row| row.version);
+                let current = accounts::find(conn, account_id).await?.map_or(0, |row| row.version);
                 Err(IdentityError::VersionConflict { current, given })
             }
         }

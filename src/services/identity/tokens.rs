@@ -80,10 +80,8 @@ pub struct TokenSigner {
 impl TokenSigner {
     /// A signer over `keys`; the first signs. Returns `None` for no keys.
     pub fn new(keys: &[SigningKey]) -> Option<Self> {
-        let keys: Vec<HmacSha256> = keys
-            .iter()
-            .filter_map(|key| HmacSha256::new_from_slice(&key.0).ok())
-            .collect();
+        let keys: Vec<HmacSha256> =
+            keys.iter().filter_map(|key| HmacSha256::new_from_slice(&key.0).ok()).collect();
         (!keys.is_empty()).then_some(Self { keys })
     }
 
@@ -143,8 +141,7 @@ mod tests {
         let mut tampered = token.clone().into_bytes();
         tampered[3] = if tampered[3] == b'A' { b'B' } else { b'A' };
         let tampered = String::from_utf8(tampered).expect("ascii");
-        for bad in [tampered.as_str(), "", "short", &token[..63], &format!("{token}A"),
-            &"!".repeat(64)] {
+        for bad in [tampered.as_str(), "", "short", &token[..63], &format!("{token}A"), &"!".repeat(64)] {
             assert_eq!(signer.verify(bad), None, "{bad:?} was accepted");
         }
     }

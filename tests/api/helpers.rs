@@ -1,0 +1,325 @@
+//! The test harness: a real Casebook server on a loopback port, over a fresh
+//! database that is dropped afterwards, driven over HTTP.
+
+use std::sync::Arc;
+
+use casebook::app::App;
+use casebook::config::Settings;
+use casebook::services::identity::SigningKey;
+use casebook::store::DatabaseUrl;
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+/// Where the PostgreSQL tests create their databases.
+const POSTGRES_URL_VAR: &str = "CASEBOOK_TEST_POSTGRES_URL";
+const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+/// When set (CI sets it), an unreachable PostgreSQL fails the tests instead of skipping them.
+const REQUIRE_POSTGRES_VAR: &str = "CASEBOOK_REQUIRE_POSTGRES";
+
+/// A password every test account uses.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database made for one test and removed after it.
+pub enum TestDb {
+    Sqlite { _dir: tempfile::TempDir, url: DatabaseUrl },
+    Postgres { admin_url: String, name: String, url: DatabaseUrl },
+}
+
+impl TestDb {
+    /// A fresh database, or `None` (after a loud message) when PostgreSQL is
+    /// not reachable and not required.
+    async fn create(backend: Backend) -> Option<Self> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let url = DatabaseUrl::Sqlite(dir.path().join("casebook.db"));
+                Some(Self::Sqlite { _dir: dir, url })
+            }
+            Backend::Postgres => {
+                let admin_url =
+                    std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| DEFAULT_POSTGRES_URL.into());
+                let mut admin = match AsyncPgConnection::establish(&admin_url).await {
+                    Ok(conn) => conn,
+                    Err(err) if std::env::var_os(REQUIRE_POSTGRES_VAR).is_some() => {
+                        panic!(
+                            "{REQUIRE_POSTGRES_VAR} is set but PostgreSQL at {admin_url} is unreachable: {err}"
+                        )
+                    }
+                    Err(err) => {
+                        eprintln!(
+                            "\n*** SKIPPED: PostgreSQL at {admin_url} is unreachable ({err}).\n\
+                             *** Set {POSTGRES_URL_VAR} to a server URL to run this test on PostgreSQL.\n"
+                        );
+                        return None;
+                    }
+                };
+                let name = format!("casebook_test_{}", uuid::Uuid::new_v4().simple());
+                admin.batch_execute(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+                let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
+                let url = DatabaseUrl::Postgres(format!("{base}/{name}"));
+                Some(Self::Postgres { admin_url, name, url })
+            }
+        }
+    }
+
+    fn url(&self) -> &DatabaseUrl {
+        match self {
+            Self::Sqlite { url, .. } | Self::Postgres { url, .. } => url,
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Self::Postgres { admin_url, name, .. } = self {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            let label = name.clone();
+            // Drop runs outside any runtime guarantee: use a thread of its own.
+            let dropped = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+                runtime.block_on(async {
+                    let mut admin =
+                        AsyncPgConnection::establish(&admin_url).await.map_err(std::io::Error::other)?;
+                    admin
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await
+                        .map_err(std::io::Error::other)
+                })
+            })
+            .join();
+            if !matches!(dropped, Ok(Ok(()))) {
+                eprintln!("could not drop test database {label}: {dropped:?}");
+            }
+        }
+    }
+}
+
+/// A running server and an HTTP client for it.
+pub struct TestApp {
+    pub backend: Backend,
+    pub settings: Settings,
+    pub base_url: String,
+    pub client: reqwest::Client,
+    db: Arc<TestDb>,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl TestResponse {
+    /// The header's value as text ("" when absent).
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
+    }
+
+    /// Asserts this is a problem response with `status` and `code`.
+    #[track_caller]
+    pub fn assert_problem(&self, status: u16, code: &str) {
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.body);
+        assert_eq!(self.header("content-type"), "application/problem+json", "{}", self.body);
+        assert_eq!(self.body["code"], code, "{}", self.body);
+        assert_eq!(self.body["status"], status, "{}", self.body);
+        assert!(self.body["title"].as_str().is_some_and(|t| !t.is_empty()), "{}", self.body);
+        assert!(self.body["detail"].as_str().is_some_and(|d| !d.is_empty()), "{}", self.body);
+        assert!(self.body["type"].as_str().is_some_and(|t| t.starts_with("https://")), "{}", self.body);
+        assert_eq!(self.body["request_id"].as_str(), Some(self.header("x-request-id")), "{}", self.body);
+    }
+
+    /// The fields named in a validation problem's `errors`.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| errors.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    }
+}
+
+impl TestApp {
+    /// A server on a fresh database of `backend`; `None` when that backend
+    /// is unavailable and not required (a message says so).
+    pub async fn spawn(backend: Backend) -> Option<Self> {
+        let db = Arc::new(TestDb::create(backend).await?);
+        let mut settings = Settings::with_database(db.url().clone());
+        settings.listen = "127.0.0.1:0".parse().expect("address");
+        settings.pool_size = 4;
+        settings.token_keys = vec![SigningKey::generate().expect("random key")];
+        Some(Self::start(backend, db, settings).await)
+    }
+
+    async fn start(backend: Backend, db: Arc<TestDb>, settings: Settings) -> Self {
+        let app = App::build(&settings).await.expect("server builds");
+        let base_url = format!("http://{}", app.local_addr());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(app.run_until(async move {
+            let _ = stopped.await;
+        }));
+        Self {
+            backend,
+            settings,
+            base_url,
+            client: reqwest::Client::new(),
+            db,
+            stop: Some(stop),
+            server: Some(server),
+        }
+    }
+
+    /// Stops this server and starts another on the same database, with
+    /// settings changed by `change`.
+    pub async fn restart_with(mut self, change: impl FnOnce(&mut Settings)) -> Self {
+        self.stop().await;
+        let mut settings = self.settings.clone();
+        change(&mut settings);
+        Self::start(self.backend, self.db.clone(), settings).await
+    }
+
+    async fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task").expect("server stopped cleanly");
+        }
+    }
+
+    /// Sends a request; `body` (if any) as JSON; `token` (if any) as bearer.
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> TestResponse {
+        let mut request = self.client.request(method, format!("{}{path}", self.base_url));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        Self::read(request.send().await.expect("request sent")).await
+    }
+
+    /// Sends a raw body with a given content type.
+    pub async fn send_raw(&self, method: Method, path: &str, content_type: &str, body: &str) -> TestResponse {
+        let request = self
+            .client
+            .request(method, format!("{}{path}", self.base_url))
+            .header("content-type", content_type)
+            .body(body.to_owned());
+        Self::read(request.send().await.expect("request sent")).await
+    }
+
+    /// Reads a response whole, parsing JSON bodies.
+    pub async fn read(response: reqwest::Response) -> TestResponse {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        TestResponse { status, headers, body }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> TestResponse {
+        self.request(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> TestResponse {
+        self.request(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> TestResponse {
+        self.request(Method::PATCH, path, token, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> TestResponse {
+        self.request(Method::DELETE, path, token, None).await
+    }
+
+    /// Signs up `email` with [`PASSWORD`]; returns the account.
+    pub async fn sign_up(&self, email: &str) -> Value {
+        let response = self
+            .post(
+                "/v1/accounts",
+                None,
+                json!({"email": email, "password": PASSWORD, "display_name": "Test User"}),
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::CREATED, "sign-up failed: {}", response.body);
+        response.body
+    }
+
+    /// Signs in; returns the whole response.
+    pub async fn sign_in_as(&self, email: &str, password: &str) -> TestResponse {
+        self.post("/v1/sessions", None, json!({"email": email, "password": password})).await
+    }
+
+    /// Signs in with [`PASSWORD`]; returns the token.
+    pub async fn sign_in(&self, email: &str) -> String {
+        let response = self.sign_in_as(email, PASSWORD).await;
+        assert_eq!(response.status, StatusCode::CREATED, "sign-in failed: {}", response.body);
+        response.body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Signs up and signs in a fresh account; returns its token.
+    pub async fn signed_in_user(&self, email: &str) -> String {
+        self.sign_up(email).await;
+        self.sign_in(email).await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Declares each listed `async fn name(app: TestApp)` as two tests:
+/// `sqlite::name` and `postgres::name`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await {
+                        super::$name(app).await;
+                    }
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await {
+                        super::$name(app).await;
+                    }
+                }
+            )*
+        }
+    };
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the real server, over HTTP, on SQLite and PostgreSQL.
+
+mod helpers;
+
+mod accounts;
+mod contract;
+mod problems;
+mod sessions;

@@ -1,0 +1,86 @@
+//! Every error, the framework's own included, is an RFC 9457 problem with
+//! the right status and a request id.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+async fn malformed_json_is_a_400_problem(app: TestApp) {
+    for body in ["{", "{\"email\": }", "", "{} trailing", "nul"] {
+        let response = app.send_raw(Method::POST, "/v1/accounts", "application/json", body).await;
+
+        response.assert_problem(400, "MALFORMED_REQUEST");
+    }
+}
+
+async fn a_body_of_the_wrong_media_type_is_a_415_problem(app: TestApp) {
+    for content_type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"] {
+        let response = app.send_raw(Method::POST, "/v1/sessions", content_type, "{}").await;
+
+        response.assert_problem(415, "UNSUPPORTED_MEDIA_TYPE");
+    }
+    let no_content_type =
+        app.client.post(format!("{}/v1/sessions", app.base_url)).body("{}").send().await.expect("sent");
+    TestApp::read(no_content_type).await.assert_problem(415, "UNSUPPORTED_MEDIA_TYPE");
+}
+
+async fn unknown_routes_and_methods_are_problems(app: TestApp) {
+    app.get("/v1/nothing-here", None).await.assert_problem(404, "NOT_FOUND");
+    app.get("/", None).await.assert_problem(404, "NOT_FOUND");
+    app.request(Method::PUT, "/v1/sessions/current", None, Some(json!({})))
+        .await
+        .assert_problem(405, "METHOD_NOT_ALLOWED");
+}
+
+async fn a_missing_token_is_checked_before_the_body(app: TestApp) {
+    let response = app.send_raw(Method::PATCH, "/v1/accounts/me", "application/json", "{").await;
+
+    response.assert_problem(401, "NEED_LOGIN");
+}
+
+async fn sane_request_ids_are_echoed_and_others_replaced(app: TestApp) {
+    let sent = |id: &str| {
+        app.client
+            .get(format!("{}/v1/accounts/me", app.base_url))
+            .header("x-request-id", id.to_owned())
+            .send()
+    };
+
+    let echoed = TestApp::read(sent("trace-1234.abc:def_9").await.expect("sent")).await;
+    let replaced = TestApp::read(sent(&"x".repeat(200)).await.expect("sent")).await;
+    let unsafe_chars = TestApp::read(sent("a b<script>").await.expect("sent")).await;
+
+    assert_eq!(echoed.header("x-request-id"), "trace-1234.abc:def_9");
+    assert_eq!(echoed.body["request_id"], "trace-1234.abc:def_9");
+    for response in [replaced, unsafe_chars] {
+        assert!(response.header("x-request-id").starts_with("req_"), "{:?}", response.headers);
+        response.assert_problem(401, "NEED_LOGIN");
+    }
+    let ok = app.get("/openapi.json", None).await;
+    assert_eq!(ok.status, StatusCode::OK);
+    assert!(ok.header("x-request-id").starts_with("req_"));
+}
+
+async fn the_documentation_is_served(app: TestApp) {
+    let docs = app.client.get(format!("{}/docs", app.base_url)).send().await.expect("sent");
+    assert_eq!(docs.status(), StatusCode::OK);
+    assert!(docs.text().await.expect("html").contains("swagger"), "Swagger UI page");
+
+    let json = app.get("/openapi.json", None).await;
+    assert_eq!(json.header("content-type"), "application/json");
+    assert_eq!(json.body["info"]["title"], "Casebook");
+
+    let yaml = app.client.get(format!("{}/openapi.yaml", app.base_url)).send().await.expect("sent");
+    assert_eq!(yaml.headers()["content-type"], "application/yaml");
+    assert_eq!(yaml.text().await.expect("yaml"), casebook::api::openapi_yaml());
+}
+
+crate::on_both_backends!(
+    malformed_json_is_a_400_problem,
+    a_body_of_the_wrong_media_type_is_a_415_problem,
+    unknown_routes_and_methods_are_problems,
+    a_missing_token_is_checked_before_the_body,
+    sane_request_ids_are_echoed_and_others_replaced,
+    the_documentation_is_served,
+);
