@@ -6,7 +6,8 @@
 //! so a misspelt field is refused rather than dropped. Bounds on values are
 //! checked by the domain types' `parse`, which report every offending field.
 
-use poem::{FromRequest, Request, RequestBody};
+use poem::error::ReadBodyError;
+use poem::{Request, RequestBody};
 use poem_openapi::impl_apirequest_for_payload;
 use poem_openapi::payload::{ParsePayload, Payload};
 use poem_openapi::registry::{MetaSchemaRef, Registry};
@@ -16,6 +17,10 @@ use serde::de::DeserializeOwned;
 use super::error::ApiError;
 use super::problem::ProblemKind;
 use crate::services::validation::FieldError;
+
+/// Largest JSON body accepted; larger ones are refused while streaming, with
+/// 413, before they are held in memory.
+pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
 
 /// A JSON request body of type `T`.
 #[derive(Debug)]
@@ -42,8 +47,17 @@ impl<T: Type> Payload for JsonBody<T> {
 impl<T: Type + DeserializeOwned> ParsePayload for JsonBody<T> {
     const IS_REQUIRED: bool = true;
 
-    async fn from_request(request: &Request, body: &mut RequestBody) -> poem::Result<Self> {
-        let bytes = Vec::<u8>::from_request(request, body).await?;
+    async fn from_request(_request: &Request, body: &mut RequestBody) -> poem::Result<Self> {
+        let bytes = body.take()?.into_bytes_limit(JSON_BODY_LIMIT).await.map_err(|err| match err {
+            ReadBodyError::PayloadTooLarge => ApiError::new(
+                ProblemKind::PayloadTooLarge,
+                format!("The request body is larger than {JSON_BODY_LIMIT} bytes."),
+            ),
+            other => ApiError::new(
+                ProblemKind::MalformedRequest,
+                format!("The request body could not be read: {other}."),
+            ),
+        })?;
         parse(&bytes).map(Self).map_err(poem::Error::from)
     }
 }

@@ -25,6 +25,20 @@ async fn a_body_of_the_wrong_media_type_is_a_415_problem(app: TestApp) {
     TestApp::read(no_content_type).await.assert_problem(415, "UNSUPPORTED_MEDIA_TYPE");
 }
 
+async fn a_body_over_the_limit_is_a_413_problem(app: TestApp) {
+    let padding = " ".repeat(1024 * 1024);
+    let just_under =
+        format!("{{\"email\": \"a@example.com\", \"password\": \"x\"}}{}", &padding[..1024 * 1024 - 43]);
+    assert_eq!(just_under.len(), 1024 * 1024);
+    let over = format!("{just_under} ");
+
+    let accepted = app.send_raw(Method::POST, "/v1/sessions", "application/json", &just_under).await;
+    let refused = app.send_raw(Method::POST, "/v1/sessions", "application/json", &over).await;
+
+    accepted.assert_problem(401, "INVALID_CREDENTIALS");
+    refused.assert_problem(413, "PAYLOAD_TOO_LARGE");
+}
+
 async fn unknown_routes_and_methods_are_problems(app: TestApp) {
     app.get("/v1/nothing-here", None).await.assert_problem(404, "NOT_FOUND");
     app.get("/", None).await.assert_problem(404, "NOT_FOUND");
@@ -79,6 +93,7 @@ async fn the_documentation_is_served(app: TestApp) {
 crate::on_both_backends!(
     malformed_json_is_a_400_problem,
     a_body_of_the_wrong_media_type_is_a_415_problem,
+    a_body_over_the_limit_is_a_413_problem,
     unknown_routes_and_methods_are_problems,
     a_missing_token_is_checked_before_the_body,
     sane_request_ids_are_echoed_and_others_replaced,
