@@ -2,11 +2,12 @@
 //! catalogue of stable problem codes clients branch on.
 
 use poem_openapi::Object;
+use poem_openapi::types::Example;
 
 /// Problem details (RFC 9457), the body of every error response, served as
 /// `application/problem+json`.
 #[derive(Debug, Clone, Object)]
-#[oai(rename = "Problem")]
+#[oai(rename = "Problem", example)]
 pub struct Problem {
     /// A URI naming the kind of problem; `code` carries the same information
     /// in a form easier to branch on.
@@ -31,6 +32,23 @@ pub struct Problem {
     /// On validation failures: one entry per offending field.
     #[oai(skip_serializing_if_is_none)]
     pub errors: Option<Vec<ProblemFieldError>>,
+}
+
+impl Example for Problem {
+    fn example() -> Self {
+        Self {
+            type_uri: ProblemKind::ValidationFailed.type_uri().into(),
+            title: ProblemKind::ValidationFailed.title().into(),
+            status: 422,
+            detail: "The request has invalid fields: display_name.".into(),
+            code: ProblemKind::ValidationFailed.code().into(),
+            request_id: "req_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b".into(),
+            errors: Some(vec![ProblemFieldError {
+                field: "display_name".into(),
+                message: "must not be empty".into(),
+            }]),
+        }
+    }
 }
 
 /// What is wrong with one field of the request.
