@@ -12,6 +12,7 @@ use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use crate::config::Settings;
 use crate::services::Services;
 use crate::services::identity::{IdentityService, IdentitySettings, TokenSigner};
+use crate::services::workspaces::WorkspaceService;
 use crate::store::Store;
 use crate::{api, keys};
 
@@ -67,7 +68,10 @@ impl App {
                 max_hashes_in_flight: settings.hash_concurrency(),
             },
         )?;
-        let services = Services { identity: Arc::new(identity) };
+        let services = Services {
+            identity: Arc::new(identity),
+            workspaces: Arc::new(WorkspaceService::new(store.clone())),
+        };
         let bind_error = |source| BuildError::Bind { addr: settings.listen, source };
         let acceptor = TcpListener::bind(settings.listen).into_acceptor().await.map_err(bind_error)?;
         let local_addr = acceptor

@@ -7,8 +7,10 @@ use poem::error::ResponseError;
 use poem::http::StatusCode;
 
 use super::problem::ProblemKind;
+use crate::services::idempotency::IdempotencyError;
 use crate::services::identity::IdentityError;
 use crate::services::validation::{FieldError, ValidationErrors};
+use crate::services::workspaces::{AccessDenied, WorkspaceError};
 use crate::store::StoreError;
 
 /// An error response in the making.
@@ -114,6 +116,68 @@ impl From<IdentityError> for ApiError {
             ),
             IdentityError::Store(err) => err.into(),
             err @ IdentityError::Hashing(_) => Self::internal(err),
+        }
+    }
+}
+
+impl From<AccessDenied> for ApiError {
+    fn from(err: AccessDenied) -> Self {
+        match err {
+            AccessDenied::NotFound => Self::new(ProblemKind::NotFound, "There is no such workspace."),
+            AccessDenied::Forbidden { have, need } => Self::new(
+                ProblemKind::Forbidden,
+                format!("Your role in this workspace is {}; this needs {}.", have.as_str(), need.as_str()),
+            ),
+            AccessDenied::Store(err) => err.into(),
+        }
+    }
+}
+
+impl From<IdempotencyError> for ApiError {
+    fn from(err: IdempotencyError) -> Self {
+        match err {
+            IdempotencyError::KeyReused => Self::new(
+                ProblemKind::IdempotencyKeyReused,
+                "This Idempotency-Key was already used with a different request; use a new key.",
+            ),
+            IdempotencyError::Store(err) => err.into(),
+            err @ IdempotencyError::Snapshot(_) => Self::internal(err),
+        }
+    }
+}
+
+/// "Workspace is at version 4; the update was based on version 3."
+pub fn version_conflict(what: &str, current: i32, given: i32) -> ApiError {
+    let mut what = what.to_owned();
+    if let Some(first) = what.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    ApiError::new(
+        ProblemKind::VersionConflict,
+        format!("{what} is at version {current}; the update was based on version {given}."),
+    )
+}
+
+impl From<WorkspaceError> for ApiError {
+    fn from(err: WorkspaceError) -> Self {
+        match err {
+            WorkspaceError::Validation(errors) => errors.into(),
+            WorkspaceError::Access(denied) => denied.into(),
+            WorkspaceError::MemberNotFound => {
+                Self::new(ProblemKind::NotFound, "That account is not a member of this workspace.")
+            }
+            WorkspaceError::AlreadyMember => {
+                Self::new(ProblemKind::AlreadyMember, "That account is already a member of this workspace.")
+            }
+            WorkspaceError::LastAdmin => Self::new(
+                ProblemKind::LastAdmin,
+                "A workspace must keep at least one admin; make another member admin first.",
+            ),
+            WorkspaceError::VersionConflict { what, current, given } => {
+                version_conflict(what, current, given)
+            }
+            WorkspaceError::Idempotency(err) => err.into(),
+            WorkspaceError::Store(err) => err.into(),
         }
     }
 }

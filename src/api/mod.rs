@@ -6,13 +6,17 @@ mod accounts;
 mod auth;
 mod edge;
 mod error;
+mod idempotency;
 mod identity_wire;
 mod json_body;
+mod members;
 mod problem;
 mod responses;
 mod sessions;
 mod tags;
 mod wire;
+mod workspace_wire;
+mod workspaces;
 
 use poem::endpoint::make_sync;
 use poem::http::header;
@@ -25,18 +29,22 @@ pub use problem::ProblemKind;
 
 use crate::services::Services;
 
-type Apis = (accounts::AccountsApi, sessions::SessionsApi);
+type Apis = (accounts::AccountsApi, sessions::SessionsApi, workspaces::WorkspacesApi, members::MembersApi);
 
 fn openapi_service() -> OpenApiService<Apis, ()> {
-    OpenApiService::new((accounts::AccountsApi, sessions::SessionsApi), "Casebook", env!("CARGO_PKG_VERSION"))
-        .summary("Incident case management for security teams")
-        .description(
-            "Casebook tracks security incidents as cases inside workspaces.\n\n\
+    OpenApiService::new(
+        (accounts::AccountsApi, sessions::SessionsApi, workspaces::WorkspacesApi, members::MembersApi),
+        "Casebook",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .summary("Incident case management for security teams")
+    .description(
+        "Casebook tracks security incidents as cases inside workspaces.\n\n\
          Sign up with `POST /v1/accounts`, sign in with `POST /v1/sessions`, then send \
          the token as `Authorization: Bearer <token>`. Every error is an RFC 9457 problem \
          (`application/problem+json`) with a stable `code`; every response carries an \
          `X-Request-Id`.",
-        )
+    )
 }
 
 /// The OpenAPI document as YAML: what `/openapi.yaml` serves, what

@@ -22,7 +22,7 @@ pub struct Problem {
     /// A stable, machine-readable code: one of `MALFORMED_REQUEST`,
     /// `VALIDATION_FAILED`, `NEED_LOGIN`, `INVALID_TOKEN`, `SESSION_EXPIRED`,
     /// `INVALID_CREDENTIALS`, `FORBIDDEN`, `NOT_FOUND`, `METHOD_NOT_ALLOWED`,
-    /// `EMAIL_TAKEN`, `VERSION_CONFLICT`, `PAYLOAD_TOO_LARGE`,
+    /// `EMAIL_TAKEN`, `ALREADY_MEMBER`, `LAST_ADMIN`, `VERSION_CONFLICT`, `PAYLOAD_TOO_LARGE`,
     /// `UNSUPPORTED_MEDIA_TYPE`, `IDEMPOTENCY_KEY_REUSED`, `RATE_LIMITED`,
     /// `INTERNAL`. New codes may be added; treat unknown ones by `status`.
     pub code: String,
@@ -109,6 +109,10 @@ problem_kinds! {
     NotFound = (404, "NOT_FOUND", "not-found", "Not found");
     /// The route exists, the method does not.
     MethodNotAllowed = (405, "METHOD_NOT_ALLOWED", "method-not-allowed", "Method not allowed");
+    /// The account is a member of the workspace already.
+    AlreadyMember = (409, "ALREADY_MEMBER", "already-member", "Already a member");
+    /// The change would leave a workspace without an admin.
+    LastAdmin = (409, "LAST_ADMIN", "last-admin", "Last admin");
     /// The email is registered already.
     EmailTaken = (409, "EMAIL_TAKEN", "email-taken", "Email taken");
     /// The resource changed since the client read it.

@@ -47,6 +47,7 @@ pub trait IntoApiError: Into<ApiError> {}
 impl IntoApiError for ApiError {}
 impl IntoApiError for crate::services::identity::IdentityError {}
 impl IntoApiError for crate::services::validation::ValidationErrors {}
+impl IntoApiError for crate::services::workspaces::WorkspaceError {}
 
 impl<S, E: IntoApiError> From<E> for Problems<S> {
     fn from(err: E) -> Self {
@@ -107,10 +108,14 @@ fn status_description(status: u16) -> &'static str {
         }
         403 => "Signed in, but the role does not allow this (`FORBIDDEN`).",
         404 => "No such resource, or one the caller may not know of (`NOT_FOUND`).",
-        409 => "The request conflicts with the current state (`EMAIL_TAKEN`, `VERSION_CONFLICT`).",
+        409 => {
+            "The request conflicts with the current state (`EMAIL_TAKEN`, `ALREADY_MEMBER`, `LAST_ADMIN`, `VERSION_CONFLICT`)."
+        }
         413 => "The body is too large (`PAYLOAD_TOO_LARGE`).",
         415 => "The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`).",
-        422 => "Some fields are invalid; `errors` lists each (`VALIDATION_FAILED`).",
+        422 => {
+            "Some fields are invalid; `errors` lists each (`VALIDATION_FAILED`); or the `Idempotency-Key` was used for a different request (`IDEMPOTENCY_KEY_REUSED`)."
+        }
         429 => "Too many requests; wait for `Retry-After` seconds (`RATE_LIMITED`).",
         503 => "The service cannot answer now; try again shortly (`UNAVAILABLE`).",
         _ => "An internal error; the body carries only the request id (`INTERNAL`).",

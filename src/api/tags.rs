@@ -9,4 +9,8 @@ pub enum ApiTags {
     Accounts,
     /// Sign in and out.
     Sessions,
+    /// Workspaces: where a team's cases live.
+    Workspaces,
+    /// Who belongs to a workspace, with which role.
+    Members,
 }

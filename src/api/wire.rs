@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
-use poem_openapi::types::{ParseError, ParseFromJSON, ParseResult, ToJSON, Type};
+use poem_openapi::types::{ParseError, ParseFromJSON, ParseFromParameter, ParseResult, ToJSON, Type};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -36,6 +36,7 @@ macro_rules! id_kinds {
 id_kinds! {
     AccountKind = ("acct_", "AccountId", "An account id: `acct_` and 32 hex digits.");
     SessionKind = ("ses_", "SessionId", "A session id: `ses_` and 32 hex digits.");
+    WorkspaceKind = ("ws_", "WorkspaceId", "A workspace id: `ws_` and 32 hex digits.");
 }
 
 /// A record id as clients see it: a type prefix and the UUID's 32 hex digits.
@@ -56,7 +57,13 @@ impl<K: IdKind> WireId<K> {
         Uuid::try_parse(hex).ok().map(Self::new)
     }
 
-    fn render(&self) -> String {
+    /// The UUID.
+    pub fn uuid(&self) -> Uuid {
+        self.0
+    }
+
+    /// The wire form: prefix and 32 hex digits.
+    pub fn render(&self) -> String {
         format!("{}{}", K::PREFIX, self.0.simple())
     }
 }
@@ -108,6 +115,12 @@ impl<K: IdKind> ParseFromJSON for WireId<K> {
             }
             other => Err(ParseError::expected_type(other.unwrap_or_default())),
         }
+    }
+}
+
+impl<K: IdKind> ParseFromParameter for WireId<K> {
+    fn parse_from_parameter(value: &str) -> ParseResult<Self> {
+        Self::parse(value).ok_or_else(|| ParseError::custom(format!("not a valid {} id", K::NAME)))
     }
 }
 

@@ -5,7 +5,7 @@ use uuid::Uuid;
 macro_rules! record_id {
     ($(#[$doc:meta])* $name:ident, $new:expr) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         pub struct $name(Uuid);
 
         impl $name {
@@ -37,4 +37,24 @@ record_id!(
     /// A session's id: UUIDv4, so it reveals nothing about when it was made.
     SessionId,
     Uuid::new_v4()
+);
+record_id!(
+    /// A workspace's id (UUIDv7).
+    WorkspaceId,
+    Uuid::now_v7()
+);
+record_id!(
+    /// A case's id (UUIDv7).
+    CaseId,
+    Uuid::now_v7()
+);
+record_id!(
+    /// A comment's id (UUIDv7).
+    CommentId,
+    Uuid::now_v7()
+);
+record_id!(
+    /// An audit event's id (UUIDv7).
+    EventId,
+    Uuid::now_v7()
 );

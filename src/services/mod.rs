@@ -3,9 +3,12 @@
 //! store, and other services in one direction only.
 
 pub mod clock;
+pub mod idempotency;
 pub mod identity;
 pub mod ids;
+pub mod pagination;
 pub mod validation;
+pub mod workspaces;
 
 use std::sync::Arc;
 
@@ -14,4 +17,6 @@ use std::sync::Arc;
 pub struct Services {
     /// Accounts, passwords and sessions.
     pub identity: Arc<identity::IdentityService>,
+    /// Workspaces, members and roles.
+    pub workspaces: Arc<workspaces::WorkspaceService>,
 }

@@ -9,11 +9,14 @@
 pub mod accounts;
 mod database_url;
 mod error;
+pub mod idempotency;
+pub mod memberships;
 mod migrate;
 mod pool;
 pub mod schema;
 pub mod sessions;
 mod sql_types;
+pub mod workspaces;
 
 pub use database_url::{DatabaseUrl, DatabaseUrlError};
 pub use error::StoreError;

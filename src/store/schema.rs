@@ -27,5 +27,112 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Workspaces: where cases live.
+    workspaces (id) {
+        id -> Binary,
+        name -> Text,
+        description -> Text,
+        case_seq -> Integer,
+        version -> Integer,
+        created_by -> Binary,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Who belongs to which workspace, with which role.
+    memberships (workspace_id, account_id) {
+        workspace_id -> Binary,
+        account_id -> Binary,
+        role -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Incidents.
+    cases (id) {
+        id -> Binary,
+        workspace_id -> Binary,
+        number -> Integer,
+        summary -> Text,
+        description -> Text,
+        status -> Text,
+        priority -> Integer,
+        severity -> Integer,
+        assignee_id -> Nullable<Binary>,
+        tags -> Text,
+        version -> Integer,
+        created_by -> Binary,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// One row per tag of a case, for filtering.
+    case_tags (case_id, tag) {
+        case_id -> Binary,
+        workspace_id -> Binary,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    /// Comments on cases.
+    comments (id) {
+        id -> Binary,
+        case_id -> Binary,
+        author_id -> Binary,
+        body -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The append-only audit trail of each case.
+    case_events (id) {
+        id -> Binary,
+        case_id -> Binary,
+        actor_id -> Binary,
+        kind -> Text,
+        data -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Stored outcomes of creates made with an idempotency key.
+    idempotency_keys (account_id, key) {
+        account_id -> Binary,
+        key -> Text,
+        fingerprint -> Binary,
+        snapshot -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> accounts (account_id));
-diesel::allow_tables_to_appear_in_same_query!(accounts, sessions);
+diesel::joinable!(memberships -> workspaces (workspace_id));
+diesel::joinable!(memberships -> accounts (account_id));
+diesel::joinable!(comments -> cases (case_id));
+diesel::joinable!(case_events -> cases (case_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    sessions,
+    workspaces,
+    memberships,
+    cases,
+    case_tags,
+    comments,
+    case_events,
+    idempotency_keys,
+);

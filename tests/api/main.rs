@@ -2,7 +2,11 @@
 
 mod helpers;
 
+mod members;
+
 mod accounts;
 mod contract;
 mod problems;
 mod sessions;
+mod team;
+mod workspaces;

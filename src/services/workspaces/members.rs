@@ -1,0 +1,164 @@
+//! Member management: listing, adding, changing roles and removing, with the
+//! rule that a workspace always keeps at least one admin.
+
+use super::access::authorize;
+use super::{Member, MemberRoleUpdate, NewMember, Role, WorkspaceError, WorkspaceService};
+use crate::services::clock;
+use crate::services::idempotency::{self, Claim, Created};
+use crate::services::ids::{AccountId, WorkspaceId};
+use crate::services::pagination::{Page, PageRequest};
+use crate::services::validation::ValidationErrors;
+use crate::store::memberships::{self, MembershipRow};
+use crate::store::{DbConn, StoreError, accounts, db_transaction, workspaces};
+
+impl WorkspaceService {
+    /// The members of a workspace the caller belongs to.
+    pub async fn list_members(
+        &self,
+        caller: AccountId,
+        workspace: WorkspaceId,
+        page: PageRequest<AccountId>,
+    ) -> Result<Page<Member>, WorkspaceError> {
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        authorize(conn, caller, workspace, Role::Viewer).await?;
+        let after = page.after.map(AccountId::uuid);
+        let rows = memberships::list(conn, workspace.uuid(), after, page.fetch()).await?;
+        let members = rows.into_iter().map(|(m, a)| Member::from_rows(m, a)).collect();
+        Ok(Page::from_rows(members, page.limit, |m: &Member| m.account_id))
+    }
+
+    /// One member of a workspace the caller belongs to.
+    pub async fn get_member(
+        &self,
+        caller: AccountId,
+        workspace: WorkspaceId,
+        member: AccountId,
+    ) -> Result<Member, WorkspaceError> {
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        authorize(conn, caller, workspace, Role::Viewer).await?;
+        load_member(conn, workspace, member).await
+    }
+
+    /// Adds an existing account, by email (admins only).
+    #[tracing::instrument(skip_all)]
+    pub async fn add_member(
+        &self,
+        caller: AccountId,
+        workspace: WorkspaceId,
+        request: NewMember,
+        claim: Option<Claim>,
+    ) -> Result<Created<Member>, WorkspaceError> {
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        authorize(conn, caller, workspace, Role::Admin).await?;
+        let account = accounts::find_by_email(conn, request.email.as_str())
+            .await?
+            .ok_or_else(|| ValidationErrors::single("email", "no account has this email address"))?;
+        let now = clock::now();
+        let row = MembershipRow {
+            workspace_id: workspace.uuid(),
+            account_id: account.id,
+            role: request.role.as_str().to_owned(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        db_transaction!(conn, |tx| {
+            if let Some(earlier) = idempotency::begin::<Member>(tx, claim.as_ref()).await? {
+                return Ok(Created { value: earlier, replayed: true });
+            }
+            let member = Member::from_rows(row.clone(), account.clone());
+            match memberships::insert(tx, row).await {
+                Err(StoreError::UniqueViolation(_)) => return Err(WorkspaceError::AlreadyMember),
+                other => other?,
+            }
+            idempotency::finish(tx, claim.as_ref(), &member).await?;
+            Ok::<_, WorkspaceError>(Created::new(member))
+        })
+    }
+
+    /// Changes a member's role (admins only). The last admin cannot be demoted.
+    #[tracing::instrument(skip_all)]
+    pub async fn update_member(
+        &self,
+        caller: AccountId,
+        workspace: WorkspaceId,
+        member: AccountId,
+        update: MemberRoleUpdate,
+    ) -> Result<Member, WorkspaceError> {
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        authorize(conn, caller, workspace, Role::Admin).await?;
+        db_transaction!(conn, |tx| {
+            workspaces::lock(tx, workspace.uuid()).await?;
+            let current = load_member(tx, workspace, member).await?;
+            if current.version != update.version {
+                return Err(WorkspaceError::VersionConflict {
+                    what: "membership",
+                    current: current.version,
+                    given: update.version,
+                });
+            }
+            if current.role == Role::Admin && update.role != Role::Admin {
+                ensure_another_admin(tx, workspace).await?;
+            }
+            let now = clock::now();
+            memberships::update_role(
+                tx,
+                workspace.uuid(),
+                member.uuid(),
+                update.version,
+                update.role.as_str(),
+                now,
+            )
+            .await?;
+            load_member(tx, workspace, member).await
+        })
+    }
+
+    /// Removes a member. Admins may remove anyone; any member may leave. The
+    /// last admin can do neither to themselves.
+    #[tracing::instrument(skip_all)]
+    pub async fn remove_member(
+        &self,
+        caller: AccountId,
+        workspace: WorkspaceId,
+        member: AccountId,
+    ) -> Result<(), WorkspaceError> {
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        let need = if member == caller { Role::Viewer } else { Role::Admin };
+        authorize(conn, caller, workspace, need).await?;
+        db_transaction!(conn, |tx| {
+            workspaces::lock(tx, workspace.uuid()).await?;
+            let current = load_member(tx, workspace, member).await?;
+            if current.role == Role::Admin {
+                ensure_another_admin(tx, workspace).await?;
+            }
+            memberships::delete(tx, workspace.uuid(), member.uuid()).await?;
+            Ok::<_, WorkspaceError>(())
+        })
+    }
+}
+
+async fn load_member(
+    conn: &mut DbConn<'_>,
+    workspace: WorkspaceId,
+    member: AccountId,
+) -> Result<Member, WorkspaceError> {
+    let (membership, account) = memberships::find(conn, workspace.uuid(), member.uuid())
+        .await?
+        .ok_or(WorkspaceError::MemberNotFound)?;
+    Ok(Member::from_rows(membership, account))
+}
+
+/// Fails with `LastAdmin` unless the workspace has more than one admin. Call
+/// it with the workspace locked.
+async fn ensure_another_admin(conn: &mut DbConn<'_>, workspace: WorkspaceId) -> Result<(), WorkspaceError> {
+    if memberships::count_admins(conn, workspace.uuid()).await? <= 1 {
+        return Err(WorkspaceError::LastAdmin);
+    }
+    Ok(())
+}

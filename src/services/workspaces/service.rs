@@ -1,0 +1,131 @@
+//! The workspace service: creating, listing, reading, changing and deleting
+//! workspaces. Member management is in `members.rs`.
+
+use super::access::authorize;
+use super::{NewWorkspace, Role, Workspace, WorkspaceError, WorkspaceUpdate};
+use crate::services::clock;
+use crate::services::idempotency::{self, Claim, Created};
+use crate::services::ids::{AccountId, WorkspaceId};
+use crate::services::pagination::{Page, PageRequest};
+use crate::store::memberships::{self, MembershipRow};
+use crate::store::workspaces::{self, WorkspaceChanges, WorkspaceRow};
+use crate::store::{DbTime, Store, db_transaction};
+
+/// Workspaces and their members.
+pub struct WorkspaceService {
+    pub(super) store: Store,
+}
+
+impl WorkspaceService {
+    /// A service over `store`.
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+
+    /// Creates a workspace; the creator becomes its admin.
+    #[tracing::instrument(skip_all)]
+    pub async fn create(
+        &self,
+        caller: AccountId,
+        request: NewWorkspace,
+        claim: Option<Claim>,
+    ) -> Result<Created<Workspace>, WorkspaceError> {
+        let now = clock::now();
+        let row = WorkspaceRow {
+            id: WorkspaceId::new().uuid(),
+            name: request.name,
+            description: request.description,
+            case_seq: 0,
+            version: 1,
+            created_by: caller.uuid(),
+            created_at: now,
+            updated_at: now,
+        };
+        let membership = MembershipRow {
+            workspace_id: row.id,
+            account_id: caller.uuid(),
+            role: Role::Admin.as_str().to_owned(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        db_transaction!(conn, |tx| {
+            if let Some(earlier) = idempotency::begin::<Workspace>(tx, claim.as_ref()).await? {
+                return Ok(Created { value: earlier, replayed: true });
+            }
+            let workspace = Workspace::from_row(row.clone(), Role::Admin);
+            workspaces::insert(tx, row).await?;
+            memberships::insert(tx, membership).await?;
+            idempotency::finish(tx, claim.as_ref(), &workspace).await?;
+            Ok::<_, WorkspaceError>(Created::new(workspace))
+        })
+    }
+
+    /// The caller's workspaces, newest first.
+    pub async fn list(
+        &self,
+        caller: AccountId,
+        page: PageRequest<WorkspaceId>,
+    ) -> Result<Page<Workspace>, WorkspaceError> {
+        let mut pooled = self.store.conn().await?;
+        let after = page.after.map(WorkspaceId::uuid);
+        let rows = workspaces::list_for_account(&mut pooled.db(), caller.uuid(), after, page.fetch()).await?;
+        let workspaces = rows
+            .into_iter()
+            .map(|(row, role)| Workspace::from_row(row, Role::from_stored(&role).unwrap_or(Role::Viewer)))
+            .collect();
+        Ok(Page::from_rows(workspaces, page.limit, |w: &Workspace| w.id))
+    }
+
+    /// One workspace the caller belongs to.
+    pub async fn get(&self, caller: AccountId, id: WorkspaceId) -> Result<Workspace, WorkspaceError> {
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        let role = authorize(conn, caller, id, Role::Viewer).await?;
+        let row = workspaces::find(conn, id.uuid()).await?.ok_or(super::AccessDenied::NotFound)?;
+        Ok(Workspace::from_row(row, role))
+    }
+
+    /// Changes name or description (admins only), conditional on `version`.
+    #[tracing::instrument(skip_all)]
+    pub async fn update(
+        &self,
+        caller: AccountId,
+        id: WorkspaceId,
+        update: WorkspaceUpdate,
+    ) -> Result<Workspace, WorkspaceError> {
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        let role = authorize(conn, caller, id, Role::Admin).await?;
+        let changes = WorkspaceChanges {
+            name: update.name,
+            description: update.description,
+            updated_at: DbTime::from(clock::now()),
+        };
+        match workspaces::update(conn, id.uuid(), update.version, changes).await? {
+            Some(row) => Ok(Workspace::from_row(row, role)),
+            None => {
+                let current =
+                    workspaces::find(conn, id.uuid()).await?.ok_or(super::AccessDenied::NotFound)?;
+                Err(WorkspaceError::VersionConflict {
+                    what: "workspace",
+                    current: current.version,
+                    given: update.version,
+                })
+            }
+        }
+    }
+
+    /// Deletes a workspace and everything in it (admins only).
+    #[tracing::instrument(skip_all)]
+    pub async fn delete(&self, caller: AccountId, id: WorkspaceId) -> Result<(), WorkspaceError> {
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        authorize(conn, caller, id, Role::Admin).await?;
+        workspaces::delete(conn, id.uuid()).await?;
+        tracing::info!(workspace_id = %id.uuid(), "workspace deleted");
+        Ok(())
+    }
+}

@@ -1,0 +1,142 @@
+//! Saving and loading workspace memberships.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use uuid::Uuid;
+
+use super::accounts::AccountRow;
+use super::schema::{accounts, memberships};
+use super::{DbConn, DbTime, DbUuid, StoreError, db_run};
+
+/// A membership as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = memberships)]
+pub struct MembershipRow {
+    /// The workspace.
+    #[diesel(deserialize_as = DbUuid, serialize_as = DbUuid)]
+    pub workspace_id: Uuid,
+    /// The member.
+    #[diesel(deserialize_as = DbUuid, serialize_as = DbUuid)]
+    pub account_id: Uuid,
+    /// `viewer`, `editor` or `admin`.
+    pub role: String,
+    /// Optimistic-concurrency version.
+    pub version: i32,
+    /// When the account joined.
+    #[diesel(deserialize_as = DbTime, serialize_as = DbTime)]
+    pub created_at: DateTime<Utc>,
+    /// Last role change.
+    #[diesel(deserialize_as = DbTime, serialize_as = DbTime)]
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Inserts a membership; an existing one fails with a unique violation.
+pub async fn insert(conn: &mut DbConn<'_>, row: MembershipRow) -> Result<(), StoreError> {
+    db_run!(conn: {
+        diesel::insert_into(memberships::table).values(row).execute(conn).await?;
+        Ok(())
+    })
+}
+
+/// The role of `account_id` in `workspace_id`, if a member.
+pub async fn role_of(
+    conn: &mut DbConn<'_>,
+    workspace_id: Uuid,
+    account_id: Uuid,
+) -> Result<Option<String>, StoreError> {
+    db_run!(conn: {
+        Ok(memberships::table
+            .find((DbUuid(workspace_id), DbUuid(account_id)))
+            .select(memberships::role)
+            .first(conn)
+            .await
+            .optional()?)
+    })
+}
+
+/// One membership with its account.
+pub async fn find(
+    conn: &mut DbConn<'_>,
+    workspace_id: Uuid,
+    account_id: Uuid,
+) -> Result<Option<(MembershipRow, AccountRow)>, StoreError> {
+    db_run!(conn: {
+        Ok(memberships::table
+            .inner_join(accounts::table)
+            .filter(memberships::workspace_id.eq(DbUuid(workspace_id)))
+            .filter(memberships::account_id.eq(DbUuid(account_id)))
+            .select((MembershipRow::as_select(), AccountRow::as_select()))
+            .first(conn)
+            .await
+            .optional()?)
+    })
+}
+
+/// Members with their accounts, newest account first, after the account id
+/// `after` (a keyset cursor).
+pub async fn list(
+    conn: &mut DbConn<'_>,
+    workspace_id: Uuid,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<(MembershipRow, AccountRow)>, StoreError> {
+    let after = DbUuid(after.unwrap_or(Uuid::max()));
+    db_run!(conn: {
+        Ok(memberships::table
+            .inner_join(accounts::table)
+            .filter(memberships::workspace_id.eq(DbUuid(workspace_id)))
+            .filter(memberships::account_id.lt(after))
+            .order(memberships::account_id.desc())
+            .limit(limit)
+            .select((MembershipRow::as_select(), AccountRow::as_select()))
+            .load(conn)
+            .await?)
+    })
+}
+
+/// Changes a member's role if the membership is at `expected_version`.
+pub async fn update_role(
+    conn: &mut DbConn<'_>,
+    workspace_id: Uuid,
+    account_id: Uuid,
+    expected_version: i32,
+    role: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<MembershipRow>, StoreError> {
+    db_run!(conn: {
+        Ok(diesel::update(memberships::table.find((DbUuid(workspace_id), DbUuid(account_id))))
+            .filter(memberships::version.eq(expected_version))
+            .set((
+                memberships::role.eq(role),
+                memberships::version.eq(memberships::version + 1),
+                memberships::updated_at.eq(DbTime::from(now)),
+            ))
+            .returning(MembershipRow::as_returning())
+            .get_result(conn)
+            .await
+            .optional()?)
+    })
+}
+
+/// Removes a member.
+pub async fn delete(conn: &mut DbConn<'_>, workspace_id: Uuid, account_id: Uuid) -> Result<bool, StoreError> {
+    db_run!(conn: {
+        let deleted = diesel::delete(memberships::table.find((DbUuid(workspace_id), DbUuid(account_id))))
+            .execute(conn)
+            .await?;
+        Ok(deleted > 0)
+    })
+}
+
+/// How many admins the workspace has.
+pub async fn count_admins(conn: &mut DbConn<'_>, workspace_id: Uuid) -> Result<i64, StoreError> {
+    db_run!(conn: {
+        Ok(memberships::table
+            .filter(memberships::workspace_id.eq(DbUuid(workspace_id)))
+            .filter(memberships::role.eq("admin"))
+            .count()
+            .get_result(conn)
+            .await?)
+    })
+}

@@ -1,0 +1,142 @@
+//! Saving and loading workspaces.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use uuid::Uuid;
+
+use super::schema::{memberships, workspaces};
+use super::{DbConn, DbTime, DbUuid, StoreError, db_run};
+
+/// A workspace as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = workspaces)]
+pub struct WorkspaceRow {
+    /// Workspace id (UUIDv7).
+    #[diesel(deserialize_as = DbUuid, serialize_as = DbUuid)]
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Description ("" when none).
+    pub description: String,
+    /// The last case number handed out.
+    pub case_seq: i32,
+    /// Optimistic-concurrency version.
+    pub version: i32,
+    /// Who created it.
+    #[diesel(deserialize_as = DbUuid, serialize_as = DbUuid)]
+    pub created_by: Uuid,
+    /// Creation time.
+    #[diesel(deserialize_as = DbTime, serialize_as = DbTime)]
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    #[diesel(deserialize_as = DbTime, serialize_as = DbTime)]
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Fields to change; `None` leaves a field as it is.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = workspaces)]
+pub struct WorkspaceChanges {
+    /// New name.
+    pub name: Option<String>,
+    /// New description.
+    pub description: Option<String>,
+    /// Time of the change.
+    pub updated_at: DbTime,
+}
+
+/// Inserts a workspace.
+pub async fn insert(conn: &mut DbConn<'_>, row: WorkspaceRow) -> Result<(), StoreError> {
+    db_run!(conn: {
+        diesel::insert_into(workspaces::table).values(row).execute(conn).await?;
+        Ok(())
+    })
+}
+
+/// Loads a workspace.
+pub async fn find(conn: &mut DbConn<'_>, id: Uuid) -> Result<Option<WorkspaceRow>, StoreError> {
+    db_run!(conn: {
+        Ok(workspaces::table
+            .find(DbUuid(id))
+            .select(WorkspaceRow::as_select())
+            .first(conn)
+            .await
+            .optional()?)
+    })
+}
+
+/// The workspaces `account_id` belongs to, with its role in each, newest
+/// first, starting after the workspace id `after` (a keyset cursor).
+pub async fn list_for_account(
+    conn: &mut DbConn<'_>,
+    account_id: Uuid,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<(WorkspaceRow, String)>, StoreError> {
+    // The largest possible id stands for "no cursor", so one query body serves both.
+    let after = DbUuid(after.unwrap_or(Uuid::max()));
+    db_run!(conn: {
+        Ok(workspaces::table
+            .inner_join(memberships::table)
+            .filter(memberships::account_id.eq(DbUuid(account_id)))
+            .filter(workspaces::id.lt(after))
+            .order(workspaces::id.desc())
+            .limit(limit)
+            .select((WorkspaceRow::as_select(), memberships::role))
+            .load(conn)
+            .await?)
+    })
+}
+
+/// Applies `changes` if the workspace is at `expected_version`.
+pub async fn update(
+    conn: &mut DbConn<'_>,
+    id: Uuid,
+    expected_version: i32,
+    changes: WorkspaceChanges,
+) -> Result<Option<WorkspaceRow>, StoreError> {
+    db_run!(conn: {
+        Ok(diesel::update(workspaces::table)
+            .filter(workspaces::id.eq(DbUuid(id)))
+            .filter(workspaces::version.eq(expected_version))
+            .set((changes, workspaces::version.eq(workspaces::version + 1)))
+            .returning(WorkspaceRow::as_returning())
+            .get_result(conn)
+            .await
+            .optional()?)
+    })
+}
+
+/// Deletes a workspace and, by cascade, everything in it.
+pub async fn delete(conn: &mut DbConn<'_>, id: Uuid) -> Result<bool, StoreError> {
+    db_run!(conn: {
+        Ok(diesel::delete(workspaces::table.find(DbUuid(id))).execute(conn).await? > 0)
+    })
+}
+
+/// Takes the workspace's row lock for the rest of the transaction (a no-op
+/// write), so checks such as "is this the last admin?" cannot race.
+pub async fn lock(conn: &mut DbConn<'_>, id: Uuid) -> Result<bool, StoreError> {
+    db_run!(conn: {
+        let locked = diesel::update(workspaces::table.find(DbUuid(id)))
+            .set(workspaces::case_seq.eq(workspaces::case_seq))
+            .execute(conn)
+            .await?;
+        Ok(locked > 0)
+    })
+}
+
+/// Hands out the workspace's next case number. The increment is one atomic
+/// statement holding the row lock until commit, so concurrent creates get
+/// consecutive numbers, and a rolled-back create gives its number back.
+pub async fn next_case_number(conn: &mut DbConn<'_>, id: Uuid) -> Result<Option<i32>, StoreError> {
+    db_run!(conn: {
+        Ok(diesel::update(workspaces::table.find(DbUuid(id)))
+            .set(workspaces::case_seq.eq(workspaces::case_seq + 1))
+            .returning(workspaces::case_seq)
+            .get_result(conn)
+            .await
+            .optional()?)
+    })
+}
