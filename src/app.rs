@@ -11,6 +11,7 @@ use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 
 use crate::config::Settings;
 use crate::services::Services;
+use crate::services::cases::CaseService;
 use crate::services::identity::{IdentityService, IdentitySettings, TokenSigner};
 use crate::services::workspaces::WorkspaceService;
 use crate::store::Store;
@@ -70,6 +71,7 @@ impl App {
         )?;
         let services = Services {
             identity: Arc::new(identity),
+            cases: Arc::new(CaseService::new(store.clone())),
             workspaces: Arc::new(WorkspaceService::new(store.clone())),
         };
         let bind_error = |source| BuildError::Bind { addr: settings.listen, source };

@@ -7,6 +7,7 @@ use poem::error::ResponseError;
 use poem::http::StatusCode;
 
 use super::problem::ProblemKind;
+use crate::services::cases::CaseError;
 use crate::services::idempotency::IdempotencyError;
 use crate::services::identity::IdentityError;
 use crate::services::validation::{FieldError, ValidationErrors};
@@ -178,6 +179,25 @@ impl From<WorkspaceError> for ApiError {
             }
             WorkspaceError::Idempotency(err) => err.into(),
             WorkspaceError::Store(err) => err.into(),
+        }
+    }
+}
+
+impl From<CaseError> for ApiError {
+    fn from(err: CaseError) -> Self {
+        match err {
+            CaseError::Validation(errors) => errors.into(),
+            CaseError::Access(denied) => denied.into(),
+            CaseError::NotFound(what) => {
+                Self::new(ProblemKind::NotFound, format!("There is no such {what}."))
+            }
+            CaseError::NotAuthor => {
+                Self::new(ProblemKind::Forbidden, "Only the author of this comment may do this.")
+            }
+            CaseError::VersionConflict { what, current, given } => version_conflict(what, current, given),
+            CaseError::Idempotency(err) => err.into(),
+            err @ CaseError::Corrupt(_) => Self::internal(err),
+            CaseError::Store(err) => err.into(),
         }
     }
 }

@@ -4,6 +4,8 @@
 
 mod accounts;
 mod auth;
+mod case_wire;
+mod cases;
 mod edge;
 mod error;
 mod idempotency;
@@ -29,11 +31,23 @@ pub use problem::ProblemKind;
 
 use crate::services::Services;
 
-type Apis = (accounts::AccountsApi, sessions::SessionsApi, workspaces::WorkspacesApi, members::MembersApi);
+type Apis = (
+    accounts::AccountsApi,
+    sessions::SessionsApi,
+    workspaces::WorkspacesApi,
+    members::MembersApi,
+    cases::CasesApi,
+);
 
 fn openapi_service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (accounts::AccountsApi, sessions::SessionsApi, workspaces::WorkspacesApi, members::MembersApi),
+        (
+            accounts::AccountsApi,
+            sessions::SessionsApi,
+            workspaces::WorkspacesApi,
+            members::MembersApi,
+            cases::CasesApi,
+        ),
         "Casebook",
         env!("CARGO_PKG_VERSION"),
     )

@@ -13,4 +13,6 @@ pub enum ApiTags {
     Workspaces,
     /// Who belongs to a workspace, with which role.
     Members,
+    /// Incidents, with their audit trail.
+    Cases,
 }

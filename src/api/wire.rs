@@ -37,6 +37,8 @@ id_kinds! {
     AccountKind = ("acct_", "AccountId", "An account id: `acct_` and 32 hex digits.");
     SessionKind = ("ses_", "SessionId", "A session id: `ses_` and 32 hex digits.");
     WorkspaceKind = ("ws_", "WorkspaceId", "A workspace id: `ws_` and 32 hex digits.");
+    CaseKind = ("case_", "CaseId", "A case id: `case_` and 32 hex digits.");
+    EventKind = ("evt_", "EventId", "An audit event id: `evt_` and 32 hex digits.");
 }
 
 /// A record id as clients see it: a type prefix and the UUID's 32 hex digits.
@@ -118,6 +120,14 @@ impl<K: IdKind> ParseFromJSON for WireId<K> {
     }
 }
 
+impl<'de, K: IdKind> serde::Deserialize<'de> for WireId<K> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        Self::parse(&raw)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a valid {} (`{}...`)", K::NAME, K::PREFIX)))
+    }
+}
+
 impl<K: IdKind> ParseFromParameter for WireId<K> {
     fn parse_from_parameter(value: &str) -> ParseResult<Self> {
         Self::parse(value).ok_or_else(|| ParseError::custom(format!("not a valid {} id", K::NAME)))
@@ -167,6 +177,14 @@ impl ParseFromJSON for Timestamp {
                 .map_err(|err| ParseError::custom(err.to_string())),
             other => Err(ParseError::expected_type(other.unwrap_or_default())),
         }
+    }
+}
+
+impl ParseFromParameter for Timestamp {
+    fn parse_from_parameter(value: &str) -> ParseResult<Self> {
+        DateTime::parse_from_rfc3339(value)
+            .map(|time| Self(time.with_timezone(&Utc)))
+            .map_err(|err| ParseError::custom(format!("not an RFC 3339 time: {err}")))
     }
 }
 

@@ -85,6 +85,7 @@ pub struct WorkspaceList {
     /// The workspaces on this page.
     pub items: Vec<WorkspaceView>,
     /// Pass as `cursor` for the next page; null on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 
@@ -170,6 +171,7 @@ pub struct MemberList {
     /// The members on this page.
     pub items: Vec<MemberView>,
     /// Pass as `cursor` for the next page; null on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 

@@ -2,6 +2,7 @@
 //! return domain types, and fail with a typed error per area. They call the
 //! store, and other services in one direction only.
 
+pub mod cases;
 pub mod clock;
 pub mod idempotency;
 pub mod identity;
@@ -17,6 +18,8 @@ use std::sync::Arc;
 pub struct Services {
     /// Accounts, passwords and sessions.
     pub identity: Arc<identity::IdentityService>,
+    /// Cases, their comments and audit trail.
+    pub cases: Arc<cases::CaseService>,
     /// Workspaces, members and roles.
     pub workspaces: Arc<workspaces::WorkspaceService>,
 }

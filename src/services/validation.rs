@@ -35,6 +35,11 @@ impl ValidationErrors {
         )
     }
 
+    /// Adds the failures of `other` after these.
+    pub fn extend(&mut self, other: ValidationErrors) {
+        self.0.extend(other.0);
+    }
+
     /// The offending fields.
     pub fn errors(&self) -> &[FieldError] {
         &self.0

@@ -7,6 +7,8 @@
 //! truly differs.
 
 pub mod accounts;
+pub mod case_events;
+pub mod cases;
 mod database_url;
 mod error;
 pub mod idempotency;

@@ -5,6 +5,8 @@ mod helpers;
 mod members;
 
 mod accounts;
+mod cases;
+mod cases_list;
 mod contract;
 mod problems;
 mod sessions;

@@ -1,0 +1,152 @@
+//! The audit trail: what changed on a case, by whom, when. Events are built
+//! here and written in the same transaction as the change they record.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use super::Case;
+use crate::services::ids::{AccountId, CaseId, EventId};
+use crate::store::case_events::CaseEventRow;
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// The case was created; `data` holds its initial fields.
+    CaseCreated,
+    /// One field changed; `data`: `field`, `old`, `new`.
+    FieldChanged,
+    /// The assignee changed; `data`: `old`, `new` (account ids or null).
+    Assigned,
+    /// A comment was added; `data`: `comment_id`.
+    Commented,
+    /// A comment was edited; `data`: `comment_id`.
+    CommentEdited,
+    /// A comment was deleted; `data`: `comment_id`.
+    CommentDeleted,
+}
+
+impl EventKind {
+    /// The stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CaseCreated => "case_created",
+            Self::FieldChanged => "field_changed",
+            Self::Assigned => "assigned",
+            Self::Commented => "commented",
+            Self::CommentEdited => "comment_edited",
+            Self::CommentDeleted => "comment_deleted",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        [
+            Self::CaseCreated,
+            Self::FieldChanged,
+            Self::Assigned,
+            Self::Commented,
+            Self::CommentEdited,
+            Self::CommentDeleted,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == name)
+    }
+}
+
+/// One entry of a case's audit trail.
+#[derive(Debug, Clone)]
+pub struct CaseEvent {
+    /// Id (time-ordered).
+    pub id: EventId,
+    /// The case.
+    pub case_id: CaseId,
+    /// Who did it.
+    pub actor_id: AccountId,
+    /// What happened.
+    pub kind: EventKind,
+    /// Details (ids in `data` are bare UUID strings).
+    pub data: Value,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+impl CaseEvent {
+    /// A new event.
+    pub fn new(
+        case_id: CaseId,
+        actor_id: AccountId,
+        kind: EventKind,
+        data: Value,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self { id: EventId::new(), case_id, actor_id, kind, data, created_at: at }
+    }
+
+    pub(super) fn to_row(&self) -> CaseEventRow {
+        CaseEventRow {
+            id: self.id.uuid().into(),
+            case_id: self.case_id.uuid().into(),
+            actor_id: self.actor_id.uuid().into(),
+            kind: self.kind.as_str().to_owned(),
+            data: self.data.to_string(),
+            created_at: self.created_at.into(),
+        }
+    }
+}
+
+impl TryFrom<CaseEventRow> for CaseEvent {
+    type Error = String;
+
+    fn try_from(row: CaseEventRow) -> Result<Self, String> {
+        Ok(Self {
+            id: EventId::from_uuid(row.id.0),
+            case_id: CaseId::from_uuid(row.case_id.0),
+            actor_id: AccountId::from_uuid(row.actor_id.0),
+            kind: EventKind::from_name(&row.kind)
+                .ok_or_else(|| format!("unknown event kind {}", row.kind))?,
+            data: serde_json::from_str(&row.data).map_err(|err| err.to_string())?,
+            created_at: row.created_at.into(),
+        })
+    }
+}
+
+/// The `case_created` event of a new case.
+pub(super) fn created(case: &Case, actor: AccountId) -> CaseEvent {
+    let data = json!({
+        "number": case.number,
+        "summary": case.summary,
+        "status": case.status.as_str(),
+        "priority": case.priority.as_str(),
+        "severity": case.severity.as_str(),
+        "assignee_id": case.assignee_id.map(|id| id.uuid().to_string()),
+        "tags": case.tags,
+    });
+    CaseEvent::new(case.id, actor, EventKind::CaseCreated, data, case.created_at)
+}
+
+/// One event per changed field between `old` and `new`.
+pub(super) fn changes(old: &Case, new: &Case, actor: AccountId) -> Vec<CaseEvent> {
+    let (case_id, at) = (new.id, new.updated_at);
+    let field = |name: &str, old: Value, new: Value| {
+        (old != new).then(|| {
+            let data = json!({"field": name, "old": old, "new": new});
+            CaseEvent::new(case_id, actor, EventKind::FieldChanged, data, at)
+        })
+    };
+    let mut events: Vec<CaseEvent> = [
+        field("summary", json!(old.summary), json!(new.summary)),
+        field("description", json!(old.description), json!(new.description)),
+        field("status", json!(old.status.as_str()), json!(new.status.as_str())),
+        field("priority", json!(old.priority.as_str()), json!(new.priority.as_str())),
+        field("severity", json!(old.severity.as_str()), json!(new.severity.as_str())),
+        field("tags", json!(old.tags), json!(new.tags)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if old.assignee_id != new.assignee_id {
+        let id = |a: Option<AccountId>| a.map(|a| a.uuid().to_string());
+        let data = json!({"old": id(old.assignee_id), "new": id(new.assignee_id)});
+        events.push(CaseEvent::new(case_id, actor, EventKind::Assigned, data, at));
+    }
+    events
+}

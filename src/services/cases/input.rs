@@ -1,0 +1,298 @@
+//! Parsing what clients send about cases into valid domain input.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::{CaseStatus, Direction, Priority, Severity, SortKey};
+use crate::services::ids::AccountId;
+use crate::services::pagination::PageRequest;
+use crate::services::validation::ValidationErrors;
+use crate::store::cases::{CaseFilter, Position};
+
+const SUMMARY_MAX_CHARS: usize = 200;
+const DESCRIPTION_MAX_CHARS: usize = 20_000;
+const MAX_TAGS: usize = 20;
+const TAG_MAX_CHARS: usize = 50;
+const QUERY_MAX_CHARS: usize = 200;
+
+/// A field of a partial update that may be left alone, cleared, or set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum Nullable<T> {
+    /// Not in the request: leave as it is.
+    #[default]
+    Absent,
+    /// `null`: clear it.
+    Null,
+    /// A new value.
+    Value(T),
+}
+
+/// A valid new case.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewCase {
+    /// Trimmed summary, 1 to 200 characters.
+    pub summary: String,
+    /// Description, up to 20,000 characters.
+    pub description: String,
+    /// Initial status (default `new`).
+    pub status: CaseStatus,
+    /// Priority (default `medium`).
+    pub priority: Priority,
+    /// Severity (default `medium`).
+    pub severity: Severity,
+    /// Assignee; must be a member (checked by the service).
+    pub assignee_id: Option<AccountId>,
+    /// Normalised, sorted, distinct tags.
+    pub tags: Vec<String>,
+}
+
+impl NewCase {
+    /// Parses every field, reporting all invalid ones.
+    #[allow(clippy::too_many_arguments)]
+    pub fn parse(
+        summary: &str,
+        description: Option<&str>,
+        status: Option<CaseStatus>,
+        priority: Option<Priority>,
+        severity: Option<Severity>,
+        assignee_id: Option<AccountId>,
+        tags: Option<Vec<String>>,
+    ) -> Result<Self, ValidationErrors> {
+        match (
+            parse_summary(summary),
+            parse_description(description.unwrap_or_default()),
+            parse_tags(tags.unwrap_or_default()),
+        ) {
+            (Ok(summary), Ok(description), Ok(tags)) => Ok(Self {
+                summary,
+                description,
+                status: status.unwrap_or(CaseStatus::New),
+                priority: priority.unwrap_or(Priority::Medium),
+                severity: severity.unwrap_or(Severity::Medium),
+                assignee_id,
+                tags,
+            }),
+            (summary, description, tags) => Err(ValidationErrors::collect([
+                ("summary", summary.err()),
+                ("description", description.err()),
+                ("tags", tags.err()),
+            ])),
+        }
+    }
+}
+
+/// A valid partial update of a case.
+#[derive(Debug, Clone, Default)]
+pub struct CaseUpdate {
+    /// The version the change is based on.
+    pub version: i32,
+    /// New summary.
+    pub summary: Option<String>,
+    /// New description.
+    pub description: Option<String>,
+    /// New status.
+    pub status: Option<CaseStatus>,
+    /// New priority.
+    pub priority: Option<Priority>,
+    /// New severity.
+    pub severity: Option<Severity>,
+    /// New assignee, or unassign.
+    pub assignee_id: Nullable<AccountId>,
+    /// New tags (replacing the old ones).
+    pub tags: Option<Vec<String>>,
+}
+
+impl CaseUpdate {
+    /// Parses a partial update; at least one field must be given.
+    #[allow(clippy::too_many_arguments)]
+    pub fn parse(
+        version: i32,
+        summary: Option<&str>,
+        description: Option<&str>,
+        status: Option<CaseStatus>,
+        priority: Option<Priority>,
+        severity: Option<Severity>,
+        assignee_id: Nullable<AccountId>,
+        tags: Option<Vec<String>>,
+    ) -> Result<Self, ValidationErrors> {
+        let nothing = summary.is_none()
+            && description.is_none()
+            && status.is_none()
+            && priority.is_none()
+            && severity.is_none()
+            && assignee_id == Nullable::Absent
+            && tags.is_none();
+        let version_error = (version < 1).then(|| "must be at least 1".to_owned());
+        let body_error = nothing.then(|| "set at least one field to change".to_owned());
+        let summary = summary.map(parse_summary).transpose();
+        let description = description.map(parse_description).transpose();
+        let tags = tags.map(parse_tags).transpose();
+        match (version_error, body_error, summary, description, tags) {
+            (None, None, Ok(summary), Ok(description), Ok(tags)) => {
+                Ok(Self { version, summary, description, status, priority, severity, assignee_id, tags })
+            }
+            (version_error, body_error, summary, description, tags) => Err(ValidationErrors::collect([
+                ("version", version_error),
+                ("summary", summary.err()),
+                ("description", description.err()),
+                ("tags", tags.err()),
+                ("body", body_error),
+            ])),
+        }
+    }
+}
+
+/// Who a list is restricted to by assignee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    /// Unassigned cases.
+    Nobody,
+    /// Cases assigned to this account.
+    Account(AccountId),
+}
+
+/// A valid list request: filters, sort and page.
+#[derive(Debug, Clone)]
+pub struct CaseQuery {
+    /// What to include.
+    pub filter: CaseFilter,
+    /// Sort column.
+    pub sort: SortKey,
+    /// Sort direction.
+    pub direction: Direction,
+    /// Which page.
+    pub page: PageRequest<Position>,
+}
+
+impl CaseQuery {
+    /// Parses filters, sort and paging, reporting all invalid parameters.
+    #[allow(clippy::too_many_arguments)]
+    pub fn parse(
+        statuses: &[CaseStatus],
+        priorities: &[Priority],
+        severities: &[Severity],
+        assignees: &[AssigneeFilter],
+        tags: &[String],
+        text: Option<&str>,
+        created_after: Option<DateTime<Utc>>,
+        created_before: Option<DateTime<Utc>>,
+        sort: Option<SortKey>,
+        direction: Option<Direction>,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+    ) -> Result<Self, ValidationErrors> {
+        let text = text.map(str::trim).filter(|t| !t.is_empty());
+        let text_error = text
+            .filter(|t| t.chars().count() > QUERY_MAX_CHARS)
+            .map(|_| format!("must be at most {QUERY_MAX_CHARS} characters"));
+        let tags: Vec<String> = tags.iter().map(|t| t.trim().to_lowercase()).collect();
+        let tag_error = tags.iter().any(|t| t.is_empty()).then(|| "must not be empty".to_owned());
+        let range_error = match (created_after, created_before) {
+            (Some(after), Some(before)) if after >= before => Some("must be after created_after".to_owned()),
+            _ => None,
+        };
+        let page = PageRequest::parse(limit, cursor);
+        match (text_error, tag_error, range_error, page) {
+            (None, None, None, Ok(page)) => Ok(Self {
+                filter: CaseFilter {
+                    statuses: statuses.iter().map(|s| s.as_str().to_owned()).collect(),
+                    priorities: priorities.iter().map(|p| p.rank()).collect(),
+                    severities: severities.iter().map(|s| s.rank()).collect(),
+                    assignees: assignees
+                        .iter()
+                        .filter_map(|a| match a {
+                            AssigneeFilter::Account(id) => Some(id.uuid()),
+                            AssigneeFilter::Nobody => None,
+                        })
+                        .collect(),
+                    unassigned: assignees.contains(&AssigneeFilter::Nobody),
+                    tags,
+                    text: text.map(str::to_lowercase),
+                    created_after,
+                    created_before,
+                },
+                sort: sort.unwrap_or(SortKey::CreatedAt),
+                direction: direction.unwrap_or(Direction::Desc),
+                page,
+            }),
+            (text_error, tag_error, range_error, page) => {
+                let mut errors = ValidationErrors::collect([
+                    ("q", text_error),
+                    ("tag", tag_error),
+                    ("created_before", range_error),
+                ]);
+                if let Err(page_errors) = page {
+                    errors.extend(page_errors);
+                }
+                Err(errors)
+            }
+        }
+    }
+}
+
+fn parse_summary(raw: &str) -> Result<String, String> {
+    let summary = raw.trim();
+    match summary.chars().count() {
+        0 => Err("must not be empty".into()),
+        n if n > SUMMARY_MAX_CHARS => Err(format!("must be at most {SUMMARY_MAX_CHARS} characters")),
+        _ if summary.chars().any(char::is_control) => Err("must not contain control characters".into()),
+        _ => Ok(summary.to_owned()),
+    }
+}
+
+fn parse_description(raw: &str) -> Result<String, String> {
+    if raw.chars().count() > DESCRIPTION_MAX_CHARS {
+        return Err(format!("must be at most {DESCRIPTION_MAX_CHARS} characters"));
+    }
+    Ok(raw.to_owned())
+}
+
+/// Trims and lowercases each tag; refuses empty, long, duplicate or too many.
+fn parse_tags(raw: Vec<String>) -> Result<Vec<String>, String> {
+    if raw.len() > MAX_TAGS {
+        return Err(format!("must have at most {MAX_TAGS} tags"));
+    }
+    let mut tags = Vec::with_capacity(raw.len());
+    for tag in raw {
+        let tag = tag.trim().to_lowercase();
+        match tag.chars().count() {
+            0 => return Err("each tag must not be empty".into()),
+            n if n > TAG_MAX_CHARS => {
+                return Err(format!("each tag must be at most {TAG_MAX_CHARS} characters"));
+            }
+            _ if tag.chars().any(char::is_control) => {
+                return Err("tags must not contain control characters".into());
+            }
+            _ if tags.contains(&tag) => return Err(format!("the tag {tag:?} appears twice")),
+            _ => tags.push(tag),
+        }
+    }
+    tags.sort();
+    Ok(tags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_normalised_and_checked() {
+        assert_eq!(
+            parse_tags(vec![" Phishing ".into(), "EDR".into()]),
+            Ok(vec!["edr".into(), "phishing".into()])
+        );
+        assert!(parse_tags(vec!["a".into(), " A".into()]).is_err());
+        assert!(parse_tags(vec!["".into()]).is_err());
+        assert!(parse_tags(vec!["t".repeat(51)]).is_err());
+        assert!(parse_tags((0..21).map(|i| i.to_string()).collect()).is_err());
+        assert!(parse_tags((0..20).map(|i| i.to_string()).collect()).is_ok());
+    }
+
+    #[test]
+    fn an_update_must_change_something() {
+        let err =
+            CaseUpdate::parse(1, None, None, None, None, None, Nullable::Absent, None).expect_err("empty");
+        assert_eq!(err.errors()[0].field, "body");
+        assert!(CaseUpdate::parse(1, None, None, None, None, None, Nullable::Null, None).is_ok());
+    }
+}

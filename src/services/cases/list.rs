@@ -1,0 +1,71 @@
+//! Listing cases (filtered, sorted, keyset-paged) and a case's audit trail.
+
+use super::service::load;
+use super::{Case, CaseError, CaseEvent, CaseQuery, CaseService, SortKey};
+use crate::services::ids::{AccountId, CaseId, EventId, WorkspaceId};
+use crate::services::pagination::{Page, PageRequest};
+use crate::services::workspaces::Role;
+use crate::services::workspaces::access::authorize;
+use crate::store::case_events;
+use crate::store::cases::{self, Position};
+
+impl CaseService {
+    /// A page of a workspace's cases (any member). Paging is by keyset on
+    /// the sort column and the id, so rows are neither skipped nor repeated
+    /// while others write.
+    pub async fn list(
+        &self,
+        caller: AccountId,
+        workspace: WorkspaceId,
+        query: CaseQuery,
+    ) -> Result<Page<Case>, CaseError> {
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        authorize(conn, caller, workspace, Role::Viewer).await?;
+        let page = &query.page;
+        let rows = cases::list(
+            conn,
+            workspace.uuid(),
+            &query.filter,
+            query.sort,
+            query.direction,
+            page.after,
+            page.fetch(),
+        )
+        .await?;
+        let cases: Vec<Case> = rows.into_iter().map(Case::from).collect();
+        Ok(Page::from_rows(cases, page.limit, |case| position(case, query.sort)))
+    }
+
+    /// A page of a case's audit trail, newest first (any member).
+    pub async fn events(
+        &self,
+        caller: AccountId,
+        workspace: WorkspaceId,
+        id: CaseId,
+        page: PageRequest<EventId>,
+    ) -> Result<Page<CaseEvent>, CaseError> {
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        authorize(conn, caller, workspace, Role::Viewer).await?;
+        load(conn, workspace, id).await?;
+        let rows = case_events::list(conn, id.uuid(), page.after.map(EventId::uuid), page.fetch()).await?;
+        let events = rows
+            .into_iter()
+            .map(CaseEvent::try_from)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(CaseError::Corrupt)?;
+        Ok(Page::from_rows(events, page.limit, |event| event.id))
+    }
+}
+
+/// Where a case stands in a list sorted by `sort`.
+fn position(case: &Case, sort: SortKey) -> Position {
+    let value = match sort {
+        SortKey::CreatedAt => case.created_at.timestamp_micros(),
+        SortKey::UpdatedAt => case.updated_at.timestamp_micros(),
+        SortKey::Priority => i64::from(case.priority.rank()),
+        SortKey::Severity => i64::from(case.severity.rank()),
+    };
+    (value, case.id.uuid())
+}

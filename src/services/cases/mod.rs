@@ -1,0 +1,16 @@
+//! Cases: the incidents a workspace tracks, their filters and sorts, and the
+//! audit trail written in the same transaction as every change.
+
+mod error;
+mod events;
+mod input;
+mod list;
+mod model;
+mod service;
+
+pub use crate::store::cases::{Direction, SortKey};
+pub use error::CaseError;
+pub use events::{CaseEvent, EventKind};
+pub use input::{AssigneeFilter, CaseQuery, CaseUpdate, NewCase, Nullable};
+pub use model::{Case, CaseStatus, Priority, Severity};
+pub use service::CaseService;

@@ -1,0 +1,170 @@
+//! Case domain types.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::services::ids::{AccountId, CaseId, WorkspaceId};
+use crate::store::cases::CaseRow;
+
+macro_rules! ranked_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = ($rank:literal, $text:literal),)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)*
+        }
+
+        impl $name {
+            /// The stored and wire name.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text,)* }
+            }
+
+            /// The stored rank (sort order).
+            pub fn rank(self) -> i32 {
+                match self { $(Self::$variant => $rank,)* }
+            }
+
+            /// From a stored rank.
+            pub fn from_rank(rank: i32) -> Option<Self> {
+                match rank { $($rank => Some(Self::$variant),)* _ => None }
+            }
+
+            /// From a stored name.
+            pub fn from_name(name: &str) -> Option<Self> {
+                match name { $($text => Some(Self::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+ranked_enum!(
+    /// Where a case is in its life.
+    CaseStatus {
+        /// Just reported.
+        New = (1, "new"),
+        /// Being worked on.
+        InProgress = (2, "in_progress"),
+        /// Waiting on something.
+        OnHold = (3, "on_hold"),
+        /// Fixed; awaiting closure.
+        Resolved = (4, "resolved"),
+        /// Done.
+        Closed = (5, "closed"),
+    }
+);
+
+ranked_enum!(
+    /// How urgently a case needs work.
+    Priority {
+        /// Whenever there is time.
+        Low = (1, "low"),
+        /// Soon.
+        Medium = (2, "medium"),
+        /// Before other work.
+        High = (3, "high"),
+        /// Now.
+        Critical = (4, "critical"),
+    }
+);
+
+ranked_enum!(
+    /// How much harm the incident does.
+    Severity {
+        /// No harm; for the record.
+        Informational = (1, "informational"),
+        /// Little harm.
+        Low = (2, "low"),
+        /// Some harm.
+        Medium = (3, "medium"),
+        /// Serious harm.
+        High = (4, "high"),
+        /// Grave harm.
+        Critical = (5, "critical"),
+    }
+);
+
+/// A case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    /// Id.
+    pub id: CaseId,
+    /// Its workspace.
+    pub workspace_id: WorkspaceId,
+    /// Number in the workspace (shown as `CASE-<number>`).
+    pub number: i32,
+    /// One-line summary.
+    pub summary: String,
+    /// Markdown description.
+    pub description: String,
+    /// Status.
+    pub status: CaseStatus,
+    /// Priority.
+    pub priority: Priority,
+    /// Severity.
+    pub severity: Severity,
+    /// Assigned member.
+    pub assignee_id: Option<AccountId>,
+    /// Tags, sorted.
+    pub tags: Vec<String>,
+    /// Optimistic-concurrency version.
+    pub version: i32,
+    /// Creator.
+    pub created_by: AccountId,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+    /// When it was resolved (set by status changes).
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// When it was closed (set by status changes).
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+impl From<CaseRow> for Case {
+    fn from(row: CaseRow) -> Self {
+        Self {
+            id: CaseId::from_uuid(row.id.0),
+            workspace_id: WorkspaceId::from_uuid(row.workspace_id.0),
+            number: row.number,
+            summary: row.summary,
+            description: row.description,
+            status: CaseStatus::from_name(&row.status).unwrap_or(CaseStatus::New),
+            priority: Priority::from_rank(row.priority).unwrap_or(Priority::Medium),
+            severity: Severity::from_rank(row.severity).unwrap_or(Severity::Medium),
+            assignee_id: row.assignee_id.map(|id| AccountId::from_uuid(id.0)),
+            tags: serde_json::from_str(&row.tags).unwrap_or_default(),
+            version: row.version,
+            created_by: AccountId::from_uuid(row.created_by.0),
+            created_at: row.created_at.into(),
+            updated_at: row.updated_at.into(),
+            resolved_at: row.resolved_at.map(Into::into),
+            closed_at: row.closed_at.map(Into::into),
+        }
+    }
+}
+
+impl Case {
+    /// The stored row of this case.
+    pub(super) fn to_row(&self) -> CaseRow {
+        CaseRow {
+            id: self.id.uuid().into(),
+            workspace_id: self.workspace_id.uuid().into(),
+            number: self.number,
+            summary: self.summary.clone(),
+            description: self.description.clone(),
+            status: self.status.as_str().to_owned(),
+            priority: self.priority.rank(),
+            severity: self.severity.rank(),
+            assignee_id: self.assignee_id.map(|id| id.uuid().into()),
+            tags: serde_json::to_string(&self.tags).unwrap_or_else(|_| "[]".into()),
+            version: self.version,
+            created_by: self.created_by.uuid().into(),
+            created_at: self.created_at.into(),
+            updated_at: self.updated_at.into(),
+            resolved_at: self.resolved_at.map(Into::into),
+            closed_at: self.closed_at.map(Into::into),
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! The case service: creating, reading, changing and deleting cases. Every
+//! change writes its audit events in the same transaction.
+
+use super::events::{self, CaseEvent};
+use super::input::Nullable;
+use super::{Case, CaseError, CaseStatus, CaseUpdate, NewCase};
+use crate::services::clock;
+use crate::services::idempotency::{self, Claim, Created};
+use crate::services::ids::{AccountId, CaseId, WorkspaceId};
+use crate::services::validation::ValidationErrors;
+use crate::services::workspaces::access::authorize;
+use crate::services::workspaces::{AccessDenied, Role};
+use crate::store::cases::{self, CaseChanges};
+use crate::store::{DbConn, Store, case_events, db_transaction, memberships, workspaces};
+
+/// Cases of workspaces.
+pub struct CaseService {
+    pub(super) store: Store,
+}
+
+impl CaseService {
+    /// A service over `store`.
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+
+    /// Opens a case (editors and admins). Its number is the workspace's next.
+    #[tracing::instrument(skip_all)]
+    pub async fn create(
+        &self,
+        caller: AccountId,
+        workspace: WorkspaceId,
+        request: NewCase,
+        claim: Option<Claim>,
+    ) -> Result<Created<Case>, CaseError> {
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        authorize(conn, caller, workspace, Role::Editor).await?;
+        if let Some(assignee) = request.assignee_id {
+            ensure_member(conn, workspace, assignee).await?;
+        }
+        db_transaction!(conn, |tx| {
+            if let Some(earlier) = idempotency::begin::<Case>(tx, claim.as_ref()).await? {
+                return Ok(Created { value: earlier, replayed: true });
+            }
+            let number =
+                workspaces::next_case_number(tx, workspace.uuid()).await?.ok_or(AccessDenied::NotFound)?;
+            let now = clock::now();
+            let finished = |status| matches!(status, CaseStatus::Resolved | CaseStatus::Closed);
+            let case = Case {
+                id: CaseId::new(),
+                workspace_id: workspace,
+                number,
+                summary: request.summary.clone(),
+                description: request.description.clone(),
+                status: request.status,
+                priority: request.priority,
+                severity: request.severity,
+                assignee_id: request.assignee_id,
+                tags: request.tags.clone(),
+                version: 1,
+                created_by: caller,
+                created_at: now,
+                updated_at: now,
+                resolved_at: finished(request.status).then_some(now),
+                closed_at: (request.status == CaseStatus::Closed).then_some(now),
+            };
+            cases::insert(tx, case.to_row(), &case.tags).await?;
+            case_events::insert(tx, vec![events::created(&case, caller).to_row()]).await?;
+            idempotency::finish(tx, claim.as_ref(), &case).await?;
+            Ok::<_, CaseError>(Created::new(case))
+        })
+    }
+
+    /// One case (any member).
+    pub async fn get(
+        &self,
+        caller: AccountId,
+        workspace: WorkspaceId,
+        id: CaseId,
+    ) -> Result<Case, CaseError> {
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        authorize(conn, caller, workspace, Role::Viewer).await?;
+        load(conn, workspace, id).await
+    }
+
+    /// Changes a case (editors and admins), conditional on `version`. Fields
+    /// that end up unchanged write no events; a request that changes nothing
+    /// returns the case as it is, at the same version.
+    #[tracing::instrument(skip_all)]
+    pub async fn update(
+        &self,
+        caller: AccountId,
+        workspace: WorkspaceId,
+        id: CaseId,
+        update: CaseUpdate,
+    ) -> Result<Case, CaseError> {
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        authorize(conn, caller, workspace, Role::Editor).await?;
+        if let Nullable::Value(assignee) = update.assignee_id {
+            ensure_member(conn, workspace, assignee).await?;
+        }
+        db_transaction!(conn, |tx| {
+            let current = load(tx, workspace, id).await?;
+            if current.version != update.version {
+                return Err(conflict(current.version, update.version));
+            }
+            let next = apply(&current, &update);
+            let events = events::changes(&current, &next, caller);
+            if events.is_empty() {
+                return Ok(current);
+            }
+            let changes = changes_between(&current, &next);
+            let Some(row) = cases::update(tx, id.uuid(), update.version, changes).await? else {
+                let latest = load(tx, workspace, id).await?;
+                return Err(conflict(latest.version, update.version));
+            };
+            if current.tags != next.tags {
+                cases::replace_tags(tx, id.uuid(), workspace.uuid(), &next.tags).await?;
+            }
+            case_events::insert(tx, events.iter().map(CaseEvent::to_row).collect()).await?;
+            Ok::<_, CaseError>(Case::from(row))
+        })
+    }
+
+    /// Deletes a case with its comments and events (editors and admins).
+    #[tracing::instrument(skip_all)]
+    pub async fn delete(
+        &self,
+        caller: AccountId,
+        workspace: WorkspaceId,
+        id: CaseId,
+    ) -> Result<(), CaseError> {
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        authorize(conn, caller, workspace, Role::Editor).await?;
+        if !cases::delete(conn, workspace.uuid(), id.uuid()).await? {
+            return Err(CaseError::NotFound("case"));
+        }
+        tracing::info!(case_id = %id.uuid(), "case deleted");
+        Ok(())
+    }
+}
+
+/// Loads a case of `workspace` or fails with `NotFound`.
+pub(super) async fn load(
+    conn: &mut DbConn<'_>,
+    workspace: WorkspaceId,
+    id: CaseId,
+) -> Result<Case, CaseError> {
+    let row = cases::find(conn, workspace.uuid(), id.uuid()).await?.ok_or(CaseError::NotFound("case"))?;
+    Ok(row.into())
+}
+
+/// Only members can be assigned.
+async fn ensure_member(
+    conn: &mut DbConn<'_>,
+    workspace: WorkspaceId,
+    account: AccountId,
+) -> Result<(), CaseError> {
+    if memberships::role_of(conn, workspace.uuid(), account.uuid()).await?.is_none() {
+        return Err(ValidationErrors::single("assignee_id", "must be a member of the workspace").into());
+    }
+    Ok(())
+}
+
+fn conflict(current: i32, given: i32) -> CaseError {
+    CaseError::VersionConflict { what: "case", current, given }
+}
+
+/// The case as `update` would leave it, with status times set and cleared.
+fn apply(current: &Case, update: &CaseUpdate) -> Case {
+    let now = clock::now();
+    let mut next = current.clone();
+    if let Some(summary) = &update.summary {
+        next.summary.clone_from(summary);
+    }
+    if let Some(description) = &update.description {
+        next.description.clone_from(description);
+    }
+    if let Some(tags) = &update.tags {
+        next.tags.clone_from(tags);
+    }
+    next.status = update.status.unwrap_or(current.status);
+    next.priority = update.priority.unwrap_or(current.priority);
+    next.severity = update.severity.unwrap_or(current.severity);
+    match update.assignee_id {
+        Nullable::Absent => {}
+        Nullable::Null => next.assignee_id = None,
+        Nullable::Value(account) => next.assignee_id = Some(account),
+    }
+    if next.status != current.status {
+        (next.resolved_at, next.closed_at) = match next.status {
+            CaseStatus::Resolved => (Some(now), None),
+            CaseStatus::Closed => (current.resolved_at.or(Some(now)), Some(now)),
+            _ => (None, None),
+        };
+    }
+    next.updated_at = now;
+    next
+}
+
+/// The stored changes that turn `current` into `next`.
+fn changes_between(current: &Case, next: &Case) -> CaseChanges {
+    let next_row = next.to_row();
+    CaseChanges {
+        summary: (current.summary != next.summary).then(|| next_row.summary.clone()),
+        description: (current.description != next.description).then(|| next_row.description.clone()),
+        status: (current.status != next.status).then(|| next_row.status.clone()),
+        priority: (current.priority != next.priority).then_some(next_row.priority),
+        severity: (current.severity != next.severity).then_some(next_row.severity),
+        assignee_id: (current.assignee_id != next.assignee_id).then_some(next_row.assignee_id),
+        tags: (current.tags != next.tags).then(|| next_row.tags.clone()),
+        resolved_at: (current.resolved_at != next.resolved_at).then_some(next_row.resolved_at),
+        closed_at: (current.closed_at != next.closed_at).then_some(next_row.closed_at),
+        updated_at: Some(next_row.updated_at),
+    }
+}
