@@ -214,6 +214,8 @@ impl CasesApi {
     }
 
     /// Get a case
+    ///
+    /// One case of a workspace the caller belongs to.
     #[oai(path = "/v1/workspaces/:workspace_id/cases/:case_id", method = "get", operation_id = "getCase")]
     async fn get_case(
         &self,
