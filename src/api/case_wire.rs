@@ -5,7 +5,7 @@ use poem_openapi::{Enum, Object};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::wire::{AccountKind, CaseKind, EventKind, Timestamp, WireId, WorkspaceKind};
+use super::wire::{AccountKind, CaseKind, CommentKind, EventKind, Timestamp, WireId, WorkspaceKind};
 use crate::services::cases::{self, Case, CaseEvent, CaseStatus, Direction, Priority, Severity, SortKey};
 
 /// Declares a wire enum mirroring a domain enum, with conversions both ways.
@@ -313,7 +313,7 @@ fn with_prefixed_ids(kind: cases::EventKind, mut data: Value) -> Value {
         }
         cases::EventKind::CaseCreated => prefix(&mut data["assignee_id"], account),
         cases::EventKind::Commented | cases::EventKind::CommentEdited | cases::EventKind::CommentDeleted => {
-            prefix(&mut data["comment_id"], |id| format!("cmt_{}", id.simple()));
+            prefix(&mut data["comment_id"], |id| WireId::<CommentKind>::new(id).render());
         }
         cases::EventKind::FieldChanged => {}
     }

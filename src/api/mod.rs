@@ -6,6 +6,7 @@ mod accounts;
 mod auth;
 mod case_wire;
 mod cases;
+mod comments;
 mod edge;
 mod error;
 mod idempotency;
@@ -37,6 +38,7 @@ type Apis = (
     workspaces::WorkspacesApi,
     members::MembersApi,
     cases::CasesApi,
+    comments::CommentsApi,
 );
 
 fn openapi_service() -> OpenApiService<Apis, ()> {
@@ -47,6 +49,7 @@ fn openapi_service() -> OpenApiService<Apis, ()> {
             workspaces::WorkspacesApi,
             members::MembersApi,
             cases::CasesApi,
+            comments::CommentsApi,
         ),
         "Casebook",
         env!("CARGO_PKG_VERSION"),

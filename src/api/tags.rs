@@ -15,4 +15,6 @@ pub enum ApiTags {
     Members,
     /// Incidents, with their audit trail.
     Cases,
+    /// Discussion on a case.
+    Comments,
 }

@@ -38,6 +38,7 @@ id_kinds! {
     SessionKind = ("ses_", "SessionId", "A session id: `ses_` and 32 hex digits.");
     WorkspaceKind = ("ws_", "WorkspaceId", "A workspace id: `ws_` and 32 hex digits.");
     CaseKind = ("case_", "CaseId", "A case id: `case_` and 32 hex digits.");
+    CommentKind = ("cmt_", "CommentId", "A comment id: `cmt_` and 32 hex digits.");
     EventKind = ("evt_", "EventId", "An audit event id: `evt_` and 32 hex digits.");
 }
 

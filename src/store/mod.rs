@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod case_events;
 pub mod cases;
+pub mod comments;
 mod database_url;
 mod error;
 pub mod idempotency;

@@ -7,6 +7,7 @@ mod members;
 mod accounts;
 mod cases;
 mod cases_list;
+mod comments;
 mod contract;
 mod problems;
 mod sessions;

@@ -1,6 +1,7 @@
 //! Cases: the incidents a workspace tracks, their filters and sorts, and the
 //! audit trail written in the same transaction as every change.
 
+mod comments;
 mod error;
 mod events;
 mod input;
@@ -9,6 +10,7 @@ mod model;
 mod service;
 
 pub use crate::store::cases::{Direction, SortKey};
+pub use comments::{Comment, CommentBody, CommentEdit};
 pub use error::CaseError;
 pub use events::{CaseEvent, EventKind};
 pub use input::{AssigneeFilter, CaseQuery, CaseUpdate, NewCase, Nullable};

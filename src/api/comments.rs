@@ -1,0 +1,309 @@
+//! `/v1/workspaces/{workspace_id}/cases/{case_id}/comments`: discussion on a case.
+
+use poem::web::Data;
+use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::types::Example;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use serde::Deserialize;
+
+use super::auth::BearerAuth;
+use super::idempotency::{claim, replayed};
+use super::json_body::JsonBody;
+use super::responses::{Problems, error_statuses};
+use super::tags::ApiTags;
+use super::wire::{AccountKind, CaseKind, CommentKind, Timestamp, WireId, WorkspaceKind};
+use crate::services::Services;
+use crate::services::cases::{Comment, CommentBody, CommentEdit};
+use crate::services::ids::{CaseId, CommentId, WorkspaceId};
+use crate::services::pagination::PageRequest;
+
+/// Comment operations.
+pub struct CommentsApi;
+
+error_statuses! {
+    /// Errors of `createComment`.
+    CreateCommentErrors: 400, 401, 403, 404, 413, 415, 422;
+    /// Errors of `listComments`.
+    ListCommentsErrors: 401, 404, 422;
+    /// Errors of `getComment`.
+    GetCommentErrors: 401, 404;
+    /// Errors of `updateComment`.
+    UpdateCommentErrors: 400, 401, 403, 404, 409, 413, 415, 422;
+    /// Errors of `deleteComment`.
+    DeleteCommentErrors: 401, 403, 404;
+}
+
+/// A comment on a case.
+#[derive(Debug, Object)]
+#[oai(rename = "Comment")]
+pub struct CommentView {
+    /// The comment's id.
+    pub id: WireId<CommentKind>,
+    /// The case.
+    pub case_id: WireId<CaseKind>,
+    /// Who wrote it.
+    pub author_id: WireId<AccountKind>,
+    /// The text, in Markdown.
+    pub body: String,
+    /// Raised by one on every edit; send it back with `PATCH`.
+    pub version: i32,
+    /// When it was written.
+    pub created_at: Timestamp,
+    /// When it was last edited.
+    pub updated_at: Timestamp,
+}
+
+impl From<Comment> for CommentView {
+    fn from(c: Comment) -> Self {
+        Self {
+            id: WireId::new(c.id.uuid()),
+            case_id: WireId::new(c.case_id.uuid()),
+            author_id: WireId::new(c.author_id.uuid()),
+            body: c.body,
+            version: c.version,
+            created_at: c.created_at.into(),
+            updated_at: c.updated_at.into(),
+        }
+    }
+}
+
+/// A page of comments, newest first.
+#[derive(Debug, Object)]
+#[oai(rename = "CommentList")]
+pub struct CommentList {
+    /// The comments on this page.
+    pub items: Vec<CommentView>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    #[oai(nullable)]
+    pub next_cursor: Option<String>,
+}
+
+/// A new comment.
+#[derive(Debug, Object, Deserialize)]
+#[oai(rename = "CreateCommentRequest", example)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCommentRequest {
+    /// Markdown, 1 to 10,000 characters, not only spaces.
+    #[oai(validator(min_length = 1, max_length = 10000))]
+    pub body: String,
+}
+
+impl Example for CreateCommentRequest {
+    fn example() -> Self {
+        Self { body: "Blocked the sender domain at the mail gateway.".into() }
+    }
+}
+
+/// New text for a comment, with the `version` it is based on.
+#[derive(Debug, Object, Deserialize)]
+#[oai(rename = "UpdateCommentRequest", example)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCommentRequest {
+    /// The comment's `version` as last read.
+    #[oai(validator(minimum(value = "1")))]
+    pub version: i32,
+    /// Markdown, 1 to 10,000 characters, not only spaces.
+    #[oai(validator(min_length = 1, max_length = 10000))]
+    pub body: String,
+}
+
+impl Example for UpdateCommentRequest {
+    fn example() -> Self {
+        Self { version: 1, body: "Blocked the sender domain and purged the mails.".into() }
+    }
+}
+
+/// Answer of `createComment`.
+#[derive(ApiResponse)]
+enum CreateCommentResponse {
+    /// The comment was added (or, with `Idempotent-Replayed: true`, an earlier
+    /// create with the same key).
+    #[oai(status = 201)]
+    Created(
+        Json<CommentView>,
+        /// The comment's address.
+        #[oai(header = "Location")]
+        String,
+        /// `true` when this repeats the response of an earlier request with the same key.
+        #[oai(header = "Idempotent-Replayed")]
+        Option<String>,
+    ),
+}
+
+/// Answer of `listComments`.
+#[derive(ApiResponse)]
+enum CommentListResponse {
+    /// A page of comments.
+    #[oai(status = 200)]
+    Ok(Json<CommentList>),
+}
+
+/// Answer of `getComment` and `updateComment`.
+#[derive(ApiResponse)]
+enum CommentResponse {
+    /// The comment.
+    #[oai(status = 200)]
+    Ok(Json<CommentView>),
+}
+
+/// Answer of `deleteComment`.
+#[derive(ApiResponse)]
+enum CommentDeletedResponse {
+    /// The comment is gone (the audit trail records that it was deleted).
+    #[oai(status = 204)]
+    NoContent,
+}
+
+fn ids(workspace: &WireId<WorkspaceKind>, case: &WireId<CaseKind>) -> (WorkspaceId, CaseId) {
+    (WorkspaceId::from_uuid(workspace.uuid()), CaseId::from_uuid(case.uuid()))
+}
+
+#[OpenApi(tag = "ApiTags::Comments")]
+impl CommentsApi {
+    /// Comment on a case
+    ///
+    /// Adds a comment (editors and admins).
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/cases/:case_id/comments",
+        method = "post",
+        operation_id = "createComment"
+    )]
+    async fn create_comment(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The case.
+        case_id: Path<WireId<CaseKind>>,
+        /// A client-chosen key (1 to 255 visible ASCII characters) that makes
+        /// retries of this request safe for 24 hours.
+        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
+        idempotency_key: Header<Option<String>>,
+        body: JsonBody<CreateCommentRequest>,
+    ) -> Result<CreateCommentResponse, Problems<CreateCommentErrors>> {
+        let caller = auth.0.account.id;
+        let text = CommentBody::parse(&body.0.body)?;
+        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
+        let operation = format!("createComment:{}", case_id.0.render());
+        let claim = claim(caller, idempotency_key.0.as_deref(), &operation, &text)?;
+        let created = services.cases.add_comment(caller, workspace, case, text, claim).await?;
+        let location = format!(
+            "/v1/workspaces/{}/cases/{}/comments/{}",
+            workspace_id.0.render(),
+            case_id.0.render(),
+            WireId::<CommentKind>::new(created.value.id.uuid()).render()
+        );
+        Ok(CreateCommentResponse::Created(Json(created.value.into()), location, replayed(created.replayed)))
+    }
+
+    /// List comments
+    ///
+    /// A case's comments, newest first.
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/cases/:case_id/comments",
+        method = "get",
+        operation_id = "listComments"
+    )]
+    async fn list_comments(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The case.
+        case_id: Path<WireId<CaseKind>>,
+        /// Items per page, 1 to 100 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
+        limit: Query<Option<u32>>,
+        /// The `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+    ) -> Result<CommentListResponse, Problems<ListCommentsErrors>> {
+        let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
+        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
+        let page = services.cases.comments(auth.0.account.id, workspace, case, page).await?;
+        Ok(CommentListResponse::Ok(Json(CommentList {
+            items: page.items.into_iter().map(Into::into).collect(),
+            next_cursor: page.next_cursor,
+        })))
+    }
+
+    /// Get a comment
+    ///
+    /// One comment of a case.
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/cases/:case_id/comments/:comment_id",
+        method = "get",
+        operation_id = "getComment"
+    )]
+    async fn get_comment(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The case.
+        case_id: Path<WireId<CaseKind>>,
+        /// The comment.
+        comment_id: Path<WireId<CommentKind>>,
+    ) -> Result<CommentResponse, Problems<GetCommentErrors>> {
+        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
+        let id = CommentId::from_uuid(comment_id.0.uuid());
+        let comment = services.cases.comment(auth.0.account.id, workspace, case, id).await?;
+        Ok(CommentResponse::Ok(Json(comment.into())))
+    }
+
+    /// Edit a comment
+    ///
+    /// Replaces the text of one's own comment. The body carries the `version`
+    /// it is based on; a stale one answers 409 `VERSION_CONFLICT`.
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/cases/:case_id/comments/:comment_id",
+        method = "patch",
+        operation_id = "updateComment"
+    )]
+    async fn update_comment(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The case.
+        case_id: Path<WireId<CaseKind>>,
+        /// The comment.
+        comment_id: Path<WireId<CommentKind>>,
+        body: JsonBody<UpdateCommentRequest>,
+    ) -> Result<CommentResponse, Problems<UpdateCommentErrors>> {
+        let edit = CommentEdit::parse(body.0.version, &body.0.body)?;
+        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
+        let id = CommentId::from_uuid(comment_id.0.uuid());
+        let comment = services.cases.edit_comment(auth.0.account.id, workspace, case, id, edit).await?;
+        Ok(CommentResponse::Ok(Json(comment.into())))
+    }
+
+    /// Delete a comment
+    ///
+    /// Authors delete their own comments; admins delete any.
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/cases/:case_id/comments/:comment_id",
+        method = "delete",
+        operation_id = "deleteComment"
+    )]
+    async fn delete_comment(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The case.
+        case_id: Path<WireId<CaseKind>>,
+        /// The comment.
+        comment_id: Path<WireId<CommentKind>>,
+    ) -> Result<CommentDeletedResponse, Problems<DeleteCommentErrors>> {
+        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
+        let id = CommentId::from_uuid(comment_id.0.uuid());
+        services.cases.delete_comment(auth.0.account.id, workspace, case, id).await?;
+        Ok(CommentDeletedResponse::NoContent)
+    }
+}

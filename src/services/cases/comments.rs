@@ -1,0 +1,256 @@
+//! Comments on cases: editors write them; authors edit and delete their
+//! own; admins delete any. Each writes its audit event in the same transaction.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::events::{CaseEvent, EventKind};
+use super::service::load;
+use super::{CaseError, CaseService};
+use crate::services::clock;
+use crate::services::idempotency::{self, Claim, Created};
+use crate::services::ids::{AccountId, CaseId, CommentId, WorkspaceId};
+use crate::services::pagination::{Page, PageRequest};
+use crate::services::validation::ValidationErrors;
+use crate::services::workspaces::Role;
+use crate::services::workspaces::access::authorize;
+use crate::store::comments::{self, CommentRow};
+use crate::store::{DbConn, DbTime, case_events, db_transaction};
+
+const BODY_MAX_CHARS: usize = 10_000;
+
+/// A comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comment {
+    /// Id.
+    pub id: CommentId,
+    /// The case.
+    pub case_id: CaseId,
+    /// Who wrote it.
+    pub author_id: AccountId,
+    /// Markdown text.
+    pub body: String,
+    /// Optimistic-concurrency version.
+    pub version: i32,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+    /// When it was last edited.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<CommentRow> for Comment {
+    fn from(row: CommentRow) -> Self {
+        Self {
+            id: CommentId::from_uuid(row.id.0),
+            case_id: CaseId::from_uuid(row.case_id.0),
+            author_id: AccountId::from_uuid(row.author_id.0),
+            body: row.body,
+            version: row.version,
+            created_at: row.created_at.into(),
+            updated_at: row.updated_at.into(),
+        }
+    }
+}
+
+/// A comment's text: 1 to 10,000 characters, not only spaces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommentBody(String);
+
+impl CommentBody {
+    /// Checks the length.
+    pub fn parse(raw: &str) -> Result<Self, ValidationErrors> {
+        Self::check(raw).map_err(|message| ValidationErrors::single("body", message))
+    }
+
+    fn check(raw: &str) -> Result<Self, String> {
+        if raw.trim().is_empty() {
+            return Err("must not be empty".into());
+        }
+        if raw.chars().count() > BODY_MAX_CHARS {
+            return Err(format!("must be at most {BODY_MAX_CHARS} characters"));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+}
+
+/// A valid edit of a comment: new text and the version it is based on.
+#[derive(Debug, Clone)]
+pub struct CommentEdit {
+    /// The version the edit is based on.
+    pub version: i32,
+    /// The new text.
+    pub body: CommentBody,
+}
+
+impl CommentEdit {
+    /// Checks both fields, reporting both if both are invalid.
+    pub fn parse(version: i32, body: &str) -> Result<Self, ValidationErrors> {
+        let version_error = (version < 1).then(|| "must be at least 1".to_owned());
+        match (version_error, CommentBody::check(body)) {
+            (None, Ok(body)) => Ok(Self { version, body }),
+            (version_error, body) => {
+                Err(ValidationErrors::collect([("version", version_error), ("body", body.err())]))
+            }
+        }
+    }
+}
+
+impl CaseService {
+    /// Adds a comment (editors and admins).
+    #[tracing::instrument(skip_all)]
+    pub async fn add_comment(
+        &self,
+        caller: AccountId,
+        workspace: WorkspaceId,
+        case: CaseId,
+        body: CommentBody,
+        claim: Option<Claim>,
+    ) -> Result<Created<Comment>, CaseError> {
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        authorize(conn, caller, workspace, Role::Editor).await?;
+        db_transaction!(conn, |tx| {
+            if let Some(earlier) = idempotency::begin::<Comment>(tx, claim.as_ref()).await? {
+                return Ok(Created { value: earlier, replayed: true });
+            }
+            load(tx, workspace, case).await?;
+            let now = clock::now();
+            let comment = Comment {
+                id: CommentId::new(),
+                case_id: case,
+                author_id: caller,
+                body: body.0.clone(),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            comments::insert(tx, to_row(&comment)).await?;
+            record(tx, &comment, caller, EventKind::Commented, now).await?;
+            idempotency::finish(tx, claim.as_ref(), &comment).await?;
+            Ok::<_, CaseError>(Created::new(comment))
+        })
+    }
+
+    /// A page of a case's comments, newest first (any member).
+    pub async fn comments(
+        &self,
+        caller: AccountId,
+        workspace: WorkspaceId,
+        case: CaseId,
+        page: PageRequest<CommentId>,
+    ) -> Result<Page<Comment>, CaseError> {
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        authorize(conn, caller, workspace, Role::Viewer).await?;
+        load(conn, workspace, case).await?;
+        let rows = comments::list(conn, case.uuid(), page.after.map(CommentId::uuid), page.fetch()).await?;
+        Ok(Page::from_rows(rows.into_iter().map(Comment::from).collect(), page.limit, |c: &Comment| c.id))
+    }
+
+    /// One comment (any member).
+    pub async fn comment(
+        &self,
+        caller: AccountId,
+        workspace: WorkspaceId,
+        case: CaseId,
+        id: CommentId,
+    ) -> Result<Comment, CaseError> {
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        authorize(conn, caller, workspace, Role::Viewer).await?;
+        load(conn, workspace, case).await?;
+        load_comment(conn, case, id).await
+    }
+
+    /// Edits one's own comment (editors and admins), conditional on `version`.
+    #[tracing::instrument(skip_all)]
+    pub async fn edit_comment(
+        &self,
+        caller: AccountId,
+        workspace: WorkspaceId,
+        case: CaseId,
+        id: CommentId,
+        edit: CommentEdit,
+    ) -> Result<Comment, CaseError> {
+        let CommentEdit { version, body } = edit;
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        authorize(conn, caller, workspace, Role::Editor).await?;
+        db_transaction!(conn, |tx| {
+            load(tx, workspace, case).await?;
+            let current = load_comment(tx, case, id).await?;
+            if current.author_id != caller {
+                return Err(CaseError::NotAuthor);
+            }
+            let conflict = |current| CaseError::VersionConflict { what: "comment", current, given: version };
+            if current.version != version {
+                return Err(conflict(current.version));
+            }
+            let now = clock::now();
+            let Some(row) = comments::update(tx, id.uuid(), version, &body.0, DbTime::from(now)).await?
+            else {
+                return Err(conflict(load_comment(tx, case, id).await?.version));
+            };
+            let comment = Comment::from(row);
+            record(tx, &comment, caller, EventKind::CommentEdited, now).await?;
+            Ok::<_, CaseError>(comment)
+        })
+    }
+
+    /// Deletes a comment: its author (editor or admin) or any admin.
+    #[tracing::instrument(skip_all)]
+    pub async fn delete_comment(
+        &self,
+        caller: AccountId,
+        workspace: WorkspaceId,
+        case: CaseId,
+        id: CommentId,
+    ) -> Result<(), CaseError> {
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        let role = authorize(conn, caller, workspace, Role::Viewer).await?;
+        db_transaction!(conn, |tx| {
+            load(tx, workspace, case).await?;
+            let comment = load_comment(tx, case, id).await?;
+            let own = comment.author_id == caller && role >= Role::Editor;
+            if !own && role < Role::Admin {
+                return Err(CaseError::NotAuthor);
+            }
+            comments::delete(tx, id.uuid()).await?;
+            record(tx, &comment, caller, EventKind::CommentDeleted, clock::now()).await?;
+            Ok::<_, CaseError>(())
+        })
+    }
+}
+
+async fn load_comment(conn: &mut DbConn<'_>, case: CaseId, id: CommentId) -> Result<Comment, CaseError> {
+    let row = comments::find(conn, case.uuid(), id.uuid()).await?.ok_or(CaseError::NotFound("comment"))?;
+    Ok(row.into())
+}
+
+fn to_row(comment: &Comment) -> CommentRow {
+    CommentRow {
+        id: comment.id.uuid().into(),
+        case_id: comment.case_id.uuid().into(),
+        author_id: comment.author_id.uuid().into(),
+        body: comment.body.clone(),
+        version: comment.version,
+        created_at: comment.created_at.into(),
+        updated_at: comment.updated_at.into(),
+    }
+}
+
+/// Writes the audit event of a comment change.
+async fn record(
+    tx: &mut DbConn<'_>,
+    comment: &Comment,
+    actor: AccountId,
+    kind: EventKind,
+    at: DateTime<Utc>,
+) -> Result<(), CaseError> {
+    let data = json!({"comment_id": comment.id.uuid().to_string()});
+    let event = CaseEvent::new(comment.case_id, actor, kind, data, at);
+    case_events::insert(tx, vec![event.to_row()]).await?;
+    Ok(())
+}

@@ -1,0 +1,96 @@
+//! Saving and loading comments on cases.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use uuid::Uuid;
+
+use super::schema::comments;
+use super::{DbConn, DbTime, DbUuid, StoreError, db_run};
+
+/// A comment as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = comments)]
+pub struct CommentRow {
+    /// Comment id (UUIDv7).
+    pub id: DbUuid,
+    /// The case.
+    pub case_id: DbUuid,
+    /// Who wrote it.
+    pub author_id: DbUuid,
+    /// Markdown text.
+    pub body: String,
+    /// Optimistic-concurrency version.
+    pub version: i32,
+    /// When it was written.
+    pub created_at: DbTime,
+    /// When it was last edited.
+    pub updated_at: DbTime,
+}
+
+/// Inserts a comment.
+pub async fn insert(conn: &mut DbConn<'_>, row: CommentRow) -> Result<(), StoreError> {
+    db_run!(conn: {
+        diesel::insert_into(comments::table).values(row).execute(conn).await?;
+        Ok(())
+    })
+}
+
+/// Loads a comment of a case.
+pub async fn find(conn: &mut DbConn<'_>, case_id: Uuid, id: Uuid) -> Result<Option<CommentRow>, StoreError> {
+    db_run!(conn: {
+        Ok(comments::table
+            .filter(comments::id.eq(DbUuid(id)))
+            .filter(comments::case_id.eq(DbUuid(case_id)))
+            .select(CommentRow::as_select())
+            .first(conn)
+            .await
+            .optional()?)
+    })
+}
+
+/// A case's comments, newest first, after the comment id `after`.
+pub async fn list(
+    conn: &mut DbConn<'_>,
+    case_id: Uuid,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<CommentRow>, StoreError> {
+    let after = DbUuid(after.unwrap_or(Uuid::max()));
+    db_run!(conn: {
+        Ok(comments::table
+            .filter(comments::case_id.eq(DbUuid(case_id)))
+            .filter(comments::id.lt(after))
+            .order(comments::id.desc())
+            .limit(limit)
+            .select(CommentRow::as_select())
+            .load(conn)
+            .await?)
+    })
+}
+
+/// Replaces the text if the comment is at `expected_version`.
+pub async fn update(
+    conn: &mut DbConn<'_>,
+    id: Uuid,
+    expected_version: i32,
+    body: &str,
+    at: DbTime,
+) -> Result<Option<CommentRow>, StoreError> {
+    db_run!(conn: {
+        Ok(diesel::update(comments::table)
+            .filter(comments::id.eq(DbUuid(id)))
+            .filter(comments::version.eq(expected_version))
+            .set((comments::body.eq(body), comments::updated_at.eq(at), comments::version.eq(comments::version + 1)))
+            .returning(CommentRow::as_returning())
+            .get_result(conn)
+            .await
+            .optional()?)
+    })
+}
+
+/// Deletes a comment.
+pub async fn delete(conn: &mut DbConn<'_>, id: Uuid) -> Result<bool, StoreError> {
+    db_run!(conn: {
+        Ok(diesel::delete(comments::table.filter(comments::id.eq(DbUuid(id)))).execute(conn).await? > 0)
+    })
+}
