@@ -227,19 +227,23 @@ pub async fn delete(conn: &mut DbConn<'_>, workspace_id: Uuid, id: Uuid) -> Resu
     })
 }
 
-/// Orders the query by `$col` then id, starting after `$after`, in `$dir`.
+/// Orders the query by `$col` then id, starting after `$after`. The bound is
+/// written `col <= v AND (col < v OR id < x)` rather than the equivalent
+/// `col < v OR (col = v AND id < x)`: the leading range lets PostgreSQL seek
+/// the index to the cursor, where the OR form makes it walk every row before
+/// it (see the query plan test).
 macro_rules! keyset {
     ($query:expr, $col:expr, $after:expr, Asc) => {{
         let mut query = $query;
         if let Some((value, id)) = $after {
-            query = query.filter($col.gt(value).or($col.eq(value).and(cases::id.gt(id))));
+            query = query.filter($col.ge(value).and($col.gt(value).or(cases::id.gt(id))));
         }
         query.order(($col.asc(), cases::id.asc()))
     }};
     ($query:expr, $col:expr, $after:expr, Desc) => {{
         let mut query = $query;
         if let Some((value, id)) = $after {
-            query = query.filter($col.lt(value).or($col.eq(value).and(cases::id.lt(id))));
+            query = query.filter($col.le(value).and($col.lt(value).or(cases::id.lt(id))));
         }
         query.order(($col.desc(), cases::id.desc()))
     }};

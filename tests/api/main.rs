@@ -10,6 +10,7 @@ mod cases_list;
 mod comments;
 mod contract;
 mod problems;
+mod query_plans;
 mod sessions;
 mod team;
 mod workspaces;
