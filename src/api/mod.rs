@@ -6,6 +6,7 @@ mod accounts;
 mod auth;
 mod case_wire;
 mod cases;
+mod comment_wire;
 mod comments;
 mod edge;
 mod error;
