@@ -8,14 +8,19 @@ use std::time::Duration;
 
 use poem::Server;
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
+use tokio_util::task::AbortOnDropHandle;
 
 use crate::config::Settings;
 use crate::services::Services;
 use crate::services::cases::CaseService;
 use crate::services::identity::{IdentityService, IdentitySettings, TokenSigner};
+use crate::services::scans::{ScanRunner, ScanService, ScanSettings};
 use crate::services::workspaces::WorkspaceService;
 use crate::store::Store;
 use crate::{api, keys};
+
+/// How often idle scan workers look for scans queued by other instances.
+const SCAN_POLL: Duration = Duration::from_millis(500);
 
 /// How long in-flight requests may take to finish after a shutdown signal.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -26,6 +31,7 @@ pub struct App {
     local_addr: SocketAddr,
     services: Services,
     store: Store,
+    runner: Arc<ScanRunner>,
 }
 
 /// Why the server could not be built.
@@ -69,9 +75,18 @@ impl App {
                 max_hashes_in_flight: settings.hash_concurrency(),
             },
         )?;
+        let wake = Arc::new(tokio::sync::Notify::new());
+        let scan_settings = ScanSettings {
+            workers: usize::from(settings.scan_workers),
+            lease: settings.scan_lease,
+            poll_interval: SCAN_POLL,
+            scope: settings.scan_allowed_networks.clone(),
+        };
+        let runner = Arc::new(ScanRunner::new(store.clone(), scan_settings, wake.clone()));
         let services = Services {
             identity: Arc::new(identity),
             cases: Arc::new(CaseService::new(store.clone())),
+            scans: Arc::new(ScanService::new(store.clone(), settings.scan_allowed_networks.clone(), wake)),
             workspaces: Arc::new(WorkspaceService::new(store.clone())),
         };
         let bind_error = |source| BuildError::Bind { addr: settings.listen, source };
@@ -81,7 +96,7 @@ impl App {
             .first()
             .and_then(|addr| addr.as_socket_addr().copied())
             .unwrap_or(settings.listen);
-        Ok(Self { acceptor, local_addr, services, store })
+        Ok(Self { acceptor, local_addr, services, store, runner })
     }
 
     /// The address actually bound (with the real port when 0 was asked for).
@@ -103,8 +118,25 @@ impl App {
             docs = %format!("http://{}/docs", self.local_addr),
             "casebook is serving"
         );
-        Server::new_with_acceptor(self.acceptor)
+        let stop_workers = tokio_util::sync::CancellationToken::new();
+        // If serving ends abruptly (this future is dropped), the workers die
+        // with it, their scans keep their leases and are taken over when the
+        // leases expire, as if the instance had died.
+        let workers: Vec<_> =
+            self.runner.start(stop_workers.clone()).into_iter().map(AbortOnDropHandle::new).collect();
+        let signalled = stop_workers.clone();
+        let shutdown = async move {
+            shutdown.await;
+            // Stop claiming scans and hand running ones back to the queue.
+            signalled.cancel();
+        };
+        let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(api::routes(self.services), shutdown, Some(SHUTDOWN_GRACE))
-            .await
+            .await;
+        stop_workers.cancel();
+        for worker in workers {
+            let _ = worker.await;
+        }
+        served
     }
 }

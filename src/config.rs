@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::services::identity::SigningKey;
+use crate::services::scans::Scope;
 use crate::store::DatabaseUrl;
 
 /// Casebook: incident case management for security teams, as an
@@ -87,6 +88,22 @@ pub struct Settings {
         value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub password_hash_concurrency: Option<u16>,
 
+    /// Scan workers per instance (each runs one scan at a time).
+    #[arg(long, global = true, env = "CASEBOOK_SCAN_WORKERS", default_value_t = 2,
+        value_parser = clap::value_parser!(u16).range(0..=64))]
+    pub scan_workers: u16,
+
+    /// How long a worker's claim on a scan lasts without renewal; a scan
+    /// whose instance died is taken over after this.
+    #[arg(long, global = true, env = "CASEBOOK_SCAN_LEASE", default_value = "30s", value_parser = parse_lifetime)]
+    pub scan_lease: Duration,
+
+    /// Networks this server may scan, comma-separated CIDR blocks. A target
+    /// outside them is refused (422 TARGET_OUT_OF_SCOPE) and nothing is sent.
+    #[arg(long, global = true, env = "CASEBOOK_SCAN_ALLOWED_NETWORKS", default_value = "127.0.0.0/8,::1/128",
+        value_parser = Scope::parse)]
+    pub scan_allowed_networks: Scope,
+
     /// Log filter: a level (error, warn, info, debug, trace) or tracing
     /// directives such as `info,casebook=debug`.
     #[arg(long, global = true, env = "CASEBOOK_LOG_LEVEL", default_value = "info")]
@@ -108,6 +125,9 @@ impl Settings {
             session_lifetime: Duration::from_secs(24 * 60 * 60),
             token_keys: Vec::new(),
             password_hash_concurrency: None,
+            scan_workers: 2,
+            scan_lease: Duration::from_secs(30),
+            scan_allowed_networks: Scope::parse("127.0.0.0/8,::1/128").unwrap_or_else(|_| unreachable!()),
             log_level: "info".into(),
             log_format: LogFormat::Pretty,
         }

@@ -5,7 +5,9 @@ use poem_openapi::{Enum, Object};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::wire::{AccountKind, CaseKind, CommentKind, EventKind, Timestamp, WireId, WorkspaceKind};
+use super::wire::{
+    AccountKind, CaseKind, CommentKind, EventKind, ScanKind, Timestamp, WireId, WorkspaceKind,
+};
 use crate::services::cases::{self, Case, CaseEvent, CaseStatus, Direction, Priority, Severity, SortKey};
 
 /// Declares a wire enum mirroring a domain enum, with conversions both ways.
@@ -276,7 +278,8 @@ pub struct EventView {
     pub actor_id: WireId<AccountKind>,
     /// What happened: `case_created`, `field_changed` (with `field`, `old`,
     /// `new`), `assigned` (`old`, `new` account ids), `commented`,
-    /// `comment_edited`, `comment_deleted` (`comment_id`).
+    /// `comment_edited`, `comment_deleted` (`comment_id`), `scan_finished`
+    /// (`scan_id`, `status`, `target`, `ports`, `open`, `closed`, `filtered`).
     #[oai(rename = "type")]
     pub kind: String,
     /// The details; their shape depends on `type`.
@@ -314,6 +317,9 @@ fn with_prefixed_ids(kind: cases::EventKind, mut data: Value) -> Value {
         cases::EventKind::CaseCreated => prefix(&mut data["assignee_id"], account),
         cases::EventKind::Commented | cases::EventKind::CommentEdited | cases::EventKind::CommentDeleted => {
             prefix(&mut data["comment_id"], |id| WireId::<CommentKind>::new(id).render());
+        }
+        cases::EventKind::ScanFinished => {
+            prefix(&mut data["scan_id"], |id| WireId::<ScanKind>::new(id).render())
         }
         cases::EventKind::FieldChanged => {}
     }

@@ -10,6 +10,7 @@ use super::problem::ProblemKind;
 use crate::services::cases::CaseError;
 use crate::services::idempotency::IdempotencyError;
 use crate::services::identity::IdentityError;
+use crate::services::scans::ScanError;
 use crate::services::validation::{FieldError, ValidationErrors};
 use crate::services::workspaces::{AccessDenied, WorkspaceError};
 use crate::store::StoreError;
@@ -198,6 +199,35 @@ impl From<CaseError> for ApiError {
             CaseError::Idempotency(err) => err.into(),
             err @ CaseError::Corrupt(_) => Self::internal(err),
             CaseError::Store(err) => err.into(),
+        }
+    }
+}
+
+impl From<ScanError> for ApiError {
+    fn from(err: ScanError) -> Self {
+        match err {
+            ScanError::Validation(errors) => errors.into(),
+            ScanError::OutOfScope(target) => Self {
+                fields: vec![FieldError {
+                    field: "target".into(),
+                    message: "is outside the networks this server may scan".into(),
+                }],
+                ..Self::new(
+                    ProblemKind::TargetOutOfScope,
+                    format!("{target} is outside the networks this server may scan; nothing was sent."),
+                )
+            },
+            ScanError::Access(denied) => denied.into(),
+            ScanError::NotFound => Self::new(ProblemKind::NotFound, "There is no such scan."),
+            ScanError::WrongState("finished") => {
+                Self::new(ProblemKind::ScanFinished, "The scan has already finished.")
+            }
+            ScanError::WrongState(_) => Self::new(
+                ProblemKind::ScanNotFinished,
+                "The scan has not finished; cancel it first, then delete it once it has stopped.",
+            ),
+            ScanError::Idempotency(err) => err.into(),
+            ScanError::Store(err) => err.into(),
         }
     }
 }

@@ -16,6 +16,8 @@ mod json_body;
 mod members;
 mod problem;
 mod responses;
+mod scan_wire;
+mod scans;
 mod sessions;
 mod tags;
 mod wire;
@@ -40,6 +42,7 @@ type Apis = (
     members::MembersApi,
     cases::CasesApi,
     comments::CommentsApi,
+    scans::ScansApi,
 );
 
 fn openapi_service() -> OpenApiService<Apis, ()> {
@@ -51,6 +54,7 @@ fn openapi_service() -> OpenApiService<Apis, ()> {
             members::MembersApi,
             cases::CasesApi,
             comments::CommentsApi,
+            scans::ScansApi,
         ),
         "Casebook",
         env!("CARGO_PKG_VERSION"),

@@ -22,7 +22,8 @@ pub struct Problem {
     /// A stable, machine-readable code: one of `MALFORMED_REQUEST`,
     /// `VALIDATION_FAILED`, `NEED_LOGIN`, `INVALID_TOKEN`, `SESSION_EXPIRED`,
     /// `INVALID_CREDENTIALS`, `FORBIDDEN`, `NOT_FOUND`, `METHOD_NOT_ALLOWED`,
-    /// `EMAIL_TAKEN`, `ALREADY_MEMBER`, `LAST_ADMIN`, `VERSION_CONFLICT`, `PAYLOAD_TOO_LARGE`,
+    /// `EMAIL_TAKEN`, `ALREADY_MEMBER`, `LAST_ADMIN`, `VERSION_CONFLICT`, `SCAN_FINISHED`,
+    /// `SCAN_NOT_FINISHED`, `TARGET_OUT_OF_SCOPE`, `PAYLOAD_TOO_LARGE`,
     /// `UNSUPPORTED_MEDIA_TYPE`, `IDEMPOTENCY_KEY_REUSED`, `RATE_LIMITED`,
     /// `INTERNAL`. New codes may be added; treat unknown ones by `status`.
     pub code: String,
@@ -123,6 +124,12 @@ problem_kinds! {
     UnsupportedMediaType = (415, "UNSUPPORTED_MEDIA_TYPE", "unsupported-media-type", "Unsupported media type");
     /// Well-formed, but some fields are invalid.
     ValidationFailed = (422, "VALIDATION_FAILED", "validation-failed", "Validation failed");
+    /// The scan target lies outside the networks this server may scan.
+    TargetOutOfScope = (422, "TARGET_OUT_OF_SCOPE", "target-out-of-scope", "Target out of scope");
+    /// The scan has already finished.
+    ScanFinished = (409, "SCAN_FINISHED", "scan-finished", "Scan finished");
+    /// The scan has not finished yet.
+    ScanNotFinished = (409, "SCAN_NOT_FINISHED", "scan-not-finished", "Scan not finished");
     /// The idempotency key was used with a different request.
     IdempotencyKeyReused = (422, "IDEMPOTENCY_KEY_REUSED", "idempotency-key-reused", "Idempotency key reused");
     /// Too many requests; see `Retry-After`.

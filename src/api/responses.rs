@@ -49,6 +49,7 @@ impl IntoApiError for crate::services::identity::IdentityError {}
 impl IntoApiError for crate::services::validation::ValidationErrors {}
 impl IntoApiError for crate::services::workspaces::WorkspaceError {}
 impl IntoApiError for crate::services::cases::CaseError {}
+impl IntoApiError for crate::services::scans::ScanError {}
 
 impl<S, E: IntoApiError> From<E> for Problems<S> {
     fn from(err: E) -> Self {

@@ -17,4 +17,6 @@ pub enum ApiTags {
     Cases,
     /// Discussion on a case.
     Comments,
+    /// Network scans of the team's own hosts, run in the background.
+    Scans,
 }

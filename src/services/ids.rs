@@ -58,3 +58,8 @@ record_id!(
     EventId,
     Uuid::now_v7()
 );
+record_id!(
+    /// A scan's id (UUIDv7).
+    ScanId,
+    Uuid::now_v7()
+);

@@ -8,6 +8,7 @@ pub mod idempotency;
 pub mod identity;
 pub mod ids;
 pub mod pagination;
+pub mod scans;
 pub mod validation;
 pub mod workspaces;
 
@@ -20,6 +21,8 @@ pub struct Services {
     pub identity: Arc<identity::IdentityService>,
     /// Cases, their comments and audit trail.
     pub cases: Arc<cases::CaseService>,
+    /// Network scans.
+    pub scans: Arc<scans::ScanService>,
     /// Workspaces, members and roles.
     pub workspaces: Arc<workspaces::WorkspaceService>,
 }

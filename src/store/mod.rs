@@ -16,6 +16,7 @@ pub mod idempotency;
 pub mod memberships;
 mod migrate;
 mod pool;
+pub mod scans;
 pub mod schema;
 pub mod sessions;
 mod sql_types;

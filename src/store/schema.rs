@@ -120,6 +120,58 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Network scans: a durable job queue.
+    scans (id) {
+        id -> Binary,
+        workspace_id -> Binary,
+        case_id -> Nullable<Binary>,
+        target -> Text,
+        ports -> Text,
+        timeout_ms -> Integer,
+        concurrency -> Integer,
+        status -> Text,
+        probes_total -> Integer,
+        probes_done -> Integer,
+        open_count -> Integer,
+        closed_count -> Integer,
+        filtered_count -> Integer,
+        error -> Nullable<Text>,
+        cancel_requested -> Bool,
+        lease_owner -> Nullable<Text>,
+        lease_expires_at -> Nullable<Timestamp>,
+        attempts -> Integer,
+        event_seq -> Integer,
+        created_by -> Binary,
+        created_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Open ports found by scans.
+    scan_results (scan_id, address, port) {
+        scan_id -> Binary,
+        address -> Text,
+        port -> Integer,
+        latency_us -> Integer,
+        banner -> Nullable<Text>,
+        found_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The numbered events of each scan, replayed by live streams.
+    scan_events (scan_id, seq) {
+        scan_id -> Binary,
+        seq -> Integer,
+        kind -> Text,
+        data -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
 diesel::joinable!(memberships -> accounts (account_id));
@@ -135,4 +187,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     comments,
     case_events,
     idempotency_keys,
+    scans,
+    scan_results,
+    scan_events,
 );

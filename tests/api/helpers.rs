@@ -190,6 +190,20 @@ impl TestApp {
         Self::start(self.backend, self.db.clone(), settings).await
     }
 
+    /// Kills this server abruptly — its scan workers die holding their
+    /// leases, as if the process had crashed — and starts another on the
+    /// same database, with settings changed by `change`.
+    pub async fn crash_and_restart_with(mut self, change: impl FnOnce(&mut Settings)) -> Self {
+        self.stop.take();
+        if let Some(server) = self.server.take() {
+            server.abort();
+            let _ = server.await;
+        }
+        let mut settings = self.settings.clone();
+        change(&mut settings);
+        Self::start(self.backend, self.db.clone(), settings).await
+    }
+
     async fn stop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

@@ -11,6 +11,7 @@ mod comments;
 mod contract;
 mod problems;
 mod query_plans;
+mod scans;
 mod sessions;
 mod team;
 mod workspaces;

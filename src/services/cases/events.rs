@@ -23,6 +23,9 @@ pub enum EventKind {
     CommentEdited,
     /// A comment was deleted; `data`: `comment_id`.
     CommentDeleted,
+    /// A scan linked to the case ended; `data`: `scan_id`, `status`,
+    /// `target`, `ports` and the counts of open, closed and filtered ports.
+    ScanFinished,
 }
 
 impl EventKind {
@@ -35,6 +38,7 @@ impl EventKind {
             Self::Commented => "commented",
             Self::CommentEdited => "comment_edited",
             Self::CommentDeleted => "comment_deleted",
+            Self::ScanFinished => "scan_finished",
         }
     }
 
@@ -46,6 +50,7 @@ impl EventKind {
             Self::Commented,
             Self::CommentEdited,
             Self::CommentDeleted,
+            Self::ScanFinished,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == name)
@@ -107,6 +112,16 @@ impl TryFrom<CaseEventRow> for CaseEvent {
             created_at: row.created_at.into(),
         })
     }
+}
+
+/// The event a finished scan writes on its case (in the scan's transaction).
+pub fn scan_finished_event(
+    case_id: CaseId,
+    actor: AccountId,
+    data: Value,
+    at: DateTime<Utc>,
+) -> CaseEventRow {
+    CaseEvent::new(case_id, actor, EventKind::ScanFinished, data, at).to_row()
 }
 
 /// The `case_created` event of a new case.

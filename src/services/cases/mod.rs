@@ -12,7 +12,7 @@ mod service;
 pub use crate::store::cases::{Direction, SortKey};
 pub use comments::{Comment, CommentBody, CommentEdit};
 pub use error::CaseError;
-pub use events::{CaseEvent, EventKind};
+pub use events::{CaseEvent, EventKind, scan_finished_event};
 pub use input::{AssigneeFilter, CaseQuery, CaseUpdate, NewCase, Nullable};
 pub use model::{Case, CaseStatus, Priority, Severity};
 pub use service::CaseService;

@@ -1,0 +1,128 @@
+//! The TCP connect scanner: bounded concurrency, a timeout per probe. Open
+//! means connected, closed means refused, filtered means no answer in time.
+//! No raw sockets, no external programs.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use tokio::io::AsyncReadExt;
+use tokio::net::TcpStream;
+use tokio_util::sync::CancellationToken;
+
+/// Longest wait for a service to speak first after connecting.
+const BANNER_WAIT: Duration = Duration::from_millis(250);
+/// Longest banner kept, in characters.
+const BANNER_MAX_CHARS: usize = 120;
+/// Out of file descriptors: wait this long and retry, this many times.
+const FD_RETRY: (Duration, u32) = (Duration::from_millis(5), 200);
+
+/// What one probe found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Connected.
+    Open {
+        /// Time to connect.
+        latency: Duration,
+        /// What the service sent first, if anything, within a brief wait.
+        banner: Option<String>,
+    },
+    /// Refused.
+    Closed,
+    /// No answer within the timeout (or unreachable).
+    Filtered,
+}
+
+/// Probes every address in `probes` with at most `concurrency` in flight.
+/// Returns `None` if `cancel` fired before all finished.
+pub async fn scan(
+    probes: &[SocketAddr],
+    timeout: Duration,
+    concurrency: usize,
+    cancel: &CancellationToken,
+) -> Option<Vec<(SocketAddr, Outcome)>> {
+    let outcomes = futures::stream::iter(probes.iter().copied())
+        .map(|addr| async move { (addr, probe(addr, timeout).await) })
+        .buffer_unordered(concurrency.max(1))
+        .collect::<Vec<_>>();
+    tokio::select! {
+        biased;
+        () = cancel.cancelled() => None,
+        outcomes = outcomes => Some(outcomes),
+    }
+}
+
+/// One TCP connect probe.
+pub async fn probe(addr: SocketAddr, timeout: Duration) -> Outcome {
+    let started = Instant::now();
+    let mut retries = 0;
+    loop {
+        match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
+            Err(_elapsed) => return Outcome::Filtered,
+            Ok(Ok(stream)) => {
+                let latency = started.elapsed();
+                let banner = read_banner(stream, timeout.min(BANNER_WAIT)).await;
+                return Outcome::Open { latency, banner };
+            }
+            Ok(Err(err)) if err.kind() == std::io::ErrorKind::ConnectionRefused => return Outcome::Closed,
+            // EMFILE / ENFILE: a local shortage, not an answer from the target.
+            Ok(Err(err)) if matches!(err.raw_os_error(), Some(23 | 24)) && retries < FD_RETRY.1 => {
+                retries += 1;
+                tokio::time::sleep(FD_RETRY.0).await;
+            }
+            Ok(Err(_unreachable)) => return Outcome::Filtered,
+        }
+    }
+}
+
+async fn read_banner(mut stream: TcpStream, wait: Duration) -> Option<String> {
+    let mut buf = [0u8; 512];
+    let read = tokio::time::timeout(wait, stream.read(&mut buf)).await.ok()?.ok()?;
+    let text: String = String::from_utf8_lossy(&buf[..read])
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let text: String = text.chars().take(BANNER_MAX_CHARS).collect();
+    (!text.is_empty()).then_some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::AsyncWriteExt;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn open_closed_and_banners_are_told_apart() {
+        let quiet = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let chatty = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let chatty_addr = chatty.local_addr().expect("addr");
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = chatty.accept().await {
+                let _ = socket.write_all(b"SSH-2.0-Test\r\n").await;
+            }
+        });
+        let closed = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+            listener.local_addr().expect("addr")
+        };
+        let timeout = Duration::from_millis(500);
+
+        let results = scan(
+            &[quiet.local_addr().expect("addr"), chatty_addr, closed],
+            timeout,
+            8,
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("not cancelled");
+
+        let find = |addr| results.iter().find(|(a, _)| *a == addr).map(|(_, o)| o.clone()).expect("probed");
+        assert!(matches!(find(quiet.local_addr().expect("addr")), Outcome::Open { banner: None, .. }));
+        assert!(matches!(find(chatty_addr), Outcome::Open { banner: Some(b), .. } if b == "SSH-2.0-Test"));
+        assert_eq!(find(closed), Outcome::Closed);
+    }
+}

@@ -1,0 +1,331 @@
+//! Scan workers inside the server: they claim queued scans from the durable
+//! queue with a lease, renew it while they work, commit progress chunk by
+//! chunk (results, counters, resume point and events in one transaction,
+//! only while still holding the lease), and hand running scans back to the
+//! queue on shutdown. A scan whose worker died is taken over when its lease
+//! expires and resumes at its last committed chunk; results are keyed by
+//! (scan, address, port), so a redone chunk records nothing twice.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use serde_json::json;
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::AbortOnDropHandle;
+
+use super::scanner::{self, Outcome};
+use super::{PortSpec, ScanSettings, ScanTarget};
+use crate::services::cases::scan_finished_event;
+use crate::services::clock;
+use crate::services::ids::{AccountId, CaseId};
+use crate::store::scans::{self, ChunkProgress, ScanEventRow, ScanResultRow, ScanRow};
+use crate::store::{DbConn, DbTime, DbUuid, Store, StoreError, case_events, db_transaction};
+
+/// Probes per committed chunk: the unit of progress, resumption and streaming.
+const CHUNK: usize = 1024;
+
+/// Why a running scan stopped before its last chunk.
+const RUNNING: u8 = 0;
+const CANCELLED: u8 = 1;
+const LEASE_LOST: u8 = 2;
+const SHUTTING_DOWN: u8 = 3;
+
+/// Runs scans in the background.
+pub struct ScanRunner {
+    store: Store,
+    settings: ScanSettings,
+    wake: Arc<Notify>,
+    instance: String,
+}
+
+impl ScanRunner {
+    /// A runner over `store`; `wake` is notified when a scan is queued here.
+    pub fn new(store: Store, settings: ScanSettings, wake: Arc<Notify>) -> Self {
+        let instance = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
+        Self { store, settings, wake, instance }
+    }
+
+    /// Starts the workers; they stop claiming when `shutdown` fires and hand
+    /// their running scans back to the queue.
+    pub fn start(self: Arc<Self>, shutdown: CancellationToken) -> Vec<JoinHandle<()>> {
+        (0..self.settings.workers)
+            .map(|n| {
+                let worker = format!("{}-{n}", self.instance);
+                tokio::spawn(self.clone().work(worker, shutdown.clone()))
+            })
+            .collect()
+    }
+
+    async fn work(self: Arc<Self>, worker: String, shutdown: CancellationToken) {
+        while !shutdown.is_cancelled() {
+            match self.claim(&worker).await {
+                Ok(Some(scan)) => {
+                    let id = scan.id.0;
+                    if let Err(err) = self.run(&worker, scan, &shutdown).await {
+                        tracing::error!(scan_id = %id, error = %err, "scan failed");
+                        let _ = self.fail(&worker, id, &err.to_string()).await;
+                    }
+                }
+                Ok(None) => {
+                    tokio::select! {
+                        () = shutdown.cancelled() => break,
+                        () = self.wake.notified() => {}
+                        () = tokio::time::sleep(self.settings.poll_interval) => {}
+                    }
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "claiming a scan failed");
+                    tokio::time::sleep(self.settings.poll_interval).await;
+                }
+            }
+        }
+    }
+
+    async fn claim(&self, worker: &str) -> Result<Option<ScanRow>, StoreError> {
+        let now = clock::now();
+        let until = DbTime::from(now + lease(self.settings.lease));
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        let now = DbTime::from(now);
+        db_transaction!(conn, |tx| { scans::claim(tx, worker, now, until).await })
+    }
+
+    #[tracing::instrument(skip_all, fields(scan_id = %row.id.0))]
+    async fn run(&self, worker: &str, row: ScanRow, shutdown: &CancellationToken) -> Result<(), StoreError> {
+        let probes = probe_list(&row).map_err(StoreError::Setup)?;
+        let timeout = Duration::from_millis(u64::try_from(row.timeout_ms).unwrap_or(500));
+        let concurrency = usize::try_from(row.concurrency).unwrap_or(1);
+        let stop = CancellationToken::new();
+        let reason = Arc::new(AtomicU8::new(RUNNING));
+        // Dropped with this future: a worker that dies takes its renewer with
+        // it, so its lease expires and another worker takes the scan over.
+        let renewer = AbortOnDropHandle::new(tokio::spawn(renew_lease(
+            self.store.clone(),
+            row.id.0,
+            worker.to_owned(),
+            self.settings.lease,
+            stop.clone(),
+            shutdown.clone(),
+            reason.clone(),
+        )));
+        let mut done = usize::try_from(row.probes_done).unwrap_or(0);
+        tracing::info!(resume_at = done, total = probes.len(), attempt = row.attempts, "scan running");
+        while done < probes.len() {
+            let chunk = &probes[done..(done + CHUNK).min(probes.len())];
+            let Some(outcomes) = scanner::scan(chunk, timeout, concurrency, &stop).await else { break };
+            done += chunk.len();
+            if !self.commit_chunk(worker, &row, done, outcomes, probes.len()).await? {
+                reason.store(LEASE_LOST, Ordering::SeqCst);
+                break;
+            }
+        }
+        renewer.abort();
+        let outcome = match reason.load(Ordering::SeqCst) {
+            CANCELLED => Some(("cancelled", None)),
+            LEASE_LOST => None,
+            SHUTTING_DOWN => {
+                let mut pooled = self.store.conn().await?;
+                scans::release(&mut pooled.db(), row.id.0, worker).await?;
+                tracing::info!(probes_done = done, "scan handed back to the queue");
+                None
+            }
+            _ => Some(("completed", None)),
+        };
+        if let Some((status, error)) = outcome {
+            self.finish(worker, row.id.0, status, error).await?;
+        }
+        Ok(())
+    }
+
+    /// Commits one chunk; `false` when the lease was lost meanwhile.
+    async fn commit_chunk(
+        &self,
+        worker: &str,
+        row: &ScanRow,
+        done: usize,
+        outcomes: Vec<(SocketAddr, Outcome)>,
+        total: usize,
+    ) -> Result<bool, StoreError> {
+        let now = clock::now();
+        let mut progress =
+            ChunkProgress { probes_done: i32::try_from(done).unwrap_or(i32::MAX), ..Default::default() };
+        let mut results = Vec::new();
+        let mut events = Vec::new();
+        for (addr, outcome) in outcomes {
+            match outcome {
+                Outcome::Open { latency, banner } => {
+                    progress.open += 1;
+                    let latency_us = i32::try_from(latency.as_micros()).unwrap_or(i32::MAX);
+                    events.push((
+                        "port_open",
+                        json!({
+                            "address": addr.ip().to_string(), "port": addr.port(),
+                            "latency_ms": f64::from(latency_us) / 1000.0, "banner": banner,
+                        }),
+                    ));
+                    results.push(ScanResultRow {
+                        scan_id: row.id,
+                        address: addr.ip().to_string(),
+                        port: i32::from(addr.port()),
+                        latency_us,
+                        banner,
+                        found_at: now.into(),
+                    });
+                }
+                Outcome::Closed => progress.closed += 1,
+                Outcome::Filtered => progress.filtered += 1,
+            }
+        }
+        results.sort_by(|a, b| (&a.address, a.port).cmp(&(&b.address, b.port)));
+        events.push(("progress", json!({"done": done, "total": total})));
+        let count = i32::try_from(events.len()).unwrap_or(i32::MAX);
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        db_transaction!(conn, |tx| {
+            let Some(base) = scans::record_chunk(tx, row.id.0, worker, &progress, count).await? else {
+                return Ok(false);
+            };
+            scans::insert_results(tx, results).await?;
+            let rows = numbered(row.id, base, events, now.into());
+            scans::insert_events(tx, rows).await?;
+            Ok::<_, StoreError>(true)
+        })
+    }
+
+    /// Ends a scan with its final `status` event and, for a scan linked to a
+    /// case, the case's audit event — all in one transaction.
+    async fn finish(
+        &self,
+        worker: &str,
+        id: uuid::Uuid,
+        status: &str,
+        error: Option<String>,
+    ) -> Result<(), StoreError> {
+        let now = clock::now();
+        let mut pooled = self.store.conn().await?;
+        let conn = &mut pooled.db();
+        db_transaction!(conn, |tx| {
+            let Some(scan) = scans::finish(tx, id, worker, status, error.clone(), now.into()).await? else {
+                return Ok(());
+            };
+            let data = json!({
+                "status": status, "done": scan.probes_done, "total": scan.probes_total,
+                "open": scan.open_count, "closed": scan.closed_count, "filtered": scan.filtered_count,
+                "error": error,
+            });
+            scans::insert_events(
+                tx,
+                numbered(scan.id, scan.event_seq - 1, vec![("status", data)], now.into()),
+            )
+            .await?;
+            if let Some(case_id) = scan.case_id {
+                record_on_case(tx, &scan, CaseId::from_uuid(case_id.0), now).await?;
+            }
+            tracing::info!(status, open = scan.open_count, "scan finished");
+            Ok::<_, StoreError>(())
+        })
+    }
+
+    async fn fail(&self, worker: &str, id: uuid::Uuid, error: &str) -> Result<(), StoreError> {
+        self.finish(worker, id, "failed", Some(error.to_owned())).await
+    }
+}
+
+fn lease(duration: Duration) -> TimeDelta {
+    TimeDelta::from_std(duration).unwrap_or(TimeDelta::seconds(30))
+}
+
+/// Every probe of a scan, address by address, in a fixed order (so a
+/// resumed scan knows what it has done).
+fn probe_list(row: &ScanRow) -> Result<Vec<SocketAddr>, String> {
+    let target = ScanTarget::parse(&row.target)?;
+    let ports = PortSpec::parse(&row.ports)?;
+    Ok(target
+        .addresses()
+        .into_iter()
+        .flat_map(|address| ports.ports().iter().map(move |&port| SocketAddr::new(address, port)))
+        .collect())
+}
+
+fn numbered(
+    scan_id: DbUuid,
+    base: i32,
+    events: Vec<(&str, serde_json::Value)>,
+    at: DbTime,
+) -> Vec<ScanEventRow> {
+    events
+        .into_iter()
+        .zip(base + 1..)
+        .map(|((kind, data), seq)| ScanEventRow {
+            scan_id,
+            seq,
+            kind: kind.to_owned(),
+            data: data.to_string(),
+            created_at: at,
+        })
+        .collect()
+}
+
+async fn record_on_case(
+    tx: &mut DbConn<'_>,
+    scan: &ScanRow,
+    case_id: CaseId,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    let data = json!({
+        "scan_id": scan.id.0.to_string(), "status": scan.status, "target": scan.target, "ports": scan.ports,
+        "open": scan.open_count, "closed": scan.closed_count, "filtered": scan.filtered_count,
+    });
+    let event = scan_finished_event(case_id, AccountId::from_uuid(scan.created_by.0), data, at);
+    case_events::insert(tx, vec![event]).await
+}
+
+/// Renews the lease until `stop`; notes a cancellation request, a lost
+/// lease or a shutdown in `reason` and fires `stop`.
+async fn renew_lease(
+    store: Store,
+    id: uuid::Uuid,
+    worker: String,
+    lease_for: Duration,
+    stop: CancellationToken,
+    shutdown: CancellationToken,
+    reason: Arc<AtomicU8>,
+) {
+    // Often enough to notice a cancellation promptly, and well inside the lease.
+    let every = (lease_for / 3).min(Duration::from_millis(250));
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = shutdown.cancelled() => {
+                reason.store(SHUTTING_DOWN, Ordering::SeqCst);
+                stop.cancel();
+                return;
+            }
+            () = tokio::time::sleep(every) => {}
+        }
+        let until = DbTime::from(clock::now() + lease(lease_for));
+        let renewed = match store.conn().await {
+            Ok(mut pooled) => scans::renew(&mut pooled.db(), id, &worker, until).await,
+            Err(err) => Err(err),
+        };
+        match renewed {
+            Ok(Some(false)) => {}
+            Ok(Some(true)) => {
+                reason.store(CANCELLED, Ordering::SeqCst);
+                stop.cancel();
+                return;
+            }
+            Ok(None) => {
+                reason.store(LEASE_LOST, Ordering::SeqCst);
+                stop.cancel();
+                return;
+            }
+            Err(err) => tracing::warn!(error = %err, "renewing a scan lease failed; retrying"),
+        }
+    }
+}

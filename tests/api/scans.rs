@@ -1,0 +1,420 @@
+//! Scans: loopback scanning against listeners the test opens, scope,
+//! validation, roles, cancellation, live streams, and restart recovery.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use futures::StreamExt;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpListener;
+
+use crate::helpers::TestApp;
+use crate::team::{Caller, EVERYONE, Team, assert_access};
+
+/// Listeners on loopback: one silent, one that greets; and a closed port.
+struct Ports {
+    quiet: TcpListener,
+    chatty: SocketAddr,
+    closed: u16,
+}
+
+impl Ports {
+    async fn open() -> Self {
+        let quiet = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let chatty = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let chatty_addr = chatty.local_addr().expect("addr");
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = chatty.accept().await {
+                let _ = socket.write_all(b"220 casebook-test ready\r\n").await;
+            }
+        });
+        let closed =
+            std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+        Self { quiet, chatty: chatty_addr, closed }
+    }
+
+    fn quiet(&self) -> u16 {
+        self.quiet.local_addr().expect("addr").port()
+    }
+
+    fn spec(&self) -> String {
+        format!("{},{},{}", self.quiet(), self.chatty.port(), self.closed)
+    }
+}
+
+impl TestApp {
+    /// Requests a scan; returns it.
+    async fn create_scan(&self, token: &str, workspace: &str, body: Value) -> Value {
+        let response = self.post(&format!("/v1/workspaces/{workspace}/scans"), Some(token), body).await;
+        assert_eq!(response.status, StatusCode::CREATED, "{}", response.body);
+        response.body
+    }
+
+    /// Polls a scan until `done` says so (30 s at most); returns it.
+    async fn wait_for_scan(&self, token: &str, path: &str, done: impl Fn(&Value) -> bool) -> Value {
+        for _ in 0..600 {
+            let scan = self.get(path, Some(token)).await.body;
+            if done(&scan) {
+                return scan;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("scan {path} did not get there: {}", self.get(path, Some(token)).await.body);
+    }
+}
+
+fn finished(scan: &Value) -> bool {
+    matches!(scan["status"].as_str(), Some("completed" | "failed" | "cancelled"))
+}
+
+fn scan_path(team: &Team, scan: &Value) -> String {
+    format!("/v1/workspaces/{}/scans/{}", team.id(), scan["id"].as_str().expect("id"))
+}
+
+/// A scan of loopback long enough to interrupt: 64 addresses x 2,000 ports, one at a time.
+fn long_scan() -> Value {
+    json!({"target": "127.0.0.0/26", "ports": "1-2000", "concurrency": 1, "timeout_ms": 200})
+}
+
+async fn scanning_loopback_finds_open_ports_and_reports_closed_ones(app: TestApp) {
+    let team = Team::create(&app).await;
+    let ports = Ports::open().await;
+
+    let scan =
+        app.create_scan(&team.editor, team.id(), json!({"target": "127.0.0.1", "ports": ports.spec()})).await;
+
+    assert_eq!((scan["status"].as_str(), scan["total"].as_i64()), (Some("queued"), Some(3)));
+    assert_eq!((scan["timeout_ms"].as_i64(), scan["concurrency"].as_i64()), (Some(500), Some(256)));
+    let path = scan_path(&team, &scan);
+    let done = app.wait_for_scan(&team.viewer, &path, finished).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(
+        (done["open"].as_i64(), done["closed"].as_i64(), done["filtered"].as_i64()),
+        (Some(2), Some(1), Some(0))
+    );
+    assert_eq!(done["done"], done["total"]);
+    assert!(done["started_at"].is_string() && done["finished_at"].is_string());
+    let results = app.get(&format!("{path}/results"), Some(&team.viewer)).await.body;
+    let found: Vec<(i64, Value)> = results["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|r| (r["port"].as_i64().expect("port"), r["banner"].clone()))
+        .collect();
+    let mut expected = vec![
+        (i64::from(ports.quiet()), Value::Null),
+        (i64::from(ports.chatty.port()), json!("220 casebook-test ready")),
+    ];
+    expected.sort_by_key(|(port, _)| *port);
+    assert_eq!(found, expected);
+    assert!(results["items"][0]["latency_ms"].as_f64().is_some());
+}
+
+async fn targets_outside_the_scope_are_refused_and_nothing_is_queued(app: TestApp) {
+    let team = Team::create(&app).await;
+    for target in ["10.0.0.1", "192.168.1.0/28", "::2", "126.255.255.255"] {
+        let response = app
+            .post(
+                &format!("/v1/workspaces/{}/scans", team.id()),
+                Some(&team.editor),
+                json!({"target": target, "ports": "22"}),
+            )
+            .await;
+
+        response.assert_problem(422, "TARGET_OUT_OF_SCOPE");
+        assert_eq!(response.error_fields(), ["target"]);
+    }
+    let listed = app.get(&format!("/v1/workspaces/{}/scans", team.id()), Some(&team.viewer)).await.body;
+    assert_eq!(listed["items"].as_array().map(Vec::len), Some(0));
+}
+
+async fn scan_requests_are_validated(app: TestApp) {
+    let team = Team::create(&app).await;
+    let other = app.create_workspace(&team.outsider, "Other").await;
+    let foreign_case =
+        app.create_case(&team.outsider, other["id"].as_str().expect("id"), json!({"summary": "x"})).await;
+    let path = format!("/v1/workspaces/{}/scans", team.id());
+    let cases = [
+        (json!({"target": "127.0.0.0/23", "ports": "22"}), vec!["target"]),
+        (json!({"target": "localhost", "ports": "22"}), vec!["target"]),
+        (json!({"target": "127.0.0.1", "ports": "0"}), vec!["ports"]),
+        (json!({"target": "127.0.0.1", "ports": "65536"}), vec!["ports"]),
+        (json!({"target": "127.0.0.1", "ports": "100-10"}), vec!["ports"]),
+        (json!({"target": "127.0.0.0/24", "ports": "1-3907"}), vec!["ports"]),
+        (json!({"target": "127.0.0.1", "ports": "22", "timeout_ms": 49}), vec!["timeout_ms"]),
+        (json!({"target": "127.0.0.1", "ports": "22", "timeout_ms": 5001}), vec!["timeout_ms"]),
+        (json!({"target": "127.0.0.1", "ports": "22", "concurrency": 0}), vec!["concurrency"]),
+        (json!({"target": "127.0.0.1", "ports": "22", "concurrency": 2049}), vec!["concurrency"]),
+        (json!({"target": "127.0.0.1", "ports": "22", "case_id": foreign_case["id"]}), vec!["case_id"]),
+        (json!({"target": "nope", "ports": "nope", "timeout_ms": 1}), vec!["target", "ports", "timeout_ms"]),
+    ];
+    for (body, fields) in cases {
+        let response = app.post(&path, Some(&team.editor), body.clone()).await;
+
+        response.assert_problem(422, "VALIDATION_FAILED");
+        assert_eq!(response.error_fields(), fields, "{body}");
+    }
+    for body in [
+        json!({"target": "127.0.0.0/24", "ports": "1-3906", "timeout_ms": 50, "concurrency": 2048}),
+        json!({"target": "127.0.0.1", "ports": "1-65535", "timeout_ms": 5000, "concurrency": 1}),
+    ] {
+        let scan = app.create_scan(&team.editor, team.id(), body).await;
+        let cancelled = app
+            .post(&format!("{}/cancellation", scan_path(&team, &scan)), Some(&team.editor), json!({}))
+            .await;
+        assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
+    }
+}
+
+async fn scans_answer_each_role_as_documented(app: TestApp) {
+    let team = Team::create(&app).await;
+    let list = format!("/v1/workspaces/{}/scans", team.id());
+    let scan = app.create_scan(&team.admin, team.id(), json!({"target": "127.0.0.1", "ports": "1"})).await;
+    let path = scan_path(&team, &scan);
+    app.wait_for_scan(&team.admin, &path, finished).await;
+    for caller in EVERYONE {
+        let create = app.post(&list, team.token(caller), json!({"target": "127.0.0.1", "ports": "1"})).await;
+        assert_access(caller, caller >= Caller::Editor, &create, StatusCode::CREATED);
+        for read in [list.clone(), path.clone(), format!("{path}/results")] {
+            assert_access(
+                caller,
+                caller >= Caller::Viewer,
+                &app.get(&read, team.token(caller)).await,
+                StatusCode::OK,
+            );
+        }
+        let cancel = app.post(&format!("{path}/cancellation"), team.token(caller), json!({})).await;
+        if caller >= Caller::Editor {
+            cancel.assert_problem(409, "SCAN_FINISHED");
+        } else {
+            assert_access(caller, false, &cancel, StatusCode::OK);
+        }
+    }
+    for caller in [Caller::SignedOut, Caller::Outsider, Caller::Viewer] {
+        assert_access(caller, false, &app.delete(&path, team.token(caller)).await, StatusCode::NO_CONTENT);
+    }
+    assert_eq!(app.delete(&path, Some(&team.editor)).await.status, StatusCode::NO_CONTENT);
+    app.get(&path, Some(&team.admin)).await.assert_problem(404, "NOT_FOUND");
+}
+
+async fn a_running_scan_stops_promptly_when_cancelled(app: TestApp) {
+    let team = Team::create(&app).await;
+    let scan = app.create_scan(&team.editor, team.id(), long_scan()).await;
+    let path = scan_path(&team, &scan);
+    app.wait_for_scan(&team.viewer, &path, |s| s["status"] == "running").await;
+    app.delete(&path, Some(&team.editor)).await.assert_problem(409, "SCAN_NOT_FINISHED");
+
+    let cancelled = app.post(&format!("{path}/cancellation"), Some(&team.editor), json!({})).await;
+
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
+    let started = std::time::Instant::now();
+    let stopped = app.wait_for_scan(&team.viewer, &path, finished).await;
+    assert_eq!(stopped["status"], "cancelled", "{stopped}");
+    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+    assert!(stopped["done"].as_i64() < stopped["total"].as_i64());
+    app.post(&format!("{path}/cancellation"), Some(&team.editor), json!({}))
+        .await
+        .assert_problem(409, "SCAN_FINISHED");
+    assert_eq!(app.delete(&path, Some(&team.editor)).await.status, StatusCode::NO_CONTENT);
+}
+
+async fn a_queued_scan_is_cancelled_at_once(app: TestApp) {
+    let app = app.restart_with(|s| s.scan_workers = 0).await;
+    let team = Team::create(&app).await;
+    let scan = app.create_scan(&team.editor, team.id(), json!({"target": "127.0.0.1", "ports": "22"})).await;
+    let path = scan_path(&team, &scan);
+
+    let cancelled = app.post(&format!("{path}/cancellation"), Some(&team.editor), json!({})).await;
+
+    assert_eq!(cancelled.body["status"], "cancelled", "{}", cancelled.body);
+    let events = read_sse(&app, &team.viewer, &format!("{path}/events"), None).await;
+    assert_eq!(events.len(), 1);
+    assert_eq!((events[0].0, events[0].1.as_str()), (1, "status"));
+}
+
+/// Reads a whole SSE stream: (id, event, data) per event.
+async fn read_sse(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    last_event_id: Option<i64>,
+) -> Vec<(i64, String, Value)> {
+    let mut request = app.client.get(format!("{}{path}", app.base_url)).bearer_auth(token);
+    if let Some(id) = last_event_id {
+        request = request.header("Last-Event-ID", id.to_string());
+    }
+    let response = request.send().await.expect("sent");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-type"].to_str().expect("ct").starts_with("text/event-stream"));
+    let text = tokio::time::timeout(Duration::from_secs(30), response.text())
+        .await
+        .expect("stream ended")
+        .expect("body");
+    text.split("\n\n")
+        .filter(|block| block.lines().any(|l| l.starts_with("data:")))
+        .map(|block| {
+            let field = |name: &str| {
+                block.lines().find_map(|l| l.strip_prefix(name)).map(str::trim).unwrap_or_default().to_owned()
+            };
+            (
+                field("id:").parse().expect("id"),
+                field("event:"),
+                serde_json::from_str(&field("data:")).expect("json"),
+            )
+        })
+        .collect()
+}
+
+async fn the_event_stream_reports_progress_ports_and_status_and_resumes(app: TestApp) {
+    let team = Team::create(&app).await;
+    let ports = Ports::open().await;
+    let scan =
+        app.create_scan(&team.editor, team.id(), json!({"target": "127.0.0.1", "ports": ports.spec()})).await;
+    let path = scan_path(&team, &scan);
+
+    let events = read_sse(&app, &team.viewer, &format!("{path}/events"), None).await;
+
+    let ids: Vec<i64> = events.iter().map(|e| e.0).collect();
+    assert_eq!(ids, (1..=events.len() as i64).collect::<Vec<_>>());
+    let kinds: Vec<&str> = events.iter().map(|e| e.1.as_str()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "port_open").count(), 2, "{kinds:?}");
+    assert_eq!(kinds.last(), Some(&"status"));
+    assert!(kinds.contains(&"progress"));
+    let last = &events.last().expect("events").2;
+    assert_eq!(
+        (last["type"].as_str(), last["data"]["status"].as_str(), last["data"]["open"].as_i64()),
+        (Some("status"), Some("completed"), Some(2))
+    );
+    let resumed = read_sse(&app, &team.viewer, &format!("{path}/events"), Some(2)).await;
+    assert_eq!(resumed, events[2..].to_vec());
+    let bad = app
+        .client
+        .get(format!("{}{path}/events", app.base_url))
+        .bearer_auth(&team.viewer)
+        .header("Last-Event-ID", "abc")
+        .send()
+        .await
+        .expect("sent");
+    TestApp::read(bad).await.assert_problem(422, "VALIDATION_FAILED");
+    app.get(&format!("{path}/events"), None).await.assert_problem(401, "NEED_LOGIN");
+    app.get(&format!("{path}/events"), Some(&team.outsider)).await.assert_problem(404, "NOT_FOUND");
+}
+
+async fn the_websocket_streams_the_same_events(app: TestApp) {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let team = Team::create(&app).await;
+    let ports = Ports::open().await;
+    let scan =
+        app.create_scan(&team.editor, team.id(), json!({"target": "127.0.0.1", "ports": ports.spec()})).await;
+    let path = scan_path(&team, &scan);
+    let url = format!("{}{path}/ws", app.base_url.replace("http://", "ws://"));
+    let mut request = url.clone().into_client_request().expect("request");
+    request.headers_mut().insert("authorization", format!("Bearer {}", team.viewer).parse().expect("header"));
+
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.expect("upgraded");
+    let mut messages = Vec::new();
+    while let Some(Ok(message)) =
+        tokio::time::timeout(Duration::from_secs(30), socket.next()).await.expect("in time")
+    {
+        if let Ok(text) = message.to_text()
+            && !text.is_empty()
+        {
+            messages.push(serde_json::from_str::<Value>(text).expect("json"));
+        }
+    }
+
+    let sse: Vec<Value> = read_sse(&app, &team.viewer, &format!("{path}/events"), None)
+        .await
+        .into_iter()
+        .map(|e| e.2)
+        .collect();
+    assert_eq!(messages, sse);
+    assert_eq!(messages.last().expect("events")["type"], "status");
+    let unauthenticated = tokio_tungstenite::connect_async(url).await;
+    assert!(unauthenticated.is_err(), "a socket without a token was accepted");
+}
+
+async fn a_scan_linked_to_a_case_reports_on_the_case(app: TestApp) {
+    let team = Team::create(&app).await;
+    let case = app.create_case(&team.editor, team.id(), json!({"summary": "Exposed ports?"})).await;
+    let ports = Ports::open().await;
+    let body = json!({"target": "127.0.0.1", "ports": ports.spec(), "case_id": case["id"]});
+    let scan = app.create_scan(&team.editor, team.id(), body).await;
+    app.wait_for_scan(&team.viewer, &scan_path(&team, &scan), finished).await;
+
+    let events = app
+        .get(
+            &format!("/v1/workspaces/{}/cases/{}/events", team.id(), case["id"].as_str().expect("id")),
+            Some(&team.viewer),
+        )
+        .await
+        .body;
+
+    let finished_event = &events["items"][0];
+    assert_eq!(finished_event["type"], "scan_finished", "{events}");
+    assert_eq!(finished_event["data"]["scan_id"], scan["id"]);
+    assert_eq!(
+        (finished_event["data"]["open"].as_i64(), finished_event["data"]["status"].as_str()),
+        (Some(2), Some("completed"))
+    );
+}
+
+async fn a_scan_survives_the_death_of_its_server(app: TestApp) {
+    let app = app.restart_with(|s| s.scan_lease = Duration::from_secs(1)).await;
+    let team = Team::create(&app).await;
+    let ports = Ports::open().await;
+    let body = json!({"target": "127.0.0.0/26", "ports": format!("1-1500,{},{}", ports.quiet(), ports.chatty.port()), "concurrency": 2});
+    let scan = app.create_scan(&team.editor, team.id(), body).await;
+    let path = scan_path(&team, &scan);
+    let partway = app.wait_for_scan(&team.viewer, &path, |s| s["done"].as_i64() > Some(0)).await;
+    assert_eq!(partway["status"], "running");
+
+    let app = app.crash_and_restart_with(|_| {}).await;
+
+    let done = app.wait_for_scan(&team.viewer, &path, finished).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(done["done"], done["total"]);
+    let mut results = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let url = match &cursor {
+            Some(c) => format!("{path}/results?limit=100&cursor={c}"),
+            None => format!("{path}/results?limit=100"),
+        };
+        let page = app.get(&url, Some(&team.viewer)).await.body;
+        results.extend(
+            page["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|r| (r["address"].as_str().expect("a").to_owned(), r["port"].as_i64().expect("p"))),
+        );
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    let mut unique = results.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), results.len(), "an open port was recorded twice");
+    assert_eq!(done["open"].as_i64(), Some(results.len() as i64), "counts match the results");
+    for port in [ports.quiet(), ports.chatty.port()] {
+        assert!(results.contains(&("127.0.0.1".to_owned(), i64::from(port))), "port {port} missing");
+    }
+}
+
+crate::on_both_backends!(
+    scanning_loopback_finds_open_ports_and_reports_closed_ones,
+    targets_outside_the_scope_are_refused_and_nothing_is_queued,
+    scan_requests_are_validated,
+    scans_answer_each_role_as_documented,
+    a_running_scan_stops_promptly_when_cancelled,
+    a_queued_scan_is_cancelled_at_once,
+    the_event_stream_reports_progress_ports_and_status_and_resumes,
+    the_websocket_streams_the_same_events,
+    a_scan_linked_to_a_case_reports_on_the_case,
+    a_scan_survives_the_death_of_its_server,
+);
