@@ -5,6 +5,7 @@
 mod error;
 mod input;
 mod model;
+mod plan;
 mod scanner;
 mod service;
 mod worker;

@@ -6,20 +6,20 @@
 //! expires and resumes at its last committed chunk; results are keyed by
 //! (scan, address, port), so a redone chunk records nothing twice.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 use chrono::TimeDelta;
 use serde_json::json;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::AbortOnDropHandle;
 
+use super::ScanSettings;
+use super::plan::{Chunk, ProbePlan};
 use super::scanner::{self, Outcome};
-use super::{PortSpec, ScanSettings, ScanTarget};
 use crate::services::cases::scan_finished_event;
 use crate::services::clock;
 use crate::services::ids::{AccountId, CaseId};
@@ -97,14 +97,15 @@ impl ScanRunner {
 
     #[tracing::instrument(skip_all, fields(scan_id = %row.id.0))]
     async fn run(&self, worker: &str, row: ScanRow, shutdown: &CancellationToken) -> Result<(), StoreError> {
-        let probes = probe_list(&row).map_err(StoreError::Setup)?;
+        let plan = ProbePlan::parse(&row.target, &row.ports).map_err(StoreError::Setup)?;
         let timeout = Duration::from_millis(u64::try_from(row.timeout_ms).unwrap_or(500));
         let concurrency = usize::try_from(row.concurrency).unwrap_or(1);
         let stop = CancellationToken::new();
         let reason = Arc::new(AtomicU8::new(RUNNING));
-        // Dropped with this future: a worker that dies takes its renewer with
-        // it, so its lease expires and another worker takes the scan over.
-        let renewer = AbortOnDropHandle::new(tokio::spawn(renew_lease(
+        // Dropped with this future: a worker that dies takes its renewer and
+        // its scanner with it, so its lease expires and another worker takes
+        // the scan over.
+        let _renewer = AbortOnDropHandle::new(tokio::spawn(renew_lease(
             self.store.clone(),
             row.id.0,
             worker.to_owned(),
@@ -113,20 +114,26 @@ impl ScanRunner {
             shutdown.clone(),
             reason.clone(),
         )));
-        let mut done = usize::try_from(row.probes_done).unwrap_or(0);
-        tracing::info!(resume_at = done, total = probes.len(), attempt = row.attempts, "scan running");
-        while done < probes.len() {
-            let chunk = &probes[done..(done + CHUNK).min(probes.len())];
-            let Some(outcomes) = scanner::scan(chunk, timeout, concurrency, &stop).await else { break };
-            done += chunk.len();
-            if !self.commit_chunk(worker, &row, done, outcomes, probes.len()).await? {
+        let start = usize::try_from(row.probes_done).unwrap_or(0).min(plan.len());
+        tracing::info!(resume_at = start, total = plan.len(), attempt = row.attempts, "scan running");
+        // The scanner runs on while chunks are committed; a chunk waiting on
+        // a slow banner delays only its own commit, not the probing.
+        let (chunks, mut finished) = mpsc::channel(16);
+        scanner::spawn_scan_thread(plan.clone(), start, CHUNK, timeout, concurrency, stop.clone(), chunks)
+            .map_err(|err| StoreError::Setup(format!("cannot start the scanner thread: {err}")))?;
+        // If this worker dies, the scanner thread stops with it.
+        let _stop_scanner = stop.clone().drop_guard();
+        let mut done = start;
+        while let Some(chunk) = finished.recv().await {
+            if !self.commit_chunk(worker, &row, &chunk, plan.len()).await? {
                 reason.store(LEASE_LOST, Ordering::SeqCst);
+                stop.cancel();
                 break;
             }
+            done = chunk.done;
         }
-        renewer.abort();
         let outcome = match reason.load(Ordering::SeqCst) {
-            CANCELLED => Some(("cancelled", None)),
+            CANCELLED => Some("cancelled"),
             LEASE_LOST => None,
             SHUTTING_DOWN => {
                 let mut pooled = self.store.conn().await?;
@@ -134,10 +141,16 @@ impl ScanRunner {
                 tracing::info!(probes_done = done, "scan handed back to the queue");
                 None
             }
-            _ => Some(("completed", None)),
+            _ if done == plan.len() => Some("completed"),
+            _ => {
+                return Err(StoreError::Setup(format!(
+                    "the scanner stopped after {done} of {} probes",
+                    plan.len()
+                )));
+            }
         };
-        if let Some((status, error)) = outcome {
-            self.finish(worker, row.id.0, status, error).await?;
+        if let Some(status) = outcome {
+            self.finish(worker, row.id.0, status, None).await?;
         }
         Ok(())
     }
@@ -147,47 +160,44 @@ impl ScanRunner {
         &self,
         worker: &str,
         row: &ScanRow,
-        done: usize,
-        outcomes: Vec<(SocketAddr, Outcome)>,
+        chunk: &Chunk,
         total: usize,
     ) -> Result<bool, StoreError> {
         let now = clock::now();
-        let mut progress =
-            ChunkProgress { probes_done: i32::try_from(done).unwrap_or(i32::MAX), ..Default::default() };
-        let mut results = Vec::new();
-        let mut events = Vec::new();
-        for (addr, outcome) in outcomes {
-            match outcome {
-                Outcome::Open { latency, banner } => {
-                    progress.open += 1;
-                    let latency_us = i32::try_from(latency.as_micros()).unwrap_or(i32::MAX);
-                    events.push((
-                        "port_open",
-                        json!({
-                            "address": addr.ip().to_string(), "port": addr.port(),
-                            "latency_ms": f64::from(latency_us) / 1000.0, "banner": banner,
-                        }),
-                    ));
-                    results.push(ScanResultRow {
-                        scan_id: row.id,
-                        address: addr.ip().to_string(),
-                        port: i32::from(addr.port()),
-                        latency_us,
-                        banner,
-                        found_at: now.into(),
-                    });
-                }
-                Outcome::Closed => progress.closed += 1,
-                Outcome::Filtered => progress.filtered += 1,
-            }
+        let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+        let progress = ChunkProgress {
+            probes_done: count(chunk.done),
+            open: count(chunk.open.len()),
+            closed: count(chunk.closed),
+            filtered: count(chunk.filtered),
+        };
+        let mut results = Vec::with_capacity(chunk.open.len());
+        let mut events = Vec::with_capacity(chunk.open.len() + 1);
+        for (addr, outcome) in &chunk.open {
+            let Outcome::Open { latency, banner } = outcome else { continue };
+            let latency_us = i32::try_from(latency.as_micros()).unwrap_or(i32::MAX);
+            events.push((
+                "port_open",
+                json!({
+                    "address": addr.ip().to_string(), "port": addr.port(),
+                    "latency_ms": f64::from(latency_us) / 1000.0, "banner": banner,
+                }),
+            ));
+            results.push(ScanResultRow {
+                scan_id: row.id,
+                address: addr.ip().to_string(),
+                port: i32::from(addr.port()),
+                latency_us,
+                banner: banner.clone(),
+                found_at: now.into(),
+            });
         }
-        results.sort_by(|a, b| (&a.address, a.port).cmp(&(&b.address, b.port)));
-        events.push(("progress", json!({"done": done, "total": total})));
-        let count = i32::try_from(events.len()).unwrap_or(i32::MAX);
+        events.push(("progress", json!({"done": chunk.done, "total": total})));
+        let event_count = count(events.len());
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
         db_transaction!(conn, |tx| {
-            let Some(base) = scans::record_chunk(tx, row.id.0, worker, &progress, count).await? else {
+            let Some(base) = scans::record_chunk(tx, row.id.0, worker, &progress, event_count).await? else {
                 return Ok(false);
             };
             scans::insert_results(tx, results).await?;
@@ -238,18 +248,6 @@ impl ScanRunner {
 
 fn lease(duration: Duration) -> TimeDelta {
     TimeDelta::from_std(duration).unwrap_or(TimeDelta::seconds(30))
-}
-
-/// Every probe of a scan, address by address, in a fixed order (so a
-/// resumed scan knows what it has done).
-fn probe_list(row: &ScanRow) -> Result<Vec<SocketAddr>, String> {
-    let target = ScanTarget::parse(&row.target)?;
-    let ports = PortSpec::parse(&row.ports)?;
-    Ok(target
-        .addresses()
-        .into_iter()
-        .flat_map(|address| ports.ports().iter().map(move |&port| SocketAddr::new(address, port)))
-        .collect())
 }
 
 fn numbered(
