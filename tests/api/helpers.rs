@@ -190,6 +190,14 @@ impl TestApp {
         Self::start(self.backend, self.db.clone(), settings).await
     }
 
+    /// Another server instance on the same database (as behind a load
+    /// balancer), with settings changed by `change`.
+    pub async fn sibling(&self, change: impl FnOnce(&mut Settings)) -> Self {
+        let mut settings = self.settings.clone();
+        change(&mut settings);
+        Self::start(self.backend, self.db.clone(), settings).await
+    }
+
     /// Kills this server abruptly — its scan workers die holding their
     /// leases, as if the process had crashed — and starts another on the
     /// same database, with settings changed by `change`.

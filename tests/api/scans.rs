@@ -406,7 +406,31 @@ async fn a_scan_survives_the_death_of_its_server(app: TestApp) {
     }
 }
 
+async fn instances_sharing_a_database_take_different_scans(app: TestApp) {
+    let app = app.restart_with(|s| s.scan_workers = 1).await;
+    let sibling = app.sibling(|_| {}).await;
+    let team = Team::create(&app).await;
+    let first = app.create_scan(&team.editor, team.id(), long_scan()).await;
+    let second = app.create_scan(&team.editor, team.id(), long_scan()).await;
+
+    let both_running = |s: &Value| s["status"] == "running" && s["done"].as_i64() > Some(0);
+    app.wait_for_scan(&team.viewer, &scan_path(&team, &first), both_running).await;
+    sibling.wait_for_scan(&team.viewer, &scan_path(&team, &second), both_running).await;
+
+    // One worker per instance: both running at once means each instance took one.
+    for scan in [&first, &second] {
+        let running = app.get(&scan_path(&team, scan), Some(&team.viewer)).await.body;
+        assert_eq!(running["status"], "running", "{running}");
+        app.post(&format!("{}/cancellation", scan_path(&team, scan)), Some(&team.editor), json!({})).await;
+    }
+    for scan in [&first, &second] {
+        let stopped = app.wait_for_scan(&team.viewer, &scan_path(&team, scan), finished).await;
+        assert_eq!(stopped["status"], "cancelled");
+    }
+}
+
 crate::on_both_backends!(
+    instances_sharing_a_database_take_different_scans,
     scanning_loopback_finds_open_ports_and_reports_closed_ones,
     targets_outside_the_scope_are_refused_and_nothing_is_queued,
     scan_requests_are_validated,
