@@ -13,6 +13,7 @@ use tokio_util::task::AbortOnDropHandle;
 use crate::config::Settings;
 use crate::services::Services;
 use crate::services::cases::CaseService;
+use crate::services::health::HealthService;
 use crate::services::identity::{IdentityService, IdentitySettings, TokenSigner};
 use crate::services::scans::{ScanRunner, ScanService, ScanSettings};
 use crate::services::workspaces::WorkspaceService;
@@ -32,6 +33,7 @@ pub struct App {
     services: Services,
     store: Store,
     runner: Arc<ScanRunner>,
+    http: api::HttpSettings,
 }
 
 /// Why the server could not be built.
@@ -84,6 +86,7 @@ impl App {
         };
         let runner = Arc::new(ScanRunner::new(store.clone(), scan_settings, wake.clone()));
         let services = Services {
+            health: Arc::new(HealthService::new(store.clone())),
             identity: Arc::new(identity),
             cases: Arc::new(CaseService::new(store.clone())),
             scans: Arc::new(ScanService::new(store.clone(), settings.scan_allowed_networks.clone(), wake)),
@@ -96,7 +99,12 @@ impl App {
             .first()
             .and_then(|addr| addr.as_socket_addr().copied())
             .unwrap_or(settings.listen);
-        Ok(Self { acceptor, local_addr, services, store, runner })
+        let http = api::HttpSettings {
+            json_body_limit: settings.json_body_limit,
+            request_timeout: settings.request_timeout,
+            cors_allowed_origins: settings.cors_allowed_origins.clone(),
+        };
+        Ok(Self { acceptor, local_addr, services, store, runner, http })
     }
 
     /// The address actually bound (with the real port when 0 was asked for).
@@ -131,7 +139,7 @@ impl App {
             signalled.cancel();
         };
         let served = Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(api::routes(self.services), shutdown, Some(SHUTDOWN_GRACE))
+            .run_with_graceful_shutdown(api::routes(self.services, self.http), shutdown, Some(SHUTDOWN_GRACE))
             .await;
         stop_workers.cancel();
         for worker in workers {

@@ -88,6 +88,21 @@ pub struct Settings {
         value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub password_hash_concurrency: Option<u16>,
 
+    /// Largest JSON request body accepted, in bytes; larger ones answer 413.
+    #[arg(long, global = true, env = "CASEBOOK_JSON_BODY_LIMIT", default_value_t = 1024 * 1024,
+        value_parser = clap::value_parser!(u64).range(1024..=64 * 1024 * 1024))]
+    pub json_body_limit: u64,
+
+    /// Longest a request may take to produce its response (streams then
+    /// run on); a slower one answers 503 and frees its connection.
+    #[arg(long, global = true, env = "CASEBOOK_REQUEST_TIMEOUT", default_value = "30s", value_parser = parse_timeout)]
+    pub request_timeout: Duration,
+
+    /// Browser origins allowed to call the API (CORS), comma-separated, such
+    /// as `https://casebook.example.com`. Empty: no cross-origin access.
+    #[arg(long, global = true, env = "CASEBOOK_CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub cors_allowed_origins: Vec<String>,
+
     /// Scan workers per instance (each runs one scan at a time).
     #[arg(long, global = true, env = "CASEBOOK_SCAN_WORKERS", default_value_t = 2,
         value_parser = clap::value_parser!(u16).range(0..=64))]
@@ -125,6 +140,9 @@ impl Settings {
             session_lifetime: Duration::from_secs(24 * 60 * 60),
             token_keys: Vec::new(),
             password_hash_concurrency: None,
+            json_body_limit: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            cors_allowed_origins: Vec::new(),
             scan_workers: 2,
             scan_lease: Duration::from_secs(30),
             scan_allowed_networks: Scope::parse("127.0.0.0/8,::1/128").unwrap_or_else(|_| unreachable!()),
@@ -139,6 +157,14 @@ impl Settings {
             .map(usize::from)
             .unwrap_or_else(|| std::thread::available_parallelism().map(usize::from).unwrap_or(1))
     }
+}
+
+fn parse_timeout(raw: &str) -> Result<Duration, String> {
+    let timeout = humantime::parse_duration(raw).map_err(|err| err.to_string())?;
+    if timeout.is_zero() {
+        return Err("must be more than 0".into());
+    }
+    Ok(timeout)
 }
 
 fn parse_lifetime(raw: &str) -> Result<Duration, String> {

@@ -2,7 +2,7 @@
 //! the request's tracing span, logs the outcome, and turns every error — ours
 //! and the framework's — into one `application/problem+json` shape.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use poem::error::{MethodNotAllowedError, NotFoundError};
 use poem::http::{HeaderValue, StatusCode, header};
@@ -44,8 +44,9 @@ fn is_sane(id: &str) -> bool {
 }
 
 /// Runs `next` for `request` inside the edge. Never fails: every error
-/// becomes a problem response here.
-pub async fn edge<E: Endpoint>(next: E, mut request: Request) -> poem::Result<Response> {
+/// becomes a problem response here. A request that takes longer than
+/// `timeout` to produce its response is abandoned with 503.
+pub async fn edge<E: Endpoint>(next: E, mut request: Request, timeout: Duration) -> poem::Result<Response> {
     let request_id = RequestId::from_request(&request);
     let span = tracing::info_span!(
         "request",
@@ -55,12 +56,21 @@ pub async fn edge<E: Endpoint>(next: E, mut request: Request) -> poem::Result<Re
         account_id = tracing::field::Empty,
     );
     request.extensions_mut().insert(request_id.clone());
+    let is_docs = request.uri().path().starts_with("/docs");
     async move {
         let started = Instant::now();
-        let mut response = match next.call(request).await {
-            Ok(response) => response.into_response(),
-            Err(err) => problem_response(classify(err), &request_id),
+        let mut response = match tokio::time::timeout(timeout, next.call(request)).await {
+            Ok(Ok(response)) => response.into_response(),
+            Ok(Err(err)) => problem_response(classify(err), &request_id),
+            Err(_elapsed) => problem_response(
+                ApiError::new(
+                    ProblemKind::Unavailable,
+                    format!("The request took longer than {} s and was abandoned.", timeout.as_secs_f32()),
+                ),
+                &request_id,
+            ),
         };
+        secure(&mut response, is_docs);
         if let Ok(value) = HeaderValue::from_str(&request_id.0) {
             response.headers_mut().insert(REQUEST_ID_HEADER, value);
         }
@@ -73,6 +83,29 @@ pub async fn edge<E: Endpoint>(next: E, mut request: Request) -> poem::Result<Re
     }
     .instrument(span)
     .await
+}
+
+/// Security headers on every response. The API serves only JSON, so its
+/// content security policy forbids everything; Swagger UI's page needs its
+/// inlined scripts and styles.
+fn secure(response: &mut Response, is_docs: bool) {
+    let headers = response.headers_mut();
+    let policy = if is_docs {
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
+    } else {
+        "default-src 'none'; frame-ancestors 'none'"
+    };
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "no-referrer"),
+        ("content-security-policy", policy),
+    ] {
+        headers.entry(name).or_insert(HeaderValue::from_static(value));
+    }
+    if !is_docs {
+        headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    }
 }
 
 /// Turns any error into an `ApiError`, keeping the framework's statuses.
@@ -120,6 +153,7 @@ fn classify(err: poem::Error) -> ApiError {
             ApiError::new(ProblemKind::UnsupportedMediaType, err.to_string())
         }
         StatusCode::NOT_FOUND => ApiError::new(ProblemKind::NotFound, "There is nothing at this address."),
+        StatusCode::FORBIDDEN => ApiError::new(ProblemKind::Forbidden, format!("Refused: {err}.")),
         StatusCode::METHOD_NOT_ALLOWED => {
             ApiError::new(ProblemKind::MethodNotAllowed, "This address does not accept this method.")
         }

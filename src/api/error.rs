@@ -8,6 +8,7 @@ use poem::http::StatusCode;
 
 use super::problem::ProblemKind;
 use crate::services::cases::CaseError;
+use crate::services::health::Unready;
 use crate::services::idempotency::IdempotencyError;
 use crate::services::identity::IdentityError;
 use crate::services::scans::ScanError;
@@ -231,3 +232,17 @@ impl From<ScanError> for ApiError {
         }
     }
 }
+
+impl From<Unready> for ApiError {
+    fn from(err: Unready) -> Self {
+        Self {
+            cause: Some(Box::new(FailedCheck(err.to_string()))),
+            ..Self::new(ProblemKind::Unavailable, format!("Not ready: {err}."))
+        }
+    }
+}
+
+/// Why a readiness check failed, for the log.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct FailedCheck(String);

@@ -18,9 +18,14 @@ use super::error::ApiError;
 use super::problem::ProblemKind;
 use crate::services::validation::FieldError;
 
-/// Largest JSON body accepted; larger ones are refused while streaming, with
-/// 413, before they are held in memory.
-pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
+/// Largest JSON body accepted (a setting, attached to every request);
+/// larger ones are refused while streaming, with 413, before they are held
+/// in memory.
+#[derive(Debug, Clone, Copy)]
+pub struct JsonBodyLimit(pub usize);
+
+/// The limit when none is attached (the setting's default).
+const DEFAULT_LIMIT: usize = 1024 * 1024;
 
 /// A JSON request body of type `T`.
 #[derive(Debug)]
@@ -47,11 +52,12 @@ impl<T: Type> Payload for JsonBody<T> {
 impl<T: Type + DeserializeOwned> ParsePayload for JsonBody<T> {
     const IS_REQUIRED: bool = true;
 
-    async fn from_request(_request: &Request, body: &mut RequestBody) -> poem::Result<Self> {
-        let bytes = body.take()?.into_bytes_limit(JSON_BODY_LIMIT).await.map_err(|err| match err {
+    async fn from_request(request: &Request, body: &mut RequestBody) -> poem::Result<Self> {
+        let limit = request.data::<JsonBodyLimit>().map_or(DEFAULT_LIMIT, |limit| limit.0);
+        let bytes = body.take()?.into_bytes_limit(limit).await.map_err(|err| match err {
             ReadBodyError::PayloadTooLarge => ApiError::new(
                 ProblemKind::PayloadTooLarge,
-                format!("The request body is larger than {JSON_BODY_LIMIT} bytes."),
+                format!("The request body is larger than {limit} bytes."),
             ),
             other => ApiError::new(
                 ProblemKind::MalformedRequest,

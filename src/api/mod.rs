@@ -14,6 +14,7 @@ mod idempotency;
 mod identity_wire;
 mod json_body;
 mod members;
+mod operations;
 mod problem;
 mod responses;
 mod scan_wire;
@@ -43,6 +44,7 @@ type Apis = (
     cases::CasesApi,
     comments::CommentsApi,
     scans::ScansApi,
+    operations::OperationsApi,
 );
 
 fn openapi_service() -> OpenApiService<Apis, ()> {
@@ -55,6 +57,7 @@ fn openapi_service() -> OpenApiService<Apis, ()> {
             cases::CasesApi,
             comments::CommentsApi,
             scans::ScansApi,
+            operations::OperationsApi,
         ),
         "Casebook",
         env!("CARGO_PKG_VERSION"),
@@ -75,19 +78,50 @@ pub fn openapi_yaml() -> String {
     openapi_service().spec_yaml()
 }
 
-/// Every route of the server, inside the edge (request ids, problems, logs).
-pub fn routes(services: Services) -> impl Endpoint<Output = Response> {
+/// How the HTTP layer treats requests.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Largest JSON body, in bytes.
+    pub json_body_limit: u64,
+    /// Longest a request may take to produce its response.
+    pub request_timeout: std::time::Duration,
+    /// Browser origins allowed to call the API; empty for none.
+    pub cors_allowed_origins: Vec<String>,
+}
+
+/// Every route of the server, inside the edge (request ids, problems,
+/// security headers, timeouts, logs).
+pub fn routes(services: Services, http: HttpSettings) -> impl Endpoint<Output = Response> {
     let api = openapi_service();
     let json = api.spec();
     let yaml = api.spec_yaml();
     let docs = api.swagger_ui();
-    Route::new()
+    let limit = json_body::JsonBodyLimit(usize::try_from(http.json_body_limit).unwrap_or(usize::MAX));
+    let routes = Route::new()
         .nest("/", api)
         .nest("/docs", docs)
         .at("/openapi.json", make_sync(move |_| document(json.clone(), "application/json")))
         .at("/openapi.yaml", make_sync(move |_| document(yaml.clone(), "application/yaml")))
         .data(services)
-        .around(edge::edge)
+        .data(limit);
+    let cors = (!http.cors_allowed_origins.is_empty()).then(|| {
+        poem::middleware::Cors::new()
+            .allow_origins(http.cors_allowed_origins)
+            .allow_methods(["GET", "POST", "PATCH", "DELETE"])
+            .allow_headers([
+                "authorization",
+                "content-type",
+                "idempotency-key",
+                "last-event-id",
+                "x-request-id",
+            ])
+            .expose_headers(["location", "x-request-id", "idempotent-replayed", "retry-after"])
+            .max_age(600)
+    });
+    let timeout = http.request_timeout;
+    routes
+        .with_if(cors.is_some(), cors.unwrap_or_default())
+        .around(move |next, request| edge::edge(next, request, timeout))
 }
 
 fn document(body: String, content_type: &'static str) -> Response {

@@ -50,6 +50,7 @@ impl IntoApiError for crate::services::validation::ValidationErrors {}
 impl IntoApiError for crate::services::workspaces::WorkspaceError {}
 impl IntoApiError for crate::services::cases::CaseError {}
 impl IntoApiError for crate::services::scans::ScanError {}
+impl IntoApiError for crate::services::health::Unready {}
 
 impl<S, E: IntoApiError> From<E> for Problems<S> {
     fn from(err: E) -> Self {

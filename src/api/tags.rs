@@ -19,4 +19,6 @@ pub enum ApiTags {
     Comments,
     /// Network scans of the team's own hosts, run in the background.
     Scans,
+    /// Health checks for orchestrators and load balancers.
+    Operations,
 }

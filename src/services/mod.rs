@@ -4,6 +4,7 @@
 
 pub mod cases;
 pub mod clock;
+pub mod health;
 pub mod idempotency;
 pub mod identity;
 pub mod ids;
@@ -17,6 +18,8 @@ use std::sync::Arc;
 /// Every service, built once at startup and shared by all requests.
 #[derive(Clone)]
 pub struct Services {
+    /// Readiness checks.
+    pub health: Arc<health::HealthService>,
     /// Accounts, passwords and sessions.
     pub identity: Arc<identity::IdentityService>,
     /// Cases, their comments and audit trail.

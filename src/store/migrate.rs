@@ -10,6 +10,14 @@ use super::{DatabaseUrl, Store, StoreError};
 const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 
+/// The migrations embedded for `backend`.
+pub(super) fn embedded(backend: super::Backend) -> EmbeddedMigrations {
+    match backend {
+        super::Backend::Postgres => POSTGRES,
+        super::Backend::Sqlite => SQLITE,
+    }
+}
+
 /// Serialises migrations when several instances start at once against one
 /// PostgreSQL database (an arbitrary, fixed advisory lock key).
 const POSTGRES_MIGRATION_LOCK: i64 = 0x6361_7365_626f_6f6b; // "casebook"

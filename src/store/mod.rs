@@ -12,6 +12,7 @@ pub mod cases;
 pub mod comments;
 mod database_url;
 mod error;
+pub mod health;
 pub mod idempotency;
 pub mod memberships;
 mod migrate;

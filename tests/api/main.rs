@@ -3,6 +3,7 @@
 mod helpers;
 
 mod members;
+mod operations;
 
 mod accounts;
 mod cases;

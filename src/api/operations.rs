@@ -1,0 +1,67 @@
+//! Operational routes outside `/v1`: liveness and readiness.
+
+use poem::web::Data;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+
+use super::responses::{Problems, error_statuses};
+use super::tags::ApiTags;
+use crate::services::Services;
+
+/// Health checks.
+pub struct OperationsApi;
+
+error_statuses! {
+    /// Errors of `getLiveness`.
+    LivenessErrors: 404;
+    /// Errors of `getReadiness` (503 when not ready).
+    ReadinessErrors: 404;
+}
+
+/// The outcome of a health check.
+#[derive(Debug, Object)]
+#[oai(rename = "Health")]
+pub struct Health {
+    /// `ok` when alive, `ready` when ready.
+    pub status: String,
+}
+
+/// Answer of `getLiveness`.
+#[derive(ApiResponse)]
+enum LivenessResponse {
+    /// The process answers.
+    #[oai(status = 200)]
+    Ok(Json<Health>),
+}
+
+/// Answer of `getReadiness`.
+#[derive(ApiResponse)]
+enum ReadinessResponse {
+    /// The database answers and its migrations are current.
+    #[oai(status = 200)]
+    Ok(Json<Health>),
+}
+
+#[OpenApi(tag = "ApiTags::Operations")]
+impl OperationsApi {
+    /// Liveness
+    ///
+    /// 200 while the process answers; for restarts by an orchestrator.
+    #[oai(path = "/health/live", method = "get", operation_id = "getLiveness")]
+    async fn liveness(&self) -> Result<LivenessResponse, Problems<LivenessErrors>> {
+        Ok(LivenessResponse::Ok(Json(Health { status: "ok".into() })))
+    }
+
+    /// Readiness
+    ///
+    /// 200 when the database answers and carries every migration this server
+    /// expects; 503 `UNAVAILABLE` otherwise, so load balancers route around it.
+    #[oai(path = "/health/ready", method = "get", operation_id = "getReadiness")]
+    async fn readiness(
+        &self,
+        services: Data<&Services>,
+    ) -> Result<ReadinessResponse, Problems<ReadinessErrors>> {
+        services.health.ready().await?;
+        Ok(ReadinessResponse::Ok(Json(Health { status: "ready".into() })))
+    }
+}
