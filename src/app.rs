@@ -75,6 +75,7 @@ impl App {
             &IdentitySettings {
                 session_lifetime: settings.session_lifetime,
                 max_hashes_in_flight: settings.hash_concurrency(),
+                attempts_per_email: settings.rate_limit_auth_per_email.0,
             },
         )?;
         let wake = Arc::new(tokio::sync::Notify::new());
@@ -103,6 +104,8 @@ impl App {
             json_body_limit: settings.json_body_limit,
             request_timeout: settings.request_timeout,
             cors_allowed_origins: settings.cors_allowed_origins.clone(),
+            auth_per_address: settings.rate_limit_auth_per_address.0,
+            per_account: settings.rate_limit_per_account.0,
         };
         Ok(Self { acceptor, local_addr, services, store, runner, http })
     }
@@ -126,6 +129,11 @@ impl App {
             docs = %format!("http://{}/docs", self.local_addr),
             "casebook is serving"
         );
+        let limits = Arc::new(api::RateLimits::new(self.http.auth_per_address, self.http.per_account));
+        let _janitor = AbortOnDropHandle::new(tokio::spawn(forget_idle_limits(
+            limits.clone(),
+            self.services.identity.clone(),
+        )));
         let stop_workers = tokio_util::sync::CancellationToken::new();
         // If serving ends abruptly (this future is dropped), the workers die
         // with it, their scans keep their leases and are taken over when the
@@ -139,12 +147,25 @@ impl App {
             signalled.cancel();
         };
         let served = Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(api::routes(self.services, self.http), shutdown, Some(SHUTDOWN_GRACE))
+            .run_with_graceful_shutdown(
+                api::routes(self.services, self.http, limits),
+                shutdown,
+                Some(SHUTDOWN_GRACE),
+            )
             .await;
         stop_workers.cancel();
         for worker in workers {
             let _ = worker.await;
         }
         served
+    }
+}
+
+/// Keeps rate limiter memory bounded: forgets keys whose quota is whole again.
+async fn forget_idle_limits(limits: Arc<api::RateLimits>, identity: Arc<IdentityService>) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        limits.forget_idle();
+        identity.forget_idle_attempts();
     }
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::services::identity::SigningKey;
+use crate::services::rate::Rate;
 use crate::services::scans::Scope;
 use crate::store::DatabaseUrl;
 
@@ -103,6 +104,19 @@ pub struct Settings {
     #[arg(long, global = true, env = "CASEBOOK_CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub cors_allowed_origins: Vec<String>,
 
+    /// Sign-ins and sign-ups allowed per client address: `N/period` (such
+    /// as `20/1m`) or `off`. Beyond it: 429 with Retry-After.
+    #[arg(long, global = true, env = "CASEBOOK_RATE_LIMIT_AUTH_PER_ADDRESS", default_value = "20/1m", value_parser = RateSetting::parse)]
+    pub rate_limit_auth_per_address: RateSetting,
+
+    /// Sign-ins and sign-ups allowed per email address: `N/period` or `off`.
+    #[arg(long, global = true, env = "CASEBOOK_RATE_LIMIT_AUTH_PER_EMAIL", default_value = "10/1m", value_parser = RateSetting::parse)]
+    pub rate_limit_auth_per_email: RateSetting,
+
+    /// Authenticated API calls allowed per account: `N/period` or `off`.
+    #[arg(long, global = true, env = "CASEBOOK_RATE_LIMIT_PER_ACCOUNT", default_value = "1200/1m", value_parser = RateSetting::parse)]
+    pub rate_limit_per_account: RateSetting,
+
     /// Scan workers per instance (each runs one scan at a time).
     #[arg(long, global = true, env = "CASEBOOK_SCAN_WORKERS", default_value_t = 2,
         value_parser = clap::value_parser!(u16).range(0..=64))]
@@ -143,6 +157,12 @@ impl Settings {
             json_body_limit: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             cors_allowed_origins: Vec::new(),
+            rate_limit_auth_per_address: RateSetting(Some(Rate {
+                count: 20,
+                period: Duration::from_secs(60),
+            })),
+            rate_limit_auth_per_email: RateSetting(Some(Rate { count: 10, period: Duration::from_secs(60) })),
+            rate_limit_per_account: RateSetting(Some(Rate { count: 1200, period: Duration::from_secs(60) })),
             scan_workers: 2,
             scan_lease: Duration::from_secs(30),
             scan_allowed_networks: Scope::parse("127.0.0.0/8,::1/128").unwrap_or_else(|_| unreachable!()),
@@ -156,6 +176,16 @@ impl Settings {
         self.password_hash_concurrency
             .map(usize::from)
             .unwrap_or_else(|| std::thread::available_parallelism().map(usize::from).unwrap_or(1))
+    }
+}
+
+/// A rate limit setting: `N/period`, or `off` (`None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateSetting(pub Option<Rate>);
+
+impl RateSetting {
+    fn parse(raw: &str) -> Result<Self, String> {
+        Rate::parse(raw).map(Self)
     }
 }
 

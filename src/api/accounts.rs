@@ -20,7 +20,7 @@ pub struct AccountsApi;
 
 error_statuses! {
     /// Errors of `createAccount`.
-    CreateAccountErrors: 400, 409, 413, 415, 422;
+    CreateAccountErrors: 400, 409, 413, 415, 422, 429;
     /// Errors of `getMyAccount`.
     GetMyAccountErrors: 401;
     /// Errors of `updateMyAccount`.

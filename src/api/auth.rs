@@ -5,7 +5,10 @@ use poem::Request;
 use poem_openapi::SecurityScheme;
 use poem_openapi::auth::Bearer;
 
+use std::sync::Arc;
+
 use super::error::ApiError;
+use super::limits::RateLimits;
 use crate::services::Services;
 use crate::services::identity::Authenticated;
 
@@ -19,6 +22,9 @@ async fn authenticate(request: &Request, bearer: Bearer) -> poem::Result<Authent
     let caller = services.identity.authenticate(&bearer.token).await.map_err(ApiError::from)?;
     let account_id = caller.account.id.uuid();
     tracing::Span::current().record("account_id", tracing::field::display(account_id));
+    if let Some(limits) = request.data::<Arc<RateLimits>>() {
+        limits.check_account(account_id)?;
+    }
     Ok(caller)
 }
 

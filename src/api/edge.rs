@@ -2,6 +2,7 @@
 //! the request's tracing span, logs the outcome, and turns every error — ours
 //! and the framework's — into one `application/problem+json` shape.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use poem::error::{MethodNotAllowedError, NotFoundError};
@@ -15,6 +16,7 @@ use poem_openapi::types::ToJSON;
 use tracing::Instrument;
 
 use super::error::ApiError;
+use super::limits::RateLimits;
 use super::problem::{Problem, ProblemFieldError, ProblemKind};
 use super::responses::PROBLEM_JSON;
 use crate::services::validation::FieldError;
@@ -45,8 +47,14 @@ fn is_sane(id: &str) -> bool {
 
 /// Runs `next` for `request` inside the edge. Never fails: every error
 /// becomes a problem response here. A request that takes longer than
-/// `timeout` to produce its response is abandoned with 503.
-pub async fn edge<E: Endpoint>(next: E, mut request: Request, timeout: Duration) -> poem::Result<Response> {
+/// `timeout` to produce its response is abandoned with 503; a sign-in or
+/// sign-up beyond its address's rate limit is refused with 429.
+pub async fn edge<E: Endpoint>(
+    next: E,
+    mut request: Request,
+    timeout: Duration,
+    limits: Arc<RateLimits>,
+) -> poem::Result<Response> {
     let request_id = RequestId::from_request(&request);
     let span = tracing::info_span!(
         "request",
@@ -59,7 +67,14 @@ pub async fn edge<E: Endpoint>(next: E, mut request: Request, timeout: Duration)
     let is_docs = request.uri().path().starts_with("/docs");
     async move {
         let started = Instant::now();
-        let mut response = match tokio::time::timeout(timeout, next.call(request)).await {
+        let limited = limits.check_auth_attempt(&request);
+        let call = async {
+            match limited {
+                Err(too_many) => Err(poem::Error::from(too_many)),
+                Ok(()) => next.call(request).await.map(IntoResponse::into_response),
+            }
+        };
+        let mut response = match tokio::time::timeout(timeout, call).await {
             Ok(Ok(response)) => response.into_response(),
             Ok(Err(err)) => problem_response(classify(err), &request_id),
             Err(_elapsed) => problem_response(
@@ -183,6 +198,7 @@ fn problem_response(err: ApiError, request_id: &RequestId) -> Response {
             .map(|f| ProblemFieldError { field: f.field.clone(), message: f.message.clone() })
             .collect()
     });
+    let retry_after = err.retry_after;
     let problem = Problem {
         type_uri: err.kind.type_uri().to_owned(),
         title: err.kind.title().to_owned(),
@@ -197,6 +213,9 @@ fn problem_response(err: ApiError, request_id: &RequestId) -> Response {
         .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
         .header(header::CONTENT_TYPE, PROBLEM_JSON)
         .body(body);
+    if let Some(seconds) = retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
     if status == 401 {
         let challenge = match err.kind {
             ProblemKind::NeedLogin | ProblemKind::InvalidCredentials => "Bearer",

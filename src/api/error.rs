@@ -27,12 +27,14 @@ pub struct ApiError {
     pub fields: Vec<FieldError>,
     /// The underlying failure of a 5xx, logged and never shown to the client.
     pub cause: Option<Box<dyn std::error::Error + Send + Sync>>,
+    /// For 429: seconds until a retry may succeed (`Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
     /// A problem of `kind` with a detail sentence.
     pub fn new(kind: ProblemKind, detail: impl Into<String>) -> Self {
-        Self { kind, detail: detail.into(), fields: Vec::new(), cause: None }
+        Self { kind, detail: detail.into(), fields: Vec::new(), cause: None, retry_after: None }
     }
 
     /// A validation failure listing each offending field.
@@ -43,6 +45,7 @@ impl ApiError {
             detail: format!("The request has invalid fields: {names}."),
             fields,
             cause: None,
+            retry_after: None,
         }
     }
 
@@ -53,6 +56,7 @@ impl ApiError {
             detail: "internal error".into(),
             fields: Vec::new(),
             cause: Some(Box::new(cause)),
+            retry_after: None,
         }
     }
 }
@@ -117,6 +121,7 @@ impl From<IdentityError> for ApiError {
                 VersionConflict,
                 format!("Your account is at version {current}; the update was based on version {given}."),
             ),
+            IdentityError::RateLimited { retry_after } => super::limits::too_many(retry_after),
             IdentityError::Store(err) => err.into(),
             err @ IdentityError::Hashing(_) => Self::internal(err),
         }

@@ -13,6 +13,7 @@ mod error;
 mod idempotency;
 mod identity_wire;
 mod json_body;
+mod limits;
 mod members;
 mod operations;
 mod problem;
@@ -32,6 +33,7 @@ use poem_openapi::OpenApiService;
 
 pub use edge::REQUEST_ID_HEADER;
 pub use error::ApiError;
+pub use limits::RateLimits;
 pub use problem::ProblemKind;
 
 use crate::services::Services;
@@ -87,11 +89,19 @@ pub struct HttpSettings {
     pub request_timeout: std::time::Duration,
     /// Browser origins allowed to call the API; empty for none.
     pub cors_allowed_origins: Vec<String>,
+    /// Sign-ins and sign-ups per client address.
+    pub auth_per_address: Option<crate::services::rate::Rate>,
+    /// Authenticated calls per account.
+    pub per_account: Option<crate::services::rate::Rate>,
 }
 
 /// Every route of the server, inside the edge (request ids, problems,
 /// security headers, timeouts, logs).
-pub fn routes(services: Services, http: HttpSettings) -> impl Endpoint<Output = Response> {
+pub fn routes(
+    services: Services,
+    http: HttpSettings,
+    limits: std::sync::Arc<RateLimits>,
+) -> impl Endpoint<Output = Response> {
     let api = openapi_service();
     let json = api.spec();
     let yaml = api.spec_yaml();
@@ -103,7 +113,8 @@ pub fn routes(services: Services, http: HttpSettings) -> impl Endpoint<Output = 
         .at("/openapi.json", make_sync(move |_| document(json.clone(), "application/json")))
         .at("/openapi.yaml", make_sync(move |_| document(yaml.clone(), "application/yaml")))
         .data(services)
-        .data(limit);
+        .data(limit)
+        .data(limits.clone());
     let cors = (!http.cors_allowed_origins.is_empty()).then(|| {
         poem::middleware::Cors::new()
             .allow_origins(http.cors_allowed_origins)
@@ -121,7 +132,7 @@ pub fn routes(services: Services, http: HttpSettings) -> impl Endpoint<Output = 
     let timeout = http.request_timeout;
     routes
         .with_if(cors.is_some(), cors.unwrap_or_default())
-        .around(move |next, request| edge::edge(next, request, timeout))
+        .around(move |next, request| edge::edge(next, request, timeout, limits.clone()))
 }
 
 fn document(body: String, content_type: &'static str) -> Response {

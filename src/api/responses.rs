@@ -18,7 +18,8 @@ use super::problem::Problem;
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-/// The error statuses one operation can answer with (500 and 503 are always added).
+/// The error statuses one operation can answer with (500 and 503 are always
+/// added, and 429 to every operation that takes a token).
 pub trait ErrorStatuses: Send + Sync + 'static {
     /// The statuses, ascending.
     const STATUSES: &'static [u16];
@@ -66,8 +67,12 @@ impl<S> From<Problems<S>> for poem::Error {
 
 impl<S: ErrorStatuses> ApiResponse for Problems<S> {
     fn meta() -> MetaResponses {
-        let statuses = S::STATUSES.iter().copied().chain([500, 503]);
-        MetaResponses { responses: statuses.map(problem_response).collect() }
+        // Every operation that takes a token is also under the per-account rate limit.
+        let limited = S::STATUSES.contains(&401).then_some(429);
+        let mut statuses: Vec<u16> = S::STATUSES.iter().copied().chain(limited).chain([500, 503]).collect();
+        statuses.sort_unstable();
+        statuses.dedup();
+        MetaResponses { responses: statuses.into_iter().map(problem_response).collect() }
     }
 
     fn register(registry: &mut Registry) {
@@ -119,7 +124,7 @@ fn status_description(status: u16) -> &'static str {
         422 => {
             "Some fields are invalid; `errors` lists each (`VALIDATION_FAILED`); or the `Idempotency-Key` was used for a different request (`IDEMPOTENCY_KEY_REUSED`)."
         }
-        429 => "Too many requests; wait for `Retry-After` seconds (`RATE_LIMITED`).",
+        429 => "Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`).",
         503 => "The service cannot answer now; try again shortly (`UNAVAILABLE`).",
         _ => "An internal error; the body carries only the request id (`INTERNAL`).",
     }

@@ -9,6 +9,7 @@ pub mod idempotency;
 pub mod identity;
 pub mod ids;
 pub mod pagination;
+pub mod rate;
 pub mod scans;
 pub mod validation;
 pub mod workspaces;

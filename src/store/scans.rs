@@ -186,6 +186,16 @@ pub async fn request_cancel(
     })
 }
 
+/// Whether any scan waits for a worker (a plain read, so idle workers poll
+/// without taking SQLite's write lock or PostgreSQL row locks).
+pub async fn any_waiting(conn: &mut DbConn<'_>, now: DbTime) -> Result<bool, StoreError> {
+    let waiting =
+        scans::status.eq("queued").or(scans::status.eq("running").and(scans::lease_expires_at.lt(now)));
+    db_run!(conn: {
+        Ok(diesel::select(diesel::dsl::exists(scans::table.filter(waiting))).get_result(conn).await?)
+    })
+}
+
 /// Takes the oldest waiting scan — queued, or running under an expired lease
 /// (its worker died) — for `worker` until `lease_until`. On PostgreSQL the
 /// candidate row is locked with `FOR UPDATE SKIP LOCKED`, so instances

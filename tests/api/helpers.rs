@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use casebook::app::App;
-use casebook::config::Settings;
+use casebook::config::{RateSetting, Settings};
 use casebook::services::identity::SigningKey;
 use casebook::store::DatabaseUrl;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
@@ -160,6 +160,10 @@ impl TestApp {
         settings.listen = "127.0.0.1:0".parse().expect("address");
         settings.pool_size = 4;
         settings.token_keys = vec![SigningKey::generate().expect("random key")];
+        // Tests sign in far more often than people; the rate limit tests turn limits back on.
+        settings.rate_limit_auth_per_address = RateSetting(None);
+        settings.rate_limit_auth_per_email = RateSetting(None);
+        settings.rate_limit_per_account = RateSetting(None);
         Some(Self::start(backend, db, settings).await)
     }
 

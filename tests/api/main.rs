@@ -12,6 +12,7 @@ mod comments;
 mod contract;
 mod problems;
 mod query_plans;
+mod rate_limits;
 mod scans;
 mod sessions;
 mod team;

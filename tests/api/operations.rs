@@ -21,6 +21,7 @@ async fn execute(app: &TestApp, sql: &str) {
         }
         DatabaseUrl::Sqlite(path) => {
             let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy()).expect("open");
+            conn.batch_execute("PRAGMA busy_timeout = 5000;").expect("pragma");
             conn.batch_execute(sql).expect("sql");
         }
     }

@@ -29,6 +29,12 @@ pub enum IdentityError {
         /// The version the client sent.
         given: i32,
     },
+    /// Too many sign-in or sign-up attempts for this email.
+    #[error("too many attempts; retry after {retry_after:?}")]
+    RateLimited {
+        /// How long until the next attempt is allowed.
+        retry_after: std::time::Duration,
+    },
     /// Hashing or verifying a password failed unexpectedly.
     #[error("password hashing failed: {0}")]
     Hashing(String),

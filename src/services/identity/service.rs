@@ -12,6 +12,7 @@ use super::{
 };
 use crate::services::clock;
 use crate::services::ids::{AccountId, SessionId};
+use crate::services::rate::{Limiter, Rate};
 use crate::services::validation::ValidationErrors;
 use crate::store::accounts::{self, AccountChanges, NewAccount};
 use crate::store::sessions::{self, SessionRow};
@@ -24,6 +25,8 @@ pub struct IdentitySettings {
     pub session_lifetime: Duration,
     /// Most password hashes computed at once.
     pub max_hashes_in_flight: usize,
+    /// Sign-ins and sign-ups allowed per email address.
+    pub attempts_per_email: Option<Rate>,
 }
 
 /// Accounts, passwords and sessions.
@@ -32,6 +35,7 @@ pub struct IdentityService {
     hasher: PasswordHasher,
     tokens: TokenSigner,
     session_lifetime: TimeDelta,
+    attempts: Limiter<String>,
 }
 
 impl IdentityService {
@@ -46,6 +50,7 @@ impl IdentityService {
             hasher: PasswordHasher::new(settings.max_hashes_in_flight)?,
             tokens,
             session_lifetime: TimeDelta::from_std(settings.session_lifetime).unwrap_or(TimeDelta::MAX),
+            attempts: Limiter::new(settings.attempts_per_email),
         })
     }
 
@@ -53,6 +58,7 @@ impl IdentityService {
     /// database's unique constraint lets one win; the other gets `EmailTaken`.
     #[tracing::instrument(skip_all)]
     pub async fn sign_up(&self, request: SignUp) -> Result<Account, IdentityError> {
+        self.spend_attempt(request.email.as_str())?;
         let password_hash = self.hasher.hash(&request.password).await?;
         let now = clock::now();
         let new = NewAccount {
@@ -78,6 +84,7 @@ impl IdentityService {
     /// a hash verification too, so timing does not reveal which emails exist.
     #[tracing::instrument(skip_all)]
     pub async fn sign_in(&self, request: SignIn) -> Result<SignedIn, IdentityError> {
+        self.spend_attempt(&request.email)?;
         let mut pooled = self.store.conn().await?;
         let found = accounts::find_by_email(&mut pooled.db(), &request.email).await?;
         // Hold no connection during the (slow) hash.
@@ -103,6 +110,19 @@ impl IdentityService {
         let session = Session::from(session);
         tracing::info!(account_id = %row.id, "signed in");
         Ok(SignedIn { token: self.tokens.issue(session.id), session, account: row.into() })
+    }
+
+    /// Spends one of the email's sign-in/sign-up attempts, before any
+    /// password work: a flood against one account is refused cheaply.
+    fn spend_attempt(&self, email: &str) -> Result<(), IdentityError> {
+        self.attempts
+            .check(&email.to_owned())
+            .map_err(|retry_after| IdentityError::RateLimited { retry_after })
+    }
+
+    /// Forgets idle attempt counters (call now and then).
+    pub fn forget_idle_attempts(&self) {
+        self.attempts.forget_idle();
     }
 
     /// Resolves a bearer token to its session and account: the signature is

@@ -92,6 +92,9 @@ impl ScanRunner {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
         let now = DbTime::from(now);
+        if !scans::any_waiting(conn, now).await? {
+            return Ok(None);
+        }
         db_transaction!(conn, |tx| { scans::claim(tx, worker, now, until).await })
     }
 
