@@ -15,5 +15,6 @@ mod query_plans;
 mod rate_limits;
 mod scans;
 mod sessions;
+mod shutdown;
 mod team;
 mod workspaces;
