@@ -16,6 +16,7 @@ use crate::services::cases::CaseService;
 use crate::services::health::HealthService;
 use crate::services::identity::{IdentityService, IdentitySettings, TokenSigner};
 use crate::services::scans::{ScanRunner, ScanService, ScanSettings};
+use crate::services::telemetry::TelemetryService;
 use crate::services::workspaces::WorkspaceService;
 use crate::store::Store;
 use crate::{api, keys};
@@ -86,9 +87,11 @@ impl App {
             scope: settings.scan_allowed_networks.clone(),
         };
         let runner = Arc::new(ScanRunner::new(store.clone(), scan_settings, wake.clone()));
+        let identity = Arc::new(identity);
         let services = Services {
             health: Arc::new(HealthService::new(store.clone())),
-            identity: Arc::new(identity),
+            telemetry: Arc::new(TelemetryService::new(store.clone(), identity.clone())),
+            identity,
             cases: Arc::new(CaseService::new(store.clone())),
             scans: Arc::new(ScanService::new(store.clone(), settings.scan_allowed_networks.clone(), wake)),
             workspaces: Arc::new(WorkspaceService::new(store.clone())),
@@ -146,6 +149,7 @@ impl App {
             // Stop claiming scans and hand running ones back to the queue.
             signalled.cancel();
         };
+        crate::metrics::METRICS.up.set(1);
         let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(
                 api::routes(self.services, self.http, limits),

@@ -8,6 +8,7 @@ pub mod api;
 pub mod app;
 pub mod config;
 pub mod keys;
+pub mod metrics;
 pub mod services;
 pub mod store;
 pub mod telemetry;

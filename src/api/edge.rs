@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use poem::error::{MethodNotAllowedError, NotFoundError};
 use poem::http::{HeaderValue, StatusCode, header};
 use poem::{Endpoint, IntoResponse, Request, Response};
+use poem_openapi::OperationId;
 use poem_openapi::error::{
     AuthorizationError, ContentTypeError, ParseMultipartError, ParseParamError, ParsePathError,
     ParseRequestPayloadError,
@@ -65,6 +66,13 @@ pub async fn edge<E: Endpoint>(
     );
     request.extensions_mut().insert(request_id.clone());
     let is_docs = request.uri().path().starts_with("/docs");
+    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+    let idempotency_key = request
+        .headers()
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .filter(|key| is_sane(key))
+        .map(str::to_owned);
     async move {
         let started = Instant::now();
         let limited = limits.check_auth_attempt(&request);
@@ -74,9 +82,16 @@ pub async fn edge<E: Endpoint>(
                 Ok(()) => next.call(request).await.map(IntoResponse::into_response),
             }
         };
+        let mut operation = None;
         let mut response = match tokio::time::timeout(timeout, call).await {
-            Ok(Ok(response)) => response.into_response(),
-            Ok(Err(err)) => problem_response(classify(err), &request_id),
+            Ok(Ok(response)) => {
+                operation = response.data::<OperationId>().map(|id| id.0);
+                response
+            }
+            Ok(Err(err)) => {
+                operation = err.data::<OperationId>().map(|id| id.0);
+                problem_response(classify(err), &request_id)
+            }
             Err(_elapsed) => problem_response(
                 ApiError::new(
                     ProblemKind::Unavailable,
@@ -89,9 +104,21 @@ pub async fn edge<E: Endpoint>(
         if let Ok(value) = HeaderValue::from_str(&request_id.0) {
             response.headers_mut().insert(REQUEST_ID_HEADER, value);
         }
+        let elapsed = started.elapsed();
+        let status = response.status().as_u16();
+        // Label by operation, not path: ids in paths would make every
+        // request a new time series. Documents and unknown routes share labels.
+        let operation = operation.unwrap_or(match path.as_str() {
+            p if p.starts_with("/docs") => "docs",
+            "/openapi.json" | "/openapi.yaml" => "openapi",
+            _ => "unmatched",
+        });
+        crate::metrics::observe_request(method.as_str(), operation, status, elapsed);
         tracing::info!(
-            status = response.status().as_u16(),
-            latency_us = started.elapsed().as_micros() as u64,
+            operation,
+            status,
+            latency_us = elapsed.as_micros() as u64,
+            idempotency_key = idempotency_key.as_deref(),
             "request finished"
         );
         Ok(response)

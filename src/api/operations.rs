@@ -1,7 +1,7 @@
-//! Operational routes outside `/v1`: liveness and readiness.
+//! Operational routes outside `/v1`: liveness, readiness and metrics.
 
 use poem::web::Data;
-use poem_openapi::payload::Json;
+use poem_openapi::payload::{Json, PlainText};
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::responses::{Problems, error_statuses};
@@ -42,8 +42,26 @@ enum ReadinessResponse {
     Ok(Json<Health>),
 }
 
+/// Answer of `getMetrics`.
+#[derive(ApiResponse)]
+enum MetricsResponse {
+    /// Every metric in the Prometheus text format (version 0.0.4).
+    #[oai(status = 200, content_type = "text/plain; version=0.0.4")]
+    Ok(PlainText<String>),
+}
+
 #[OpenApi(tag = "ApiTags::Operations")]
 impl OperationsApi {
+    /// Prometheus metrics
+    ///
+    /// Requests by method, operation and status; latency histograms; database
+    /// pool and query latency; password hashes in flight and waiting; scans
+    /// by status and probes sent; process memory and CPU.
+    #[oai(path = "/metrics", method = "get", operation_id = "getMetrics")]
+    async fn metrics(&self, services: Data<&Services>) -> Result<MetricsResponse, Problems<LivenessErrors>> {
+        Ok(MetricsResponse::Ok(PlainText(services.telemetry.scrape().await)))
+    }
+
     /// Liveness
     ///
     /// 200 while the process answers; for restarts by an orchestrator.

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod pagination;
 pub mod rate;
 pub mod scans;
+pub mod telemetry;
 pub mod validation;
 pub mod workspaces;
 
@@ -25,6 +26,8 @@ pub struct Services {
     pub identity: Arc<identity::IdentityService>,
     /// Cases, their comments and audit trail.
     pub cases: Arc<cases::CaseService>,
+    /// Metrics scrapes.
+    pub telemetry: Arc<telemetry::TelemetryService>,
     /// Network scans.
     pub scans: Arc<scans::ScanService>,
     /// Workspaces, members and roles.

@@ -25,18 +25,22 @@ pub mod workspaces;
 
 pub use database_url::{DatabaseUrl, DatabaseUrlError};
 pub use error::StoreError;
-pub use pool::{Backend, DbConn, PooledConn, Store};
+pub use pool::{Backend, DbConn, PoolStatus, PooledConn, Store};
 pub use sql_types::{DbTime, DbUuid};
 
-/// Runs one query body on whichever backend `$conn` (a `&mut DbConn`) holds.
-/// Inside the body, `$conn` is the backend's own async connection.
+/// Runs one query body on whichever backend `$conn` (a `&mut DbConn`) holds,
+/// recording its latency. Inside the body, `$conn` is the backend's own
+/// async connection.
 macro_rules! db_run {
-    ($conn:ident: $body:block) => {
-        match $conn {
+    ($conn:ident: $body:block) => {{
+        let started = std::time::Instant::now();
+        let result = match $conn {
             $crate::store::DbConn::Postgres($conn) => $body,
             $crate::store::DbConn::Sqlite($conn) => $body,
-        }
-    };
+        };
+        $crate::metrics::observe_query(started.elapsed());
+        result
+    }};
 }
 pub(crate) use db_run;
 

@@ -53,6 +53,18 @@ enum Pools {
 pub struct Store {
     pools: Pools,
     url: DatabaseUrl,
+    waiting: std::sync::Arc<std::sync::atomic::AtomicI64>,
+}
+
+/// The pool's connections right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// Connections open.
+    pub open: u32,
+    /// Of those, idle.
+    pub idle: u32,
+    /// Callers waiting for a connection.
+    pub waiting: i64,
 }
 
 /// A connection checked out of the pool; returned to it when dropped.
@@ -130,15 +142,32 @@ impl Store {
                 Pools::Sqlite(pool)
             }
         };
-        Ok(Self { pools, url: url.clone() })
+        Ok(Self { pools, url: url.clone(), waiting: Default::default() })
     }
 
     /// Checks a connection out of the pool.
     pub async fn conn(&self) -> Result<PooledConn, StoreError> {
-        Ok(match &self.pools {
-            Pools::Postgres(pool) => PooledConn::Postgres(pool.get_owned().await?),
-            Pools::Sqlite(pool) => PooledConn::Sqlite(pool.get_owned().await?),
-        })
+        use std::sync::atomic::Ordering;
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        let conn = match &self.pools {
+            Pools::Postgres(pool) => pool.get_owned().await.map(PooledConn::Postgres),
+            Pools::Sqlite(pool) => pool.get_owned().await.map(PooledConn::Sqlite),
+        };
+        self.waiting.fetch_sub(1, Ordering::Relaxed);
+        Ok(conn?)
+    }
+
+    /// The pool's connections right now.
+    pub fn pool_status(&self) -> PoolStatus {
+        let state = match &self.pools {
+            Pools::Postgres(pool) => pool.state(),
+            Pools::Sqlite(pool) => pool.state(),
+        };
+        PoolStatus {
+            open: state.connections,
+            idle: state.idle_connections,
+            waiting: self.waiting.load(std::sync::atomic::Ordering::Relaxed),
+        }
     }
 
     /// The engine behind this store.

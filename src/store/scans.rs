@@ -425,3 +425,14 @@ pub async fn events_after(
             .await?)
     })
 }
+
+/// How many scans there are in each status.
+pub async fn count_by_status(conn: &mut DbConn<'_>) -> Result<Vec<(String, i64)>, StoreError> {
+    db_run!(conn: {
+        Ok(scans::table
+            .group_by(scans::status)
+            .select((scans::status, diesel::dsl::count_star()))
+            .load(conn)
+            .await?)
+    })
+}

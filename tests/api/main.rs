@@ -3,6 +3,7 @@
 mod helpers;
 
 mod members;
+mod metrics;
 mod operations;
 
 mod accounts;

@@ -21,6 +21,8 @@ const OUTPUT_BYTES: usize = 32;
 pub struct PasswordHasher {
     argon2: Argon2<'static>,
     permits: Arc<Semaphore>,
+    max_in_flight: usize,
+    waiting: Arc<std::sync::atomic::AtomicUsize>,
     /// Verified instead of a real hash when an email is unknown, so that an
     /// unknown email and a wrong password take the same time.
     dummy_hash: Arc<str>,
@@ -43,6 +45,8 @@ impl PasswordHasher {
         Ok(Self {
             argon2,
             permits: Arc::new(Semaphore::new(max_in_flight.max(1))),
+            max_in_flight: max_in_flight.max(1),
+            waiting: Arc::default(),
             dummy_hash: dummy_hash.into(),
         })
     }
@@ -74,6 +78,12 @@ impl PasswordHasher {
             Ok(known && matches)
         })
         .await
+    }
+
+    /// Hashes running and hashes waiting for a permit, right now.
+    pub fn load(&self) -> (usize, usize) {
+        let running = self.max_in_flight - self.permits.available_permits();
+        (running, self.waiting.load(std::sync::atomic::Ordering::Relaxed))
     }
 
     /// Runs `work` on a blocking thread once a permit is free.

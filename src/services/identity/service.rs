@@ -120,6 +120,11 @@ impl IdentityService {
             .map_err(|retry_after| IdentityError::RateLimited { retry_after })
     }
 
+    /// Password hashes running and waiting right now.
+    pub fn hashing_load(&self) -> (usize, usize) {
+        self.hasher.load()
+    }
+
     /// Forgets idle attempt counters (call now and then).
     pub fn forget_idle_attempts(&self) {
         self.attempts.forget_idle();

@@ -128,11 +128,13 @@ impl ScanRunner {
         let _stop_scanner = stop.clone().drop_guard();
         let mut done = start;
         while let Some(chunk) = finished.recv().await {
+            crate::metrics::METRICS.scan_probes.inc_by((chunk.done - done) as u64);
             if !self.commit_chunk(worker, &row, &chunk, plan.len()).await? {
                 reason.store(LEASE_LOST, Ordering::SeqCst);
                 stop.cancel();
                 break;
             }
+            crate::metrics::METRICS.scan_chunks.inc();
             done = chunk.done;
         }
         let outcome = match reason.load(Ordering::SeqCst) {
