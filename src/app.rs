@@ -24,9 +24,6 @@ use crate::{api, keys};
 /// How often idle scan workers look for scans queued by other instances.
 const SCAN_POLL: Duration = Duration::from_millis(500);
 
-/// How long in-flight requests may take to finish after a shutdown signal.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
-
 /// A built server, bound to its address, not yet serving.
 pub struct App {
     acceptor: TcpAcceptor,
@@ -35,6 +32,8 @@ pub struct App {
     store: Store,
     runner: Arc<ScanRunner>,
     http: api::HttpSettings,
+    metrics_acceptor: Option<TcpAcceptor>,
+    shutdown_grace: Duration,
 }
 
 /// Why the server could not be built.
@@ -109,8 +108,25 @@ impl App {
             cors_allowed_origins: settings.cors_allowed_origins.clone(),
             auth_per_address: settings.rate_limit_auth_per_address.0,
             per_account: settings.rate_limit_per_account.0,
+            metrics_on_main: settings.metrics_listen.is_none(),
         };
-        Ok(Self { acceptor, local_addr, services, store, runner, http })
+        let metrics_acceptor = match settings.metrics_listen {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .into_acceptor()
+                    .await
+                    .map_err(|source| BuildError::Bind { addr, source })?,
+            ),
+            None => None,
+        };
+        let shutdown_grace = settings.shutdown_grace;
+        Ok(Self { acceptor, local_addr, services, store, runner, http, metrics_acceptor, shutdown_grace })
+    }
+
+    /// The metrics listener's address, when metrics have one of their own.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        let acceptor = self.metrics_acceptor.as_ref()?;
+        acceptor.local_addr().first().and_then(|addr| addr.as_socket_addr().copied())
     }
 
     /// The address actually bound (with the real port when 0 was asked for).
@@ -150,11 +166,15 @@ impl App {
             signalled.cancel();
         };
         crate::metrics::METRICS.up.set(1);
+        let _metrics_server = self.metrics_acceptor.map(|acceptor| {
+            let routes = api::metrics_routes(self.services.clone());
+            AbortOnDropHandle::new(tokio::spawn(Server::new_with_acceptor(acceptor).run(routes)))
+        });
         let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(
                 api::routes(self.services, self.http, limits),
                 shutdown,
-                Some(SHUTDOWN_GRACE),
+                Some(self.shutdown_grace),
             )
             .await;
         stop_workers.cancel();

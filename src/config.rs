@@ -117,6 +117,16 @@ pub struct Settings {
     #[arg(long, global = true, env = "CASEBOOK_RATE_LIMIT_PER_ACCOUNT", default_value = "1200/1m", value_parser = RateSetting::parse)]
     pub rate_limit_per_account: RateSetting,
 
+    /// Serve `/metrics` on this address instead of the main listener (which
+    /// then answers 404 for it). Unset: metrics are on the main listener.
+    #[arg(long, global = true, env = "CASEBOOK_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+
+    /// How long in-flight requests may take to finish after SIGTERM or
+    /// SIGINT before the server exits anyway.
+    #[arg(long, global = true, env = "CASEBOOK_SHUTDOWN_GRACE", default_value = "10s", value_parser = parse_timeout)]
+    pub shutdown_grace: Duration,
+
     /// Scan workers per instance (each runs one scan at a time).
     #[arg(long, global = true, env = "CASEBOOK_SCAN_WORKERS", default_value_t = 2,
         value_parser = clap::value_parser!(u16).range(0..=64))]
@@ -163,6 +173,8 @@ impl Settings {
             })),
             rate_limit_auth_per_email: RateSetting(Some(Rate { count: 10, period: Duration::from_secs(60) })),
             rate_limit_per_account: RateSetting(Some(Rate { count: 1200, period: Duration::from_secs(60) })),
+            metrics_listen: None,
+            shutdown_grace: Duration::from_secs(10),
             scan_workers: 2,
             scan_lease: Duration::from_secs(30),
             scan_allowed_networks: Scope::parse("127.0.0.0/8,::1/128").unwrap_or_else(|_| unreachable!()),

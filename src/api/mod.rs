@@ -93,6 +93,8 @@ pub struct HttpSettings {
     pub auth_per_address: Option<crate::services::rate::Rate>,
     /// Authenticated calls per account.
     pub per_account: Option<crate::services::rate::Rate>,
+    /// Whether `/metrics` is served here (not on a listener of its own).
+    pub metrics_on_main: bool,
 }
 
 /// Every route of the server, inside the edge (request ids, problems,
@@ -114,7 +116,8 @@ pub fn routes(
         .at("/openapi.yaml", make_sync(move |_| document(yaml.clone(), "application/yaml")))
         .data(services)
         .data(limit)
-        .data(limits.clone());
+        .data(limits.clone())
+        .data(operations::MetricsHere(http.metrics_on_main));
     let cors = (!http.cors_allowed_origins.is_empty()).then(|| {
         poem::middleware::Cors::new()
             .allow_origins(http.cors_allowed_origins)
@@ -133,6 +136,18 @@ pub fn routes(
     routes
         .with_if(cors.is_some(), cors.unwrap_or_default())
         .around(move |next, request| edge::edge(next, request, timeout, limits.clone()))
+}
+
+/// The metrics listener: `/metrics` only, inside the same edge.
+pub fn metrics_routes(services: Services) -> impl Endpoint<Output = Response> {
+    let limits = std::sync::Arc::new(RateLimits::new(None, None));
+    let scrape = poem::endpoint::make(move |_| {
+        let telemetry = services.telemetry.clone();
+        async move { document(telemetry.scrape().await, "text/plain; version=0.0.4") }
+    });
+    Route::new().at("/metrics", scrape).around(move |next, request| {
+        edge::edge(next, request, std::time::Duration::from_secs(10), limits.clone())
+    })
 }
 
 fn document(body: String, content_type: &'static str) -> Response {

@@ -4,12 +4,19 @@ use poem::web::Data;
 use poem_openapi::payload::{Json, PlainText};
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
+use super::error::ApiError;
+use super::problem::ProblemKind;
 use super::responses::{Problems, error_statuses};
 use super::tags::ApiTags;
 use crate::services::Services;
 
-/// Health checks.
+/// Health checks and metrics.
 pub struct OperationsApi;
+
+/// Whether this listener serves `/metrics` (false when metrics have a
+/// listener of their own).
+#[derive(Debug, Clone, Copy)]
+pub struct MetricsHere(pub bool);
 
 error_statuses! {
     /// Errors of `getLiveness`.
@@ -58,7 +65,16 @@ impl OperationsApi {
     /// pool and query latency; password hashes in flight and waiting; scans
     /// by status and probes sent; process memory and CPU.
     #[oai(path = "/metrics", method = "get", operation_id = "getMetrics")]
-    async fn metrics(&self, services: Data<&Services>) -> Result<MetricsResponse, Problems<LivenessErrors>> {
+    async fn metrics(
+        &self,
+        services: Data<&Services>,
+        here: Data<&MetricsHere>,
+    ) -> Result<MetricsResponse, Problems<LivenessErrors>> {
+        if !here.0.0 {
+            return Err(
+                ApiError::new(ProblemKind::NotFound, "Metrics are served on their own listener.").into()
+            );
+        }
         Ok(MetricsResponse::Ok(PlainText(services.telemetry.scrape().await)))
     }
 

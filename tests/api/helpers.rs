@@ -109,6 +109,8 @@ pub struct TestApp {
     pub backend: Backend,
     pub settings: Settings,
     pub base_url: String,
+    /// The metrics listener's URL, when metrics have one of their own.
+    pub metrics_url: Option<String>,
     pub client: reqwest::Client,
     db: Arc<TestDb>,
     stop: Option<oneshot::Sender<()>>,
@@ -170,6 +172,7 @@ impl TestApp {
     async fn start(backend: Backend, db: Arc<TestDb>, settings: Settings) -> Self {
         let app = App::build(&settings).await.expect("server builds");
         let base_url = format!("http://{}", app.local_addr());
+        let metrics_url = app.metrics_addr().map(|addr| format!("http://{addr}"));
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
@@ -178,6 +181,7 @@ impl TestApp {
             backend,
             settings,
             base_url,
+            metrics_url,
             client: reqwest::Client::new(),
             db,
             stop: Some(stop),

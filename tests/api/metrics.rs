@@ -74,4 +74,21 @@ async fn metrics_move_as_requests_errors_and_scans_happen(app: TestApp) {
     assert_eq!(sample(&app, unmatched).await - before_404, 1.0);
 }
 
-crate::on_both_backends!(metrics_move_as_requests_errors_and_scans_happen);
+async fn metrics_can_have_a_listener_of_their_own(app: TestApp) {
+    let app = app.restart_with(|s| s.metrics_listen = Some("127.0.0.1:0".parse().expect("addr"))).await;
+    let separate = app.metrics_url.clone().expect("a metrics listener");
+
+    let on_main = app.get("/metrics", None).await;
+    let on_own = app.client.get(format!("{separate}/metrics")).send().await.expect("sent");
+
+    on_main.assert_problem(404, "NOT_FOUND");
+    assert_eq!(on_own.status(), StatusCode::OK);
+    assert!(on_own.text().await.expect("text").contains("casebook_db_pool_connections"));
+    let api_elsewhere = app.client.get(format!("{separate}/v1/accounts/me")).send().await.expect("sent");
+    assert_eq!(api_elsewhere.status(), StatusCode::NOT_FOUND, "the metrics listener serves only metrics");
+}
+
+crate::on_both_backends!(
+    metrics_move_as_requests_errors_and_scans_happen,
+    metrics_can_have_a_listener_of_their_own
+);
