@@ -17,6 +17,7 @@ pub mod idempotency;
 pub mod memberships;
 mod migrate;
 mod pool;
+pub mod scan_queue;
 pub mod scans;
 pub mod schema;
 pub mod sessions;

@@ -1,5 +1,5 @@
-//! Saving and loading scans, and the job queue they form: claiming with a
-//! lease, renewing it, and committing progress only while holding it.
+//! Saving and loading scans, their open ports and their event log. The job
+//! queue they form (claiming, leases, committing progress) is `scan_queue`.
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -94,19 +94,6 @@ pub struct ScanEventRow {
     pub created_at: DbTime,
 }
 
-/// Progress of one finished chunk of probes.
-#[derive(Debug, Clone, Default)]
-pub struct ChunkProgress {
-    /// Probes finished in scan order after this chunk.
-    pub probes_done: i32,
-    /// Open ports in the chunk.
-    pub open: i32,
-    /// Closed ports in the chunk.
-    pub closed: i32,
-    /// Filtered ports in the chunk.
-    pub filtered: i32,
-}
-
 /// Inserts a scan.
 pub async fn insert(conn: &mut DbConn<'_>, row: ScanRow) -> Result<(), StoreError> {
     db_run!(conn: {
@@ -183,161 +170,6 @@ pub async fn request_cancel(
             .execute(conn)
             .await?;
         Ok(scans::table.find(DbUuid(id)).select(ScanRow::as_select()).first(conn).await.optional()?)
-    })
-}
-
-/// Whether any scan waits for a worker (a plain read, so idle workers poll
-/// without taking SQLite's write lock or PostgreSQL row locks).
-pub async fn any_waiting(conn: &mut DbConn<'_>, now: DbTime) -> Result<bool, StoreError> {
-    let waiting =
-        scans::status.eq("queued").or(scans::status.eq("running").and(scans::lease_expires_at.lt(now)));
-    db_run!(conn: {
-        Ok(diesel::select(diesel::dsl::exists(scans::table.filter(waiting))).get_result(conn).await?)
-    })
-}
-
-/// Takes the oldest waiting scan — queued, or running under an expired lease
-/// (its worker died) — for `worker` until `lease_until`. On PostgreSQL the
-/// candidate row is locked with `FOR UPDATE SKIP LOCKED`, so instances
-/// sharing a database take different jobs; SQLite serialises writers.
-pub async fn claim(
-    conn: &mut DbConn<'_>,
-    worker: &str,
-    now: DbTime,
-    lease_until: DbTime,
-) -> Result<Option<ScanRow>, StoreError> {
-    let waiting =
-        scans::status.eq("queued").or(scans::status.eq("running").and(scans::lease_expires_at.lt(now)));
-    let candidate: Option<DbUuid> = match conn {
-        DbConn::Postgres(conn) => scans::table
-            .filter(waiting)
-            .order(scans::created_at.asc())
-            .select(scans::id)
-            .limit(1)
-            .for_update()
-            .skip_locked()
-            .first(&mut **conn)
-            .await
-            .optional()?,
-        DbConn::Sqlite(conn) => scans::table
-            .filter(waiting)
-            .order(scans::created_at.asc())
-            .select(scans::id)
-            .limit(1)
-            .first(&mut **conn)
-            .await
-            .optional()?,
-    };
-    let Some(id) = candidate else { return Ok(None) };
-    db_run!(conn: {
-        Ok(diesel::update(scans::table.find(id))
-            .set((
-                scans::status.eq("running"),
-                scans::lease_owner.eq(Some(worker)),
-                scans::lease_expires_at.eq(Some(lease_until)),
-                scans::attempts.eq(scans::attempts + 1),
-                scans::started_at.eq(diesel::dsl::case_when(scans::started_at.is_null(), Some(now)).otherwise(scans::started_at)),
-            ))
-            .returning(ScanRow::as_returning())
-            .get_result(conn)
-            .await
-            .optional()?)
-    })
-}
-
-/// Extends `worker`'s lease; `None` when the lease was lost, otherwise
-/// whether a cancellation was requested.
-pub async fn renew(
-    conn: &mut DbConn<'_>,
-    id: Uuid,
-    worker: &str,
-    lease_until: DbTime,
-) -> Result<Option<bool>, StoreError> {
-    db_run!(conn: {
-        Ok(diesel::update(scans::table.find(DbUuid(id)).filter(scans::lease_owner.eq(worker)).filter(scans::status.eq("running")))
-            .set(scans::lease_expires_at.eq(Some(lease_until)))
-            .returning(scans::cancel_requested)
-            .get_result(conn)
-            .await
-            .optional()?)
-    })
-}
-
-/// Records a finished chunk (counters and resume point) if `worker` still
-/// holds the lease; returns the new event number base, or `None` when the
-/// lease was lost. Call inside a transaction with the chunk's results and events.
-pub async fn record_chunk(
-    conn: &mut DbConn<'_>,
-    id: Uuid,
-    worker: &str,
-    progress: &ChunkProgress,
-    events: i32,
-) -> Result<Option<i32>, StoreError> {
-    db_run!(conn: {
-        let seq: Option<i32> = diesel::update(scans::table.find(DbUuid(id)).filter(scans::lease_owner.eq(worker)).filter(scans::status.eq("running")))
-            .set((
-                scans::probes_done.eq(progress.probes_done),
-                scans::open_count.eq(scans::open_count + progress.open),
-                scans::closed_count.eq(scans::closed_count + progress.closed),
-                scans::filtered_count.eq(scans::filtered_count + progress.filtered),
-                scans::event_seq.eq(scans::event_seq + events),
-            ))
-            .returning(scans::event_seq)
-            .get_result(conn)
-            .await
-            .optional()?;
-        Ok(seq.map(|last| last - events))
-    })
-}
-
-/// Reserves `count` event numbers outside a worker (for a scan cancelled
-/// while queued); returns the number before the first.
-pub async fn record_chunk_events(conn: &mut DbConn<'_>, id: Uuid, count: i32) -> Result<i32, StoreError> {
-    db_run!(conn: {
-        let last: i32 = diesel::update(scans::table.find(DbUuid(id)))
-            .set(scans::event_seq.eq(scans::event_seq + count))
-            .returning(scans::event_seq)
-            .get_result(conn)
-            .await?;
-        Ok(last - count)
-    })
-}
-
-/// Ends a scan held by `worker` with `status`; returns the event number
-/// base for the final event, or `None` when the lease was lost.
-pub async fn finish(
-    conn: &mut DbConn<'_>,
-    id: Uuid,
-    worker: &str,
-    status: &str,
-    error: Option<String>,
-    now: DbTime,
-) -> Result<Option<ScanRow>, StoreError> {
-    db_run!(conn: {
-        Ok(diesel::update(scans::table.find(DbUuid(id)).filter(scans::lease_owner.eq(worker)).filter(scans::status.eq("running")))
-            .set((
-                scans::status.eq(status),
-                scans::error.eq(error),
-                scans::finished_at.eq(Some(now)),
-                scans::lease_owner.eq(None::<String>),
-                scans::lease_expires_at.eq(None::<DbTime>),
-                scans::event_seq.eq(scans::event_seq + 1),
-            ))
-            .returning(ScanRow::as_returning())
-            .get_result(conn)
-            .await
-            .optional()?)
-    })
-}
-
-/// Gives a running scan back to the queue (on shutdown), keeping its progress.
-pub async fn release(conn: &mut DbConn<'_>, id: Uuid, worker: &str) -> Result<(), StoreError> {
-    db_run!(conn: {
-        diesel::update(scans::table.find(DbUuid(id)).filter(scans::lease_owner.eq(worker)).filter(scans::status.eq("running")))
-            .set((scans::status.eq("queued"), scans::lease_owner.eq(None::<String>), scans::lease_expires_at.eq(None::<DbTime>)))
-            .execute(conn)
-            .await?;
-        Ok(())
     })
 }
 

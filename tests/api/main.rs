@@ -14,6 +14,8 @@ mod contract;
 mod problems;
 mod query_plans;
 mod rate_limits;
+mod scan_streams;
+mod scan_support;
 mod scans;
 mod sessions;
 mod shutdown;

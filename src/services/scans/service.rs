@@ -21,6 +21,7 @@ use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
 use crate::services::workspaces::Role;
 use crate::services::workspaces::access::authorize;
+use crate::store::scan_queue;
 use crate::store::scans::{self, ScanEventRow, ScanRow};
 use crate::store::{DbTime, Store, cases, db_transaction};
 
@@ -218,7 +219,7 @@ impl ScanService {
             let row = scans::request_cancel(tx, id.uuid(), now.into()).await?.ok_or(ScanError::NotFound)?;
             if before.status == "queued" && row.status == "cancelled" {
                 // A queued scan never reaches a worker: end its stream here.
-                let base = scans::record_chunk_events(tx, id.uuid(), 1).await?;
+                let base = scan_queue::record_chunk_events(tx, id.uuid(), 1).await?;
                 let event = ScanEventRow {
                     scan_id: row.id,
                     seq: base + 1,

@@ -23,7 +23,8 @@ use super::scanner::{self, Outcome};
 use crate::services::cases::scan_finished_event;
 use crate::services::clock;
 use crate::services::ids::{AccountId, CaseId};
-use crate::store::scans::{self, ChunkProgress, ScanEventRow, ScanResultRow, ScanRow};
+use crate::store::scan_queue::{self, ChunkProgress};
+use crate::store::scans::{self, ScanEventRow, ScanResultRow, ScanRow};
 use crate::store::{DbConn, DbTime, DbUuid, Store, StoreError, case_events, db_transaction};
 
 /// Probes per committed chunk: the unit of progress, resumption and streaming.
@@ -92,10 +93,10 @@ impl ScanRunner {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
         let now = DbTime::from(now);
-        if !scans::any_waiting(conn, now).await? {
+        if !scan_queue::any_waiting(conn, now).await? {
             return Ok(None);
         }
-        db_transaction!(conn, |tx| { scans::claim(tx, worker, now, until).await })
+        db_transaction!(conn, |tx| { scan_queue::claim(tx, worker, now, until).await })
     }
 
     #[tracing::instrument(skip_all, fields(scan_id = %row.id.0))]
@@ -142,7 +143,7 @@ impl ScanRunner {
             LEASE_LOST => None,
             SHUTTING_DOWN => {
                 let mut pooled = self.store.conn().await?;
-                scans::release(&mut pooled.db(), row.id.0, worker).await?;
+                scan_queue::release(&mut pooled.db(), row.id.0, worker).await?;
                 tracing::info!(probes_done = done, "scan handed back to the queue");
                 None
             }
@@ -202,7 +203,8 @@ impl ScanRunner {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
         db_transaction!(conn, |tx| {
-            let Some(base) = scans::record_chunk(tx, row.id.0, worker, &progress, event_count).await? else {
+            let Some(base) = scan_queue::record_chunk(tx, row.id.0, worker, &progress, event_count).await?
+            else {
                 return Ok(false);
             };
             scans::insert_results(tx, results).await?;
@@ -225,7 +227,8 @@ impl ScanRunner {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
         db_transaction!(conn, |tx| {
-            let Some(scan) = scans::finish(tx, id, worker, status, error.clone(), now.into()).await? else {
+            let Some(scan) = scan_queue::finish(tx, id, worker, status, error.clone(), now.into()).await?
+            else {
                 return Ok(());
             };
             let data = json!({
@@ -313,7 +316,7 @@ async fn renew_lease(
         }
         let until = DbTime::from(clock::now() + lease(lease_for));
         let renewed = match store.conn().await {
-            Ok(mut pooled) => scans::renew(&mut pooled.db(), id, &worker, until).await,
+            Ok(mut pooled) => scan_queue::renew(&mut pooled.db(), id, &worker, until).await,
             Err(err) => Err(err),
         };
         match renewed {
