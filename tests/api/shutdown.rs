@@ -46,22 +46,24 @@ async fn sigterm_lets_in_flight_requests_finish_and_exits_cleanly() {
         .expect("sent");
     assert_eq!(sign_up.status(), StatusCode::CREATED);
 
-    // Sign-ins are slow (argon2, at most one per core at a time): 16 of them
-    // are still queued or running when the signal arrives.
-    let sign_ins = (0..16).map(|_| {
+    // Sign-ins are slow (argon2, at most one per core at a time): 32 of them
+    // take several hundred milliseconds, so most are still queued or running
+    // when the signal arrives, and all have connected by then.
+    let sign_ins = (0..32).map(|_| {
         client
             .post(format!("{base}/v1/sessions"))
             .json(&json!({"email": "ada@example.com", "password": PASSWORD}))
             .send()
     });
     let in_flight = tokio::spawn(join_all(sign_ins));
-    tokio::time::sleep(Duration::from_millis(30)).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
     let killed = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().expect("kill");
     assert!(killed.success());
 
     let responses = in_flight.await.expect("joined");
     let statuses: Vec<_> =
         responses.into_iter().map(|r| r.map(|r| r.status().as_u16()).map_err(|e| e.to_string())).collect();
+    assert_eq!(statuses.len(), 32);
     assert!(statuses.iter().all(|s| *s == Ok(201)), "{statuses:?}");
     let exit =
         tokio::task::spawn_blocking(move || server.wait()).await.expect("joined").expect("exit status");
