@@ -5,7 +5,7 @@ use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 
 use super::schema::case_events;
-use super::{DbConn, DbTime, DbUuid, StoreError, db_run};
+use super::{DbConn, DbTime, DbUuid, StoreError, db_run, insert_rows};
 
 /// An audit event as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -27,22 +27,7 @@ pub struct CaseEventRow {
 
 /// Appends events.
 pub async fn insert(conn: &mut DbConn<'_>, events: Vec<CaseEventRow>) -> Result<(), StoreError> {
-    if events.is_empty() {
-        return Ok(());
-    }
-    // diesel-async cannot send a multi-row insert to SQLite: one row each
-    // there (inside the caller's transaction), one statement on PostgreSQL.
-    match conn {
-        DbConn::Postgres(conn) => {
-            diesel::insert_into(case_events::table).values(events).execute(&mut **conn).await?;
-        }
-        DbConn::Sqlite(conn) => {
-            for event in events {
-                diesel::insert_into(case_events::table).values(event).execute(&mut **conn).await?;
-            }
-        }
-    }
-    Ok(())
+    insert_rows!(conn, case_events::table, events)
 }
 
 /// A case's events, newest first, after the event id `after`.

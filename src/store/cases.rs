@@ -6,7 +6,7 @@ use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 
 use super::schema::{case_tags, cases};
-use super::{DbConn, DbTime, DbUuid, StoreError, db_run};
+use super::{DbConn, DbTime, DbUuid, StoreError, db_run, insert_rows};
 
 diesel::define_sql_function! {
     /// SQL `lower(text)`, on both backends.
@@ -192,27 +192,11 @@ async fn insert_tags(
     workspace_id: DbUuid,
     tags: &[String],
 ) -> Result<(), StoreError> {
-    if tags.is_empty() {
-        return Ok(());
-    }
     let rows: Vec<_> = tags
         .iter()
-        .map(|tag| {
-            (case_tags::case_id.eq(case_id), case_tags::workspace_id.eq(workspace_id), case_tags::tag.eq(tag))
-        })
+        .map(|tag| (case_tags::case_id.eq(case_id), case_tags::workspace_id.eq(workspace_id), case_tags::tag.eq(tag)))
         .collect();
-    // As for events: one row each on SQLite, one statement on PostgreSQL.
-    match conn {
-        DbConn::Postgres(conn) => {
-            diesel::insert_into(case_tags::table).values(rows).execute(&mut **conn).await?;
-        }
-        DbConn::Sqlite(conn) => {
-            for row in rows {
-                diesel::insert_into(case_tags::table).values(row).execute(&mut **conn).await?;
-            }
-        }
-    }
-    Ok(())
+    insert_rows!(conn, case_tags::table, rows)
 }
 
 /// Deletes a case (its tags, comments and events go with it).

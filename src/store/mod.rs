@@ -45,6 +45,31 @@ macro_rules! db_run {
 }
 pub(crate) use db_run;
 
+/// Inserts many rows into `$table` (optionally ignoring rows that would
+/// violate a unique key). PostgreSQL gets one multi-row statement; SQLite one
+/// statement per row, because diesel-async cannot send multi-row inserts to
+/// SQLite (call it inside a transaction there). The only place that
+/// difference is handled.
+macro_rules! insert_rows {
+    ($conn:ident, $table:path, $rows:expr $(, $on_conflict:ident)?) => {{
+        let rows = $rows;
+        if !rows.is_empty() {
+            match $conn {
+                $crate::store::DbConn::Postgres(conn) => {
+                    diesel::insert_into($table).values(rows)$(.$on_conflict())?.execute(&mut **conn).await?;
+                }
+                $crate::store::DbConn::Sqlite(conn) => {
+                    for row in rows {
+                        diesel::insert_into($table).values(row)$(.$on_conflict())?.execute(&mut **conn).await?;
+                    }
+                }
+            }
+        }
+        Ok::<(), $crate::store::StoreError>(())
+    }};
+}
+pub(crate) use insert_rows;
+
 /// Runs `$body` in one transaction on `$conn` (a `&mut DbConn`); inside,
 /// `$tx` is a `&mut DbConn` bound to the transaction. On SQLite the
 /// transaction starts with `BEGIN IMMEDIATE`, so concurrent read-then-write

@@ -6,7 +6,7 @@ use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 
 use super::schema::{scan_events, scan_results, scans};
-use super::{DbConn, DbTime, DbUuid, StoreError, db_run};
+use super::{DbConn, DbTime, DbUuid, StoreError, db_run, insert_rows};
 
 /// A scan as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -176,47 +176,12 @@ pub async fn request_cancel(
 /// Stores open ports; one already stored (a chunk redone after a takeover)
 /// is kept as it was.
 pub async fn insert_results(conn: &mut DbConn<'_>, rows: Vec<ScanResultRow>) -> Result<(), StoreError> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    match conn {
-        DbConn::Postgres(conn) => {
-            diesel::insert_into(scan_results::table)
-                .values(rows)
-                .on_conflict_do_nothing()
-                .execute(&mut **conn)
-                .await?;
-        }
-        // diesel-async cannot send multi-row inserts to SQLite: one row each.
-        DbConn::Sqlite(conn) => {
-            for row in rows {
-                diesel::insert_into(scan_results::table)
-                    .values(row)
-                    .on_conflict_do_nothing()
-                    .execute(&mut **conn)
-                    .await?;
-            }
-        }
-    }
-    Ok(())
+    insert_rows!(conn, scan_results::table, rows, on_conflict_do_nothing)
 }
 
 /// Appends events.
 pub async fn insert_events(conn: &mut DbConn<'_>, rows: Vec<ScanEventRow>) -> Result<(), StoreError> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    match conn {
-        DbConn::Postgres(conn) => {
-            diesel::insert_into(scan_events::table).values(rows).execute(&mut **conn).await?;
-        }
-        DbConn::Sqlite(conn) => {
-            for row in rows {
-                diesel::insert_into(scan_events::table).values(row).execute(&mut **conn).await?;
-            }
-        }
-    }
-    Ok(())
+    insert_rows!(conn, scan_events::table, rows)
 }
 
 /// Open ports of a scan in (address, port) order, after `after`.
