@@ -336,3 +336,6 @@ pub struct EventList {
     #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
+
+super::wire::list_from_page!(CaseList, Case);
+super::wire::list_from_page!(EventList, CaseEvent);

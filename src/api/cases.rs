@@ -207,10 +207,7 @@ impl CasesApi {
         )?;
         let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
         let page = services.cases.list(auth.0.account.id, workspace, query).await?;
-        Ok(CaseListResponse::Ok(Json(CaseList {
-            items: page.items.into_iter().map(Into::into).collect(),
-            next_cursor: page.next_cursor,
-        })))
+        Ok(CaseListResponse::Ok(Json(page.into())))
     }
 
     /// Get a case
@@ -320,9 +317,6 @@ impl CasesApi {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let (workspace, case) = ids(&workspace_id.0, &case_id.0);
         let page = services.cases.events(auth.0.account.id, workspace, case, page).await?;
-        Ok(EventListResponse::Ok(Json(EventList {
-            items: page.items.into_iter().map(Into::into).collect(),
-            next_cursor: page.next_cursor,
-        })))
+        Ok(EventListResponse::Ok(Json(page.into())))
     }
 }

@@ -86,3 +86,5 @@ impl Example for UpdateCommentRequest {
         Self { version: 1, body: "Blocked the sender domain and purged the mails.".into() }
     }
 }
+
+super::wire::list_from_page!(CommentList, Comment);

@@ -142,10 +142,7 @@ impl CommentsApi {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let (workspace, case) = ids(&workspace_id.0, &case_id.0);
         let page = services.cases.comments(auth.0.account.id, workspace, case, page).await?;
-        Ok(CommentListResponse::Ok(Json(CommentList {
-            items: page.items.into_iter().map(Into::into).collect(),
-            next_cursor: page.next_cursor,
-        })))
+        Ok(CommentListResponse::Ok(Json(page.into())))
     }
 
     /// Get a comment

@@ -129,10 +129,7 @@ impl MembersApi {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
         let page = services.workspaces.list_members(auth.0.account.id, workspace, page).await?;
-        Ok(MemberListResponse::Ok(Json(MemberList {
-            items: page.items.into_iter().map(Into::into).collect(),
-            next_cursor: page.next_cursor,
-        })))
+        Ok(MemberListResponse::Ok(Json(page.into())))
     }
 
     /// Get a member

@@ -218,3 +218,6 @@ impl From<ScanEvent> for ScanEventView {
         Self { id: e.seq, kind: e.kind, data: e.data }
     }
 }
+
+super::wire::list_from_page!(ScanList, Scan);
+super::wire::list_from_page!(ScanResultList, ScanResult);

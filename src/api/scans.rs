@@ -168,10 +168,7 @@ impl ScansApi {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
         let page = services.scans.list(auth.0.account.id, workspace, page).await?;
-        Ok(ScanListResponse::Ok(Json(ScanList {
-            items: page.items.into_iter().map(Into::into).collect(),
-            next_cursor: page.next_cursor,
-        })))
+        Ok(ScanListResponse::Ok(Json(page.into())))
     }
 
     /// Get a scan
@@ -217,10 +214,7 @@ impl ScansApi {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let (workspace, scan) = ids(&workspace_id.0, &scan_id.0);
         let page = services.scans.results(auth.0.account.id, workspace, scan, page).await?;
-        Ok(ScanResultListResponse::Ok(Json(ScanResultList {
-            items: page.items.into_iter().map(Into::into).collect(),
-            next_cursor: page.next_cursor,
-        })))
+        Ok(ScanResultListResponse::Ok(Json(page.into())))
     }
 
     /// Cancel a scan

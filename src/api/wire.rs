@@ -136,6 +136,22 @@ impl<K: IdKind> ParseFromParameter for WireId<K> {
     }
 }
 
+/// Implements `From<Page<Domain>>` for a list wire type (`items` and
+/// `next_cursor`), so every list handler answers with `Json(page.into())`.
+macro_rules! list_from_page {
+    ($list:ty, $domain:ty) => {
+        impl From<$crate::services::pagination::Page<$domain>> for $list {
+            fn from(page: $crate::services::pagination::Page<$domain>) -> Self {
+                Self {
+                    items: page.items.into_iter().map(Into::into).collect(),
+                    next_cursor: page.next_cursor,
+                }
+            }
+        }
+    };
+}
+pub(crate) use list_from_page;
+
 /// A point in time on the wire: RFC 3339 in UTC with `Z`, microseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timestamp(pub DateTime<Utc>);

@@ -210,3 +210,6 @@ impl Example for UpdateMemberRequest {
         Self { version: 1, role: RoleWire::Admin }
     }
 }
+
+super::wire::list_from_page!(WorkspaceList, Workspace);
+super::wire::list_from_page!(MemberList, Member);

@@ -116,10 +116,7 @@ impl WorkspacesApi {
     ) -> Result<WorkspaceListResponse, Problems<ListWorkspacesErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let page = services.workspaces.list(auth.0.account.id, page).await?;
-        Ok(WorkspaceListResponse::Ok(Json(WorkspaceList {
-            items: page.items.into_iter().map(Into::into).collect(),
-            next_cursor: page.next_cursor,
-        })))
+        Ok(WorkspaceListResponse::Ok(Json(page.into())))
     }
 
     /// Get a workspace

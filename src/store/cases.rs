@@ -194,7 +194,9 @@ async fn insert_tags(
 ) -> Result<(), StoreError> {
     let rows: Vec<_> = tags
         .iter()
-        .map(|tag| (case_tags::case_id.eq(case_id), case_tags::workspace_id.eq(workspace_id), case_tags::tag.eq(tag)))
+        .map(|tag| {
+            (case_tags::case_id.eq(case_id), case_tags::workspace_id.eq(workspace_id), case_tags::tag.eq(tag))
+        })
         .collect();
     insert_rows!(conn, case_tags::table, rows)
 }
