@@ -117,10 +117,7 @@ impl From<IdentityError> for ApiError {
             IdentityError::SessionExpired => {
                 Self::new(SessionExpired, "The session has expired or was signed out; sign in again.")
             }
-            IdentityError::VersionConflict { current, given } => Self::new(
-                VersionConflict,
-                format!("Your account is at version {current}; the update was based on version {given}."),
-            ),
+            IdentityError::VersionConflict { current, given } => version_conflict("account", current, given),
             IdentityError::RateLimited { retry_after } => super::limits::too_many(retry_after),
             IdentityError::Store(err) => err.into(),
             err @ IdentityError::Hashing(_) => Self::internal(err),
