@@ -66,7 +66,14 @@ pub async fn edge<E: Endpoint>(
     );
     request.extensions_mut().insert(request_id.clone());
     let is_docs = request.uri().path().starts_with("/docs");
-    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+    let method = request.method().clone();
+    // Label by operation, not path: ids in paths would make every request a
+    // new time series. Documents and unknown routes share labels.
+    let unnamed = match request.uri().path() {
+        p if p.starts_with("/docs") => "docs",
+        "/openapi.json" | "/openapi.yaml" => "openapi",
+        _ => "unmatched",
+    };
     let idempotency_key = request
         .headers()
         .get("idempotency-key")
@@ -106,13 +113,7 @@ pub async fn edge<E: Endpoint>(
         }
         let elapsed = started.elapsed();
         let status = response.status().as_u16();
-        // Label by operation, not path: ids in paths would make every
-        // request a new time series. Documents and unknown routes share labels.
-        let operation = operation.unwrap_or(match path.as_str() {
-            p if p.starts_with("/docs") => "docs",
-            "/openapi.json" | "/openapi.yaml" => "openapi",
-            _ => "unmatched",
-        });
+        let operation = operation.unwrap_or(unnamed);
         crate::metrics::observe_request(method.as_str(), operation, status, elapsed);
         tracing::info!(
             operation,
