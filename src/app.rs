@@ -12,6 +12,7 @@ use tokio_util::task::AbortOnDropHandle;
 
 use crate::config::Settings;
 use crate::services::Services;
+use crate::services::attachments::{AttachmentService, AttachmentSettings};
 use crate::services::cases::CaseService;
 use crate::services::health::HealthService;
 use crate::services::identity::{IdentityService, IdentitySettings, TokenSigner};
@@ -19,6 +20,7 @@ use crate::services::scans::{ScanRunner, ScanService, ScanSettings};
 use crate::services::telemetry::TelemetryService;
 use crate::services::workspaces::WorkspaceService;
 use crate::store::Store;
+use crate::store::evidence::EvidenceStore;
 use crate::{api, keys};
 
 /// How often idle scan workers look for scans queued by other instances.
@@ -45,6 +47,9 @@ pub enum BuildError {
     /// No token signing keys.
     #[error(transparent)]
     Keys(#[from] keys::KeysError),
+    /// The evidence store could not be opened.
+    #[error(transparent)]
+    Evidence(#[from] crate::store::evidence::EvidenceStoreError),
     /// A service could not start.
     #[error(transparent)]
     Identity(#[from] crate::services::identity::IdentityError),
@@ -87,7 +92,14 @@ impl App {
         };
         let runner = Arc::new(ScanRunner::new(store.clone(), scan_settings, wake.clone()));
         let identity = Arc::new(identity);
+        let evidence = EvidenceStore::open(&settings.evidence_location())?;
+        let attachment_settings = AttachmentSettings {
+            max_size: settings.attachment_max_size,
+            max_per_owner: settings.attachment_max_count,
+            allowed_types: settings.attachment_types.clone(),
+        };
         let services = Services {
+            attachments: Arc::new(AttachmentService::new(store.clone(), evidence, attachment_settings)),
             health: Arc::new(HealthService::new(store.clone())),
             telemetry: Arc::new(TelemetryService::new(store.clone(), identity.clone())),
             identity,
@@ -153,6 +165,8 @@ impl App {
             limits.clone(),
             self.services.identity.clone(),
         )));
+        let _sweeper =
+            AbortOnDropHandle::new(tokio::spawn(sweep_evidence(self.services.attachments.clone())));
         let stop_workers = tokio_util::sync::CancellationToken::new();
         // If serving ends abruptly (this future is dropped), the workers die
         // with it, their scans keep their leases and are taken over when the
@@ -191,5 +205,18 @@ async fn forget_idle_limits(limits: Arc<api::RateLimits>, identity: Arc<Identity
         tokio::time::sleep(Duration::from_secs(60)).await;
         limits.forget_idle();
         identity.forget_idle_attempts();
+    }
+}
+
+/// Removes evidence no attachment needs any more (deleted cases, scans and
+/// workspaces take their attachments with them) and abandoned uploads.
+async fn sweep_evidence(attachments: Arc<AttachmentService>) {
+    loop {
+        match attachments.sweep().await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "swept unreferenced evidence"),
+            Err(err) => tracing::warn!(error = %err, "evidence sweep failed; will retry"),
+        }
+        tokio::time::sleep(Duration::from_secs(60)).await;
     }
 }

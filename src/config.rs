@@ -7,10 +7,13 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::services::attachments::AllowedTypes;
+use crate::services::attachments::DEFAULT_ALLOWED_TYPES as DEFAULT_ALLOWED;
 use crate::services::identity::SigningKey;
 use crate::services::rate::Rate;
 use crate::services::scans::Scope;
 use crate::store::DatabaseUrl;
+use crate::store::evidence::{EvidenceLocation, S3Location};
 
 /// Casebook: incident case management for security teams, as an
 /// OpenAPI-first REST API server.
@@ -143,6 +146,52 @@ pub struct Settings {
         value_parser = Scope::parse)]
     pub scan_allowed_networks: Scope,
 
+    /// Evidence directory (where attachment contents are kept when no S3
+    /// bucket is set). Default: beside the SQLite database (`casebook.db`
+    /// keeps evidence in `casebook.db.evidence/`), or `casebook-evidence/`
+    /// with PostgreSQL.
+    #[arg(long, global = true, env = "CASEBOOK_EVIDENCE_DIR")]
+    pub evidence_dir: Option<PathBuf>,
+
+    /// Keep attachment contents in this S3 bucket instead of a directory,
+    /// so that several instances share them.
+    #[arg(long, global = true, env = "CASEBOOK_EVIDENCE_S3_BUCKET")]
+    pub evidence_s3_bucket: Option<String>,
+
+    /// S3-compatible endpoint URL (MinIO, Ceph, ...); unset for AWS.
+    #[arg(long, global = true, env = "CASEBOOK_EVIDENCE_S3_ENDPOINT")]
+    pub evidence_s3_endpoint: Option<String>,
+
+    /// S3 region.
+    #[arg(long, global = true, env = "CASEBOOK_EVIDENCE_S3_REGION", default_value = "us-east-1")]
+    pub evidence_s3_region: String,
+
+    /// S3 access key id (unset: the usual AWS_* variables are used).
+    #[arg(long, global = true, env = "CASEBOOK_EVIDENCE_S3_ACCESS_KEY_ID", hide_env_values = true)]
+    pub evidence_s3_access_key_id: Option<String>,
+
+    /// S3 secret access key.
+    #[arg(long, global = true, env = "CASEBOOK_EVIDENCE_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub evidence_s3_secret_access_key: Option<String>,
+
+    /// Largest attachment accepted, in bytes; larger uploads answer 413
+    /// and nothing is kept.
+    #[arg(long, global = true, env = "CASEBOOK_ATTACHMENT_MAX_SIZE", default_value_t = 25 * 1024 * 1024,
+        value_parser = clap::value_parser!(u64).range(1..=1024 * 1024 * 1024 * 1024))]
+    pub attachment_max_size: u64,
+
+    /// Most attachments on one case or one scan.
+    #[arg(long, global = true, env = "CASEBOOK_ATTACHMENT_MAX_COUNT", default_value_t = 100,
+        value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub attachment_max_count: u32,
+
+    /// Media types accepted for attachments, comma-separated. Files are
+    /// judged by their content; a file that is not what it claims, or not
+    /// of these types, answers 415.
+    #[arg(long, global = true, env = "CASEBOOK_ATTACHMENT_TYPES", default_value = DEFAULT_ALLOWED,
+        value_parser = AllowedTypes::parse)]
+    pub attachment_types: AllowedTypes,
+
     /// Log filter: a level (error, warn, info, debug, trace) or tracing
     /// directives such as `info,casebook=debug`.
     #[arg(long, global = true, env = "CASEBOOK_LOG_LEVEL", default_value = "info")]
@@ -178,9 +227,41 @@ impl Settings {
             scan_workers: 2,
             scan_lease: Duration::from_secs(30),
             scan_allowed_networks: Scope::parse("127.0.0.0/8,::1/128").unwrap_or_else(|_| unreachable!()),
+            evidence_dir: None,
+            evidence_s3_bucket: None,
+            evidence_s3_endpoint: None,
+            evidence_s3_region: "us-east-1".into(),
+            evidence_s3_access_key_id: None,
+            evidence_s3_secret_access_key: None,
+            attachment_max_size: 25 * 1024 * 1024,
+            attachment_max_count: 100,
+            attachment_types: AllowedTypes::parse(DEFAULT_ALLOWED).unwrap_or_else(|_| unreachable!()),
             log_level: "info".into(),
             log_format: LogFormat::Pretty,
         }
+    }
+
+    /// Where attachment contents are kept.
+    pub fn evidence_location(&self) -> EvidenceLocation {
+        if let Some(bucket) = &self.evidence_s3_bucket {
+            return EvidenceLocation::S3(S3Location {
+                bucket: bucket.clone(),
+                endpoint: self.evidence_s3_endpoint.clone(),
+                region: self.evidence_s3_region.clone(),
+                access_key_id: self.evidence_s3_access_key_id.clone(),
+                secret_access_key: self.evidence_s3_secret_access_key.clone(),
+            });
+        }
+        let dir = match (&self.evidence_dir, &self.database_url) {
+            (Some(dir), _) => dir.clone(),
+            (None, DatabaseUrl::Sqlite(path)) => {
+                let mut name = path.as_os_str().to_owned();
+                name.push(".evidence");
+                PathBuf::from(name)
+            }
+            (None, DatabaseUrl::Postgres(_)) => PathBuf::from("casebook-evidence"),
+        };
+        EvidenceLocation::Directory(dir)
     }
 
     /// Password hashes allowed in flight.

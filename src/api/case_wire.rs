@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::wire::{
-    AccountKind, CaseKind, CommentKind, EventKind, ScanKind, Timestamp, WireId, WorkspaceKind,
+    AccountKind, AttachmentKind, CaseKind, CommentKind, EventKind, ScanKind, Timestamp, WireId, WorkspaceKind,
 };
 use crate::services::cases::{self, Case, CaseEvent, CaseStatus, Direction, Priority, Severity, SortKey};
 
@@ -279,7 +279,10 @@ pub struct EventView {
     /// What happened: `case_created`, `field_changed` (with `field`, `old`,
     /// `new`), `assigned` (`old`, `new` account ids), `commented`,
     /// `comment_edited`, `comment_deleted` (`comment_id`), `scan_finished`
-    /// (`scan_id`, `status`, `target`, `ports`, `open`, `closed`, `filtered`).
+    /// (`scan_id`, `status`, `target`, `ports`, `open`, `closed`, `filtered`),
+    /// `attachment_added` and `attachment_deleted` (`attachment_id`,
+    /// `file_name`, `media_type`, `size`, `sha256`, and `scan_id` when the
+    /// file is on a scan linked to the case).
     #[oai(rename = "type")]
     pub kind: String,
     /// The details; their shape depends on `type`.
@@ -320,6 +323,10 @@ fn with_prefixed_ids(kind: cases::EventKind, mut data: Value) -> Value {
         }
         cases::EventKind::ScanFinished => {
             prefix(&mut data["scan_id"], |id| WireId::<ScanKind>::new(id).render())
+        }
+        cases::EventKind::AttachmentAdded | cases::EventKind::AttachmentDeleted => {
+            prefix(&mut data["attachment_id"], |id| WireId::<AttachmentKind>::new(id).render());
+            prefix(&mut data["scan_id"], |id| WireId::<ScanKind>::new(id).render());
         }
         cases::EventKind::FieldChanged => {}
     }

@@ -241,6 +241,11 @@ fn problem_response(err: ApiError, request_id: &RequestId) -> Response {
         .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
         .header(header::CONTENT_TYPE, PROBLEM_JSON)
         .body(body);
+    if let Some(size) = err.unsatisfied_range_of
+        && let Ok(value) = HeaderValue::try_from(format!("bytes */{size}"))
+    {
+        response.headers_mut().insert(header::CONTENT_RANGE, value);
+    }
     if let Some(seconds) = retry_after {
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }

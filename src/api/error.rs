@@ -29,12 +29,21 @@ pub struct ApiError {
     pub cause: Option<Box<dyn std::error::Error + Send + Sync>>,
     /// For 429: seconds until a retry may succeed (`Retry-After`).
     pub retry_after: Option<u64>,
+    /// For 416: the content's size, sent as `Content-Range: bytes */size`.
+    pub unsatisfied_range_of: Option<u64>,
 }
 
 impl ApiError {
     /// A problem of `kind` with a detail sentence.
     pub fn new(kind: ProblemKind, detail: impl Into<String>) -> Self {
-        Self { kind, detail: detail.into(), fields: Vec::new(), cause: None, retry_after: None }
+        Self {
+            kind,
+            detail: detail.into(),
+            fields: Vec::new(),
+            cause: None,
+            retry_after: None,
+            unsatisfied_range_of: None,
+        }
     }
 
     /// A validation failure listing each offending field.
@@ -46,6 +55,7 @@ impl ApiError {
             fields,
             cause: None,
             retry_after: None,
+            unsatisfied_range_of: None,
         }
     }
 
@@ -57,6 +67,7 @@ impl ApiError {
             fields: Vec::new(),
             cause: Some(Box::new(cause)),
             retry_after: None,
+            unsatisfied_range_of: None,
         }
     }
 }

@@ -3,21 +3,28 @@
 //! out. The OpenAPI document is derived from this code.
 
 mod accounts;
+mod attachment_error;
+mod attachment_responses;
+mod attachment_wire;
 mod auth;
+mod case_attachments;
 mod case_wire;
 mod cases;
 mod comment_wire;
 mod comments;
 mod edge;
 mod error;
+mod evidence_content;
 mod idempotency;
 mod identity_wire;
 mod json_body;
 mod limits;
 mod members;
+mod multipart_upload;
 mod operations;
 mod problem;
 mod responses;
+mod scan_attachments;
 mod scan_wire;
 mod scans;
 mod sessions;
@@ -46,6 +53,8 @@ type Apis = (
     cases::CasesApi,
     comments::CommentsApi,
     scans::ScansApi,
+    case_attachments::CaseAttachmentsApi,
+    scan_attachments::ScanAttachmentsApi,
     operations::OperationsApi,
 );
 
@@ -59,6 +68,8 @@ fn openapi_service() -> OpenApiService<Apis, ()> {
             cases::CasesApi,
             comments::CommentsApi,
             scans::ScansApi,
+            case_attachments::CaseAttachmentsApi,
+            scan_attachments::ScanAttachmentsApi,
             operations::OperationsApi,
         ),
         "Casebook",

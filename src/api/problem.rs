@@ -122,6 +122,14 @@ problem_kinds! {
     PayloadTooLarge = (413, "PAYLOAD_TOO_LARGE", "payload-too-large", "Payload too large");
     /// The body's media type is not accepted.
     UnsupportedMediaType = (415, "UNSUPPORTED_MEDIA_TYPE", "unsupported-media-type", "Unsupported media type");
+    /// The uploaded file's content is not of an allowed type, or not of
+    /// the type it was declared as.
+    UnsupportedFileType = (415, "UNSUPPORTED_FILE_TYPE", "unsupported-file-type", "Unsupported file type");
+    /// The requested byte range lies outside the content; `Content-Range`
+    /// gives its size.
+    RangeNotSatisfiable = (416, "RANGE_NOT_SATISFIABLE", "range-not-satisfiable", "Range not satisfiable");
+    /// The case or scan has as many attachments as allowed.
+    AttachmentLimitReached = (409, "ATTACHMENT_LIMIT_REACHED", "attachment-limit-reached", "Attachment limit reached");
     /// Well-formed, but some fields are invalid.
     ValidationFailed = (422, "VALIDATION_FAILED", "validation-failed", "Validation failed");
     /// The scan target lies outside the networks this server may scan.

@@ -52,6 +52,7 @@ impl IntoApiError for crate::services::workspaces::WorkspaceError {}
 impl IntoApiError for crate::services::cases::CaseError {}
 impl IntoApiError for crate::services::scans::ScanError {}
 impl IntoApiError for crate::services::health::Unready {}
+impl IntoApiError for crate::services::attachments::AttachmentError {}
 
 impl<S, E: IntoApiError> From<E> for Problems<S> {
     fn from(err: E) -> Self {

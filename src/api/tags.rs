@@ -19,6 +19,8 @@ pub enum ApiTags {
     Comments,
     /// Network scans of the team's own hosts, run in the background.
     Scans,
+    /// Evidence files on cases and scans.
+    Attachments,
     /// Health checks for orchestrators and load balancers.
     Operations,
 }

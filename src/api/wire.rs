@@ -41,6 +41,7 @@ id_kinds! {
     CommentKind = ("cmt_", "CommentId", "A comment id: `cmt_` and 32 hex digits.");
     EventKind = ("evt_", "EventId", "An audit event id: `evt_` and 32 hex digits.");
     ScanKind = ("scan_", "ScanId", "A scan id: `scan_` and 32 hex digits.");
+    AttachmentKind = ("att_", "AttachmentId", "An attachment id: `att_` and 32 hex digits.");
 }
 
 /// A record id as clients see it: a type prefix and the UUID's 32 hex digits.

@@ -63,3 +63,8 @@ record_id!(
     ScanId,
     Uuid::now_v7()
 );
+record_id!(
+    /// An attachment's id (UUIDv7).
+    AttachmentId,
+    Uuid::now_v7()
+);

@@ -2,6 +2,7 @@
 //! return domain types, and fail with a typed error per area. They call the
 //! store, and other services in one direction only.
 
+pub mod attachments;
 pub mod cases;
 pub mod clock;
 pub mod health;
@@ -20,6 +21,8 @@ use std::sync::Arc;
 /// Every service, built once at startup and shared by all requests.
 #[derive(Clone)]
 pub struct Services {
+    /// Evidence attachments on cases and scans.
+    pub attachments: Arc<attachments::AttachmentService>,
     /// Readiness checks.
     pub health: Arc<health::HealthService>,
     /// Accounts, passwords and sessions.

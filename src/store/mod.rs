@@ -7,11 +7,13 @@
 //! truly differs.
 
 pub mod accounts;
+pub mod attachments;
 pub mod case_events;
 pub mod cases;
 pub mod comments;
 mod database_url;
 mod error;
+pub mod evidence;
 pub mod health;
 pub mod idempotency;
 pub mod memberships;

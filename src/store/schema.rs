@@ -172,6 +172,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// File contents held in the evidence store, once per SHA-256.
+    evidence_blobs (sha256) {
+        sha256 -> Text,
+        size -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Evidence files attached to a case or a scan.
+    attachments (id) {
+        id -> Binary,
+        workspace_id -> Binary,
+        case_id -> Nullable<Binary>,
+        scan_id -> Nullable<Binary>,
+        file_name -> Text,
+        media_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        description -> Nullable<Text>,
+        uploaded_by -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
 diesel::joinable!(memberships -> accounts (account_id));
@@ -190,4 +216,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     scans,
     scan_results,
     scan_events,
+    evidence_blobs,
+    attachments,
 );

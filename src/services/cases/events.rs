@@ -26,6 +26,12 @@ pub enum EventKind {
     /// A scan linked to the case ended; `data`: `scan_id`, `status`,
     /// `target`, `ports` and the counts of open, closed and filtered ports.
     ScanFinished,
+    /// Evidence was attached to the case, or to a scan linked to it;
+    /// `data`: `attachment_id`, `file_name`, `media_type`, `size`, `sha256`
+    /// and `scan_id` (null for the case's own attachments).
+    AttachmentAdded,
+    /// An attachment was deleted; `data` as for `attachment_added`.
+    AttachmentDeleted,
 }
 
 impl EventKind {
@@ -39,6 +45,8 @@ impl EventKind {
             Self::CommentEdited => "comment_edited",
             Self::CommentDeleted => "comment_deleted",
             Self::ScanFinished => "scan_finished",
+            Self::AttachmentAdded => "attachment_added",
+            Self::AttachmentDeleted => "attachment_deleted",
         }
     }
 
@@ -51,6 +59,8 @@ impl EventKind {
             Self::CommentEdited,
             Self::CommentDeleted,
             Self::ScanFinished,
+            Self::AttachmentAdded,
+            Self::AttachmentDeleted,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == name)
@@ -86,7 +96,7 @@ impl CaseEvent {
         Self { id: EventId::new(), case_id, actor_id, kind, data, created_at: at }
     }
 
-    pub(super) fn to_row(&self) -> CaseEventRow {
+    pub(crate) fn to_row(&self) -> CaseEventRow {
         CaseEventRow {
             id: self.id.uuid().into(),
             case_id: self.case_id.uuid().into(),
