@@ -19,6 +19,11 @@ const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres"
 /// When set (CI sets it), an unreachable PostgreSQL fails the tests instead of skipping them.
 const REQUIRE_POSTGRES_VAR: &str = "CASEBOOK_REQUIRE_POSTGRES";
 
+/// The S3-compatible server (moto in CI) the S3 storage tests use.
+const S3_ENDPOINT_VAR: &str = "CASEBOOK_TEST_S3_ENDPOINT";
+/// When set (CI sets it), a missing S3 server fails the tests instead of skipping them.
+const REQUIRE_S3_VAR: &str = "CASEBOOK_REQUIRE_S3";
+
 /// A password every test account uses.
 pub const PASSWORD: &str = "correct horse battery staple";
 
@@ -29,10 +34,52 @@ pub enum Backend {
     Postgres,
 }
 
+/// Where attachment contents go in a test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Storage {
+    /// A fresh temporary directory.
+    Local,
+    /// A fresh bucket on the S3-compatible test server.
+    S3,
+}
+
 /// A database made for one test and removed after it.
 pub enum TestDb {
     Sqlite { _dir: tempfile::TempDir, url: DatabaseUrl },
     Postgres { admin_url: String, name: String, url: DatabaseUrl },
+}
+
+/// A fresh evidence location for one test: a temporary directory, or a new
+/// bucket on the S3 test server (`None`, after a loud message, when there is
+/// none and none is required).
+async fn evidence_location(storage: Storage, dir: &std::path::Path, settings: &mut Settings) -> Option<()> {
+    match storage {
+        Storage::Local => settings.evidence_dir = Some(dir.join("evidence")),
+        Storage::S3 => {
+            let Ok(endpoint) = std::env::var(S3_ENDPOINT_VAR) else {
+                assert!(
+                    std::env::var_os(REQUIRE_S3_VAR).is_none(),
+                    "{REQUIRE_S3_VAR} is set but {S3_ENDPOINT_VAR} is not"
+                );
+                eprintln!(
+                    "\n*** SKIPPED: no S3 test server ({S3_ENDPOINT_VAR} is unset).\n\
+                     *** `scripts/s3-test-server` starts one on loopback and prints the variable to set.\n"
+                );
+                return None;
+            };
+            let bucket = format!("casebook-test-{}", uuid::Uuid::new_v4().simple());
+            // moto creates buckets on an unsigned PUT.
+            let created = reqwest::Client::new().put(format!("{endpoint}/{bucket}")).send().await;
+            let created =
+                created.unwrap_or_else(|err| panic!("S3 test server at {endpoint} unreachable: {err}"));
+            assert!(created.status().is_success(), "create bucket: {}", created.status());
+            settings.evidence_s3_bucket = Some(bucket);
+            settings.evidence_s3_endpoint = Some(endpoint);
+            settings.evidence_s3_access_key_id = Some("testing".into());
+            settings.evidence_s3_secret_access_key = Some("testing".into());
+        }
+    }
+    Some(())
 }
 
 impl TestDb {
@@ -113,6 +160,7 @@ pub struct TestApp {
     pub metrics_url: Option<String>,
     pub client: reqwest::Client,
     db: Arc<TestDb>,
+    evidence_dir: Arc<tempfile::TempDir>,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -157,8 +205,15 @@ impl TestApp {
     /// A server on a fresh database of `backend`; `None` when that backend
     /// is unavailable and not required (a message says so).
     pub async fn spawn(backend: Backend) -> Option<Self> {
+        Self::spawn_with_storage(backend, Storage::Local).await
+    }
+
+    /// A server on a fresh database of `backend` keeping evidence in `storage`.
+    pub async fn spawn_with_storage(backend: Backend, storage: Storage) -> Option<Self> {
+        let evidence_dir = Arc::new(tempfile::tempdir().expect("temporary directory"));
         let db = Arc::new(TestDb::create(backend).await?);
         let mut settings = Settings::with_database(db.url().clone());
+        evidence_location(storage, evidence_dir.path(), &mut settings).await?;
         settings.listen = "127.0.0.1:0".parse().expect("address");
         settings.pool_size = 4;
         settings.token_keys = vec![SigningKey::generate().expect("random key")];
@@ -166,10 +221,15 @@ impl TestApp {
         settings.rate_limit_auth_per_address = RateSetting(None);
         settings.rate_limit_auth_per_email = RateSetting(None);
         settings.rate_limit_per_account = RateSetting(None);
-        Some(Self::start(backend, db, settings).await)
+        Some(Self::start(backend, db, evidence_dir, settings).await)
     }
 
-    async fn start(backend: Backend, db: Arc<TestDb>, settings: Settings) -> Self {
+    async fn start(
+        backend: Backend,
+        db: Arc<TestDb>,
+        evidence_dir: Arc<tempfile::TempDir>,
+        settings: Settings,
+    ) -> Self {
         let app = App::build(&settings).await.expect("server builds");
         let base_url = format!("http://{}", app.local_addr());
         let metrics_url = app.metrics_addr().map(|addr| format!("http://{addr}"));
@@ -184,6 +244,7 @@ impl TestApp {
             metrics_url,
             client: reqwest::Client::new(),
             db,
+            evidence_dir,
             stop: Some(stop),
             server: Some(server),
         }
@@ -195,7 +256,7 @@ impl TestApp {
         self.stop().await;
         let mut settings = self.settings.clone();
         change(&mut settings);
-        Self::start(self.backend, self.db.clone(), settings).await
+        Self::start(self.backend, self.db.clone(), self.evidence_dir.clone(), settings).await
     }
 
     /// Another server instance on the same database (as behind a load
@@ -203,7 +264,7 @@ impl TestApp {
     pub async fn sibling(&self, change: impl FnOnce(&mut Settings)) -> Self {
         let mut settings = self.settings.clone();
         change(&mut settings);
-        Self::start(self.backend, self.db.clone(), settings).await
+        Self::start(self.backend, self.db.clone(), self.evidence_dir.clone(), settings).await
     }
 
     /// Kills this server abruptly — its scan workers die holding their
@@ -217,7 +278,7 @@ impl TestApp {
         }
         let mut settings = self.settings.clone();
         change(&mut settings);
-        Self::start(self.backend, self.db.clone(), settings).await
+        Self::start(self.backend, self.db.clone(), self.evidence_dir.clone(), settings).await
     }
 
     async fn stop(&mut self) {
@@ -346,6 +407,32 @@ macro_rules! on_both_backends {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await {
+                        super::$name(app).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+/// Declares each listed `async fn name(app: TestApp)` as four tests: on
+/// SQLite and PostgreSQL, each with evidence in a directory and in S3.
+#[macro_export]
+macro_rules! on_every_store {
+    ($($name:ident),* $(,)?) => {
+        $crate::on_every_store!(@mod sqlite_dir, Sqlite, Local, $($name),*);
+        $crate::on_every_store!(@mod postgres_dir, Postgres, Local, $($name),*);
+        $crate::on_every_store!(@mod sqlite_s3, Sqlite, S3, $($name),*);
+        $crate::on_every_store!(@mod postgres_s3, Postgres, S3, $($name),*);
+    };
+    (@mod $module:ident, $backend:ident, $storage:ident, $($name:ident),*) => {
+        mod $module {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let backend = $crate::helpers::Backend::$backend;
+                    let storage = $crate::helpers::Storage::$storage;
+                    if let Some(app) = $crate::helpers::TestApp::spawn_with_storage(backend, storage).await {
                         super::$name(app).await;
                     }
                 }

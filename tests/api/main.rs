@@ -7,10 +7,13 @@ mod metrics;
 mod operations;
 
 mod accounts;
+mod attachment_content;
+mod attachments;
 mod cases;
 mod cases_list;
 mod comments;
 mod contract;
+mod evidence;
 mod problems;
 mod query_plans;
 mod rate_limits;
