@@ -187,7 +187,7 @@ pub struct CaseList {
 
 /// A new case.
 #[derive(Debug, Object, Deserialize)]
-#[oai(rename = "CreateCaseRequest", example)]
+#[oai(rename = "CreateCaseRequest", example, skip_serializing_if_is_none)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCaseRequest {
     /// One line, 1 to 200 characters after trimming.
@@ -225,7 +225,7 @@ impl Example for CreateCaseRequest {
 
 /// A change to a case: only the fields to change, and the `version` it is based on.
 #[derive(Debug, Object, Deserialize)]
-#[oai(rename = "UpdateCaseRequest", example)]
+#[oai(rename = "UpdateCaseRequest", example, skip_serializing_if_is_none)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCaseRequest {
     /// The case's `version` as last read; a stale one answers 409 `VERSION_CONFLICT`.

@@ -132,7 +132,7 @@ impl Example for SignInRequest {
 /// A change to one's own account. Send only the fields to change, with the
 /// `version` the change is based on.
 #[derive(Debug, Object, Deserialize)]
-#[oai(rename = "UpdateAccountRequest", example)]
+#[oai(rename = "UpdateAccountRequest", example, skip_serializing_if_is_none)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAccountRequest {
     /// The account's `version` as last read; a stale one answers 409

@@ -36,7 +36,7 @@ mod workspaces;
 use poem::endpoint::make_sync;
 use poem::http::header;
 use poem::{Endpoint, EndpointExt, Response, Route};
-use poem_openapi::OpenApiService;
+use poem_openapi::{ContactObject, LicenseObject, OpenApiService, ServerObject};
 
 pub use edge::REQUEST_ID_HEADER;
 pub use error::ApiError;
@@ -75,14 +75,17 @@ fn openapi_service() -> OpenApiService<Apis, ()> {
         "Casebook",
         env!("CARGO_PKG_VERSION"),
     )
-    .summary("Incident case management for security teams")
     .description(
-        "Casebook tracks security incidents as cases inside workspaces.\n\n\
+        "Incident case management for security teams: Casebook tracks security \
+         incidents as cases inside workspaces.\n\n\
          Sign up with `POST /v1/accounts`, sign in with `POST /v1/sessions`, then send \
          the token as `Authorization: Bearer <token>`. Every error is an RFC 9457 problem \
          (`application/problem+json`) with a stable `code`; every response carries an \
          `X-Request-Id`.",
     )
+    .contact(ContactObject::new().name("Casebook maintainers"))
+    .license(LicenseObject::new(env!("CARGO_PKG_LICENSE")).url("https://www.apache.org/licenses/LICENSE-2.0"))
+    .server(ServerObject::new("/").description("The server this document was fetched from"))
 }
 
 /// The OpenAPI document as YAML: what `/openapi.yaml` serves, what

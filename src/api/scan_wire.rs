@@ -164,7 +164,7 @@ pub struct ScanResultList {
 
 /// A scan to run.
 #[derive(Debug, Object, Deserialize)]
-#[oai(rename = "CreateScanRequest", example)]
+#[oai(rename = "CreateScanRequest", example, skip_serializing_if_is_none)]
 #[serde(deny_unknown_fields)]
 pub struct CreateScanRequest {
     /// An IPv4 or IPv6 address or CIDR block of at most 256 addresses,

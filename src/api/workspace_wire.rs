@@ -110,7 +110,7 @@ impl Example for CreateWorkspaceRequest {
 
 /// A change to a workspace: the fields to change and the `version` it is based on.
 #[derive(Debug, Object, Deserialize)]
-#[oai(rename = "UpdateWorkspaceRequest", example)]
+#[oai(rename = "UpdateWorkspaceRequest", example, skip_serializing_if_is_none)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateWorkspaceRequest {
     /// The workspace's `version` as last read.
