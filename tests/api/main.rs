@@ -22,5 +22,6 @@ mod scan_support;
 mod scans;
 mod sessions;
 mod shutdown;
+mod storage;
 mod team;
 mod workspaces;
