@@ -12,6 +12,7 @@ mod case_wire;
 mod cases;
 mod comment_wire;
 mod comments;
+mod document;
 mod edge;
 mod error;
 mod evidence_content;
@@ -91,7 +92,12 @@ fn openapi_service() -> OpenApiService<Apis, ()> {
 /// The OpenAPI document as YAML: what `/openapi.yaml` serves, what
 /// `casebook openapi` prints, and what `openapi.yaml` in the repository holds.
 pub fn openapi_yaml() -> String {
-    openapi_service().spec_yaml()
+    published_document().yaml
+}
+
+fn published_document() -> document::Document {
+    let api = openapi_service();
+    document::complete(&api.spec(), &api.swagger_ui_html())
 }
 
 /// How the HTTP layer treats requests.
@@ -119,13 +125,11 @@ pub fn routes(
     limits: std::sync::Arc<RateLimits>,
 ) -> impl Endpoint<Output = Response> {
     let api = openapi_service();
-    let json = api.spec();
-    let yaml = api.spec_yaml();
-    let docs = api.swagger_ui();
+    let document::Document { json, yaml, swagger_ui } = published_document();
     let limit = json_body::JsonBodyLimit(usize::try_from(http.json_body_limit).unwrap_or(usize::MAX));
     let routes = Route::new()
         .nest("/", api)
-        .nest("/docs", docs)
+        .at("/docs", make_sync(move |_| poem::web::Html(swagger_ui.clone())))
         .at("/openapi.json", make_sync(move |_| document(json.clone(), "application/json")))
         .at("/openapi.yaml", make_sync(move |_| document(yaml.clone(), "application/yaml")))
         .data(services)

@@ -267,7 +267,9 @@ impl ScansApi {
     ///
     /// Server-Sent Events: `progress`, `port_open`, and a final `status`,
     /// then the stream ends. Reconnect with `Last-Event-ID` to continue
-    /// where the stream left off, without gaps.
+    /// where the stream left off, without gaps. The same events are also
+    /// served over WebSocket at `.../scans/{scan_id}/ws` (one JSON event per
+    /// text message; `?after=` resumes), which OpenAPI cannot describe.
     #[oai(
         path = "/v1/workspaces/:workspace_id/scans/:scan_id/events",
         method = "get",
@@ -305,7 +307,8 @@ impl ScansApi {
     #[oai(
         path = "/v1/workspaces/:workspace_id/scans/:scan_id/ws",
         method = "get",
-        operation_id = "watchScan"
+        operation_id = "watchScan",
+        hidden
     )]
     async fn watch_scan(
         &self,
