@@ -245,6 +245,7 @@ pub struct UpdateCaseRequest {
     pub severity: Option<SeverityWire>,
     /// A member to assign it to, or null to unassign; leave out to keep.
     #[serde(default)]
+    #[oai(nullable)]
     pub assignee_id: MaybeUndefined<WireId<AccountKind>>,
     /// The new tags, replacing the old ones.
     #[oai(validator(max_items = 20))]

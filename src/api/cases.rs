@@ -161,15 +161,15 @@ impl CasesApi {
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceKind>>,
         /// Only cases with any of these statuses.
-        status: Query<Vec<CaseStatusWire>>,
+        status: Query<Option<Vec<CaseStatusWire>>>,
         /// Only cases with any of these priorities.
-        priority: Query<Vec<PriorityWire>>,
+        priority: Query<Option<Vec<PriorityWire>>>,
         /// Only cases with any of these severities.
-        severity: Query<Vec<SeverityWire>>,
+        severity: Query<Option<Vec<SeverityWire>>>,
         /// Only cases assigned to any of these accounts; `none` for unassigned.
-        assignee_id: Query<Vec<String>>,
+        assignee_id: Query<Option<Vec<String>>>,
         /// Only cases with any of these tags.
-        tag: Query<Vec<String>>,
+        tag: Query<Option<Vec<String>>>,
         /// Only cases whose summary or description contains this text (any case).
         #[oai(validator(max_length = 200))]
         q: Query<Option<String>>,
@@ -187,16 +187,16 @@ impl CasesApi {
         /// The `next_cursor` of the previous page (same filters and sort).
         cursor: Query<Option<String>>,
     ) -> Result<CaseListResponse, Problems<ListCasesErrors>> {
-        let statuses: Vec<_> = status.0.into_iter().map(Into::into).collect();
-        let priorities: Vec<_> = priority.0.into_iter().map(Into::into).collect();
-        let severities: Vec<_> = severity.0.into_iter().map(Into::into).collect();
-        let assignees = assignee_filters(&assignee_id.0)?;
+        let statuses: Vec<_> = status.0.unwrap_or_default().into_iter().map(Into::into).collect();
+        let priorities: Vec<_> = priority.0.unwrap_or_default().into_iter().map(Into::into).collect();
+        let severities: Vec<_> = severity.0.unwrap_or_default().into_iter().map(Into::into).collect();
+        let assignees = assignee_filters(&assignee_id.0.unwrap_or_default())?;
         let query = CaseQuery::parse(
             &statuses,
             &priorities,
             &severities,
             &assignees,
-            &tag.0,
+            &tag.0.unwrap_or_default(),
             q.0.as_deref(),
             created_after.0.map(|t| t.0),
             created_before.0.map(|t| t.0),

@@ -7,14 +7,18 @@
 //!   unsaid;
 //! - links from each create to the operations its new id unlocks (create a
 //!   case -> get, update, delete it, comment on it, attach to it...), so
-//!   clients and stateful fuzzers can follow them.
+//!   clients and stateful fuzzers can follow them;
+//! - the shape of a Server-Sent Event (OpenAPI 3.0 has the schema of an
+//!   event stream describe one event: its `id`, `event` and `data` text),
+//!   where poem-openapi writes an array of payloads.
 //!
 //! Built once at startup; the same text is served as JSON, as YAML, inside
 //! Swagger UI, and kept in `openapi.yaml`.
 
 use serde_json::{Map, Value, json};
 
-/// The document in each form it is served in.
+/// The document in each form it is served in, and the rules read from it
+/// that the HTTP layer enforces.
 pub struct Document {
     /// JSON text.
     pub json: String,
@@ -22,6 +26,82 @@ pub struct Document {
     pub yaml: String,
     /// The Swagger UI page, with the document embedded.
     pub swagger_ui: String,
+    /// Which methods each path accepts (for `Allow` on 405).
+    pub methods: MethodIndex,
+    /// Which request body fields may be `null`.
+    pub nulls: NullRules,
+}
+
+/// The methods of each documented path template.
+#[derive(Debug, Default)]
+pub struct MethodIndex(Vec<(Vec<Option<String>>, String)>);
+
+impl MethodIndex {
+    fn from_document(document: &Value) -> Self {
+        let Some(paths) = document["paths"].as_object() else { return Self::default() };
+        let entries = paths
+            .iter()
+            .map(|(path, item)| {
+                let segments = path
+                    .split('/')
+                    .map(|segment| (!segment.starts_with('{')).then(|| segment.to_owned()))
+                    .collect();
+                let methods: Vec<String> = METHODS
+                    .iter()
+                    .filter(|m| item.get(**m).is_some())
+                    .map(|m| m.to_ascii_uppercase())
+                    .collect();
+                (segments, methods.join(", "))
+            })
+            .collect();
+        Self(entries)
+    }
+
+    /// The `Allow` value for a request path, if it is a documented one.
+    pub fn allow(&self, path: &str) -> Option<&str> {
+        let segments: Vec<&str> = path.split('/').collect();
+        self.0
+            .iter()
+            .find(|(template, _)| {
+                template.len() == segments.len()
+                    && template.iter().zip(&segments).all(|(t, s)| t.as_deref().is_none_or(|t| t == *s))
+            })
+            .map(|(_, methods)| methods.as_str())
+    }
+}
+
+/// The top-level fields of each request schema that do not accept `null`
+/// (serde would read a `null` as "absent" for an optional field; the
+/// document says the value must be of the field's type).
+#[derive(Debug, Default)]
+pub struct NullRules(std::collections::HashMap<String, Vec<String>>);
+
+impl NullRules {
+    fn from_document(document: &Value) -> Self {
+        let Some(schemas) = document["components"]["schemas"].as_object() else { return Self::default() };
+        let rules = schemas
+            .iter()
+            .filter_map(|(name, schema)| {
+                let properties = schema["properties"].as_object()?;
+                let strict = properties
+                    .iter()
+                    .filter(|(_, property)| property["nullable"] != Value::Bool(true))
+                    .map(|(field, _)| field.clone())
+                    .collect();
+                Some((name.clone(), strict))
+            })
+            .collect();
+        Self(rules)
+    }
+
+    /// The first field of `body` that is `null` though schema `name` does
+    /// not allow it.
+    pub fn violation<'a>(&self, name: &str, body: &'a Map<String, Value>) -> Option<&'a str> {
+        let strict = self.0.get(name)?;
+        body.iter()
+            .find(|(field, value)| value.is_null() && strict.contains(field))
+            .map(|(field, _)| field.as_str())
+    }
 }
 
 /// Completes poem-openapi's JSON document `derived`; `swagger_ui` is
@@ -31,11 +111,16 @@ pub fn complete(derived: &str, swagger_ui: &str) -> Document {
         unreachable!("poem-openapi produced invalid JSON: {err}");
     });
     mark_public_operations(&mut document);
+    close_request_schemas(&mut document);
+    describe_event_streams(&mut document);
+    add_upload_examples(&mut document);
     add_links(&mut document);
     let json = serde_json::to_string_pretty(&document).unwrap_or_default();
     let yaml = serde_yaml_ng::to_string(&document).unwrap_or_default();
     let swagger_ui = swagger_ui.replacen(derived, &json, 1);
-    Document { json, yaml, swagger_ui }
+    let methods = MethodIndex::from_document(&document);
+    let nulls = NullRules::from_document(&document);
+    Document { json, yaml, swagger_ui, methods, nulls }
 }
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
@@ -73,6 +158,92 @@ fn mark_public_operations(document: &mut Value) {
             if let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut) {
                 operation.entry("security").or_insert_with(|| json!([]));
             }
+        }
+    }
+}
+
+/// Each `text/event-stream` schema becomes the schema of one event, whose
+/// `data` is the JSON text of the payload poem-openapi named.
+fn describe_event_streams(document: &mut Value) {
+    let components = document["components"]["schemas"].clone();
+    let mut inlined = Vec::new();
+    let Some(paths) = document["paths"].as_object_mut() else { return };
+    for item in paths.values_mut() {
+        for method in METHODS {
+            let Some(responses) = item.get_mut(method).and_then(|op| op.get_mut("responses")) else {
+                continue;
+            };
+            for response in responses.as_object_mut().into_iter().flat_map(|r| r.values_mut()) {
+                let Some(stream) = response.pointer_mut("/content/text~1event-stream") else { continue };
+                let reference = stream["schema"]["items"]["$ref"].as_str().unwrap_or_default().to_owned();
+                let name = reference.rsplit('/').next().map(str::to_owned);
+                // Inlined: the payload's component would otherwise be referenced nowhere.
+                let payload = name.as_ref().map_or(Value::Null, |n| components[n.as_str()].clone());
+                inlined.extend(name.clone());
+                stream["schema"] = json!({
+                    "type": "object",
+                    "description": "One event of the stream.",
+                    "required": ["id", "event", "data"],
+                    "properties": {
+                        "id": {"type": "string", "pattern": "^[0-9]+$",
+                               "description": "The event's number; send it back as `Last-Event-ID` to resume after it."},
+                        "event": {"type": "string", "description": "The event's type (the payload's `type`)."},
+                        "data": {"type": "string",
+                                 "description": format!("The payload: a `{}` as JSON.", name.as_deref().unwrap_or("payload")),
+                                 "x-payload-schema": payload},
+                    },
+                });
+            }
+        }
+    }
+    for name in inlined {
+        let reference = format!("\"#/components/schemas/{name}\"");
+        if !document.to_string().contains(&reference)
+            && let Some(schemas) = document["components"]["schemas"].as_object_mut()
+        {
+            schemas.shift_remove(&name);
+        }
+    }
+}
+
+/// Upload forms get an example (a small text file), as JSON bodies have.
+fn add_upload_examples(document: &mut Value) {
+    let Some(paths) = document["paths"].as_object_mut() else { return };
+    for item in paths.values_mut() {
+        for method in METHODS {
+            if let Some(form) =
+                item.pointer_mut(&format!("/{method}/requestBody/content/multipart~1form-data"))
+                && let Some(form) = form.as_object_mut()
+            {
+                form.insert(
+                    "example".into(),
+                    json!({"file": "Suspicious login from 203.0.113.7\n", "description": "Proxy log excerpt"}),
+                );
+            }
+        }
+    }
+}
+
+/// JSON request bodies refuse unknown fields (a misspelt field is an error,
+/// not silently dropped): say so with `additionalProperties: false`.
+fn close_request_schemas(document: &mut Value) {
+    let mut names = Vec::new();
+    for item in document["paths"].as_object().into_iter().flat_map(|paths| paths.values()) {
+        for method in METHODS {
+            let content = &item[method]["requestBody"]["content"];
+            for (media, body) in content.as_object().into_iter().flatten() {
+                if media.starts_with("application/json")
+                    && let Some(name) = body["schema"]["$ref"].as_str()
+                {
+                    names.push(name.trim_start_matches("#/components/schemas/").to_owned());
+                }
+            }
+        }
+    }
+    for name in names {
+        if let Some(schema) = document["components"]["schemas"].get_mut(&name).and_then(Value::as_object_mut)
+        {
+            schema.insert("additionalProperties".into(), Value::Bool(false));
         }
     }
 }
@@ -169,6 +340,15 @@ mod tests {
         let document: Value = serde_json::from_str(&complete(&derived, "").json).expect("json");
         assert_eq!(document["paths"]["/things/{thing_id}"]["get"]["security"], json!([]));
         assert_eq!(document["paths"]["/things"]["post"]["security"], json!([{"bearerAuth": []}]));
+    }
+
+    #[test]
+    fn allowed_methods_are_found_by_path_template() {
+        let derived = sample();
+        let index = complete(&derived, "").methods;
+        assert_eq!(index.allow("/things/abc"), Some("GET"));
+        assert_eq!(index.allow("/things"), Some("POST"));
+        assert_eq!(index.allow("/things/abc/extra"), None);
     }
 
     #[test]

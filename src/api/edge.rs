@@ -128,6 +128,22 @@ pub async fn edge<E: Endpoint>(
     .await
 }
 
+/// Adds `Allow` to a 405, listing the methods the path does accept.
+pub async fn with_allow<E: Endpoint>(
+    next: E,
+    request: Request,
+    methods: std::sync::Arc<super::document::MethodIndex>,
+) -> poem::Result<Response> {
+    let path = request.uri().path().to_owned();
+    let mut response = next.call(request).await?.into_response();
+    if response.status() == StatusCode::METHOD_NOT_ALLOWED
+        && let Some(value) = methods.allow(&path).and_then(|allow| HeaderValue::from_str(allow).ok())
+    {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    Ok(response)
+}
+
 /// Security headers on every response. The API serves only JSON, so its
 /// content security policy forbids everything; Swagger UI's page needs its
 /// inlined scripts and styles.

@@ -14,6 +14,7 @@ use poem_openapi::registry::{MetaSchemaRef, Registry};
 use poem_openapi::types::Type;
 use serde::de::DeserializeOwned;
 
+use super::document::NullRules;
 use super::error::ApiError;
 use super::problem::ProblemKind;
 use crate::services::validation::FieldError;
@@ -64,14 +65,15 @@ impl<T: Type + DeserializeOwned> ParsePayload for JsonBody<T> {
                 format!("The request body could not be read: {other}."),
             ),
         })?;
-        parse(&bytes).map(Self).map_err(poem::Error::from)
+        let nulls = request.data::<std::sync::Arc<NullRules>>();
+        parse(&bytes, &T::name(), nulls.map(|n| &**n)).map(Self).map_err(poem::Error::from)
     }
 }
 
 impl_apirequest_for_payload!(JsonBody<T>, T: Type + DeserializeOwned);
 
-/// Parses `bytes` as a `T`, classifying failures.
-fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+/// Parses `bytes` as a `T` (whose schema is `schema`), classifying failures.
+fn parse<T: DeserializeOwned>(bytes: &[u8], schema: &str, nulls: Option<&NullRules>) -> Result<T, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::new(
             ProblemKind::MalformedRequest,
@@ -85,6 +87,12 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         return Err(ApiError::validation(vec![FieldError {
             field: "body".into(),
             message: "must be a JSON object".into(),
+        }]));
+    }
+    if let Some(field) = value.as_object().and_then(|body| nulls?.violation(schema, body)) {
+        return Err(ApiError::validation(vec![FieldError {
+            field: field.to_owned(),
+            message: "must not be null; leave it out instead".into(),
         }]));
     }
     serde_path_to_error::deserialize(value).map_err(|err| {
@@ -140,7 +148,7 @@ mod tests {
     }
 
     fn problem(body: &str) -> ApiError {
-        parse::<Sample>(body.as_bytes()).expect_err("refused")
+        parse::<Sample>(body.as_bytes(), "Sample", None).expect_err("refused")
     }
 
     #[test]

@@ -125,7 +125,8 @@ pub fn routes(
     limits: std::sync::Arc<RateLimits>,
 ) -> impl Endpoint<Output = Response> {
     let api = openapi_service();
-    let document::Document { json, yaml, swagger_ui } = published_document();
+    let document::Document { json, yaml, swagger_ui, methods, nulls } = published_document();
+    let methods = std::sync::Arc::new(methods);
     let limit = json_body::JsonBodyLimit(usize::try_from(http.json_body_limit).unwrap_or(usize::MAX));
     let routes = Route::new()
         .nest("/", api)
@@ -134,6 +135,7 @@ pub fn routes(
         .at("/openapi.yaml", make_sync(move |_| document(yaml.clone(), "application/yaml")))
         .data(services)
         .data(limit)
+        .data(std::sync::Arc::new(nulls))
         .data(limits.clone())
         .data(operations::MetricsHere(http.metrics_on_main));
     let cors = (!http.cors_allowed_origins.is_empty()).then(|| {
@@ -154,6 +156,7 @@ pub fn routes(
     routes
         .with_if(cors.is_some(), cors.unwrap_or_default())
         .around(move |next, request| edge::edge(next, request, timeout, limits.clone()))
+        .around(move |next, request| edge::with_allow(next, request, methods.clone()))
 }
 
 /// The metrics listener: `/metrics` only, inside the same edge.
