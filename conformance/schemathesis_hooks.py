@@ -1,8 +1,9 @@
 """Schemathesis hooks for Casebook: bearer-token authentication.
 
-Each refresh signs up a fresh account and signs it in, so that an operation
-under test that ends sessions (sign-out, sign out everywhere, a password or
-email change) cannot lock the rest of the run out for long.
+One account is made for the whole run, so what one step creates, the next
+can reach. Its token is renewed by signing in again every few seconds,
+because operations under test end sessions (sign-out, sign out everywhere);
+the account's password cannot change, as that needs the current password.
 """
 
 import os
@@ -13,17 +14,20 @@ import schemathesis
 
 BASE_URL = os.environ["CASEBOOK_URL"]
 PASSWORD = "conformance password 1"
+EMAIL = f"fuzz-{uuid.uuid4().hex[:12]}@example.com"
+_signed_up = False
 
 
 @schemathesis.auth(refresh_interval=5)
-class FreshAccount:
+class SignedIn:
     def get(self, case, context):
-        email = f"fuzz-{uuid.uuid4().hex[:12]}@example.com"
-        account = {"email": email, "password": PASSWORD, "display_name": "Fuzzer"}
-        created = requests.post(f"{BASE_URL}/v1/accounts", json=account, timeout=30)
-        created.raise_for_status()
+        global _signed_up
+        if not _signed_up:
+            account = {"email": EMAIL, "password": PASSWORD, "display_name": "Fuzzer"}
+            requests.post(f"{BASE_URL}/v1/accounts", json=account, timeout=30).raise_for_status()
+            _signed_up = True
         session = requests.post(
-            f"{BASE_URL}/v1/sessions", json={"email": email, "password": PASSWORD}, timeout=30
+            f"{BASE_URL}/v1/sessions", json={"email": EMAIL, "password": PASSWORD}, timeout=30
         )
         session.raise_for_status()
         return session.json()["token"]

@@ -1,0 +1,114 @@
+"""The SDK scenario, run with the Python client generated from openapi.yaml.
+
+Usage: python sdk_scenario.py BASE_URL (with the generated `casebook_client`
+package importable). Exits non-zero, naming the step, on the first surprise.
+"""
+
+import sys
+import time
+import uuid
+
+import casebook_client as cb
+from casebook_client.exceptions import ApiException
+
+BASE_URL = sys.argv[1]
+PASSWORD = "correct horse battery staple"
+
+
+def step(name):
+    print(f"python sdk: {name}", flush=True)
+
+
+def client(token=None):
+    configuration = cb.Configuration(host=BASE_URL, access_token=token)
+    return cb.ApiClient(configuration)
+
+
+def main():
+    email = f"sdk-{uuid.uuid4().hex[:10]}@example.com"
+    public = client()
+
+    step("sign up")
+    account = cb.AccountsApi(public).create_account(
+        cb.SignUpRequest(email=email, password=PASSWORD, display_name="SDK Python")
+    )
+    assert account.id.startswith("acct_"), account
+
+    step("sign in")
+    session = cb.SessionsApi(public).create_session(cb.SignInRequest(email=email, password=PASSWORD))
+    api = client(session.token)
+
+    step("create a workspace")
+    workspace = cb.WorkspacesApi(api).create_workspace(cb.CreateWorkspaceRequest(name="SDK team"))
+    ws = workspace.id
+
+    step("create a case with an idempotency key, then retry it")
+    cases = cb.CasesApi(api)
+    key = f"sdk-{uuid.uuid4().hex}"
+    request = cb.CreateCaseRequest(summary="Beaconing host", priority=cb.Priority.HIGH, tags=["c2"])
+    first = cases.create_case_with_http_info(ws, request, idempotency_key=key)
+    retry = cases.create_case_with_http_info(ws, request, idempotency_key=key)
+    assert first.status_code == 201 and retry.status_code == 201, (first.status_code, retry.status_code)
+    assert retry.data.id == first.data.id, "the retry created another case"
+    headers = {name.lower(): value for name, value in (retry.headers or {}).items()}
+    assert headers.get("idempotent-replayed") == "true", headers
+    case = first.data
+
+    step("update it with its version")
+    updated = cases.update_case(ws, case.id, cb.UpdateCaseRequest(version=case.version, status=cb.CaseStatus.IN_PROGRESS))
+    assert updated.version == case.version + 1 and updated.status == cb.CaseStatus.IN_PROGRESS, updated
+
+    step("a stale version is a typed conflict")
+    try:
+        cases.update_case(ws, case.id, cb.UpdateCaseRequest(version=case.version, summary="Stale"))
+        raise AssertionError("the stale update was accepted")
+    except ApiException as err:
+        assert err.status == 409, err.status
+        problem = err.data
+        assert isinstance(problem, cb.Problem), type(problem)
+        assert problem.code == "VERSION_CONFLICT", problem.code
+
+    step("list with a filter and follow the cursor")
+    for n in range(3):
+        cases.create_case(ws, cb.CreateCaseRequest(summary=f"Phish {n}", priority=cb.Priority.HIGH))
+    cases.create_case(ws, cb.CreateCaseRequest(summary="Low one", priority=cb.Priority.LOW))
+    seen, cursor = [], None
+    while True:
+        page = cases.list_cases(ws, priority=[cb.Priority.HIGH], limit=2, cursor=cursor)
+        seen.extend(page.items)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert len(seen) == 4 and all(c.priority == cb.Priority.HIGH for c in seen), seen
+    assert len({c.id for c in seen}) == 4
+
+    step("upload and download an attachment")
+    attachments = cb.AttachmentsApi(api)
+    content = b"host,port\n127.0.0.1,22\n"
+    uploaded = attachments.upload_case_attachment(
+        ws, case.id, file=("hosts.csv", content), description="Open ports", idempotency_key=f"up-{uuid.uuid4().hex}"
+    )
+    assert uploaded.size == len(content) and uploaded.media_type in ("text/csv", "text/plain"), uploaded
+    downloaded = attachments.download_case_attachment(ws, case.id, uploaded.id)
+    assert bytes(downloaded) == content, downloaded
+
+    step("run a loopback scan and read its results")
+    scans = cb.ScansApi(api)
+    # The server's own port is open, so the scan finds at least one.
+    own_port = BASE_URL.rsplit(":", 1)[1].split("/")[0]
+    scan = scans.create_scan(ws, cb.CreateScanRequest(target="127.0.0.1", ports=f"1-1024,{own_port}", timeout_ms=200))
+    deadline = time.monotonic() + 60
+    while scan.status not in ("completed", "failed", "cancelled"):
+        assert time.monotonic() < deadline, f"scan still {scan.status}"
+        time.sleep(0.2)
+        scan = scans.get_scan(ws, scan.id)
+    assert scan.status == "completed", scan
+    results = scans.list_scan_results(ws, scan.id, limit=100)
+    assert scan.open >= 1 and len(results.items) == scan.open, (len(results.items), scan.open)
+    assert any(r.port == int(own_port) for r in results.items), results.items
+    print(f"python sdk: scan done, {scan.open} open of {scan.total}", flush=True)
+    print("python sdk: scenario passed", flush=True)
+
+
+if __name__ == "__main__":
+    main()
