@@ -4,13 +4,11 @@ use poem_openapi::ApiResponse;
 use poem_openapi::payload::Json;
 
 use super::attachment_wire::{AttachmentList, AttachmentView};
-use super::error::ApiError;
 use super::idempotency::replayed;
 use super::responses::error_statuses;
 use super::wire::WireId;
 use crate::services::attachments::Attachment;
-use crate::services::idempotency::{Created, IdempotencyKey};
-use crate::services::validation::ValidationErrors;
+use crate::services::idempotency::Created;
 
 error_statuses! {
     /// Errors of the uploads.
@@ -65,15 +63,6 @@ pub enum AttachmentDeletedResponse {
     /// has the same).
     #[oai(status = 204)]
     NoContent,
-}
-
-/// The `Idempotency-Key` header, checked.
-pub fn parse_idempotency_key(raw: Option<&str>) -> Result<Option<IdempotencyKey>, ApiError> {
-    raw.map(|raw| {
-        IdempotencyKey::parse(raw)
-            .map_err(|message| ValidationErrors::single("Idempotency-Key", message).into())
-    })
-    .transpose()
 }
 
 /// 201 for an upload to the case or scan at `base`.

@@ -8,19 +8,23 @@ use crate::services::idempotency::{Claim, IdempotencyKey};
 use crate::services::ids::AccountId;
 use crate::services::validation::ValidationErrors;
 
-/// The claim a create makes with the client's key, if it sent one.
-pub fn claim(
-    account: AccountId,
-    key: Option<&str>,
-    operation: &str,
-    request: &impl Serialize,
-) -> Result<Option<Claim>, ApiError> {
-    key.map(|raw| {
+/// The client's `Idempotency-Key`, checked, if it sent one.
+pub fn key(raw: Option<&str>) -> Result<Option<IdempotencyKey>, ApiError> {
+    raw.map(|raw| {
         IdempotencyKey::parse(raw)
-            .map(|key| Claim::new(account, key, operation, request))
             .map_err(|message| ValidationErrors::single("Idempotency-Key", message).into())
     })
     .transpose()
+}
+
+/// The claim a create makes with the client's key, if it sent one.
+pub fn claim(
+    account: AccountId,
+    raw_key: Option<&str>,
+    operation: &str,
+    request: &impl Serialize,
+) -> Result<Option<Claim>, ApiError> {
+    Ok(key(raw_key)?.map(|key| Claim::new(account, key, operation, request)))
 }
 
 /// `Idempotent-Replayed: true` on replays; no header otherwise.

@@ -9,7 +9,6 @@ use poem_openapi::payload::Json;
 use super::attachment_responses::{
     AttachmentDeletedResponse, AttachmentListResponse, AttachmentResponse, ContentErrors, CreatedAttachment,
     DeleteAttachmentErrors, GetAttachmentErrors, ListAttachmentsErrors, UploadAttachmentErrors, created,
-    parse_idempotency_key,
 };
 use super::auth::BearerAuth;
 use super::evidence_content::{ContentResponse, content_response, is_current, requested_range};
@@ -56,7 +55,7 @@ impl ScanAttachmentsApi {
         idempotency_key: Header<Option<String>>,
         form: AttachmentUpload,
     ) -> Result<CreatedAttachment, Problems<UploadAttachmentErrors>> {
-        let key = parse_idempotency_key(idempotency_key.0.as_deref())?;
+        let key = super::idempotency::key(idempotency_key.0.as_deref())?;
         let (workspace, owner) = ids(&workspace_id.0, &scan_id.0);
         let uploaded = services.attachments.upload(auth.0.account.id, workspace, owner, form, key).await?;
         let base = format!("/v1/workspaces/{}/scans/{}", workspace_id.0.render(), scan_id.0.render());
