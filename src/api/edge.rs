@@ -134,10 +134,11 @@ pub async fn with_allow<E: Endpoint>(
     request: Request,
     methods: std::sync::Arc<super::document::MethodIndex>,
 ) -> poem::Result<Response> {
-    let path = request.uri().path().to_owned();
+    // Cloning a Uri shares its bytes; the path is only looked at on a 405.
+    let uri = request.uri().clone();
     let mut response = next.call(request).await?.into_response();
     if response.status() == StatusCode::METHOD_NOT_ALLOWED
-        && let Some(value) = methods.allow(&path).and_then(|allow| HeaderValue::from_str(allow).ok())
+        && let Some(value) = methods.allow(uri.path()).and_then(|allow| HeaderValue::from_str(allow).ok())
     {
         response.headers_mut().insert(header::ALLOW, value);
     }
