@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod cases;
 pub mod clock;
 pub mod health;
+pub mod hex;
 pub mod idempotency;
 pub mod identity;
 pub mod ids;

@@ -96,13 +96,9 @@ async fn copy_rest(
         hasher.update(&chunk);
         writer.write(chunk.freeze()).await?;
     }
-    Ok((hex(&hasher.finalize()), size))
+    Ok((crate::services::hex::lower(&hasher.finalize()), size))
 }
 
 fn unreadable(err: std::io::Error) -> AttachmentError {
     AttachmentError::UnreadableForm(err.to_string())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -41,7 +41,7 @@ impl PasswordHasher {
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let mut salt_source = [0u8; 24];
         getrandom::fill(&mut salt_source).map_err(|err| IdentityError::Hashing(err.to_string()))?;
-        let dummy_password = hex_of(&salt_source);
+        let dummy_password = crate::services::hex::lower(&salt_source);
         let dummy_hash = argon2
             .hash_password(dummy_password.as_bytes())
             .map_err(|err| IdentityError::Hashing(err.to_string()))?
@@ -138,10 +138,6 @@ fn start_workers(count: usize) -> Result<std::sync::mpsc::SyncSender<Job>, Ident
             .map_err(|err| IdentityError::Hashing(err.to_string()))?;
     }
     Ok(sender)
-}
-
-fn hex_of(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
