@@ -66,6 +66,9 @@ pub async fn edge<E: Endpoint>(
     );
     request.extensions_mut().insert(request_id.clone());
     let is_docs = request.uri().path().starts_with("/docs");
+    // No text column can store U+0000 (PostgreSQL refuses it); a query
+    // string can only carry it percent-encoded.
+    let nul_in_query = request.uri().query().is_some_and(|query| query.to_ascii_lowercase().contains("%00"));
     let method = request.method().clone();
     // Label by operation, not path: ids in paths would make every request a
     // new time series. Documents and unknown routes share labels.
@@ -86,6 +89,10 @@ pub async fn edge<E: Endpoint>(
         let call = async {
             match limited {
                 Err(too_many) => Err(poem::Error::from(too_many)),
+                Ok(()) if nul_in_query => Err(poem::Error::from(ApiError::validation(vec![FieldError {
+                    field: "query".into(),
+                    message: "query parameters must not contain the NUL character".into(),
+                }]))),
                 Ok(()) => next.call(request).await.map(IntoResponse::into_response),
             }
         };

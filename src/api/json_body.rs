@@ -89,6 +89,12 @@ fn parse<T: DeserializeOwned>(bytes: &[u8], schema: &str, nulls: Option<&NullRul
             message: "must be a JSON object".into(),
         }]));
     }
+    if let Some(field) = nul_character(&value, "") {
+        return Err(ApiError::validation(vec![FieldError {
+            field: if field.is_empty() { "body".into() } else { field },
+            message: "must not contain the NUL character".into(),
+        }]));
+    }
     if let Some(field) = value.as_object().and_then(|body| nulls?.violation(schema, body)) {
         return Err(ApiError::validation(vec![FieldError {
             field: field.to_owned(),
@@ -99,6 +105,23 @@ fn parse<T: DeserializeOwned>(bytes: &[u8], schema: &str, nulls: Option<&NullRul
         let path = err.path().to_string();
         classify(&path, err.into_inner())
     })
+}
+
+/// The path of the first string (or key) holding U+0000, which no text
+/// column can store (PostgreSQL refuses it) and no caller means.
+fn nul_character(value: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(text) if text.contains('\0') => Some(path.to_owned()),
+        Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, item)| nul_character(item, &format!("{path}[{i}]")))
+        }
+        Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let field = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+            if key.contains('\0') { Some(field) } else { nul_character(item, &field) }
+        }),
+        _ => None,
+    }
 }
 
 /// Syntax errors are malformed requests; shape errors name their field.
@@ -138,6 +161,13 @@ fn field_name(path: &str, message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nul_characters_are_found_by_path() {
+        let value = serde_json::json!({"a": "ok", "tags": ["x", "y\0"]});
+        assert_eq!(nul_character(&value, ""), Some("tags[1]".into()));
+        assert_eq!(nul_character(&serde_json::json!({"a": "fine"}), ""), None);
+    }
 
     #[derive(Debug, serde::Deserialize)]
     #[serde(deny_unknown_fields)]

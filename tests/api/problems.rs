@@ -90,7 +90,23 @@ async fn the_documentation_is_served(app: TestApp) {
     assert_eq!(yaml.text().await.expect("yaml"), casebook::api::openapi_yaml());
 }
 
+async fn nul_characters_are_refused_before_they_reach_the_database(app: TestApp) {
+    let token = app.signed_in_user("ada@example.com").await;
+    let ws = app.create_workspace(&token, "Blue").await;
+    let cases = format!("/v1/workspaces/{}/cases", ws["id"].as_str().expect("id"));
+
+    let body = app.post(&cases, Some(&token), json!({"summary": "a\u{0}b", "tags": ["ok"]})).await;
+    let query = app.get(&format!("{cases}?q=a%00b"), Some(&token)).await;
+
+    body.assert_problem(422, "VALIDATION_FAILED");
+    assert_eq!(body.error_fields(), vec!["summary"]);
+    query.assert_problem(422, "VALIDATION_FAILED");
+    let listed = app.get(&cases, Some(&token)).await;
+    assert_eq!(listed.body["items"], json!([]));
+}
+
 crate::on_both_backends!(
+    nul_characters_are_refused_before_they_reach_the_database,
     malformed_json_is_a_400_problem,
     a_body_of_the_wrong_media_type_is_a_415_problem,
     a_body_over_the_limit_is_a_413_problem,

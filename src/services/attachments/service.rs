@@ -327,6 +327,9 @@ fn check_description(description: Option<&str>) -> Result<(), AttachmentError> {
             format!("must be at most {DESCRIPTION_MAX_CHARS} characters"),
         )
         .into()),
+        Some(text) if text.contains('\0') => {
+            Err(ValidationErrors::single("description", "must not contain the NUL character").into())
+        }
         _ => Ok(()),
     }
 }
