@@ -14,11 +14,12 @@ use crate::config::Settings;
 use crate::services::Services;
 use crate::services::attachments::{AttachmentService, AttachmentSettings};
 use crate::services::cases::CaseService;
+use crate::services::changes::{self, Forgets};
 use crate::services::health::HealthService;
 use crate::services::identity::{IdentityService, IdentitySettings, TokenSigner};
 use crate::services::scans::{ScanRunner, ScanService, ScanSettings};
 use crate::services::telemetry::TelemetryService;
-use crate::services::workspaces::WorkspaceService;
+use crate::services::workspaces::{Access, WorkspaceService};
 use crate::store::Store;
 use crate::store::evidence::EvidenceStore;
 use crate::{api, keys};
@@ -32,6 +33,8 @@ pub struct App {
     local_addr: SocketAddr,
     services: Services,
     store: Store,
+    /// Caches that the change feed keeps fresh.
+    caches: Vec<Arc<dyn Forgets>>,
     runner: Arc<ScanRunner>,
     http: api::HttpSettings,
     metrics_acceptor: Option<TcpAcceptor>,
@@ -81,6 +84,7 @@ impl App {
                 session_lifetime: settings.session_lifetime,
                 max_hashes_in_flight: settings.hash_concurrency(),
                 attempts_per_email: settings.rate_limit_auth_per_email.0,
+                session_cache_ttl: settings.auth_cache_ttl,
             },
         )?;
         let wake = Arc::new(tokio::sync::Notify::new());
@@ -98,14 +102,26 @@ impl App {
             max_per_owner: settings.attachment_max_count,
             allowed_types: settings.attachment_types.clone(),
         };
+        let access = Access::new(settings.auth_cache_ttl);
+        let caches = vec![identity.session_cache(), access.cache()];
         let services = Services {
-            attachments: Arc::new(AttachmentService::new(store.clone(), evidence, attachment_settings)),
+            attachments: Arc::new(AttachmentService::new(
+                store.clone(),
+                access.clone(),
+                evidence,
+                attachment_settings,
+            )),
             health: Arc::new(HealthService::new(store.clone())),
             telemetry: Arc::new(TelemetryService::new(store.clone(), identity.clone())),
             identity,
-            cases: Arc::new(CaseService::new(store.clone())),
-            scans: Arc::new(ScanService::new(store.clone(), settings.scan_allowed_networks.clone(), wake)),
-            workspaces: Arc::new(WorkspaceService::new(store.clone())),
+            cases: Arc::new(CaseService::new(store.clone(), access.clone())),
+            scans: Arc::new(ScanService::new(
+                store.clone(),
+                access.clone(),
+                settings.scan_allowed_networks.clone(),
+                wake,
+            )),
+            workspaces: Arc::new(WorkspaceService::new(store.clone(), access)),
         };
         let bind_error = |source| BuildError::Bind { addr: settings.listen, source };
         let acceptor = TcpListener::bind(settings.listen).into_acceptor().await.map_err(bind_error)?;
@@ -132,7 +148,17 @@ impl App {
             None => None,
         };
         let shutdown_grace = settings.shutdown_grace;
-        Ok(Self { acceptor, local_addr, services, store, runner, http, metrics_acceptor, shutdown_grace })
+        Ok(Self {
+            acceptor,
+            local_addr,
+            services,
+            store,
+            caches,
+            runner,
+            http,
+            metrics_acceptor,
+            shutdown_grace,
+        })
     }
 
     /// The metrics listener's address, when metrics have one of their own.
@@ -165,6 +191,7 @@ impl App {
             limits.clone(),
             self.services.identity.clone(),
         )));
+        let _changes = AbortOnDropHandle::new(tokio::spawn(changes::follow(self.store.clone(), self.caches)));
         let _sweeper =
             AbortOnDropHandle::new(tokio::spawn(sweep_evidence(self.services.attachments.clone())));
         let stop_workers = tokio_util::sync::CancellationToken::new();

@@ -86,6 +86,14 @@ pub struct Settings {
         hide_env_values = true, value_parser = SigningKey::parse)]
     pub token_keys: Vec<SigningKey>,
 
+    /// How long a signed-in session and a member's role may be served from
+    /// memory instead of the database (`0s`: never). Sign-outs and role
+    /// changes take effect at once on every instance regardless (PostgreSQL
+    /// instances tell each other); this bounds how long a change made
+    /// behind Casebook's back (by hand in the database) can go unseen.
+    #[arg(long, global = true, env = "CASEBOOK_AUTH_CACHE_TTL", default_value = "30s", value_parser = parse_cache_ttl)]
+    pub auth_cache_ttl: Duration,
+
     /// Most passwords hashed at once (argon2 is deliberately costly); further
     /// sign-ins queue. Default: the number of CPU cores.
     #[arg(long, global = true, env = "CASEBOOK_PASSWORD_HASH_CONCURRENCY",
@@ -213,6 +221,7 @@ impl Settings {
             session_lifetime: Duration::from_secs(24 * 60 * 60),
             token_keys: Vec::new(),
             password_hash_concurrency: None,
+            auth_cache_ttl: Duration::from_secs(30),
             json_body_limit: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             cors_allowed_origins: Vec::new(),
@@ -288,6 +297,14 @@ fn parse_timeout(raw: &str) -> Result<Duration, String> {
         return Err("must be more than 0".into());
     }
     Ok(timeout)
+}
+
+fn parse_cache_ttl(raw: &str) -> Result<Duration, String> {
+    let ttl = humantime::parse_duration(raw).map_err(|err| err.to_string())?;
+    if ttl > Duration::from_secs(600) {
+        return Err("must be at most 10m".into());
+    }
+    Ok(ttl)
 }
 
 fn parse_lifetime(raw: &str) -> Result<Duration, String> {

@@ -4,6 +4,7 @@
 
 pub mod attachments;
 pub mod cases;
+pub mod changes;
 pub mod clock;
 pub mod health;
 pub mod hex;

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod case_events;
 pub mod cases;
+pub mod change_feed;
 pub mod comments;
 mod database_url;
 mod error;

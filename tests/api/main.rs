@@ -9,6 +9,7 @@ mod operations;
 mod accounts;
 mod attachment_content;
 mod attachments;
+mod auth_cache;
 mod cases;
 mod cases_list;
 mod comments;

@@ -25,8 +25,7 @@ use crate::services::idempotency::{self, Claim, Created, IdempotencyKey};
 use crate::services::ids::{AccountId, AttachmentId, CaseId, WorkspaceId};
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
-use crate::services::workspaces::Role;
-use crate::services::workspaces::access::authorize;
+use crate::services::workspaces::{Access, Role};
 use crate::store::evidence::EvidenceStore;
 use crate::store::{
     DbConn, DbTime, Store, attachments, case_events, cases, db_transaction, scans, workspaces,
@@ -42,14 +41,16 @@ const SWEEP_BATCH: i64 = 100;
 /// Attachments on cases and scans.
 pub struct AttachmentService {
     store: Store,
+    access: Access,
     evidence: EvidenceStore,
     settings: AttachmentSettings,
 }
 
 impl AttachmentService {
-    /// A service over `store` (records) and `evidence` (bytes).
-    pub fn new(store: Store, evidence: EvidenceStore, settings: AttachmentSettings) -> Self {
-        Self { store, evidence, settings }
+    /// A service over `store` (records) and `evidence` (bytes), deciding
+    /// access through `access`.
+    pub fn new(store: Store, access: Access, evidence: EvidenceStore, settings: AttachmentSettings) -> Self {
+        Self { store, access, evidence, settings }
     }
 
     /// Uploads a file (editors and admins). The form's bytes are streamed
@@ -68,7 +69,7 @@ impl AttachmentService {
         {
             let mut pooled = self.store.conn().await?;
             let conn = &mut pooled.db();
-            authorize(conn, caller, workspace, Role::Editor).await?;
+            self.access.authorize(conn, caller, workspace, Role::Editor).await?;
             owning_case(conn, workspace, owner).await?;
             self.check_room(conn, owner).await?;
         }
@@ -93,7 +94,7 @@ impl AttachmentService {
     ) -> Result<Page<Attachment>, AttachmentError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, workspace, Role::Viewer).await?;
+        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
         owning_case(conn, workspace, owner).await?;
         let rows =
             attachments::list(conn, owner.key(), page.after.map(AttachmentId::uuid), page.fetch()).await?;
@@ -112,7 +113,7 @@ impl AttachmentService {
     ) -> Result<Attachment, AttachmentError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, workspace, Role::Viewer).await?;
+        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
         owning_case(conn, workspace, owner).await?;
         load(conn, owner, id).await
     }
@@ -150,7 +151,7 @@ impl AttachmentService {
     ) -> Result<(), AttachmentError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        let role = authorize(conn, caller, workspace, Role::Viewer).await?;
+        let role = self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
         let attachment = db_transaction!(conn, |tx| {
             let case = owning_case(tx, workspace, owner).await?;
             let attachment = load(tx, owner, id).await?;

@@ -14,7 +14,6 @@ use crate::services::ids::{AccountId, CaseId, CommentId, WorkspaceId};
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
 use crate::services::workspaces::Role;
-use crate::services::workspaces::access::authorize;
 use crate::store::comments::{self, CommentRow};
 use crate::store::{DbConn, DbTime, case_events, db_transaction};
 
@@ -109,7 +108,7 @@ impl CaseService {
     ) -> Result<Created<Comment>, CaseError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, workspace, Role::Editor).await?;
+        self.access.authorize(conn, caller, workspace, Role::Editor).await?;
         db_transaction!(conn, |tx| {
             if let Some(earlier) = idempotency::begin::<Comment>(tx, claim.as_ref()).await? {
                 return Ok(Created { value: earlier, replayed: true });
@@ -142,7 +141,7 @@ impl CaseService {
     ) -> Result<Page<Comment>, CaseError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, workspace, Role::Viewer).await?;
+        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
         load(conn, workspace, case).await?;
         let rows = comments::list(conn, case.uuid(), page.after.map(CommentId::uuid), page.fetch()).await?;
         Ok(Page::from_rows(rows.into_iter().map(Comment::from).collect(), page.limit, |c: &Comment| c.id))
@@ -158,7 +157,7 @@ impl CaseService {
     ) -> Result<Comment, CaseError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, workspace, Role::Viewer).await?;
+        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
         load(conn, workspace, case).await?;
         load_comment(conn, case, id).await
     }
@@ -176,7 +175,7 @@ impl CaseService {
         let CommentEdit { version, body } = edit;
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, workspace, Role::Editor).await?;
+        self.access.authorize(conn, caller, workspace, Role::Editor).await?;
         db_transaction!(conn, |tx| {
             load(tx, workspace, case).await?;
             let current = load_comment(tx, case, id).await?;
@@ -209,7 +208,7 @@ impl CaseService {
     ) -> Result<(), CaseError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        let role = authorize(conn, caller, workspace, Role::Viewer).await?;
+        let role = self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
         db_transaction!(conn, |tx| {
             load(tx, workspace, case).await?;
             let comment = load_comment(tx, case, id).await?;

@@ -5,7 +5,6 @@ use super::{Case, CaseError, CaseEvent, CaseQuery, CaseService, SortKey};
 use crate::services::ids::{AccountId, CaseId, EventId, WorkspaceId};
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::workspaces::Role;
-use crate::services::workspaces::access::authorize;
 use crate::store::case_events;
 use crate::store::cases::{self, Position};
 
@@ -21,7 +20,7 @@ impl CaseService {
     ) -> Result<Page<Case>, CaseError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, workspace, Role::Viewer).await?;
+        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
         let page = &query.page;
         let rows = cases::list(
             conn,
@@ -47,7 +46,7 @@ impl CaseService {
     ) -> Result<Page<CaseEvent>, CaseError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, workspace, Role::Viewer).await?;
+        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
         load(conn, workspace, id).await?;
         let rows = case_events::list(conn, id.uuid(), page.after.map(EventId::uuid), page.fetch()).await?;
         let events = rows

@@ -8,20 +8,20 @@ use crate::services::clock;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::ids::{AccountId, CaseId, WorkspaceId};
 use crate::services::validation::ValidationErrors;
-use crate::services::workspaces::access::authorize;
-use crate::services::workspaces::{AccessDenied, Role};
+use crate::services::workspaces::{Access, AccessDenied, Role};
 use crate::store::cases::{self, CaseChanges};
 use crate::store::{DbConn, Store, case_events, db_transaction, memberships, workspaces};
 
 /// Cases of workspaces.
 pub struct CaseService {
     pub(super) store: Store,
+    pub(super) access: Access,
 }
 
 impl CaseService {
-    /// A service over `store`.
-    pub fn new(store: Store) -> Self {
-        Self { store }
+    /// A service over `store`, deciding access through `access`.
+    pub fn new(store: Store, access: Access) -> Self {
+        Self { store, access }
     }
 
     /// Opens a case (editors and admins). Its number is the workspace's next.
@@ -35,7 +35,7 @@ impl CaseService {
     ) -> Result<Created<Case>, CaseError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, workspace, Role::Editor).await?;
+        self.access.authorize(conn, caller, workspace, Role::Editor).await?;
         if let Some(assignee) = request.assignee_id {
             ensure_member(conn, workspace, assignee).await?;
         }
@@ -81,7 +81,7 @@ impl CaseService {
     ) -> Result<Case, CaseError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, workspace, Role::Viewer).await?;
+        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
         load(conn, workspace, id).await
     }
 
@@ -98,7 +98,7 @@ impl CaseService {
     ) -> Result<Case, CaseError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, workspace, Role::Editor).await?;
+        self.access.authorize(conn, caller, workspace, Role::Editor).await?;
         if let Nullable::Value(assignee) = update.assignee_id {
             ensure_member(conn, workspace, assignee).await?;
         }
@@ -135,7 +135,7 @@ impl CaseService {
     ) -> Result<(), CaseError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, workspace, Role::Editor).await?;
+        self.access.authorize(conn, caller, workspace, Role::Editor).await?;
         if !cases::delete(conn, workspace.uuid(), id.uuid()).await? {
             return Err(CaseError::NotFound("case"));
         }

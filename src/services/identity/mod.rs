@@ -6,6 +6,7 @@ mod error;
 mod hasher;
 mod model;
 mod service;
+mod session_cache;
 mod tokens;
 
 pub use credentials::{DisplayName, Email, Password};

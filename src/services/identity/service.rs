@@ -1,15 +1,18 @@
 //! The identity service: sign-up, sign-in, authentication, sign-out and
 //! changes to one's own account.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::TimeDelta;
 
 use super::model::PasswordChange;
+use super::session_cache::SessionCache;
 use super::{
     Account, AccountUpdate, Authenticated, IdentityError, PasswordHasher, Session, SignIn, SignUp, SignedIn,
     TokenSigner,
 };
+use crate::services::changes::{Change, Forgets};
 use crate::services::clock;
 use crate::services::ids::{AccountId, SessionId};
 use crate::services::rate::{Limiter, Rate};
@@ -27,6 +30,9 @@ pub struct IdentitySettings {
     pub max_hashes_in_flight: usize,
     /// Sign-ins and sign-ups allowed per email address.
     pub attempts_per_email: Option<Rate>,
+    /// How long an authenticated session may be served from memory (zero:
+    /// every request reads it from the database).
+    pub session_cache_ttl: Duration,
 }
 
 /// Accounts, passwords and sessions.
@@ -36,6 +42,7 @@ pub struct IdentityService {
     tokens: TokenSigner,
     session_lifetime: TimeDelta,
     attempts: Limiter<String>,
+    sessions: Arc<SessionCache>,
 }
 
 impl IdentityService {
@@ -51,6 +58,7 @@ impl IdentityService {
             tokens,
             session_lifetime: TimeDelta::from_std(settings.session_lifetime).unwrap_or(TimeDelta::MAX),
             attempts: Limiter::new(settings.attempts_per_email),
+            sessions: Arc::new(SessionCache::new(settings.session_cache_ttl)),
         })
     }
 
@@ -130,10 +138,22 @@ impl IdentityService {
         self.attempts.forget_idle();
     }
 
+    /// The session cache, for the change feed.
+    pub fn session_cache(&self) -> Arc<dyn Forgets> {
+        self.sessions.clone()
+    }
+
     /// Resolves a bearer token to its session and account: the signature is
-    /// checked first, so a forged token costs no database work.
+    /// checked first, so a forged token costs no database work, and a
+    /// session used lately costs none either.
     pub async fn authenticate(&self, token: &str) -> Result<Authenticated, IdentityError> {
         let session_id = self.tokens.verify(token).ok_or(IdentityError::InvalidToken)?;
+        if let Some(caller) = self.sessions.get(session_id.uuid())
+            && caller.session.expires_at > clock::now()
+        {
+            return Ok(caller);
+        }
+        let mark = self.sessions.mark();
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
         let (session, account) = sessions::find_with_account(conn, session_id.uuid())
@@ -143,22 +163,39 @@ impl IdentityService {
             sessions::delete(conn, session.id).await?;
             return Err(IdentityError::SessionExpired);
         }
-        Ok(Authenticated { session: session.into(), account: account.into() })
+        let caller = Authenticated { session: session.into(), account: account.into() };
+        self.sessions.put(mark, caller.clone());
+        Ok(caller)
     }
 
     /// Ends one session.
     #[tracing::instrument(skip_all)]
     pub async fn sign_out(&self, session: SessionId) -> Result<(), IdentityError> {
+        let change = Change::Session(session.uuid());
         let mut pooled = self.store.conn().await?;
-        sessions::delete(&mut pooled.db(), session.uuid()).await?;
+        let conn = &mut pooled.db();
+        db_transaction!(conn, |tx| {
+            sessions::delete(tx, session.uuid()).await?;
+            change.publish(tx).await?;
+            Ok::<_, IdentityError>(())
+        })?;
+        self.sessions.forget(change);
         Ok(())
     }
 
     /// Ends every session of an account; returns how many there were.
     #[tracing::instrument(skip_all)]
     pub async fn sign_out_everywhere(&self, account: AccountId) -> Result<usize, IdentityError> {
+        let change = Change::Account(account.uuid());
         let mut pooled = self.store.conn().await?;
-        Ok(sessions::delete_for_account(&mut pooled.db(), account.uuid(), None).await?)
+        let conn = &mut pooled.db();
+        let ended = db_transaction!(conn, |tx| {
+            let ended = sessions::delete_for_account(tx, account.uuid(), None).await?;
+            change.publish(tx).await?;
+            Ok::<_, IdentityError>(ended)
+        })?;
+        self.sessions.forget(change);
+        Ok(ended)
     }
 
     /// Changes the caller's own account. A password change needs the current
@@ -192,8 +229,12 @@ impl IdentityService {
             if password_changed {
                 sessions::delete_for_account(tx, account_id, Some(keep_session)).await?;
             }
+            Change::Account(account_id).publish(tx).await?;
             Ok(Some(row))
         })?;
+        if updated.is_some() {
+            self.sessions.forget(Change::Account(account_id));
+        }
         match updated {
             Some(row) => Ok(row.into()),
             None => {

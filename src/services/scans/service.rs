@@ -19,8 +19,7 @@ use crate::services::idempotency::{self, Claim, Created};
 use crate::services::ids::{AccountId, CaseId, ScanId, WorkspaceId};
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
-use crate::services::workspaces::Role;
-use crate::services::workspaces::access::authorize;
+use crate::services::workspaces::{Access, Role};
 use crate::store::scan_queue;
 use crate::store::scans::{self, ScanEventRow, ScanRow};
 use crate::store::{DbTime, Store, cases, db_transaction};
@@ -83,15 +82,17 @@ impl NewScan {
 /// Scans of workspaces.
 pub struct ScanService {
     store: Store,
+    access: Access,
     scope: Scope,
     wake: Arc<Notify>,
 }
 
 impl ScanService {
-    /// A service over `store` that only scans within `scope`; `wake`
+    /// A service over `store` that only scans within `scope`, deciding
+    /// access through `access`; `wake`
     /// rouses this instance's workers when a scan is queued.
-    pub fn new(store: Store, scope: Scope, wake: Arc<Notify>) -> Self {
-        Self { store, scope, wake }
+    pub fn new(store: Store, access: Access, scope: Scope, wake: Arc<Notify>) -> Self {
+        Self { store, access, scope, wake }
     }
 
     /// Queues a scan (editors and admins). A target outside the scope is
@@ -106,7 +107,7 @@ impl ScanService {
     ) -> Result<Created<Scan>, ScanError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, workspace, Role::Editor).await?;
+        self.access.authorize(conn, caller, workspace, Role::Editor).await?;
         if !self.scope.allows(&request.target) {
             return Err(ScanError::OutOfScope(request.target.as_text()));
         }
@@ -164,7 +165,7 @@ impl ScanService {
     ) -> Result<Page<Scan>, ScanError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, workspace, Role::Viewer).await?;
+        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
         let rows = scans::list(conn, workspace.uuid(), page.after.map(ScanId::uuid), page.fetch()).await?;
         Ok(Page::from_rows(rows.into_iter().map(Scan::from).collect(), page.limit, |s: &Scan| s.id))
     }
@@ -178,7 +179,7 @@ impl ScanService {
     ) -> Result<Scan, ScanError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, workspace, Role::Viewer).await?;
+        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
         let row = scans::find(conn, workspace.uuid(), id.uuid()).await?.ok_or(ScanError::NotFound)?;
         Ok(row.into())
     }
@@ -209,7 +210,7 @@ impl ScanService {
     ) -> Result<Scan, ScanError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, workspace, Role::Editor).await?;
+        self.access.authorize(conn, caller, workspace, Role::Editor).await?;
         let before = scans::find(conn, workspace.uuid(), id.uuid()).await?.ok_or(ScanError::NotFound)?;
         if Scan::from(before.clone()).status.is_finished() {
             return Err(ScanError::WrongState("finished"));
@@ -245,7 +246,7 @@ impl ScanService {
     ) -> Result<(), ScanError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, workspace, Role::Editor).await?;
+        self.access.authorize(conn, caller, workspace, Role::Editor).await?;
         let row = scans::find(conn, workspace.uuid(), id.uuid()).await?.ok_or(ScanError::NotFound)?;
         if !Scan::from(row).status.is_finished() {
             return Err(ScanError::WrongState("not finished"));

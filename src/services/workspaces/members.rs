@@ -1,8 +1,8 @@
 //! Member management: listing, adding, changing roles and removing, with the
 //! rule that a workspace always keeps at least one admin.
 
-use super::access::authorize;
 use super::{Member, MemberRoleUpdate, NewMember, Role, WorkspaceError, WorkspaceService};
+use crate::services::changes::Change;
 use crate::services::clock;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::ids::{AccountId, WorkspaceId};
@@ -21,7 +21,7 @@ impl WorkspaceService {
     ) -> Result<Page<Member>, WorkspaceError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, workspace, Role::Viewer).await?;
+        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
         let after = page.after.map(AccountId::uuid);
         let rows = memberships::list(conn, workspace.uuid(), after, page.fetch()).await?;
         let members = rows.into_iter().map(|(m, a)| Member::from_rows(m, a)).collect();
@@ -37,7 +37,7 @@ impl WorkspaceService {
     ) -> Result<Member, WorkspaceError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, workspace, Role::Viewer).await?;
+        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
         load_member(conn, workspace, member).await
     }
 
@@ -52,7 +52,7 @@ impl WorkspaceService {
     ) -> Result<Created<Member>, WorkspaceError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, workspace, Role::Admin).await?;
+        self.access.authorize(conn, caller, workspace, Role::Admin).await?;
         let account = accounts::find_by_email(conn, request.email.as_str())
             .await?
             .ok_or_else(|| ValidationErrors::single("email", "no account has this email address"))?;
@@ -65,7 +65,8 @@ impl WorkspaceService {
             created_at: now,
             updated_at: now,
         };
-        db_transaction!(conn, |tx| {
+        let change = Change::Membership { workspace: workspace.uuid(), account: account.id };
+        let created = db_transaction!(conn, |tx| {
             if let Some(earlier) = idempotency::begin::<Member>(tx, claim.as_ref()).await? {
                 return Ok(Created { value: earlier, replayed: true });
             }
@@ -75,8 +76,11 @@ impl WorkspaceService {
                 other => other?,
             }
             idempotency::finish(tx, claim.as_ref(), &member).await?;
+            change.publish(tx).await?;
             Ok::<_, WorkspaceError>(Created::new(member))
-        })
+        })?;
+        self.access.forget(change);
+        Ok(created)
     }
 
     /// Changes a member's role (admins only). The last admin cannot be demoted.
@@ -90,8 +94,9 @@ impl WorkspaceService {
     ) -> Result<Member, WorkspaceError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, workspace, Role::Admin).await?;
-        db_transaction!(conn, |tx| {
+        self.access.authorize(conn, caller, workspace, Role::Admin).await?;
+        let change = Change::Membership { workspace: workspace.uuid(), account: member.uuid() };
+        let updated = db_transaction!(conn, |tx| {
             workspaces::lock(tx, workspace.uuid()).await?;
             let current = load_member(tx, workspace, member).await?;
             if current.version != update.version {
@@ -114,8 +119,11 @@ impl WorkspaceService {
                 now,
             )
             .await?;
+            change.publish(tx).await?;
             load_member(tx, workspace, member).await
-        })
+        })?;
+        self.access.forget(change);
+        Ok(updated)
     }
 
     /// Removes a member. Admins may remove anyone; any member may leave. The
@@ -130,7 +138,8 @@ impl WorkspaceService {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
         let need = if member == caller { Role::Viewer } else { Role::Admin };
-        authorize(conn, caller, workspace, need).await?;
+        self.access.authorize(conn, caller, workspace, need).await?;
+        let change = Change::Membership { workspace: workspace.uuid(), account: member.uuid() };
         db_transaction!(conn, |tx| {
             workspaces::lock(tx, workspace.uuid()).await?;
             let current = load_member(tx, workspace, member).await?;
@@ -138,8 +147,11 @@ impl WorkspaceService {
                 ensure_another_admin(tx, workspace).await?;
             }
             memberships::delete(tx, workspace.uuid(), member.uuid()).await?;
+            change.publish(tx).await?;
             Ok::<_, WorkspaceError>(())
-        })
+        })?;
+        self.access.forget(change);
+        Ok(())
     }
 }
 

@@ -1,5 +1,5 @@
 //! Workspaces and their members. Who may do what inside a workspace is
-//! decided here, once, by [`access::authorize`]; other services ask it.
+//! decided here, once, by [`Access::authorize`]; other services ask it.
 
 pub mod access;
 mod error;
@@ -8,7 +8,7 @@ mod model;
 mod role;
 mod service;
 
-pub use access::AccessDenied;
+pub use access::{Access, AccessDenied};
 pub use error::WorkspaceError;
 pub use model::{Member, MemberRoleUpdate, NewMember, NewWorkspace, Workspace, WorkspaceUpdate};
 pub use role::Role;

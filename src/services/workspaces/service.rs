@@ -1,8 +1,8 @@
 //! The workspace service: creating, listing, reading, changing and deleting
 //! workspaces. Member management is in `members.rs`.
 
-use super::access::authorize;
-use super::{NewWorkspace, Role, Workspace, WorkspaceError, WorkspaceUpdate};
+use super::{Access, NewWorkspace, Role, Workspace, WorkspaceError, WorkspaceUpdate};
+use crate::services::changes::Change;
 use crate::services::clock;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::ids::{AccountId, WorkspaceId};
@@ -14,12 +14,13 @@ use crate::store::{DbTime, Store, db_transaction};
 /// Workspaces and their members.
 pub struct WorkspaceService {
     pub(super) store: Store,
+    pub(super) access: Access,
 }
 
 impl WorkspaceService {
-    /// A service over `store`.
-    pub fn new(store: Store) -> Self {
-        Self { store }
+    /// A service over `store`, deciding access through `access`.
+    pub fn new(store: Store, access: Access) -> Self {
+        Self { store, access }
     }
 
     /// Creates a workspace; the creator becomes its admin.
@@ -83,7 +84,7 @@ impl WorkspaceService {
     pub async fn get(&self, caller: AccountId, id: WorkspaceId) -> Result<Workspace, WorkspaceError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        let role = authorize(conn, caller, id, Role::Viewer).await?;
+        let role = self.access.authorize(conn, caller, id, Role::Viewer).await?;
         let row = workspaces::find(conn, id.uuid()).await?.ok_or(super::AccessDenied::NotFound)?;
         Ok(Workspace::from_row(row, role))
     }
@@ -98,7 +99,7 @@ impl WorkspaceService {
     ) -> Result<Workspace, WorkspaceError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        let role = authorize(conn, caller, id, Role::Admin).await?;
+        let role = self.access.authorize(conn, caller, id, Role::Admin).await?;
         let changes = WorkspaceChanges {
             name: update.name,
             description: update.description,
@@ -123,8 +124,14 @@ impl WorkspaceService {
     pub async fn delete(&self, caller: AccountId, id: WorkspaceId) -> Result<(), WorkspaceError> {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
-        authorize(conn, caller, id, Role::Admin).await?;
-        workspaces::delete(conn, id.uuid()).await?;
+        self.access.authorize(conn, caller, id, Role::Admin).await?;
+        let change = Change::Workspace(id.uuid());
+        db_transaction!(conn, |tx| {
+            workspaces::delete(tx, id.uuid()).await?;
+            change.publish(tx).await?;
+            Ok::<_, WorkspaceError>(())
+        })?;
+        self.access.forget(change);
         tracing::info!(workspace_id = %id.uuid(), "workspace deleted");
         Ok(())
     }

@@ -1,0 +1,58 @@
+//! Follows the change feed for as long as the server runs, telling every
+//! cache what other instances changed. A cache is live only while the feed
+//! is connected: when the connection is lost, notices may be missed, so the
+//! caches stop serving until the feed is back.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::Change;
+use crate::store::Store;
+use crate::store::change_feed::ChangeFeed;
+
+/// How often a quiet feed checks its connection is still alive.
+const PING_EVERY: Duration = Duration::from_secs(15);
+/// How long to wait before connecting again after a failure.
+const RETRY_AFTER: Duration = Duration::from_secs(1);
+
+/// A cache that changes make stale.
+pub trait Forgets: Send + Sync {
+    /// Forgets what `change` made stale.
+    fn forget(&self, change: Change);
+    /// Starts or stops serving (see [`super::ChangeCache::set_live`]).
+    fn set_live(&self, live: bool);
+}
+
+/// Runs forever (abort the task to stop it).
+pub async fn follow(store: Store, caches: Vec<Arc<dyn Forgets>>) {
+    let set_live = |live| caches.iter().for_each(|cache| cache.set_live(live));
+    loop {
+        match ChangeFeed::subscribe(store.url()).await {
+            // One instance per SQLite file: nothing else can change it.
+            Ok(None) => return set_live(true),
+            Ok(Some(mut feed)) => {
+                set_live(true);
+                tracing::debug!("following the change feed");
+                let lost = loop {
+                    let next = tokio::time::timeout(PING_EVERY, feed.next()).await;
+                    match next {
+                        Ok(Ok(notice)) => {
+                            let change = Change::parse(&notice);
+                            caches.iter().for_each(|cache| cache.forget(change));
+                        }
+                        Ok(Err(err)) => break err,
+                        Err(_quiet) => {
+                            if let Err(err) = feed.ping().await {
+                                break err;
+                            }
+                        }
+                    }
+                };
+                set_live(false);
+                tracing::warn!(error = %lost, "lost the change feed; authentication is not cached until it is back");
+            }
+            Err(err) => tracing::warn!(error = %err, "cannot open the change feed; will retry"),
+        }
+        tokio::time::sleep(RETRY_AFTER).await;
+    }
+}

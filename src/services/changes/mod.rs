@@ -1,0 +1,102 @@
+//! Changes that make cached authentication stale (a session ended, an
+//! account changed, a role changed, a workspace deleted), told to every
+//! instance. A service that makes such a change publishes it inside its
+//! transaction (other instances hear of it when it commits) and forgets it
+//! in its own caches right after the commit (so its next request already
+//! sees it).
+
+mod cache;
+mod follow;
+
+use std::fmt;
+
+use uuid::Uuid;
+
+pub use cache::{ChangeCache, Mark};
+pub use follow::{Forgets, follow};
+
+use crate::store::change_feed;
+use crate::store::{DbConn, StoreError};
+
+/// One change that cached authentication must forget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// A session ended.
+    Session(Uuid),
+    /// An account changed, or all or some of its sessions ended.
+    Account(Uuid),
+    /// A membership was added, changed or removed.
+    Membership {
+        /// Its workspace.
+        workspace: Uuid,
+        /// Its account.
+        account: Uuid,
+    },
+    /// A workspace was deleted with all its memberships.
+    Workspace(Uuid),
+    /// Anything may have changed (a notice that could not be read).
+    Everything,
+}
+
+impl Change {
+    /// Reads a notice; one that cannot be read means [`Change::Everything`].
+    pub fn parse(notice: &str) -> Self {
+        let parsed = || -> Option<Self> {
+            let (kind, rest) = notice.split_once(':')?;
+            Some(match kind {
+                "session" => Self::Session(rest.parse().ok()?),
+                "account" => Self::Account(rest.parse().ok()?),
+                "workspace" => Self::Workspace(rest.parse().ok()?),
+                "membership" => {
+                    let (workspace, account) = rest.split_once(':')?;
+                    Self::Membership { workspace: workspace.parse().ok()?, account: account.parse().ok()? }
+                }
+                _ => return None,
+            })
+        };
+        parsed().unwrap_or(Self::Everything)
+    }
+
+    /// Tells every instance, when the surrounding transaction commits.
+    pub async fn publish(self, conn: &mut DbConn<'_>) -> Result<(), StoreError> {
+        change_feed::publish(conn, &self.to_string()).await
+    }
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Session(id) => write!(f, "session:{id}"),
+            Self::Account(id) => write!(f, "account:{id}"),
+            Self::Membership { workspace, account } => write!(f, "membership:{workspace}:{account}"),
+            Self::Workspace(id) => write!(f, "workspace:{id}"),
+            Self::Everything => f.write_str("everything"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_read_back_as_the_change_they_tell() {
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        for change in [
+            Change::Session(a),
+            Change::Account(a),
+            Change::Membership { workspace: a, account: b },
+            Change::Workspace(b),
+            Change::Everything,
+        ] {
+            assert_eq!(Change::parse(&change.to_string()), change);
+        }
+    }
+
+    #[test]
+    fn an_unreadable_notice_forgets_everything() {
+        for notice in ["", "session", "session:nope", "membership:x", "other:1", "membership:1:2"] {
+            assert_eq!(Change::parse(notice), Change::Everything, "{notice:?}");
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Authentication is cached in each instance; a sign-out, an account change
+//! or a role change made on one instance reaches the others through
+//! PostgreSQL's LISTEN/NOTIFY, and while that feed is down nothing is served
+//! from the cache. (On one instance every change is seen at once: the
+//! sessions, accounts and members tests check that on both backends.)
+
+use std::time::Duration;
+
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{Backend, TestApp, TestResponse};
+use casebook::store::DatabaseUrl;
+use casebook::store::change_feed::APPLICATION_NAME;
+
+/// Far longer than any wait below: what the other instance sees comes from
+/// the change feed, never from an entry expiring.
+const LONG_TTL: Duration = Duration::from_secs(600);
+/// How long a notice may take to reach the other instance.
+const DEADLINE: Duration = Duration::from_secs(5);
+
+/// Two instances on one fresh PostgreSQL database, both caching for long.
+async fn two_instances() -> Option<(TestApp, TestApp)> {
+    let first = TestApp::spawn(Backend::Postgres).await?;
+    let first = first.restart_with(|settings| settings.auth_cache_ttl = LONG_TTL).await;
+    let second = first.sibling(|_| {}).await;
+    Some((first, second))
+}
+
+/// Repeats `request` until its answer is `done`; fails after [`DEADLINE`].
+async fn eventually<F, Fut>(what: &str, request: F, done: impl Fn(&TestResponse) -> bool) -> TestResponse
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = TestResponse>,
+{
+    let started = std::time::Instant::now();
+    loop {
+        let response = request().await;
+        if done(&response) {
+            return response;
+        }
+        assert!(
+            started.elapsed() < DEADLINE,
+            "{what}: still {} {} after {DEADLINE:?}",
+            response.status,
+            response.body
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn status(code: u16) -> impl Fn(&TestResponse) -> bool {
+    move |response| response.status.as_u16() == code
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_on_one_instance_reach_the_other() {
+    let Some((a, b)) = two_instances().await else { return };
+    let admin = a.signed_in_user("admin@example.com").await;
+    let editor = a.signed_in_user("editor@example.com").await;
+    let ws = a.create_workspace(&admin, "Blue team").await["id"].as_str().expect("id").to_owned();
+    let editor_id = a.add_member(&admin, &ws, "editor@example.com", "editor").await["account_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let (workspace, cases) = (format!("/v1/workspaces/{ws}"), format!("/v1/workspaces/{ws}/cases"));
+    // b now has the editor's session, account and role in memory.
+    for _ in 0..2 {
+        assert_eq!(b.get(&format!("/v1/workspaces/{ws}"), Some(&editor)).await.status, StatusCode::OK);
+        assert_eq!(b.get("/v1/accounts/me", Some(&editor)).await.body["display_name"], "Test User");
+    }
+
+    let me = a.get("/v1/accounts/me", Some(&editor)).await.body;
+    let renamed = a
+        .patch("/v1/accounts/me", Some(&editor), json!({"version": me["version"], "display_name": "Renamed"}))
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+    let seen = eventually(
+        "the new name on b",
+        || b.get("/v1/accounts/me", Some(&editor)),
+        |response| response.body["display_name"] == "Renamed",
+    )
+    .await;
+    assert_eq!(seen.body["version"], renamed.body["version"]);
+
+    let demoted = a.get(&format!("/v1/workspaces/{ws}/members/{editor_id}"), Some(&admin)).await.body;
+    let change = a
+        .patch(
+            &format!("/v1/workspaces/{ws}/members/{editor_id}"),
+            Some(&admin),
+            json!({"version": demoted["version"], "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(change.status, StatusCode::OK, "{}", change.body);
+    let refused = eventually(
+        "the demotion on b",
+        || b.post(&cases, Some(&editor), json!({"summary": "not allowed"})),
+        status(403),
+    )
+    .await;
+    refused.assert_problem(403, "FORBIDDEN");
+
+    let removed = a.delete(&format!("/v1/workspaces/{ws}/members/{editor_id}"), Some(&admin)).await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
+    eventually("the removal on b", || b.get(&workspace, Some(&editor)), status(404)).await;
+
+    assert_eq!(a.delete("/v1/sessions/current", Some(&editor)).await.status, StatusCode::NO_CONTENT);
+    eventually("the sign-out on b", || b.get("/v1/sessions/current", Some(&editor)), status(401))
+        .await
+        .assert_problem(401, "SESSION_EXPIRED");
+
+    assert_eq!(b.get("/v1/sessions/current", Some(&admin)).await.status, StatusCode::OK);
+    assert_eq!(a.delete("/v1/accounts/me/sessions", Some(&admin)).await.status, StatusCode::NO_CONTENT);
+    eventually("signing out everywhere, on b", || b.get("/v1/sessions/current", Some(&admin)), status(401))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_is_served_from_memory_while_the_feed_is_down() {
+    let Some((a, b)) = two_instances().await else { return };
+    let token = a.signed_in_user("someone@example.com").await;
+    assert_eq!(b.get("/v1/sessions/current", Some(&token)).await.status, StatusCode::OK);
+    let DatabaseUrl::Postgres(url) = &a.settings.database_url else { unreachable!() };
+    let (base, name) = url.rsplit_once('/').expect("database name");
+    let mut admin = AsyncPgConnection::establish(&format!("{base}/postgres")).await.expect("admin");
+
+    // Cut only the feeds (the pools stay connected) and keep them from coming back.
+    admin
+        .batch_execute(&format!(
+            "ALTER DATABASE {name} ALLOW_CONNECTIONS false; \
+             SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = '{name}' AND application_name = '{APPLICATION_NAME}';"
+        ))
+        .await
+        .expect("cut the feeds");
+    let signed_out = a.delete("/v1/sessions/current", Some(&token)).await;
+    let on_b = eventually(
+        "the sign-out on b, whose feed is down",
+        || b.get("/v1/sessions/current", Some(&token)),
+        status(401),
+    )
+    .await;
+    admin.batch_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true;")).await.expect("restore");
+
+    assert_eq!(signed_out.status, StatusCode::NO_CONTENT);
+    on_b.assert_problem(401, "SESSION_EXPIRED");
+    let fresh = b.sign_in("someone@example.com").await;
+    assert_eq!(b.get("/v1/sessions/current", Some(&fresh)).await.status, StatusCode::OK);
+    assert_eq!(a.get("/v1/sessions/current", Some(&fresh)).await.status, StatusCode::OK);
+}
