@@ -17,10 +17,25 @@ use casebook::{api, telemetry};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// Blocking threads beyond one per pooled connection, for file I/O (the
+/// evidence directory) and name lookups.
+const SPARE_BLOCKING_THREADS: usize = 8;
+
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli).await {
+    // SQLite runs each query on a blocking thread, so a pool of N needs N of
+    // them at once. Tokio's default allows 512, and under load it kept ~40
+    // alive, each with its own allocator heap (the bench's SQLite RSS).
+    let blocking = usize::try_from(cli.settings.pool_size).unwrap_or(usize::MAX);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(blocking.saturating_add(SPARE_BLOCKING_THREADS))
+        .build();
+    let outcome = match runtime {
+        Ok(runtime) => runtime.block_on(run(cli)),
+        Err(err) => Err(anyhow::Error::new(err).context("starting the async runtime")),
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("casebook: {err:#}");
