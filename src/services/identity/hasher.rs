@@ -1,14 +1,18 @@
 //! Password hashing with argon2id: explicit parameters, on a few dedicated
 //! threads (one per permitted hash, normally one per core), so a flood of
-//! sign-ins queues instead of starving every other request. Dedicated
-//! threads also bound memory: each hash takes 19 MiB, and the allocator
-//! keeps what a thread freed for that thread's next hash; on the shared
-//! blocking pool, every thread that ever hashed would keep its 19 MiB.
+//! sign-ins queues instead of starving every other request. Each thread
+//! owns the 19 MiB of memory a hash works in and reuses it from one hash to
+//! the next, so hashing never holds more than one such block per thread (a
+//! fresh allocation per hash left several alive at once under a flood); a
+//! thread idle for a second gives its block back.
 
 use std::sync::Arc;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::Duration;
 
-use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
-use argon2::{Algorithm, Argon2, Params, PasswordHash, Version};
+use argon2::password_hash::PasswordVerifier as _;
+use argon2::password_hash::phc::{Output, ParamsString, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version};
 use tokio::sync::Semaphore;
 
 use super::{IdentityError, Password};
@@ -18,11 +22,15 @@ const MEMORY_KIB: u32 = 19 * 1024;
 const ITERATIONS: u32 = 2;
 const LANES: u32 = 1;
 const OUTPUT_BYTES: usize = 32;
+const SALT_BYTES: usize = 16;
+/// How long a hashing thread keeps its memory without work.
+const IDLE_RELEASE: Duration = Duration::from_secs(1);
 
 /// Hashes and verifies passwords.
 #[derive(Clone)]
 pub struct PasswordHasher {
     argon2: Argon2<'static>,
+    params: Params,
     permits: Arc<Semaphore>,
     max_in_flight: usize,
     jobs: std::sync::mpsc::SyncSender<Job>,
@@ -38,20 +46,21 @@ impl PasswordHasher {
     pub fn new(max_in_flight: usize) -> Result<Self, IdentityError> {
         let params = Params::new(MEMORY_KIB, ITERATIONS, LANES, Some(OUTPUT_BYTES))
             .map_err(|err| IdentityError::Hashing(err.to_string()))?;
-        let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+        let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
         let mut salt_source = [0u8; 24];
         getrandom::fill(&mut salt_source).map_err(|err| IdentityError::Hashing(err.to_string()))?;
         let dummy_password = crate::services::hex::lower(&salt_source);
-        let dummy_hash = argon2
-            .hash_password(dummy_password.as_bytes())
-            .map_err(|err| IdentityError::Hashing(err.to_string()))?
-            .to_string();
+        let mut memory = vec![Block::default(); params.block_count()];
+        let dummy_hash = phc_hash(&argon2, &params, dummy_password.as_bytes(), &mut memory)?;
+        drop(memory);
         let max_in_flight = max_in_flight.max(1);
+        let jobs = start_workers(max_in_flight, params.block_count())?;
         Ok(Self {
             argon2,
+            params,
             permits: Arc::new(Semaphore::new(max_in_flight)),
             max_in_flight,
-            jobs: start_workers(max_in_flight)?,
+            jobs,
             waiting: Arc::default(),
             dummy_hash: dummy_hash.into(),
         })
@@ -59,28 +68,22 @@ impl PasswordHasher {
 
     /// Hashes a new password into a PHC string (`$argon2id$v=19$...`).
     pub async fn hash(&self, password: &Password) -> Result<String, IdentityError> {
-        let argon2 = self.argon2.clone();
+        let (argon2, params) = (self.argon2.clone(), self.params.clone());
         let password = password.clone();
-        self.run(move || {
-            argon2
-                .hash_password(password.as_bytes())
-                .map(|hash| hash.to_string())
-                .map_err(|err| IdentityError::Hashing(err.to_string()))
-        })
-        .await
+        self.run(move |memory| phc_hash(&argon2, &params, password.as_bytes(), memory)).await
     }
 
     /// Checks `password` against `stored` (a PHC string). With no stored hash
     /// (unknown account) it verifies the dummy hash and answers `false`,
     /// taking the same time as a real check.
     pub async fn verify(&self, password: &Password, stored: Option<&str>) -> Result<bool, IdentityError> {
-        let argon2 = self.argon2.clone();
+        let (argon2, params) = (self.argon2.clone(), self.params.clone());
         let password = password.clone();
         let known = stored.is_some();
         let hash: Arc<str> = stored.map_or_else(|| self.dummy_hash.clone(), Arc::from);
-        self.run(move || {
+        self.run(move |memory| {
             let parsed = PasswordHash::new(&hash).map_err(|err| IdentityError::Hashing(err.to_string()))?;
-            let matches = argon2.verify_password(password.as_bytes(), &parsed).is_ok();
+            let matches = phc_verify(&argon2, &params, password.as_bytes(), &parsed, memory)?;
             Ok(known && matches)
         })
         .await
@@ -92,18 +95,19 @@ impl PasswordHasher {
         (running, self.waiting.load(std::sync::atomic::Ordering::Relaxed))
     }
 
-    /// Runs `work` on a hashing thread once a permit is free.
+    /// Runs `work` on a hashing thread, in that thread's memory, once a
+    /// permit is free.
     async fn run<T: Send + 'static>(
         &self,
-        work: impl FnOnce() -> Result<T, IdentityError> + Send + 'static,
+        work: impl FnOnce(&mut [Block]) -> Result<T, IdentityError> + Send + 'static,
     ) -> Result<T, IdentityError> {
         self.waiting.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let permit = self.permits.acquire().await;
         self.waiting.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
         let _permit = permit.map_err(|err| IdentityError::Hashing(err.to_string()))?;
         let (done, result) = tokio::sync::oneshot::channel();
-        let job: Job = Box::new(move || {
-            let _ = done.send(work());
+        let job: Job = Box::new(move |memory| {
+            let _ = done.send(work(memory));
         });
         // A permit is held, so a worker is free and the channel has room.
         self.jobs.send(job).map_err(|_| IdentityError::Hashing("the hashing threads have stopped".into()))?;
@@ -111,12 +115,61 @@ impl PasswordHasher {
     }
 }
 
-/// A unit of hashing work.
-type Job = Box<dyn FnOnce() + Send>;
+/// The PHC string (`$argon2id$v=19$m=...`) of `password` under a fresh salt,
+/// computed in `memory`.
+fn phc_hash(
+    argon2: &Argon2<'_>,
+    params: &Params,
+    password: &[u8],
+    memory: &mut [Block],
+) -> Result<String, IdentityError> {
+    let failed = |err: &dyn std::fmt::Display| IdentityError::Hashing(err.to_string());
+    let mut salt = [0u8; SALT_BYTES];
+    getrandom::fill(&mut salt).map_err(|err| failed(&err))?;
+    let mut output = [0u8; OUTPUT_BYTES];
+    argon2
+        .hash_password_into_with_memory(password, &salt, &mut output, memory)
+        .map_err(|err| failed(&err))?;
+    let hash = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(params).map_err(|err| failed(&err))?,
+        salt: Some(Salt::new(&salt).map_err(|err| failed(&err))?),
+        hash: Some(Output::new(&output).map_err(|err| failed(&err))?),
+    };
+    Ok(hash.to_string())
+}
 
-/// Starts `count` hashing threads sharing one queue; they end when the
-/// hasher (the queue's sender) is dropped.
-fn start_workers(count: usize) -> Result<std::sync::mpsc::SyncSender<Job>, IdentityError> {
+/// Whether `password` matches `stored`. A hash made with this server's
+/// parameters is recomputed in `memory`; any other (older parameters) the
+/// argon2 crate checks in memory of its own. Comparison is constant-time.
+fn phc_verify(
+    argon2: &Argon2<'_>,
+    params: &Params,
+    password: &[u8],
+    stored: &PasswordHash,
+    memory: &mut [Block],
+) -> Result<bool, IdentityError> {
+    let ours = stored.algorithm == Algorithm::Argon2id.ident()
+        && stored.version == Some(Version::V0x13.into())
+        && Params::try_from(stored).is_ok_and(|theirs| theirs == *params);
+    let (true, Some(salt), Some(expected)) = (ours, &stored.salt, &stored.hash) else {
+        return Ok(argon2.verify_password(password, stored).is_ok());
+    };
+    let mut output = [0u8; OUTPUT_BYTES];
+    argon2
+        .hash_password_into_with_memory(password, salt.as_ref(), &mut output, memory)
+        .map_err(|err| IdentityError::Hashing(err.to_string()))?;
+    Ok(Output::new(&output).is_ok_and(|computed| computed == *expected))
+}
+
+/// A unit of hashing work, given the memory to hash in.
+type Job = Box<dyn FnOnce(&mut [Block]) + Send>;
+
+/// Starts `count` hashing threads sharing one queue, each allocating
+/// `blocks` of memory when work comes and freeing them after a second
+/// without any; they end when the hasher (the queue's sender) is dropped.
+fn start_workers(count: usize, blocks: usize) -> Result<std::sync::mpsc::SyncSender<Job>, IdentityError> {
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Job>(count);
     let receiver = Arc::new(std::sync::Mutex::new(receiver));
     for n in 0..count {
@@ -124,14 +177,21 @@ fn start_workers(count: usize) -> Result<std::sync::mpsc::SyncSender<Job>, Ident
         std::thread::Builder::new()
             .name(format!("argon2-{n}"))
             .spawn(move || {
+                let mut memory: Vec<Block> = Vec::new();
                 loop {
                     let job = match receiver.lock() {
-                        Ok(queue) => queue.recv(),
+                        Ok(queue) => queue.recv_timeout(IDLE_RELEASE),
                         Err(_) => return,
                     };
                     match job {
-                        Ok(job) => job(),
-                        Err(_) => return,
+                        Ok(job) => {
+                            if memory.is_empty() {
+                                memory = vec![Block::default(); blocks];
+                            }
+                            job(&mut memory);
+                        }
+                        Err(RecvTimeoutError::Timeout) => memory = Vec::new(),
+                        Err(RecvTimeoutError::Disconnected) => return,
                     }
                 }
             })
@@ -155,6 +215,33 @@ mod tests {
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
         assert!(hasher.verify(&password("correct horse"), Some(&hash)).await.expect("verify"));
         assert!(!hasher.verify(&password("battery staple"), Some(&hash)).await.expect("verify"));
+    }
+
+    #[tokio::test]
+    async fn hashes_agree_with_the_argon2_crates_own_format() {
+        use argon2::password_hash::PasswordHasher as _;
+        let hasher = PasswordHasher::new(1).expect("hasher");
+        let ours = hasher.hash(&password("correct horse")).await.expect("hash");
+        let parsed = PasswordHash::new(&ours).expect("a PHC string");
+        assert!(hasher.argon2.verify_password(b"correct horse", &parsed).is_ok(), "the crate refuses {ours}");
+        assert!(hasher.argon2.verify_password(b"battery staple", &parsed).is_err());
+        let theirs = hasher.argon2.hash_password(b"correct horse").expect("hash").to_string();
+        assert!(hasher.verify(&password("correct horse"), Some(&theirs)).await.expect("verify"));
+        assert!(!hasher.verify(&password("battery staple"), Some(&theirs)).await.expect("verify"));
+    }
+
+    #[tokio::test]
+    async fn hashes_made_with_other_parameters_still_verify() {
+        use argon2::password_hash::PasswordHasher as _;
+        let older = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8 * 1024, 3, 1, Some(OUTPUT_BYTES)).expect("params"),
+        );
+        let stored = older.hash_password(b"correct horse").expect("hash").to_string();
+        let hasher = PasswordHasher::new(1).expect("hasher");
+        assert!(hasher.verify(&password("correct horse"), Some(&stored)).await.expect("verify"));
+        assert!(!hasher.verify(&password("battery staple"), Some(&stored)).await.expect("verify"));
     }
 
     #[tokio::test]
