@@ -67,8 +67,9 @@ pub async fn edge<E: Endpoint>(
     request.extensions_mut().insert(request_id.clone());
     let is_docs = request.uri().path().starts_with("/docs");
     // No text column can store U+0000 (PostgreSQL refuses it); a query
-    // string can only carry it percent-encoded.
-    let nul_in_query = request.uri().query().is_some_and(|query| query.to_ascii_lowercase().contains("%00"));
+    // string can only carry it percent-encoded ("%00": digits have no case,
+    // so no lowercased copy of the query is needed).
+    let nul_in_query = request.uri().query().is_some_and(|query| query.contains("%00"));
     let method = request.method().clone();
     // Label by operation, not path: ids in paths would make every request a
     // new time series. Documents and unknown routes share labels.
