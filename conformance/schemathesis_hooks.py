@@ -35,3 +35,14 @@ class SignedIn:
     def set(self, case, data, context):
         case.headers = case.headers or {}
         case.headers["Authorization"] = f"Bearer {data}"
+
+
+@schemathesis.hook
+def filter_body(ctx, body):
+    """Skip multipart forms (the attachment uploads, the bodies with a
+    `file` part) that carry a null field. A form part has no null: the
+    generator sends the four characters `null`, a valid description, and
+    then reports the 201 as a schema-violating request accepted."""
+    if isinstance(body, dict) and "file" in body:
+        return all(value is not None for value in body.values())
+    return True
