@@ -13,7 +13,9 @@
 //!   where poem-openapi writes an array of payloads.
 //!
 //! Built once at startup; the same text is served as JSON, as YAML, inside
-//! Swagger UI, and kept in `openapi.yaml`.
+//! Swagger UI, and kept in `openapi.yaml`. The Swagger UI page (1.9 MB, the
+//! UI's own script inlined) is built on its first request, so a server that
+//! no one browses does not hold it.
 
 use serde_json::{Map, Value, json};
 
@@ -24,8 +26,6 @@ pub struct Document {
     pub json: String,
     /// YAML text.
     pub yaml: String,
-    /// The Swagger UI page, with the document embedded.
-    pub swagger_ui: String,
     /// Which methods each path accepts (for `Allow` on 405).
     pub methods: MethodIndex,
     /// Which request body fields may be `null`.
@@ -104,9 +104,8 @@ impl NullRules {
     }
 }
 
-/// Completes poem-openapi's JSON document `derived`; `swagger_ui` is
-/// poem-openapi's page for it, which embeds `derived` verbatim.
-pub fn complete(derived: &str, swagger_ui: &str) -> Document {
+/// Completes poem-openapi's JSON document `derived`.
+pub fn complete(derived: &str) -> Document {
     let mut document: Value = serde_json::from_str(derived).unwrap_or_else(|err| {
         unreachable!("poem-openapi produced invalid JSON: {err}");
     });
@@ -117,10 +116,15 @@ pub fn complete(derived: &str, swagger_ui: &str) -> Document {
     add_links(&mut document);
     let json = serde_json::to_string_pretty(&document).unwrap_or_default();
     let yaml = serde_yaml_ng::to_string(&document).unwrap_or_default();
-    let swagger_ui = swagger_ui.replacen(derived, &json, 1);
     let methods = MethodIndex::from_document(&document);
     let nulls = NullRules::from_document(&document);
-    Document { json, yaml, swagger_ui, methods, nulls }
+    Document { json, yaml, methods, nulls }
+}
+
+/// poem-openapi's Swagger UI `page`, which embeds the `derived` document
+/// verbatim, showing the `completed` one instead.
+pub fn swagger_page(page: &str, derived: &str, completed: &str) -> String {
+    page.replacen(derived, completed, 1)
 }
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
@@ -328,7 +332,7 @@ mod tests {
     #[test]
     fn creates_link_to_what_their_new_id_unlocks() {
         let derived = sample();
-        let document: Value = serde_json::from_str(&complete(&derived, "").json).expect("json");
+        let document: Value = serde_json::from_str(&complete(&derived).json).expect("json");
         let links = &document["paths"]["/things"]["post"]["responses"]["201"]["links"];
         assert_eq!(links["getThing"]["parameters"], json!({"thing_id": "$response.body#/id"}));
         assert!(links.get("getPart").is_none(), "part_id cannot come from the create");
@@ -337,7 +341,7 @@ mod tests {
     #[test]
     fn operations_without_security_are_marked_public() {
         let derived = sample();
-        let document: Value = serde_json::from_str(&complete(&derived, "").json).expect("json");
+        let document: Value = serde_json::from_str(&complete(&derived).json).expect("json");
         assert_eq!(document["paths"]["/things/{thing_id}"]["get"]["security"], json!([]));
         assert_eq!(document["paths"]["/things"]["post"]["security"], json!([{"bearerAuth": []}]));
     }
@@ -345,7 +349,7 @@ mod tests {
     #[test]
     fn allowed_methods_are_found_by_path_template() {
         let derived = sample();
-        let index = complete(&derived, "").methods;
+        let index = complete(&derived).methods;
         assert_eq!(index.allow("/things/abc"), Some("GET"));
         assert_eq!(index.allow("/things"), Some("POST"));
         assert_eq!(index.allow("/things/abc/extra"), None);
@@ -355,7 +359,9 @@ mod tests {
     fn swagger_ui_embeds_the_completed_document() {
         let derived = sample();
         let page = format!("<script>let spec = {derived};</script>");
-        let completed = complete(&derived, &page);
-        assert!(completed.swagger_ui.contains("\"links\""));
+        let completed = complete(&derived);
+        let shown = swagger_page(&page, &derived, &completed.json);
+        assert!(shown.contains("\"links\""));
+        assert!(!shown.contains(&derived));
     }
 }

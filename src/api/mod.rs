@@ -97,8 +97,22 @@ pub fn openapi_yaml() -> String {
 }
 
 fn published_document() -> document::Document {
-    let api = openapi_service();
-    document::complete(&api.spec(), &api.swagger_ui_html())
+    document::complete(&openapi_service().spec())
+}
+
+/// The `/docs` endpoint: Swagger UI showing the published document `json`,
+/// built on its first request and then served from memory.
+fn swagger_ui(json: Bytes) -> impl Endpoint<Output = Response> {
+    let page = std::sync::OnceLock::<Bytes>::new();
+    make_sync(move |_| {
+        let page = page.get_or_init(|| {
+            let api = openapi_service();
+            let completed = std::str::from_utf8(&json)
+                .unwrap_or_else(|_| unreachable!("the document was built as a String"));
+            Bytes::from(document::swagger_page(&api.swagger_ui_html(), &api.spec(), completed))
+        });
+        document(page.clone(), "text/html; charset=utf-8")
+    })
 }
 
 /// How the HTTP layer treats requests.
@@ -126,14 +140,14 @@ pub fn routes(
     limits: std::sync::Arc<RateLimits>,
 ) -> impl Endpoint<Output = Response> {
     let api = openapi_service();
-    let document::Document { json, yaml, swagger_ui, methods, nulls } = published_document();
-    // Shared bytes: serving the 1.5 MB Swagger UI page copies nothing.
-    let (json, yaml, swagger_ui) = (Bytes::from(json), Bytes::from(yaml), Bytes::from(swagger_ui));
+    let document::Document { json, yaml, methods, nulls } = published_document();
+    // Shared bytes: serving a document copies nothing.
+    let (json, yaml) = (Bytes::from(json), Bytes::from(yaml));
     let methods = std::sync::Arc::new(methods);
     let limit = json_body::JsonBodyLimit(usize::try_from(http.json_body_limit).unwrap_or(usize::MAX));
     let routes = Route::new()
         .nest("/", api)
-        .at("/docs", make_sync(move |_| document(swagger_ui.clone(), "text/html; charset=utf-8")))
+        .at("/docs", swagger_ui(json.clone()))
         .at("/openapi.json", make_sync(move |_| document(json.clone(), "application/json")))
         .at("/openapi.yaml", make_sync(move |_| document(yaml.clone(), "application/yaml")))
         .data(services)

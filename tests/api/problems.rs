@@ -77,13 +77,21 @@ async fn sane_request_ids_are_echoed_and_others_replaced(app: TestApp) {
 }
 
 async fn the_documentation_is_served(app: TestApp) {
-    let docs = app.client.get(format!("{}/docs", app.base_url)).send().await.expect("sent");
-    assert_eq!(docs.status(), StatusCode::OK);
-    assert!(docs.text().await.expect("html").contains("swagger"), "Swagger UI page");
+    let page = || async {
+        let docs = app.client.get(format!("{}/docs", app.base_url)).send().await.expect("sent");
+        assert_eq!(docs.status(), StatusCode::OK);
+        docs.text().await.expect("html")
+    };
+    let (first, second) = (page().await, page().await);
+    assert!(first.contains("swagger"), "Swagger UI page");
+    assert_eq!(first, second, "built once, then served as it is");
 
     let json = app.get("/openapi.json", None).await;
     assert_eq!(json.header("content-type"), "application/json");
     assert_eq!(json.body["info"]["title"], "Casebook");
+    let text = app.client.get(format!("{}/openapi.json", app.base_url)).send().await.expect("sent");
+    let published = text.text().await.expect("json");
+    assert!(first.contains(&published), "Swagger UI shows the published document, links and all");
 
     let yaml = app.client.get(format!("{}/openapi.yaml", app.base_url)).send().await.expect("sent");
     assert_eq!(yaml.headers()["content-type"], "application/yaml");
