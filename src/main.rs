@@ -26,7 +26,7 @@ fn main() -> ExitCode {
     // SQLite runs each query on a blocking thread, so a pool of N needs N of
     // them at once. Tokio's default allows 512, and under load it kept ~40
     // alive, each with its own allocator heap (the bench's SQLite RSS).
-    let blocking = usize::try_from(cli.settings.pool_size).unwrap_or(usize::MAX);
+    let blocking = usize::try_from(cli.settings.pool_size()).unwrap_or(usize::MAX);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(blocking.saturating_add(SPARE_BLOCKING_THREADS))

@@ -170,7 +170,7 @@ impl TestApp {
         let mut settings = Settings::with_database(db.url().clone());
         evidence_location(storage, evidence_dir.path(), &mut settings).await?;
         settings.listen = "127.0.0.1:0".parse().expect("address");
-        settings.pool_size = 4;
+        settings.pool_size = Some(4);
         settings.token_keys = vec![SigningKey::generate().expect("random key")];
         // Tests sign in far more often than people; the rate limit tests turn limits back on.
         settings.rate_limit_auth_per_address = RateSetting(None);
