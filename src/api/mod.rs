@@ -24,6 +24,7 @@ mod members;
 mod multipart_upload;
 mod operations;
 mod problem;
+mod request_data;
 mod responses;
 mod scan_attachments;
 mod scan_wire;
@@ -149,12 +150,15 @@ pub fn routes(
         .nest("/", api)
         .at("/docs", swagger_ui(json.clone()))
         .at("/openapi.json", make_sync(move |_| document(json.clone(), "application/json")))
-        .at("/openapi.yaml", make_sync(move |_| document(yaml.clone(), "application/yaml")))
-        .data(services)
-        .data(limit)
-        .data(std::sync::Arc::new(nulls))
-        .data(limits.clone())
-        .data(operations::MetricsHere(http.metrics_on_main));
+        .at("/openapi.yaml", make_sync(move |_| document(yaml.clone(), "application/yaml")));
+    let routes = request_data::RequestData {
+        services,
+        json_body_limit: limit,
+        nulls: std::sync::Arc::new(nulls),
+        limits: limits.clone(),
+        metrics_here: operations::MetricsHere(http.metrics_on_main),
+    }
+    .around(routes);
     let cors = (!http.cors_allowed_origins.is_empty()).then(|| {
         poem::middleware::Cors::new()
             .allow_origins(http.cors_allowed_origins)
