@@ -110,9 +110,9 @@ def seed(backend, database, fixture, cases):
                    (now() at time zone 'utc') - n * interval '1 second',
                    (now() at time zone 'utc') - n * interval '1 second'
             FROM generate_series(1, {cases}) AS n;
-            UPDATE workspaces SET case_seq = {cases} WHERE id = decode('{ws}', 'hex');
-            ANALYZE;"""
+            UPDATE workspaces SET case_seq = {cases} WHERE id = decode('{ws}', 'hex');"""
         run(["psql", database, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        settle("postgres", database)
         ids = run(["psql", database, "-Atc", "SELECT encode(id, 'hex') FROM cases ORDER BY random() LIMIT 70000"])
     else:
         import sqlite3
@@ -131,11 +131,30 @@ def seed(backend, database, fixture, cases):
             FROM n""")
         connection.execute(f"UPDATE workspaces SET case_seq = {cases} WHERE id = x'{ws}'")
         connection.commit()
-        connection.execute("ANALYZE")
+        settle("sqlite", database)
         ids = "\n".join(row[0].lower() for row in connection.execute(
             "SELECT hex(id) FROM cases ORDER BY random() LIMIT 70000"))
         connection.close()
     return [f"case_{h}" for h in ids.split()]
+
+
+def settle(backend, database):
+    """Leaves the database as a running one would be after bulk writes, so
+    that no scenario shares the machine with their aftermath: statistics
+    gathered and, on PostgreSQL, the new rows vacuumed (else autovacuum
+    starts on them mid-scenario, as `pgbench -i` avoids by vacuuming too)
+    and their dirty pages written out by a checkpoint; on SQLite, the
+    write-ahead log folded into the database file."""
+    if backend == "postgres":
+        for statement in ("VACUUM (ANALYZE)", "CHECKPOINT"):
+            run(["psql", database, "-q", "-v", "ON_ERROR_STOP=1", "-c", statement])
+    else:
+        import sqlite3
+
+        connection = sqlite3.connect(database, timeout=60)
+        connection.execute("ANALYZE")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.close()
 
 
 def fixture_for(server):
