@@ -283,7 +283,7 @@ impl Settings {
     /// cores (reads from the OS's file cache, one writer at a time), so more
     /// connections than it has cores to run them add switching and page
     /// caches, not throughput: in the load bench 4 connections on 2 cores
-    /// read and wrote faster than 8, in 10 MiB less memory.
+    /// read and wrote faster than 8, in 8 MiB less memory.
     pub fn pool_size(&self) -> u32 {
         self.pool_size.unwrap_or_else(|| match self.database_url {
             DatabaseUrl::Postgres(_) => POSTGRES_POOL_SIZE,
