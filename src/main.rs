@@ -21,31 +21,44 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// evidence directory) and name lookups.
 const SPARE_BLOCKING_THREADS: usize = 8;
 
-/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_t`, stable
-/// across mimalloc's versions: retired options keep their numbers).
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+/// mimalloc options set at startup: (its place in `mi_option_t`, stable
+/// across mimalloc's versions since retired options keep their numbers;
+/// the environment variable that overrides it, which mimalloc reads itself;
+/// the value Casebook sets).
+///
+/// - `purge_delay` 0: return freed memory to the OS at once rather than
+///   after mimalloc v3's default second. A sign-in holds 19 MiB for its
+///   hash; with the delay, pages freed by bursts stayed resident on top of
+///   the hashes in flight and the load bench's peak RSS was 5 MiB higher,
+///   for no throughput gained.
+/// - `page_reclaim_on_free` -1: a thread freeing into a full page that its
+///   own heap gave up does not take that page back; the page returns to the
+///   shared pool, where any thread's next allocation of that size reuses
+///   it. Otherwise each runtime thread gathers partly used pages of every
+///   size, and a sign-in flood left 1.5-2 MiB more resident (load bench,
+///   reads during the flood), again for no throughput gained.
+const ALLOCATOR_OPTIONS: [(libmimalloc_sys::mi_option_t, &str, std::ffi::c_long); 2] =
+    [(15, "MIMALLOC_PURGE_DELAY", 0), (35, "MIMALLOC_PAGE_RECLAIM_ON_FREE", -1)];
 
-/// Has mimalloc return freed memory to the OS at once rather than after its
-/// default delay (1 s in mimalloc v3). A sign-in holds 19
-/// MiB for its hash; with the delay, freed pages of bursts stayed resident
-/// on top of the hashes in flight and the load bench's peak RSS was 5 MiB
-/// higher, for no throughput gained. `MIMALLOC_PURGE_DELAY` in the
-/// environment, which mimalloc reads itself, still wins.
-fn return_freed_memory_promptly() {
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
-        return;
-    }
-    // SAFETY: an integer option, no pointers. Called first thing in `main`,
-    // before any other thread exists, so nothing reads the option while it
-    // is written (mimalloc's options are plain globals).
-    #[allow(unsafe_code)]
-    unsafe {
-        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+/// Sets [`ALLOCATOR_OPTIONS`], each unless its variable is in the
+/// environment.
+fn tune_allocator() {
+    for (option, variable, value) in ALLOCATOR_OPTIONS {
+        if std::env::var_os(variable).is_some() {
+            continue;
+        }
+        // SAFETY: an integer option, no pointers. Called first thing in
+        // `main`, before any other thread exists, so nothing reads the option
+        // while it is written (mimalloc's options are plain globals).
+        #[allow(unsafe_code)]
+        unsafe {
+            libmimalloc_sys::mi_option_set(option, value);
+        }
     }
 }
 
 fn main() -> ExitCode {
-    return_freed_memory_promptly();
+    tune_allocator();
     let cli = Cli::parse();
     // SQLite runs each query on a blocking thread, so a pool of N needs N of
     // them at once. Tokio's default allows 512, and under load it kept ~40
