@@ -12,24 +12,39 @@
 //!   event stream describe one event: its `id`, `event` and `data` text),
 //!   where poem-openapi writes an array of payloads.
 //!
-//! Built once at startup; the same text is served as JSON, as YAML, inside
-//! Swagger UI, and kept in `openapi.yaml`. The Swagger UI page (1.9 MB, the
-//! UI's own script inlined) is built on its first request, so a server that
-//! no one browses does not hold it.
+//! Derived at startup for the rules the HTTP layer reads from it, then
+//! dropped: its texts (JSON, YAML, and the Swagger UI page with the UI's own
+//! script inlined: 0.3, 0.2 and 1.9 MB) are rendered on their first request,
+//! so a server no one reads the document from does not hold them. The same
+//! text is served as JSON, as YAML, inside Swagger UI, and kept in
+//! `openapi.yaml`.
 
 use serde_json::{Map, Value, json};
 
-/// The document in each form it is served in, and the rules read from it
-/// that the HTTP layer enforces.
-pub struct Document {
+/// The completed document, from which each form it is served in and the
+/// rules the HTTP layer enforces are read.
+pub struct Document(Value);
+
+impl Document {
     /// JSON text.
-    pub json: String,
+    pub fn json(&self) -> String {
+        serde_json::to_string_pretty(&self.0).unwrap_or_default()
+    }
+
     /// YAML text.
-    pub yaml: String,
+    pub fn yaml(&self) -> String {
+        serde_yaml_ng::to_string(&self.0).unwrap_or_default()
+    }
+
     /// Which methods each path accepts (for `Allow` on 405).
-    pub methods: MethodIndex,
+    pub fn methods(&self) -> MethodIndex {
+        MethodIndex::from_document(&self.0)
+    }
+
     /// Which request body fields may be `null`.
-    pub nulls: NullRules,
+    pub fn nulls(&self) -> NullRules {
+        NullRules::from_document(&self.0)
+    }
 }
 
 /// The methods of each documented path template.
@@ -114,11 +129,7 @@ pub fn complete(derived: &str) -> Document {
     describe_event_streams(&mut document);
     add_upload_examples(&mut document);
     add_links(&mut document);
-    let json = serde_json::to_string_pretty(&document).unwrap_or_default();
-    let yaml = serde_yaml_ng::to_string(&document).unwrap_or_default();
-    let methods = MethodIndex::from_document(&document);
-    let nulls = NullRules::from_document(&document);
-    Document { json, yaml, methods, nulls }
+    Document(document)
 }
 
 /// poem-openapi's Swagger UI `page`, which embeds the `derived` document
@@ -332,7 +343,7 @@ mod tests {
     #[test]
     fn creates_link_to_what_their_new_id_unlocks() {
         let derived = sample();
-        let document: Value = serde_json::from_str(&complete(&derived).json).expect("json");
+        let document: Value = serde_json::from_str(&complete(&derived).json()).expect("json");
         let links = &document["paths"]["/things"]["post"]["responses"]["201"]["links"];
         assert_eq!(links["getThing"]["parameters"], json!({"thing_id": "$response.body#/id"}));
         assert!(links.get("getPart").is_none(), "part_id cannot come from the create");
@@ -341,7 +352,7 @@ mod tests {
     #[test]
     fn operations_without_security_are_marked_public() {
         let derived = sample();
-        let document: Value = serde_json::from_str(&complete(&derived).json).expect("json");
+        let document: Value = serde_json::from_str(&complete(&derived).json()).expect("json");
         assert_eq!(document["paths"]["/things/{thing_id}"]["get"]["security"], json!([]));
         assert_eq!(document["paths"]["/things"]["post"]["security"], json!([{"bearerAuth": []}]));
     }
@@ -349,7 +360,7 @@ mod tests {
     #[test]
     fn allowed_methods_are_found_by_path_template() {
         let derived = sample();
-        let index = complete(&derived).methods;
+        let index = complete(&derived).methods();
         assert_eq!(index.allow("/things/abc"), Some("GET"));
         assert_eq!(index.allow("/things"), Some("POST"));
         assert_eq!(index.allow("/things/abc/extra"), None);
@@ -360,7 +371,7 @@ mod tests {
         let derived = sample();
         let page = format!("<script>let spec = {derived};</script>");
         let completed = complete(&derived);
-        let shown = swagger_page(&page, &derived, &completed.json);
+        let shown = swagger_page(&page, &derived, &completed.json());
         assert!(shown.contains("\"links\""));
         assert!(!shown.contains(&derived));
     }

@@ -94,26 +94,48 @@ fn openapi_service() -> OpenApiService<Apis, ()> {
 /// The OpenAPI document as YAML: what `/openapi.yaml` serves, what
 /// `casebook openapi` prints, and what `openapi.yaml` in the repository holds.
 pub fn openapi_yaml() -> String {
-    published_document().yaml
+    published_document().yaml()
 }
 
 fn published_document() -> document::Document {
     document::complete(&openapi_service().spec())
 }
 
-/// The `/docs` endpoint: Swagger UI showing the published document `json`,
-/// built on its first request and then served from memory.
-fn swagger_ui(json: Bytes) -> impl Endpoint<Output = Response> {
-    let page = std::sync::OnceLock::<Bytes>::new();
-    make_sync(move |_| {
-        let page = page.get_or_init(|| {
-            let api = openapi_service();
-            let completed = std::str::from_utf8(&json)
-                .unwrap_or_else(|_| unreachable!("the document was built as a String"));
-            Bytes::from(document::swagger_page(&api.swagger_ui_html(), &api.spec(), completed))
-        });
-        document(page.clone(), "text/html; charset=utf-8")
-    })
+/// The published document's texts, each rendered on its first request and
+/// then served from memory (shared bytes: serving one copies nothing).
+#[derive(Default)]
+struct PublishedTexts {
+    json: std::sync::OnceLock<Bytes>,
+    yaml: std::sync::OnceLock<Bytes>,
+    swagger_page: std::sync::OnceLock<Bytes>,
+}
+
+impl PublishedTexts {
+    fn json(&self) -> Bytes {
+        self.json.get_or_init(|| exact_bytes(published_document().json())).clone()
+    }
+
+    fn yaml(&self) -> Bytes {
+        self.yaml.get_or_init(|| exact_bytes(published_document().yaml())).clone()
+    }
+
+    /// Swagger UI showing the published document.
+    fn swagger_page(&self) -> Bytes {
+        self.swagger_page
+            .get_or_init(|| {
+                let api = openapi_service();
+                let json = self.json();
+                let completed =
+                    std::str::from_utf8(&json).unwrap_or_else(|_| unreachable!("the document was built as a String"));
+                exact_bytes(document::swagger_page(&api.swagger_ui_html(), &api.spec(), completed))
+            })
+            .clone()
+    }
+}
+
+/// `text` as bytes without the spare capacity its growth left.
+fn exact_bytes(text: String) -> Bytes {
+    Bytes::from(text.into_boxed_str().into_boxed_bytes())
 }
 
 /// How the HTTP layer treats requests.
@@ -141,16 +163,17 @@ pub fn routes(
     limits: std::sync::Arc<RateLimits>,
 ) -> impl Endpoint<Output = Response> {
     let api = openapi_service();
-    let document::Document { json, yaml, methods, nulls } = published_document();
-    // Shared bytes: serving a document copies nothing.
-    let (json, yaml) = (Bytes::from(json), Bytes::from(yaml));
-    let methods = std::sync::Arc::new(methods);
+    let published = published_document();
+    let (methods, nulls) = (std::sync::Arc::new(published.methods()), published.nulls());
+    drop(published);
+    let texts = std::sync::Arc::new(PublishedTexts::default());
+    let (json, yaml, docs) = (texts.clone(), texts.clone(), texts);
     let limit = json_body::JsonBodyLimit(usize::try_from(http.json_body_limit).unwrap_or(usize::MAX));
     let routes = Route::new()
         .nest("/", api)
-        .at("/docs", swagger_ui(json.clone()))
-        .at("/openapi.json", make_sync(move |_| document(json.clone(), "application/json")))
-        .at("/openapi.yaml", make_sync(move |_| document(yaml.clone(), "application/yaml")));
+        .at("/docs", make_sync(move |_| document(docs.swagger_page(), "text/html; charset=utf-8")))
+        .at("/openapi.json", make_sync(move |_| document(json.json(), "application/json")))
+        .at("/openapi.yaml", make_sync(move |_| document(yaml.yaml(), "application/yaml")));
     let routes = request_data::RequestData {
         services,
         json_body_limit: limit,
