@@ -16,6 +16,7 @@ use poem_openapi::error::{
 use poem_openapi::types::ToJSON;
 use tracing::Instrument;
 
+use super::document::MethodIndex;
 use super::error::ApiError;
 use super::limits::RateLimits;
 use super::problem::{Problem, ProblemFieldError, ProblemKind};
@@ -46,111 +47,124 @@ fn is_sane(id: &str) -> bool {
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
 }
 
-/// Runs `next` for `request` inside the edge. Never fails: every error
-/// becomes a problem response here. A request that takes longer than
-/// `timeout` to produce its response is abandoned with 503; a sign-in or
-/// sign-up beyond its address's rate limit is refused with 429.
-pub async fn edge<E: Endpoint>(
+/// `next` inside the edge. Never fails: every error becomes a problem
+/// response here. A request that takes longer than `timeout` to produce its
+/// response is abandoned with 503; a sign-in or sign-up beyond its
+/// address's rate limit is refused with 429; a 405 lists the methods its
+/// path accepts in `Allow`.
+///
+/// One endpoint rather than closures around `next`: each closure layer's
+/// future held the whole request again while awaiting the next, and every
+/// request in flight carries these futures.
+pub struct Edge<E> {
     next: E,
-    mut request: Request,
     timeout: Duration,
     limits: Arc<RateLimits>,
-) -> poem::Result<Response> {
-    let request_id = RequestId::from_request(&request);
-    let span = tracing::info_span!(
-        "request",
-        request_id = %request_id.0,
-        method = %request.method(),
-        path = %request.uri().path(),
-        account_id = tracing::field::Empty,
-    );
-    request.extensions_mut().insert(request_id.clone());
-    let is_docs = request.uri().path().starts_with("/docs");
-    // No text column can store U+0000 (PostgreSQL refuses it); a query
-    // string can only carry it percent-encoded ("%00": digits have no case,
-    // so no lowercased copy of the query is needed).
-    let nul_in_query = request.uri().query().is_some_and(|query| query.contains("%00"));
-    let method = request.method().clone();
-    // Label by operation, not path: ids in paths would make every request a
-    // new time series. Documents and unknown routes share labels.
-    let unnamed = match request.uri().path() {
-        p if p.starts_with("/docs") => "docs",
-        "/openapi.json" | "/openapi.yaml" => "openapi",
-        _ => "unmatched",
-    };
-    let idempotency_key = request
-        .headers()
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .filter(|key| is_sane(key))
-        .map(str::to_owned);
-    async move {
-        let started = Instant::now();
-        let limited = limits.check_auth_attempt(&request);
-        let call = async {
-            match limited {
-                Err(too_many) => Err(poem::Error::from(too_many)),
-                Ok(()) if nul_in_query => Err(poem::Error::from(ApiError::validation(vec![FieldError {
-                    field: "query".into(),
-                    message: "query parameters must not contain the NUL character".into(),
-                }]))),
-                Ok(()) => next.call(request).await.map(IntoResponse::into_response),
-            }
-        };
-        let mut operation = None;
-        let mut response = match tokio::time::timeout(timeout, call).await {
-            Ok(Ok(response)) => {
-                operation = response.data::<OperationId>().map(|id| id.0);
-                response
-            }
-            Ok(Err(err)) => {
-                operation = err.data::<OperationId>().map(|id| id.0);
-                problem_response(classify(err), &request_id)
-            }
-            Err(_elapsed) => problem_response(
-                ApiError::new(
-                    ProblemKind::Unavailable,
-                    format!("The request took longer than {} s and was abandoned.", timeout.as_secs_f32()),
-                ),
-                &request_id,
-            ),
-        };
-        secure(&mut response, is_docs);
-        if let Ok(value) = HeaderValue::from_str(&request_id.0) {
-            response.headers_mut().insert(REQUEST_ID_HEADER, value);
-        }
-        let elapsed = started.elapsed();
-        let status = response.status().as_u16();
-        let operation = operation.unwrap_or(unnamed);
-        crate::metrics::observe_request(method.as_str(), operation, status, elapsed);
-        tracing::info!(
-            operation,
-            status,
-            latency_us = elapsed.as_micros() as u64,
-            idempotency_key = idempotency_key.as_deref(),
-            "request finished"
-        );
-        Ok(response)
-    }
-    .instrument(span)
-    .await
+    methods: Option<Arc<MethodIndex>>,
 }
 
-/// Adds `Allow` to a 405, listing the methods the path does accept.
-pub async fn with_allow<E: Endpoint>(
-    next: E,
-    request: Request,
-    methods: std::sync::Arc<super::document::MethodIndex>,
-) -> poem::Result<Response> {
-    // Cloning a Uri shares its bytes; the path is only looked at on a 405.
-    let uri = request.uri().clone();
-    let mut response = next.call(request).await?.into_response();
-    if response.status() == StatusCode::METHOD_NOT_ALLOWED
-        && let Some(value) = methods.allow(uri.path()).and_then(|allow| HeaderValue::from_str(allow).ok())
-    {
-        response.headers_mut().insert(header::ALLOW, value);
+impl<E: Endpoint> Edge<E> {
+    /// The edge around `next`. `methods` (the documented paths' methods)
+    /// gives `Allow` on 405; without it a 405 has none.
+    pub fn new(next: E, timeout: Duration, limits: Arc<RateLimits>, methods: Option<Arc<MethodIndex>>) -> Self {
+        Self { next, timeout, limits, methods }
     }
-    Ok(response)
+}
+
+impl<E: Endpoint> Endpoint for Edge<E> {
+    type Output = Response;
+
+    fn call(&self, mut request: Request) -> impl Future<Output = poem::Result<Response>> + Send {
+        let request_id = RequestId::from_request(&request);
+        let span = tracing::info_span!(
+            "request",
+            request_id = %request_id.0,
+            method = %request.method(),
+            path = %request.uri().path(),
+            account_id = tracing::field::Empty,
+        );
+        request.extensions_mut().insert(request_id.clone());
+        let is_docs = request.uri().path().starts_with("/docs");
+        // No text column can store U+0000 (PostgreSQL refuses it); a query
+        // string can only carry it percent-encoded ("%00": digits have no
+        // case, so no lowercased copy of the query is needed).
+        let nul_in_query = request.uri().query().is_some_and(|query| query.contains("%00"));
+        let method = request.method().clone();
+        // Label by operation, not path: ids in paths would make every
+        // request a new time series. Documents and unknown routes share
+        // labels.
+        let unnamed = match request.uri().path() {
+            p if p.starts_with("/docs") => "docs",
+            "/openapi.json" | "/openapi.yaml" => "openapi",
+            _ => "unmatched",
+        };
+        let idempotency_key = request
+            .headers()
+            .get("idempotency-key")
+            .and_then(|v| v.to_str().ok())
+            .filter(|key| is_sane(key))
+            .map(str::to_owned);
+        // Cloning a Uri shares its bytes; the path is only looked at on a 405.
+        let uri = self.methods.is_some().then(|| request.uri().clone());
+        let limited = self.limits.check_auth_attempt(&request);
+        async move {
+            let started = Instant::now();
+            let call = async {
+                match limited {
+                    Err(too_many) => Err(poem::Error::from(too_many)),
+                    Ok(()) if nul_in_query => Err(poem::Error::from(ApiError::validation(vec![FieldError {
+                        field: "query".into(),
+                        message: "query parameters must not contain the NUL character".into(),
+                    }]))),
+                    Ok(()) => self.next.call(request).await.map(IntoResponse::into_response),
+                }
+            };
+            let mut operation = None;
+            let mut response = match tokio::time::timeout(self.timeout, call).await {
+                Ok(Ok(response)) => {
+                    operation = response.data::<OperationId>().map(|id| id.0);
+                    response
+                }
+                Ok(Err(err)) => {
+                    operation = err.data::<OperationId>().map(|id| id.0);
+                    problem_response(classify(err), &request_id)
+                }
+                Err(_elapsed) => problem_response(
+                    ApiError::new(
+                        ProblemKind::Unavailable,
+                        format!(
+                            "The request took longer than {} s and was abandoned.",
+                            self.timeout.as_secs_f32()
+                        ),
+                    ),
+                    &request_id,
+                ),
+            };
+            secure(&mut response, is_docs);
+            if let Ok(value) = HeaderValue::from_str(&request_id.0) {
+                response.headers_mut().insert(REQUEST_ID_HEADER, value);
+            }
+            if response.status() == StatusCode::METHOD_NOT_ALLOWED
+                && let (Some(methods), Some(uri)) = (&self.methods, &uri)
+                && let Some(value) = methods.allow(uri.path()).and_then(|allow| HeaderValue::from_str(allow).ok())
+            {
+                response.headers_mut().insert(header::ALLOW, value);
+            }
+            let elapsed = started.elapsed();
+            let status = response.status().as_u16();
+            let operation = operation.unwrap_or(unnamed);
+            crate::metrics::observe_request(method.as_str(), operation, status, elapsed);
+            tracing::info!(
+                operation,
+                status,
+                latency_us = elapsed.as_micros() as u64,
+                idempotency_key = idempotency_key.as_deref(),
+                "request finished"
+            );
+            Ok(response)
+        }
+        .instrument(span)
+    }
 }
 
 /// Security headers on every response. The API serves only JSON, so its

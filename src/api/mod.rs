@@ -196,11 +196,13 @@ pub fn routes(
             .expose_headers(["location", "x-request-id", "idempotent-replayed", "retry-after"])
             .max_age(600)
     });
-    let timeout = http.request_timeout;
-    routes
-        .with_if(cors.is_some(), cors.unwrap_or_default())
-        .around(move |next, request| edge::edge(next, request, timeout, limits.clone()))
-        .around(move |next, request| edge::with_allow(next, request, methods.clone()))
+    // Boxed rather than `with_if`: the future of an either-endpoint is the
+    // size of its larger side (CORS), even when CORS is off.
+    let routes = match cors {
+        Some(cors) => routes.with(cors).boxed(),
+        None => routes.boxed(),
+    };
+    edge::Edge::new(routes, http.request_timeout, limits, Some(methods))
 }
 
 /// The metrics listener: `/metrics` only, inside the same edge.
@@ -210,9 +212,7 @@ pub fn metrics_routes(services: Services) -> impl Endpoint<Output = Response> {
         let telemetry = services.telemetry.clone();
         async move { document(telemetry.scrape().await, "text/plain; version=0.0.4") }
     });
-    Route::new().at("/metrics", scrape).around(move |next, request| {
-        edge::edge(next, request, std::time::Duration::from_secs(10), limits.clone())
-    })
+    edge::Edge::new(Route::new().at("/metrics", scrape), std::time::Duration::from_secs(10), limits, None)
 }
 
 fn document(body: impl Into<poem::Body>, content_type: &'static str) -> Response {

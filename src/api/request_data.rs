@@ -47,13 +47,15 @@ pub struct WithRequestData<E> {
 impl<E: Endpoint> Endpoint for WithRequestData<E> {
     type Output = E::Output;
 
-    async fn call(&self, mut request: Request) -> poem::Result<Self::Output> {
+    /// Not an `async fn`: it returns the routes' own future, so this layer
+    /// adds nothing to a request in flight.
+    fn call(&self, mut request: Request) -> impl Future<Output = poem::Result<Self::Output>> + Send {
         let extensions = request.extensions_mut();
         extensions.insert(self.data.services.clone());
         extensions.insert(self.data.json_body_limit);
         extensions.insert(self.data.nulls.clone());
         extensions.insert(self.data.limits.clone());
         extensions.insert(self.data.metrics_here);
-        self.inner.call(request).await
+        self.inner.call(request)
     }
 }

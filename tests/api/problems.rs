@@ -42,9 +42,9 @@ async fn a_body_over_the_limit_is_a_413_problem(app: TestApp) {
 async fn unknown_routes_and_methods_are_problems(app: TestApp) {
     app.get("/v1/nothing-here", None).await.assert_problem(404, "NOT_FOUND");
     app.get("/", None).await.assert_problem(404, "NOT_FOUND");
-    app.request(Method::PUT, "/v1/sessions/current", None, Some(json!({})))
-        .await
-        .assert_problem(405, "METHOD_NOT_ALLOWED");
+    let wrong_method = app.request(Method::PUT, "/v1/sessions/current", None, Some(json!({}))).await;
+    wrong_method.assert_problem(405, "METHOD_NOT_ALLOWED");
+    assert_eq!(wrong_method.headers["allow"], "GET, DELETE", "405 lists the path's methods");
 }
 
 async fn a_missing_token_is_checked_before_the_body(app: TestApp) {
