@@ -66,7 +66,12 @@ pub struct Edge<E> {
 impl<E: Endpoint> Edge<E> {
     /// The edge around `next`. `methods` (the documented paths' methods)
     /// gives `Allow` on 405; without it a 405 has none.
-    pub fn new(next: E, timeout: Duration, limits: Arc<RateLimits>, methods: Option<Arc<MethodIndex>>) -> Self {
+    pub fn new(
+        next: E,
+        timeout: Duration,
+        limits: Arc<RateLimits>,
+        methods: Option<Arc<MethodIndex>>,
+    ) -> Self {
         Self { next, timeout, limits, methods }
     }
 }
@@ -112,10 +117,12 @@ impl<E: Endpoint> Endpoint for Edge<E> {
             let call = async {
                 match limited {
                     Err(too_many) => Err(poem::Error::from(too_many)),
-                    Ok(()) if nul_in_query => Err(poem::Error::from(ApiError::validation(vec![FieldError {
-                        field: "query".into(),
-                        message: "query parameters must not contain the NUL character".into(),
-                    }]))),
+                    Ok(()) if nul_in_query => {
+                        Err(poem::Error::from(ApiError::validation(vec![FieldError {
+                            field: "query".into(),
+                            message: "query parameters must not contain the NUL character".into(),
+                        }])))
+                    }
                     Ok(()) => self.next.call(request).await.map(IntoResponse::into_response),
                 }
             };
@@ -146,7 +153,8 @@ impl<E: Endpoint> Endpoint for Edge<E> {
             }
             if response.status() == StatusCode::METHOD_NOT_ALLOWED
                 && let (Some(methods), Some(uri)) = (&self.methods, &uri)
-                && let Some(value) = methods.allow(uri.path()).and_then(|allow| HeaderValue::from_str(allow).ok())
+                && let Some(value) =
+                    methods.allow(uri.path()).and_then(|allow| HeaderValue::from_str(allow).ok())
             {
                 response.headers_mut().insert(header::ALLOW, value);
             }

@@ -125,8 +125,8 @@ impl PublishedTexts {
             .get_or_init(|| {
                 let api = openapi_service();
                 let json = self.json();
-                let completed =
-                    std::str::from_utf8(&json).unwrap_or_else(|_| unreachable!("the document was built as a String"));
+                let completed = std::str::from_utf8(&json)
+                    .unwrap_or_else(|_| unreachable!("the document was built as a String"));
                 exact_bytes(document::swagger_page(&api.swagger_ui_html(), &api.spec(), completed))
             })
             .clone()
