@@ -6,8 +6,8 @@
 //! fresh allocation per hash left several alive at once under a flood); a
 //! thread idle for a second gives its block back.
 
+use crossbeam_channel::RecvTimeoutError;
 use std::sync::Arc;
-use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
 use argon2::password_hash::PasswordVerifier as _;
@@ -33,8 +33,9 @@ pub struct PasswordHasher {
     params: Params,
     permits: Arc<Semaphore>,
     max_in_flight: usize,
-    jobs: std::sync::mpsc::SyncSender<Job>,
+    jobs: crossbeam_channel::Sender<Job>,
     waiting: Arc<std::sync::atomic::AtomicUsize>,
+    holding: Arc<std::sync::atomic::AtomicUsize>,
     /// Verified instead of a real hash when an email is unknown, so that an
     /// unknown email and a wrong password take the same time.
     dummy_hash: Arc<str>,
@@ -54,7 +55,8 @@ impl PasswordHasher {
         let dummy_hash = phc_hash(&argon2, &params, dummy_password.as_bytes(), &mut memory)?;
         drop(memory);
         let max_in_flight = max_in_flight.max(1);
-        let jobs = start_workers(max_in_flight, params.block_count())?;
+        let holding = Arc::<std::sync::atomic::AtomicUsize>::default();
+        let jobs = start_workers(max_in_flight, params.block_count(), holding.clone())?;
         Ok(Self {
             argon2,
             params,
@@ -62,6 +64,7 @@ impl PasswordHasher {
             max_in_flight,
             jobs,
             waiting: Arc::default(),
+            holding,
             dummy_hash: dummy_hash.into(),
         })
     }
@@ -93,6 +96,12 @@ impl PasswordHasher {
     pub fn load(&self) -> (usize, usize) {
         let running = self.max_in_flight - self.permits.available_permits();
         (running, self.waiting.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// Hashing threads holding their memory block right now (each frees it
+    /// a second after its last hash).
+    pub fn threads_holding_memory(&self) -> usize {
+        self.holding.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Runs `work` on a hashing thread, in that thread's memory, once a
@@ -168,29 +177,36 @@ type Job = Box<dyn FnOnce(&mut [Block]) + Send>;
 
 /// Starts `count` hashing threads sharing one queue, each allocating
 /// `blocks` of memory when work comes and freeing them after a second
-/// without any; they end when the hasher (the queue's sender) is dropped.
-fn start_workers(count: usize, blocks: usize) -> Result<std::sync::mpsc::SyncSender<Job>, IdentityError> {
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Job>(count);
-    let receiver = Arc::new(std::sync::Mutex::new(receiver));
+/// without any (`holding` counts the threads holding theirs); they end when
+/// the hasher (the queue's sender) is dropped. Every idle thread waits on
+/// the queue itself, so each one's second runs on its own clock.
+fn start_workers(
+    count: usize,
+    blocks: usize,
+    holding: Arc<std::sync::atomic::AtomicUsize>,
+) -> Result<crossbeam_channel::Sender<Job>, IdentityError> {
+    use std::sync::atomic::Ordering::Relaxed;
+    let (sender, receiver) = crossbeam_channel::bounded::<Job>(count);
     for n in 0..count {
-        let receiver = receiver.clone();
+        let (receiver, holding) = (receiver.clone(), holding.clone());
         std::thread::Builder::new()
             .name(format!("argon2-{n}"))
             .spawn(move || {
                 let mut memory: Vec<Block> = Vec::new();
                 loop {
-                    let job = match receiver.lock() {
-                        Ok(queue) => queue.recv_timeout(IDLE_RELEASE),
-                        Err(_) => return,
-                    };
-                    match job {
+                    match receiver.recv_timeout(IDLE_RELEASE) {
                         Ok(job) => {
                             if memory.is_empty() {
                                 memory = vec![Block::default(); blocks];
+                                holding.fetch_add(1, Relaxed);
                             }
                             job(&mut memory);
                         }
-                        Err(RecvTimeoutError::Timeout) => memory = Vec::new(),
+                        Err(RecvTimeoutError::Timeout) if !memory.is_empty() => {
+                            memory = Vec::new();
+                            holding.fetch_sub(1, Relaxed);
+                        }
+                        Err(RecvTimeoutError::Timeout) => {}
                         Err(RecvTimeoutError::Disconnected) => return,
                     }
                 }
@@ -242,6 +258,24 @@ mod tests {
         let hasher = PasswordHasher::new(1).expect("hasher");
         assert!(hasher.verify(&password("correct horse"), Some(&stored)).await.expect("verify"));
         assert!(!hasher.verify(&password("battery staple"), Some(&stored)).await.expect("verify"));
+    }
+
+    #[tokio::test]
+    async fn idle_threads_give_their_memory_back() {
+        let hasher = PasswordHasher::new(2).expect("hasher");
+        let (first, second) = (password("correct horse"), password("battery staple"));
+        let (first, second) = tokio::join!(hasher.hash(&first), hasher.hash(&second));
+        first.expect("hash");
+        second.expect("hash");
+        assert!(hasher.threads_holding_memory() >= 1, "a thread that just hashed keeps its block");
+        // A second after its last hash, each thread frees its block; with
+        // the queue behind a lock, one idle thread could keep the other
+        // waiting (and holding 19 MiB) indefinitely.
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        while hasher.threads_holding_memory() > 0 {
+            assert!(std::time::Instant::now() < deadline, "hashing memory still held after 15 s idle");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     #[tokio::test]
