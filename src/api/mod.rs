@@ -163,7 +163,7 @@ pub fn routes(
     limits: std::sync::Arc<RateLimits>,
 ) -> impl Endpoint<Output = Response> {
     let api = openapi_service();
-    let published = published_document();
+    let published = document::complete(&api.spec());
     let (methods, nulls) = (std::sync::Arc::new(published.methods()), published.nulls());
     drop(published);
     let texts = std::sync::Arc::new(PublishedTexts::default());
