@@ -6,13 +6,13 @@
 //! fresh allocation per hash left several alive at once under a flood); a
 //! thread idle for a second gives its block back.
 
-use crossbeam_channel::RecvTimeoutError;
 use std::sync::Arc;
 use std::time::Duration;
 
 use argon2::password_hash::PasswordVerifier as _;
 use argon2::password_hash::phc::{Output, ParamsString, Salt};
 use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version};
+use crossbeam_channel::RecvTimeoutError;
 use tokio::sync::Semaphore;
 
 use super::{IdentityError, Password};
