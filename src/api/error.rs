@@ -99,7 +99,7 @@ impl From<ValidationErrors> for ApiError {
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::Pool(_) | StoreError::PoolTimeout => {
+            StoreError::Pool(_) | StoreError::PoolTimeout | StoreError::ConnectionLost(_) => {
                 let mut problem =
                     Self::new(ProblemKind::Unavailable, "The database is not answering; try again shortly.");
                 problem.cause = Some(Box::new(err));

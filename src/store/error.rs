@@ -18,6 +18,10 @@ pub enum StoreError {
     /// Timed out waiting for a pooled connection.
     #[error("timed out waiting for a database connection")]
     PoolTimeout,
+    /// The connection to the database was lost, or a query could not be
+    /// sent on it; trying again on another connection may succeed.
+    #[error("the database connection was lost")]
+    ConnectionLost(#[source] DieselError),
     /// The query failed.
     #[error("database query failed")]
     Query(#[source] DieselError),
@@ -35,6 +39,10 @@ impl From<DieselError> for StoreError {
             DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
                 Self::ForeignKeyViolation(info.constraint_name().unwrap_or(info.message()).to_owned())
             }
+            DieselError::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            ) => Self::ConnectionLost(err),
             other => Self::Query(other),
         }
     }
