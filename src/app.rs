@@ -71,7 +71,9 @@ impl App {
     /// binds the listener.
     pub async fn build(settings: &Settings) -> Result<Self, BuildError> {
         let signing_keys = keys::resolve(&settings.token_keys, &settings.database_url)?;
-        let store = Store::connect(&settings.database_url, settings.pool_size()).await?;
+        let store =
+            Store::connect(&settings.database_url, settings.pool_size(), settings.read_connections.into())
+                .await?;
         let applied = store.run_migrations().await?;
         if !applied.is_empty() {
             tracing::info!(migrations = ?applied, "applied database migrations");

@@ -73,6 +73,14 @@ pub struct Settings {
         value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub pool_size: Option<u32>,
 
+    /// PostgreSQL connections shared by concurrent reads, besides the pool.
+    /// Each carries many requests' single-statement reads at once
+    /// (pipelined), with fewer round trips than a connection per request;
+    /// 0 sends every read to the pool. Ignored with SQLite.
+    #[arg(long, global = true, env = "CASEBOOK_READ_CONNECTIONS", default_value_t = 4,
+        value_parser = clap::value_parser!(u16).range(0..=64))]
+    pub read_connections: u16,
+
     /// How long a session lasts after sign-in (for example 24h, 30m, 7days).
     #[arg(long, global = true, env = "CASEBOOK_SESSION_LIFETIME", default_value = "24h",
         value_parser = parse_lifetime)]
@@ -224,6 +232,7 @@ impl Settings {
             database_url,
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             pool_size: None,
+            read_connections: 4,
             session_lifetime: Duration::from_secs(24 * 60 * 60),
             token_keys: Vec::new(),
             password_hash_concurrency: None,

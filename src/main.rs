@@ -97,7 +97,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Migrate => {
             init_logging(&settings)?;
-            let store = Store::connect(&settings.database_url, 1).await?;
+            let store = Store::connect(&settings.database_url, 1, 0).await?;
             let applied = store.run_migrations().await?;
             println!("applied {} migration(s) to {}", applied.len(), settings.database_url);
             Ok(())

@@ -21,13 +21,13 @@ pub const APPLICATION_NAME: &str = "casebook-changes";
 /// surrounding transaction commits; at once outside a transaction. Does
 /// nothing on SQLite.
 pub async fn publish(conn: &mut DbConn<'_>, notice: &str) -> Result<(), StoreError> {
-    if let DbConn::Postgres(conn) = conn {
-        diesel::sql_query("SELECT pg_notify($1, $2)")
-            .bind::<Text, _>(CHANNEL)
-            .bind::<Text, _>(notice)
-            .execute(&mut **conn)
-            .await?;
-    }
+    let notify =
+        diesel::sql_query("SELECT pg_notify($1, $2)").bind::<Text, _>(CHANNEL).bind::<Text, _>(notice);
+    match conn {
+        DbConn::Postgres(conn) => notify.execute(&mut **conn).await?,
+        DbConn::SharedPostgres(conn) => notify.execute(conn).await?,
+        DbConn::Sqlite(_) => 0,
+    };
     Ok(())
 }
 

@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod memberships;
 mod migrate;
 mod pool;
+pub mod readers;
 pub mod scan_queue;
 pub mod scans;
 pub mod schema;
@@ -29,7 +30,7 @@ pub mod workspaces;
 
 pub use database_url::{DatabaseUrl, DatabaseUrlError};
 pub use error::StoreError;
-pub use pool::{Backend, DbConn, PoolStatus, PooledConn, Store};
+pub use pool::{Backend, DbConn, PoolStatus, PooledConn, ReadConn, Store};
 pub use sql_types::{DbTime, DbUuid};
 
 /// Runs one query body on whichever backend `$conn` (a `&mut DbConn`) holds,
@@ -40,6 +41,7 @@ macro_rules! db_run {
         let started = std::time::Instant::now();
         let result = match $conn {
             $crate::store::DbConn::Postgres($conn) => $body,
+            $crate::store::DbConn::SharedPostgres($conn) => $body,
             $crate::store::DbConn::Sqlite($conn) => $body,
         };
         $crate::metrics::observe_query(started.elapsed());
@@ -60,6 +62,9 @@ macro_rules! insert_rows {
             match $conn {
                 $crate::store::DbConn::Postgres(conn) => {
                     diesel::insert_into($table).values(rows)$(.$on_conflict())?.execute(&mut **conn).await?;
+                }
+                $crate::store::DbConn::SharedPostgres(conn) => {
+                    diesel::insert_into($table).values(rows)$(.$on_conflict())?.execute(conn).await?;
                 }
                 $crate::store::DbConn::Sqlite(conn) => {
                     for row in rows {
@@ -88,6 +93,13 @@ macro_rules! db_transaction {
                 })
                 .await
             }
+            // A shared connection runs other callers' statements between
+            // ours, so it cannot hold a transaction; `Store::reader` hands
+            // them out only for single statements.
+            $crate::store::DbConn::SharedPostgres(_) => Err(diesel::result::Error::QueryBuilderError(
+                "a transaction needs a connection of its own, not a shared reader".into(),
+            )
+            .into()),
             $crate::store::DbConn::Sqlite(conn) => {
                 conn.immediate_transaction(async |conn| {
                     let $tx = &mut $crate::store::DbConn::Sqlite(conn);

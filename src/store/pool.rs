@@ -8,6 +8,7 @@ use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfi
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 
+use super::readers::{SharedConn, SharedReaders};
 use super::{DatabaseUrl, StoreError};
 
 /// SQLite connections are synchronous; diesel-async runs them on blocking threads.
@@ -54,6 +55,7 @@ pub struct Store {
     pools: Pools,
     url: DatabaseUrl,
     waiting: std::sync::Arc<std::sync::atomic::AtomicI64>,
+    readers: Option<std::sync::Arc<SharedReaders>>,
 }
 
 /// The pool's connections right now.
@@ -78,10 +80,34 @@ pub enum PooledConn {
     Sqlite(bb8::PooledConnection<'static, SqliteManager>),
 }
 
+/// A connection for reads of one statement each, outside any transaction:
+/// on PostgreSQL one shared with concurrent readers (see
+/// [`super::readers`]), on SQLite a pooled one.
+#[allow(clippy::large_enum_variant)]
+pub enum ReadConn {
+    /// A shared PostgreSQL connection.
+    Shared(std::sync::Arc<SharedConn>),
+    /// A connection of the pool.
+    Pooled(PooledConn),
+}
+
+impl ReadConn {
+    /// Borrows the connection for queries.
+    pub fn db(&mut self) -> DbConn<'_> {
+        match self {
+            Self::Shared(conn) => DbConn::SharedPostgres(conn.conn()),
+            Self::Pooled(conn) => conn.db(),
+        }
+    }
+}
+
 /// A borrowed connection of either backend: what every query takes.
 pub enum DbConn<'a> {
     /// A PostgreSQL connection.
     Postgres(&'a mut AsyncPgConnection),
+    /// A PostgreSQL connection shared with concurrent readers: one statement
+    /// at a time, never a transaction.
+    SharedPostgres(&'a AsyncPgConnection),
     /// A SQLite connection.
     Sqlite(&'a mut SqliteConn),
 }
@@ -107,9 +133,15 @@ fn pool_builder<M: bb8::ManageConnection>(pool_size: u32) -> bb8::Builder<M> {
 }
 
 impl Store {
-    /// Opens a pool of `pool_size` connections to `url`. Fails when the
-    /// database cannot be reached.
-    pub async fn connect(url: &DatabaseUrl, pool_size: u32) -> Result<Self, StoreError> {
+    /// Opens a pool of `pool_size` connections to `url` and, on PostgreSQL,
+    /// `read_connections` connections shared by concurrent reads (none when
+    /// zero: reads then use the pool). Fails when the database cannot be
+    /// reached.
+    pub async fn connect(
+        url: &DatabaseUrl,
+        pool_size: u32,
+        read_connections: usize,
+    ) -> Result<Self, StoreError> {
         let pools = match url {
             DatabaseUrl::Postgres(raw) => {
                 let mut config = ManagerConfig::<AsyncPgConnection>::default();
@@ -142,7 +174,23 @@ impl Store {
                 Pools::Sqlite(pool)
             }
         };
-        Ok(Self { pools, url: url.clone(), waiting: Default::default() })
+        let readers = match url {
+            DatabaseUrl::Postgres(raw) if read_connections > 0 => {
+                Some(std::sync::Arc::new(SharedReaders::connect(raw, read_connections).await?))
+            }
+            _ => None,
+        };
+        Ok(Self { pools, url: url.clone(), waiting: Default::default(), readers })
+    }
+
+    /// A connection for reads of one statement each, outside any
+    /// transaction: a shared one where the backend has them, else a pooled
+    /// one.
+    pub async fn reader(&self) -> Result<ReadConn, StoreError> {
+        if let Some(shared) = self.readers.as_ref().and_then(SharedReaders::pick) {
+            return Ok(ReadConn::Shared(shared));
+        }
+        Ok(ReadConn::Pooled(self.conn().await?))
     }
 
     /// Checks a connection out of the pool.

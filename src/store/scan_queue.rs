@@ -55,6 +55,16 @@ pub async fn claim(
             .first(&mut **conn)
             .await
             .optional()?,
+        DbConn::SharedPostgres(conn) => scans::table
+            .filter(waiting)
+            .order(scans::created_at.asc())
+            .select(scans::id)
+            .limit(1)
+            .for_update()
+            .skip_locked()
+            .first(conn)
+            .await
+            .optional()?,
         DbConn::Sqlite(conn) => scans::table
             .filter(waiting)
             .order(scans::created_at.asc())

@@ -22,6 +22,7 @@ mod scan_streams;
 mod scan_support;
 mod scans;
 mod sessions;
+mod shared_readers;
 mod shutdown;
 mod storage;
 mod team;

@@ -111,8 +111,8 @@ impl AttachmentService {
         owner: Owner,
         id: AttachmentId,
     ) -> Result<Attachment, AttachmentError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
+        let mut reader = self.store.reader().await?;
+        let conn = &mut reader.db();
         self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
         owning_case(conn, workspace, owner).await?;
         load(conn, owner, id).await

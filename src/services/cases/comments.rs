@@ -155,8 +155,8 @@ impl CaseService {
         case: CaseId,
         id: CommentId,
     ) -> Result<Comment, CaseError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
+        let mut reader = self.store.reader().await?;
+        let conn = &mut reader.db();
         self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
         load(conn, workspace, case).await?;
         load_comment(conn, case, id).await

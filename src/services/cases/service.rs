@@ -79,8 +79,8 @@ impl CaseService {
         workspace: WorkspaceId,
         id: CaseId,
     ) -> Result<Case, CaseError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
+        let mut reader = self.store.reader().await?;
+        let conn = &mut reader.db();
         self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
         load(conn, workspace, id).await
     }

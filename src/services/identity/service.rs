@@ -154,8 +154,8 @@ impl IdentityService {
             return Ok(caller);
         }
         let mark = self.sessions.mark();
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
+        let mut reader = self.store.reader().await?;
+        let conn = &mut reader.db();
         let (session, account) = sessions::find_with_account(conn, session_id.uuid())
             .await?
             .ok_or(IdentityError::SessionExpired)?;

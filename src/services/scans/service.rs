@@ -177,8 +177,8 @@ impl ScanService {
         workspace: WorkspaceId,
         id: ScanId,
     ) -> Result<Scan, ScanError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
+        let mut reader = self.store.reader().await?;
+        let conn = &mut reader.db();
         self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
         let row = scans::find(conn, workspace.uuid(), id.uuid()).await?.ok_or(ScanError::NotFound)?;
         Ok(row.into())

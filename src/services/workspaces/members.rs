@@ -35,8 +35,8 @@ impl WorkspaceService {
         workspace: WorkspaceId,
         member: AccountId,
     ) -> Result<Member, WorkspaceError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
+        let mut reader = self.store.reader().await?;
+        let conn = &mut reader.db();
         self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
         load_member(conn, workspace, member).await
     }

@@ -82,8 +82,8 @@ impl WorkspaceService {
 
     /// One workspace the caller belongs to.
     pub async fn get(&self, caller: AccountId, id: WorkspaceId) -> Result<Workspace, WorkspaceError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
+        let mut reader = self.store.reader().await?;
+        let conn = &mut reader.db();
         let role = self.access.authorize(conn, caller, id, Role::Viewer).await?;
         let row = workspaces::find(conn, id.uuid()).await?.ok_or(super::AccessDenied::NotFound)?;
         Ok(Workspace::from_row(row, role))

@@ -1,0 +1,133 @@
+//! PostgreSQL connections shared by concurrent single-statement reads.
+//!
+//! A pooled connection serves one caller at a time: a read checks it out,
+//! sends its query, waits for the answer and checks it back in, and each
+//! step wakes another task or process. A connection shared through
+//! `&AsyncPgConnection` pipelines instead: tokio-postgres writes the queries
+//! of all its waiting callers in one go and reads the answers back as they
+//! come, so a few connections carry many readers with fewer round trips and
+//! wake-ups. PostgreSQL still runs one connection's statements one after
+//! another, each in its own implicit transaction, so a shared connection
+//! never holds a transaction (see [`super::DbConn::SharedPostgres`]).
+//!
+//! Each shared connection's socket is driven by a task of its own, which
+//! marks the connection lost as soon as it closes (the server restarted, or
+//! the backend was terminated). Reads then use the pool while that slot is
+//! connected again in the background.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use diesel_async::AsyncPgConnection;
+
+use super::StoreError;
+
+/// The shared connections' `application_name` (as `pg_stat_activity` shows it).
+pub const APPLICATION_NAME: &str = "casebook-reader";
+
+/// How long a lost connection's slot waits between attempts to connect again.
+const RECONNECT_EVERY: Duration = Duration::from_secs(1);
+
+/// A fixed number of shared connections, handed out in turn.
+pub(super) struct SharedReaders {
+    url: String,
+    slots: Box<[Slot]>,
+    next: AtomicUsize,
+}
+
+/// One shared connection, or none while a lost one is being replaced.
+#[derive(Default)]
+struct Slot {
+    current: Mutex<Option<Arc<SharedConn>>>,
+    reconnecting: AtomicBool,
+}
+
+/// A PostgreSQL connection that many readers use at once.
+pub struct SharedConn {
+    conn: AsyncPgConnection,
+    lost: Arc<AtomicBool>,
+}
+
+impl SharedConn {
+    /// Connects to `url`, driving the socket on a task that marks the
+    /// connection lost when it ends.
+    async fn connect(url: &str) -> Result<Self, StoreError> {
+        let failed =
+            |err: &dyn std::fmt::Display| StoreError::Setup(format!("cannot open a shared reader: {err}"));
+        let (client, socket) =
+            tokio_postgres::connect(url, tokio_postgres::NoTls).await.map_err(|err| failed(&err))?;
+        let lost = Arc::new(AtomicBool::new(false));
+        let marks_lost = Arc::clone(&lost);
+        tokio::spawn(async move {
+            if let Err(err) = socket.await {
+                tracing::warn!(error = %err, "a shared reader's connection failed");
+            }
+            marks_lost.store(true, Ordering::Release);
+        });
+        let conn = AsyncPgConnection::try_from(client).await.map_err(|err| failed(&err))?;
+        Ok(Self { conn, lost })
+    }
+
+    /// The connection, for queries through a shared reference.
+    pub fn conn(&self) -> &AsyncPgConnection {
+        &self.conn
+    }
+
+    fn is_lost(&self) -> bool {
+        self.lost.load(Ordering::Acquire)
+    }
+}
+
+impl SharedReaders {
+    /// Opens `count` (at least one) shared connections to `url`.
+    pub(super) async fn connect(url: &str, count: usize) -> Result<Self, StoreError> {
+        let separator = if url.contains('?') { '&' } else { '?' };
+        let url = format!("{url}{separator}application_name={APPLICATION_NAME}");
+        let slots: Box<[Slot]> = (0..count.max(1)).map(|_| Slot::default()).collect();
+        for slot in &slots {
+            *slot.lock() = Some(Arc::new(SharedConn::connect(&url).await?));
+        }
+        Ok(Self { url, slots, next: AtomicUsize::new(0) })
+    }
+
+    /// The next shared connection in turn; `None` if it was lost, in which
+    /// case it is being replaced and the caller should use the pool.
+    pub(super) fn pick(self: &Arc<Self>) -> Option<Arc<SharedConn>> {
+        let index = self.next.fetch_add(1, Ordering::Relaxed) % self.slots.len();
+        let slot = &self.slots[index];
+        if let Some(conn) = slot.lock().as_ref().filter(|conn| !conn.is_lost()) {
+            return Some(Arc::clone(conn));
+        }
+        if !slot.reconnecting.swap(true, Ordering::AcqRel) {
+            tokio::spawn(Arc::clone(self).reconnect(index));
+        }
+        None
+    }
+
+    /// Replaces slot `index`'s lost connection, trying until it succeeds.
+    /// Readers still holding the old one finish with it (their queries fail).
+    async fn reconnect(self: Arc<Self>, index: usize) {
+        let slot = &self.slots[index];
+        *slot.lock() = None;
+        loop {
+            match SharedConn::connect(&self.url).await {
+                Ok(conn) => {
+                    *slot.lock() = Some(Arc::new(conn));
+                    break;
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "reads use the pool until the shared reader reconnects");
+                    tokio::time::sleep(RECONNECT_EVERY).await;
+                }
+            }
+        }
+        slot.reconnecting.store(false, Ordering::Release);
+    }
+}
+
+impl Slot {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Arc<SharedConn>>> {
+        self.current.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
