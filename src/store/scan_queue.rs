@@ -55,16 +55,14 @@ pub async fn claim(
             .first(&mut **conn)
             .await
             .optional()?,
-        DbConn::SharedPostgres(conn) => scans::table
-            .filter(waiting)
-            .order(scans::created_at.asc())
-            .select(scans::id)
-            .limit(1)
-            .for_update()
-            .skip_locked()
-            .first(conn)
-            .await
-            .optional()?,
+        // The row lock lasts only as long as a transaction, which a shared
+        // connection never holds (callers claim inside `db_transaction!`).
+        DbConn::SharedPostgres(_) => {
+            return Err(diesel::result::Error::QueryBuilderError(
+                "claiming a scan needs a transaction".into(),
+            )
+            .into());
+        }
         DbConn::Sqlite(conn) => scans::table
             .filter(waiting)
             .order(scans::created_at.asc())
