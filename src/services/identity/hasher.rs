@@ -25,6 +25,12 @@ const OUTPUT_BYTES: usize = 32;
 const SALT_BYTES: usize = 16;
 /// How long a hashing thread keeps its memory without work.
 const IDLE_RELEASE: Duration = Duration::from_secs(1);
+/// How much lower than the rest of the server a hashing thread runs, in
+/// nice steps: when hashes and requests both want the CPU, requests get it
+/// (at +10 a thread's scheduler weight is about a tenth), so a sign-in flood
+/// delays other requests less. With the CPU otherwise idle, hashing runs at
+/// full speed.
+const HASHING_NICENESS: i32 = 10;
 
 /// Hashes and verifies passwords.
 #[derive(Clone)]
@@ -192,6 +198,7 @@ fn start_workers(
         std::thread::Builder::new()
             .name(format!("argon2-{n}"))
             .spawn(move || {
+                lower_priority();
                 let mut memory: Vec<Block> = Vec::new();
                 loop {
                     match receiver.recv_timeout(IDLE_RELEASE) {
@@ -214,6 +221,23 @@ fn start_workers(
             .map_err(|err| IdentityError::Hashing(err.to_string()))?;
     }
     Ok(sender)
+}
+
+/// Lowers the calling thread's scheduling priority by [`HASHING_NICENESS`].
+/// Linux keeps a nice value per thread, so this touches no other thread;
+/// elsewhere it does nothing. A failure only leaves the thread at its
+/// normal priority.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::process::{getpriority_process, setpriority_process};
+        let thread = Some(rustix::thread::gettid());
+        let lowered = getpriority_process(thread)
+            .and_then(|nice| setpriority_process(thread, nice.saturating_add(HASHING_NICENESS).min(19)));
+        if let Err(err) = lowered {
+            tracing::warn!(error = %err, "hashing runs at normal priority");
+        }
+    }
 }
 
 #[cfg(test)]
@@ -276,6 +300,34 @@ mod tests {
             assert!(std::time::Instant::now() < deadline, "hashing memory still held after 15 s idle");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// A thread's nice value, from `/proc` (the field after `priority`).
+    #[cfg(target_os = "linux")]
+    fn nice_of(stat: &str) -> i32 {
+        let after_name = stat.rsplit_once(')').expect("stat").1;
+        after_name.split_whitespace().nth(16).expect("nice").parse().expect("number")
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn hashing_threads_run_below_the_rest_of_the_server() {
+        let hasher = PasswordHasher::new(2).expect("hasher");
+        hasher.hash(&password("correct horse")).await.expect("hash");
+        let ours = nice_of(&std::fs::read_to_string("/proc/thread-self/stat").expect("own stat"));
+        let mut hashing = Vec::new();
+        for task in std::fs::read_dir("/proc/self/task").expect("tasks") {
+            let path = task.expect("task").path();
+            let name = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
+            if name.starts_with("argon2-") {
+                hashing.push(nice_of(&std::fs::read_to_string(path.join("stat")).expect("stat")));
+            }
+        }
+        assert!(hashing.len() >= 2, "hashing threads: {hashing:?}");
+        assert!(
+            hashing.iter().all(|&nice| nice == (ours + HASHING_NICENESS).min(19)),
+            "{hashing:?} vs {ours}"
+        );
     }
 
     #[tokio::test]
