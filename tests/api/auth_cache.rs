@@ -6,12 +6,11 @@
 
 use std::time::Duration;
 
-use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::helpers::{Backend, TestApp, TestResponse};
-use casebook::store::DatabaseUrl;
+use crate::postgres_admin::PostgresAdmin;
 use casebook::store::change_feed::APPLICATION_NAME;
 
 /// Far longer than any wait below: what the other instance sees comes from
@@ -121,19 +120,10 @@ async fn nothing_is_served_from_memory_while_the_feed_is_down() {
     let Some((a, b)) = two_instances().await else { return };
     let token = a.signed_in_user("someone@example.com").await;
     assert_eq!(b.get("/v1/sessions/current", Some(&token)).await.status, StatusCode::OK);
-    let DatabaseUrl::Postgres(url) = &a.settings.database_url else { unreachable!() };
-    let (base, name) = url.rsplit_once('/').expect("database name");
-    let mut admin = AsyncPgConnection::establish(&format!("{base}/postgres")).await.expect("admin");
+    let mut admin = PostgresAdmin::beside(&a).await;
 
     // Cut only the feeds (the pools stay connected) and keep them from coming back.
-    admin
-        .batch_execute(&format!(
-            "ALTER DATABASE {name} ALLOW_CONNECTIONS false; \
-             SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-             WHERE datname = '{name}' AND application_name = '{APPLICATION_NAME}';"
-        ))
-        .await
-        .expect("cut the feeds");
+    admin.cut(APPLICATION_NAME).await;
     let signed_out = a.delete("/v1/sessions/current", Some(&token)).await;
     let on_b = eventually(
         "the sign-out on b, whose feed is down",
@@ -141,7 +131,7 @@ async fn nothing_is_served_from_memory_while_the_feed_is_down() {
         status(401),
     )
     .await;
-    admin.batch_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true;")).await.expect("restore");
+    admin.allow().await;
 
     assert_eq!(signed_out.status, StatusCode::NO_CONTENT);
     on_b.assert_problem(401, "SESSION_EXPIRED");

@@ -5,6 +5,7 @@ mod helpers;
 mod members;
 mod metrics;
 mod operations;
+mod postgres_admin;
 
 mod accounts;
 mod attachment_content;

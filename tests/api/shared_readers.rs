@@ -3,29 +3,16 @@
 
 use std::time::{Duration, Instant};
 
-use diesel::sql_types::BigInt;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::helpers::{Backend, TestApp};
+use crate::postgres_admin::PostgresAdmin;
 use crate::team::Team;
-use casebook::store::DatabaseUrl;
 use casebook::store::readers::APPLICATION_NAME;
 
 /// How long a lost shared connection may take to come back (it retries every second).
 const DEADLINE: Duration = Duration::from_secs(10);
-
-/// The shared read connections open on the app's database.
-async fn shared_readers(admin: &mut AsyncPgConnection, database: &str) -> i64 {
-    diesel::select(diesel::dsl::sql::<BigInt>(&format!(
-        "(SELECT count(*) FROM pg_stat_activity WHERE datname = '{database}' \
-         AND application_name = '{APPLICATION_NAME}')"
-    )))
-    .get_result(admin)
-    .await
-    .expect("count the shared readers")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_go_on_while_the_shared_connections_are_lost_and_they_come_back() {
@@ -33,21 +20,12 @@ async fn reads_go_on_while_the_shared_connections_are_lost_and_they_come_back() 
     let team = Team::create(&app).await;
     let case = app.create_case(&team.editor, team.id(), json!({"summary": "Beacon"})).await;
     let path = format!("/v1/workspaces/{}/cases/{}", team.id(), case["id"].as_str().expect("id"));
-    let DatabaseUrl::Postgres(url) = &app.settings.database_url else { unreachable!() };
-    let (base, name) = url.rsplit_once('/').expect("database name");
-    let mut admin = AsyncPgConnection::establish(&format!("{base}/postgres")).await.expect("admin");
+    let mut admin = PostgresAdmin::beside(&app).await;
     let expected = i64::from(app.settings.read_connections);
-    assert_eq!(shared_readers(&mut admin, name).await, expected);
+    assert_eq!(admin.count(APPLICATION_NAME).await, expected);
 
     // Cut only the shared connections (the pool stays) and keep them from coming back.
-    admin
-        .batch_execute(&format!(
-            "ALTER DATABASE {name} ALLOW_CONNECTIONS false; \
-             SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-             WHERE datname = '{name}' AND application_name = '{APPLICATION_NAME}';"
-        ))
-        .await
-        .expect("cut the shared connections");
+    admin.cut(APPLICATION_NAME).await;
     let mut answers = Vec::new();
     let started = Instant::now();
     while answers.iter().filter(|status| **status == StatusCode::OK).count() < 20
@@ -55,12 +33,12 @@ async fn reads_go_on_while_the_shared_connections_are_lost_and_they_come_back() 
     {
         answers.push(app.get(&path, Some(&team.viewer)).await.status);
     }
-    let while_cut = shared_readers(&mut admin, name).await;
-    admin.batch_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true;")).await.expect("restore");
+    let while_cut = admin.count(APPLICATION_NAME).await;
+    admin.allow().await;
     let started = Instant::now();
     let mut back = 0;
     while started.elapsed() < DEADLINE {
-        back = shared_readers(&mut admin, name).await;
+        back = admin.count(APPLICATION_NAME).await;
         if back == expected {
             break;
         }
