@@ -25,7 +25,7 @@ pub async fn publish(conn: &mut DbConn<'_>, notice: &str) -> Result<(), StoreErr
         diesel::sql_query("SELECT pg_notify($1, $2)").bind::<Text, _>(CHANNEL).bind::<Text, _>(notice);
     match conn {
         DbConn::Postgres(conn) => notify.execute(&mut **conn).await?,
-        DbConn::SharedPostgres(conn) => notify.execute(conn).await?,
+        DbConn::SharedPostgres(shared) => notify.execute(&mut shared.conn()).await?,
         DbConn::Sqlite(_) => 0,
     };
     Ok(())

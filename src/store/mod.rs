@@ -41,7 +41,12 @@ macro_rules! db_run {
         let started = std::time::Instant::now();
         let result = match $conn {
             $crate::store::DbConn::Postgres($conn) => $body,
-            $crate::store::DbConn::SharedPostgres($conn) => $body,
+            // In an async block, so that the body's `?` ends the block,
+            // not the function, and `settle` sees every failure.
+            $crate::store::DbConn::SharedPostgres(shared) => {
+                let $conn = &mut shared.conn();
+                shared.settle(async { $body }.await).await
+            }
             $crate::store::DbConn::Sqlite($conn) => $body,
         };
         $crate::metrics::observe_query(started.elapsed());
@@ -63,8 +68,8 @@ macro_rules! insert_rows {
                 $crate::store::DbConn::Postgres(conn) => {
                     diesel::insert_into($table).values(rows)$(.$on_conflict())?.execute(&mut **conn).await?;
                 }
-                $crate::store::DbConn::SharedPostgres(conn) => {
-                    diesel::insert_into($table).values(rows)$(.$on_conflict())?.execute(conn).await?;
+                $crate::store::DbConn::SharedPostgres(shared) => {
+                    diesel::insert_into($table).values(rows)$(.$on_conflict())?.execute(&mut shared.conn()).await?;
                 }
                 $crate::store::DbConn::Sqlite(conn) => {
                     for row in rows {

@@ -95,7 +95,7 @@ impl ReadConn {
     /// Borrows the connection for queries.
     pub fn db(&mut self) -> DbConn<'_> {
         match self {
-            Self::Shared(conn) => DbConn::SharedPostgres(conn.conn()),
+            Self::Shared(conn) => DbConn::SharedPostgres(conn),
             Self::Pooled(conn) => conn.db(),
         }
     }
@@ -107,7 +107,7 @@ pub enum DbConn<'a> {
     Postgres(&'a mut AsyncPgConnection),
     /// A PostgreSQL connection shared with concurrent readers: one statement
     /// at a time, never a transaction.
-    SharedPostgres(&'a AsyncPgConnection),
+    SharedPostgres(&'a SharedConn),
     /// A SQLite connection.
     Sqlite(&'a mut SqliteConn),
 }

@@ -13,13 +13,16 @@
 //! Each shared connection's socket is driven by a task of its own, which
 //! marks the connection lost as soon as it closes (the server restarted, or
 //! the backend was terminated). Reads then use the pool while that slot is
-//! connected again in the background.
+//! connected again in the background, and a statement that failed because
+//! its connection was closed under it reports the connection lost (callers
+//! answer "try again") rather than a failed query.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use diesel_async::AsyncPgConnection;
+use tokio_util::sync::CancellationToken;
 
 use super::StoreError;
 
@@ -28,6 +31,10 @@ pub const APPLICATION_NAME: &str = "casebook-reader";
 
 /// How long a lost connection's slot waits between attempts to connect again.
 const RECONNECT_EVERY: Duration = Duration::from_secs(1);
+/// How long a failed statement waits to learn whether its connection is
+/// closing: a server ending a connection sends the reason (which is what
+/// the statement fails with) and then closes the socket at once.
+const CLOSE_GRACE: Duration = Duration::from_millis(100);
 
 /// A fixed number of shared connections, handed out in turn.
 pub(super) struct SharedReaders {
@@ -46,7 +53,8 @@ struct Slot {
 /// A PostgreSQL connection that many readers use at once.
 pub struct SharedConn {
     conn: AsyncPgConnection,
-    lost: Arc<AtomicBool>,
+    /// Cancelled when the socket closes.
+    lost: CancellationToken,
 }
 
 impl SharedConn {
@@ -57,13 +65,13 @@ impl SharedConn {
             |err: &dyn std::fmt::Display| StoreError::Setup(format!("cannot open a shared reader: {err}"));
         let (client, socket) =
             tokio_postgres::connect(url, tokio_postgres::NoTls).await.map_err(|err| failed(&err))?;
-        let lost = Arc::new(AtomicBool::new(false));
-        let marks_lost = Arc::clone(&lost);
+        let lost = CancellationToken::new();
+        let marks_lost = lost.clone();
         tokio::spawn(async move {
             if let Err(err) = socket.await {
                 tracing::warn!(error = %err, "a shared reader's connection failed");
             }
-            marks_lost.store(true, Ordering::Release);
+            marks_lost.cancel();
         });
         let conn = AsyncPgConnection::try_from(client).await.map_err(|err| failed(&err))?;
         Ok(Self { conn, lost })
@@ -75,7 +83,23 @@ impl SharedConn {
     }
 
     fn is_lost(&self) -> bool {
-        self.lost.load(Ordering::Acquire)
+        self.lost.is_cancelled()
+    }
+
+    /// `result` of a statement on this connection, with a failure that the
+    /// connection's closing explains reported as [`StoreError::ConnectionLost`]
+    /// (diesel-async does not pass PostgreSQL's error codes on, so an
+    /// administrator's "terminating connection" cannot be told apart from
+    /// other failures by the error alone). Only failures wait, and at most
+    /// [`CLOSE_GRACE`].
+    pub async fn settle<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        match result {
+            Err(StoreError::Query(err)) => {
+                let closed = tokio::time::timeout(CLOSE_GRACE, self.lost.cancelled()).await.is_ok();
+                Err(if closed { StoreError::ConnectionLost(err) } else { StoreError::Query(err) })
+            }
+            other => other,
+        }
     }
 }
 

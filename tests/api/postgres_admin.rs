@@ -10,6 +10,7 @@ use casebook::store::DatabaseUrl;
 /// An admin connection (to the `postgres` database) and the app's database.
 pub struct PostgresAdmin {
     conn: AsyncPgConnection,
+    url: String,
     database: String,
 }
 
@@ -19,7 +20,7 @@ impl PostgresAdmin {
         let DatabaseUrl::Postgres(url) = &app.settings.database_url else { panic!("not on PostgreSQL") };
         let (base, database) = url.rsplit_once('/').expect("database name");
         let conn = AsyncPgConnection::establish(&format!("{base}/postgres")).await.expect("admin");
-        Self { conn, database: database.to_owned() }
+        Self { conn, url: url.clone(), database: database.to_owned() }
     }
 
     /// Refuses new connections to the app's database and ends the open ones
@@ -47,9 +48,41 @@ impl PostgresAdmin {
 
     /// The connections open on the app's database whose `application_name` is `named`.
     pub async fn count(&mut self, named: &str) -> i64 {
+        self.count_where(named, "true").await
+    }
+
+    /// Of those, the ones waiting for a lock.
+    pub async fn waiting_for_locks(&mut self, named: &str) -> i64 {
+        self.count_where(named, "wait_event_type = 'Lock'").await
+    }
+
+    /// Ends the app's connections named `named` that wait for a lock.
+    pub async fn end_those_waiting(&mut self, named: &str) {
+        let database = &self.database;
+        self.conn
+            .batch_execute(&format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}' \
+                 AND application_name = '{named}' AND wait_event_type = 'Lock';"
+            ))
+            .await
+            .expect("end connections");
+    }
+
+    /// A connection to the app's database holding `table` locked against
+    /// everyone, until it is dropped or rolls back.
+    pub async fn lock(&self, table: &str) -> AsyncPgConnection {
+        let mut conn = AsyncPgConnection::establish(&self.url).await.expect("connect");
+        conn.batch_execute(&format!("BEGIN; LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE;"))
+            .await
+            .expect("lock");
+        conn
+    }
+
+    async fn count_where(&mut self, named: &str, condition: &str) -> i64 {
         let database = &self.database;
         diesel::select(diesel::dsl::sql::<BigInt>(&format!(
-            "(SELECT count(*) FROM pg_stat_activity WHERE datname = '{database}' AND application_name = '{named}')"
+            "(SELECT count(*) FROM pg_stat_activity WHERE datname = '{database}' \
+             AND application_name = '{named}' AND {condition})"
         )))
         .get_result(&mut self.conn)
         .await

@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use diesel_async::SimpleAsyncConnection;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -56,4 +57,32 @@ async fn reads_go_on_while_the_shared_connections_are_lost_and_they_come_back() 
     let after = app.get(&path, Some(&team.viewer)).await;
     assert_eq!(after.status, StatusCode::OK);
     assert_eq!(after.body, case);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_whose_connection_is_ended_under_it_answers_unavailable() {
+    let Some(app) = TestApp::spawn(Backend::Postgres).await else { return };
+    let team = Team::create(&app).await;
+    let case = app.create_case(&team.editor, team.id(), json!({"summary": "Beacon"})).await;
+    let path = format!("/v1/workspaces/{}/cases/{}", team.id(), case["id"].as_str().expect("id"));
+    assert_eq!(app.get(&path, Some(&team.viewer)).await.status, StatusCode::OK);
+    let mut admin = PostgresAdmin::beside(&app).await;
+
+    // Hold the read up on a lock, then end its connection under it, as an
+    // administrator (or a server shutting down) would.
+    let mut locked = admin.lock("cases").await;
+    let read = app.get(&path, Some(&team.viewer));
+    let end_it = async {
+        let started = Instant::now();
+        while admin.waiting_for_locks(APPLICATION_NAME).await == 0 {
+            assert!(started.elapsed() < DEADLINE, "the read never reached the lock");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        admin.end_those_waiting(APPLICATION_NAME).await;
+    };
+    let (answer, ()) = tokio::join!(read, end_it);
+    locked.batch_execute("ROLLBACK").await.expect("unlock");
+
+    answer.assert_problem(503, "UNAVAILABLE");
+    assert_eq!(app.get(&path, Some(&team.viewer)).await.status, StatusCode::OK);
 }
