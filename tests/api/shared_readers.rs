@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use diesel_async::SimpleAsyncConnection;
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestApp};
 use crate::postgres_admin::PostgresAdmin;
@@ -15,12 +15,18 @@ use casebook::store::readers::APPLICATION_NAME;
 /// How long a lost shared connection may take to come back (it retries every second).
 const DEADLINE: Duration = Duration::from_secs(10);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn reads_go_on_while_the_shared_connections_are_lost_and_they_come_back() {
-    let Some(app) = TestApp::spawn(Backend::Postgres).await else { return };
+/// An app on PostgreSQL with a team, one case, and that case's path.
+async fn a_case_on_postgres() -> Option<(TestApp, Team, Value, String)> {
+    let app = TestApp::spawn(Backend::Postgres).await?;
     let team = Team::create(&app).await;
     let case = app.create_case(&team.editor, team.id(), json!({"summary": "Beacon"})).await;
     let path = format!("/v1/workspaces/{}/cases/{}", team.id(), case["id"].as_str().expect("id"));
+    Some((app, team, case, path))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_go_on_while_the_shared_connections_are_lost_and_they_come_back() {
+    let Some((app, team, case, path)) = a_case_on_postgres().await else { return };
     let mut admin = PostgresAdmin::beside(&app).await;
     let expected = i64::from(app.settings.read_connections);
     assert_eq!(admin.count(APPLICATION_NAME).await, expected);
@@ -61,10 +67,7 @@ async fn reads_go_on_while_the_shared_connections_are_lost_and_they_come_back() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_read_whose_connection_is_ended_under_it_answers_unavailable() {
-    let Some(app) = TestApp::spawn(Backend::Postgres).await else { return };
-    let team = Team::create(&app).await;
-    let case = app.create_case(&team.editor, team.id(), json!({"summary": "Beacon"})).await;
-    let path = format!("/v1/workspaces/{}/cases/{}", team.id(), case["id"].as_str().expect("id"));
+    let Some((app, team, _, path)) = a_case_on_postgres().await else { return };
     assert_eq!(app.get(&path, Some(&team.viewer)).await.status, StatusCode::OK);
     let mut admin = PostgresAdmin::beside(&app).await;
 
