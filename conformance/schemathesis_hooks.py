@@ -35,6 +35,28 @@ class SignedIn:
     def set(self, case, data, context):
         case.headers = case.headers or {}
         case.headers["Authorization"] = f"Bearer {data}"
+        fresh_idempotency_key(case.headers)
+
+
+def fresh_idempotency_key(headers):
+    """Replace a valid generated Idempotency-Key with a unique valid one.
+
+    Generated keys repeat across a run, and a repeated key with the same body
+    replays the first response (API-CONVENTIONS: idempotency), even after
+    the resource it created was deleted. The stateful phase then reports
+    "created resource not found" (ST302) for a replay that behaves as
+    documented (seen with random seed 350830288: POST /v1/workspaces
+    replayed a deleted workspace, and its DELETE answered 404). Invalid keys
+    are kept as generated, so their rejection is still tested; replays are
+    covered by the API tests."""
+    for name, value in list(headers.items()):
+        if name.lower() == "idempotency-key" and isinstance(value, str) and is_valid_key(value):
+            headers[name] = f"fuzz-{uuid.uuid4().hex}"
+
+
+def is_valid_key(value):
+    """What the server accepts: 1 to 255 visible ASCII characters."""
+    return 1 <= len(value) <= 255 and all("!" <= char <= "~" for char in value)
 
 
 @schemathesis.hook
