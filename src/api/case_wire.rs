@@ -2,7 +2,7 @@
 
 use poem_openapi::types::{Example, MaybeUndefined};
 use poem_openapi::{Enum, Object};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::wire::{
@@ -14,7 +14,7 @@ use crate::services::cases::{self, Case, CaseEvent, CaseStatus, Direction, Prior
 macro_rules! wire_enum {
     ($(#[$doc:meta])* $wire:ident ($name:literal) <=> $domain:ty { $($(#[$vdoc:meta])* $variant:ident,)* }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Deserialize, Serialize)]
         #[oai(rename = $name, rename_all = "snake_case")]
         #[serde(rename_all = "snake_case")]
         pub enum $wire {
@@ -107,7 +107,7 @@ wire_enum!(
 );
 
 /// A case.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, Serialize)]
 #[oai(rename = "Case")]
 pub struct CaseView {
     /// The case's id.
@@ -174,7 +174,7 @@ impl From<Case> for CaseView {
 }
 
 /// A page of cases.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, Serialize)]
 #[oai(rename = "CaseList")]
 pub struct CaseList {
     /// The cases on this page.
@@ -347,3 +347,72 @@ pub struct EventList {
 
 super::wire::list_from_page!(CaseList, Case);
 super::wire::list_from_page!(EventList, CaseEvent);
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::api::json_response::assert_same_encoding;
+    use crate::api::wire::Timestamp;
+
+    fn at(rfc3339: &str) -> Timestamp {
+        Timestamp(DateTime::parse_from_rfc3339(rfc3339).expect("valid").with_timezone(&Utc))
+    }
+
+    /// A case whose every optional field is set (`full`) or null, with text
+    /// that JSON must escape.
+    fn case(status: CaseStatusWire, priority: PriorityWire, severity: SeverityWire, full: bool) -> CaseView {
+        CaseView {
+            id: WireId::new(Uuid::now_v7()),
+            workspace_id: WireId::new(Uuid::now_v7()),
+            number: i32::MAX,
+            key: format!("CASE-{}", i32::MAX),
+            summary: "Quotes \" and \\ back\tslash, </script> & ünïcødé 🛡".into(),
+            description: "line one\nline two\r\n\u{0001}\u{001f}\u{007f}\u{2028}".into(),
+            status,
+            priority,
+            severity,
+            assignee_id: full.then(|| WireId::new(Uuid::now_v7())),
+            tags: if full { vec!["phishing".into(), "tier-1".into()] } else { Vec::new() },
+            version: 1,
+            created_by: WireId::new(Uuid::nil()),
+            created_at: at("2026-11-21T10:00:00.123456789+02:00"),
+            updated_at: at("1970-01-01T00:00:00Z"),
+            resolved_at: full.then(|| at("9999-12-31T23:59:59.999999Z")),
+            closed_at: full.then(|| at("2026-11-22T00:00:00.5Z")),
+        }
+    }
+
+    #[test]
+    fn cases_encode_the_same_through_serde_as_through_to_json() {
+        use CaseStatusWire as S;
+        use PriorityWire as P;
+        use SeverityWire as V;
+        let statuses = [S::New, S::InProgress, S::OnHold, S::Resolved, S::Closed];
+        let priorities = [P::Low, P::Medium, P::High, P::Critical];
+        let severities = [V::Informational, V::Low, V::Medium, V::High, V::Critical];
+        for (n, status) in statuses.into_iter().enumerate() {
+            for priority in priorities {
+                for severity in severities {
+                    assert_same_encoding(&case(status, priority, severity, n % 2 == 0));
+                    assert_same_encoding(&case(status, priority, severity, n % 2 == 1));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn case_pages_encode_the_same_through_serde_as_through_to_json() {
+        let items = || {
+            vec![
+                case(CaseStatusWire::New, PriorityWire::Low, SeverityWire::High, true),
+                case(CaseStatusWire::Closed, PriorityWire::Critical, SeverityWire::Low, false),
+            ]
+        };
+        assert_same_encoding(&CaseList { items: items(), next_cursor: Some("opaque/\"cursor\"".into()) });
+        assert_same_encoding(&CaseList { items: items(), next_cursor: None });
+        assert_same_encoding(&CaseList { items: Vec::new(), next_cursor: None });
+    }
+}

@@ -14,6 +14,7 @@ use super::case_wire::{
 use super::error::ApiError;
 use super::idempotency::{claim, replayed};
 use super::json_body::JsonBody;
+use super::json_response::JsonResponse;
 use super::responses::{Problems, error_statuses};
 use super::tags::ApiTags;
 use super::wire::{AccountKind, CaseKind, Timestamp, WireId, WorkspaceKind};
@@ -46,7 +47,7 @@ enum CreateCaseResponse {
     /// create with the same key).
     #[oai(status = 201)]
     Created(
-        Json<CaseView>,
+        JsonResponse<CaseView>,
         /// The new case's address.
         #[oai(header = "Location")]
         String,
@@ -61,7 +62,7 @@ enum CreateCaseResponse {
 enum CaseListResponse {
     /// A page of cases.
     #[oai(status = 200)]
-    Ok(Json<CaseList>),
+    Ok(JsonResponse<CaseList>),
 }
 
 /// Answer of `getCase` and `updateCase`.
@@ -69,7 +70,7 @@ enum CaseListResponse {
 enum CaseResponse {
     /// The case.
     #[oai(status = 200)]
-    Ok(Json<CaseView>),
+    Ok(JsonResponse<CaseView>),
 }
 
 /// Answer of `deleteCase`.
@@ -145,7 +146,11 @@ impl CasesApi {
             workspace_id.0.render(),
             WireId::<CaseKind>::new(created.value.id.uuid()).render()
         );
-        Ok(CreateCaseResponse::Created(Json(created.value.into()), location, replayed(created.replayed)))
+        Ok(CreateCaseResponse::Created(
+            JsonResponse(created.value.into()),
+            location,
+            replayed(created.replayed),
+        ))
     }
 
     /// List cases
@@ -207,7 +212,7 @@ impl CasesApi {
         )?;
         let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
         let page = services.cases.list(auth.0.account.id, workspace, query).await?;
-        Ok(CaseListResponse::Ok(Json(page.into())))
+        Ok(CaseListResponse::Ok(JsonResponse(page.into())))
     }
 
     /// Get a case
@@ -225,7 +230,7 @@ impl CasesApi {
     ) -> Result<CaseResponse, Problems<GetCaseErrors>> {
         let (workspace, case) = ids(&workspace_id.0, &case_id.0);
         let case = services.cases.get(auth.0.account.id, workspace, case).await?;
-        Ok(CaseResponse::Ok(Json(case.into())))
+        Ok(CaseResponse::Ok(JsonResponse(case.into())))
     }
 
     /// Update a case
@@ -266,7 +271,7 @@ impl CasesApi {
         )?;
         let (workspace, case) = ids(&workspace_id.0, &case_id.0);
         let case = services.cases.update(auth.0.account.id, workspace, case, update).await?;
-        Ok(CaseResponse::Ok(Json(case.into())))
+        Ok(CaseResponse::Ok(JsonResponse(case.into())))
     }
 
     /// Delete a case

@@ -19,6 +19,7 @@ mod evidence_content;
 mod idempotency;
 mod identity_wire;
 mod json_body;
+mod json_response;
 mod limits;
 mod members;
 mod multipart_upload;

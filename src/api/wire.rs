@@ -123,6 +123,13 @@ impl<K: IdKind> ParseFromJSON for WireId<K> {
     }
 }
 
+impl<K: IdKind> serde::Serialize for WireId<K> {
+    /// The same string as [`ToJSON`], written without building it first.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&format_args!("{}{}", K::PREFIX, self.0.simple()))
+    }
+}
+
 impl<'de, K: IdKind> serde::Deserialize<'de> for WireId<K> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(deserializer)?;
@@ -185,6 +192,13 @@ impl Type for Timestamp {
 impl ToJSON for Timestamp {
     fn to_json(&self) -> Option<Value> {
         Some(Value::String(self.0.to_rfc3339_opts(SecondsFormat::Micros, true)))
+    }
+}
+
+impl serde::Serialize for Timestamp {
+    /// The same string as [`ToJSON`].
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0.to_rfc3339_opts(SecondsFormat::Micros, true))
     }
 }
 
