@@ -69,13 +69,20 @@ impl<K: IdKind> WireId<K> {
 
     /// The wire form: prefix and 32 hex digits.
     pub fn render(&self) -> String {
-        format!("{}{}", K::PREFIX, self.0.simple())
+        self.to_string()
+    }
+}
+
+/// The wire form; every other rendering (JSON, `Debug`) writes this.
+impl<K: IdKind> std::fmt::Display for WireId<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}", K::PREFIX, self.0.simple())
     }
 }
 
 impl<K: IdKind> std::fmt::Debug for WireId<K> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.render())
+        std::fmt::Display::fmt(self, f)
     }
 }
 
@@ -126,7 +133,7 @@ impl<K: IdKind> ParseFromJSON for WireId<K> {
 impl<K: IdKind> serde::Serialize for WireId<K> {
     /// The same string as [`ToJSON`], written without building it first.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&format_args!("{}{}", K::PREFIX, self.0.simple()))
+        serializer.collect_str(self)
     }
 }
 
@@ -164,6 +171,13 @@ pub(crate) use list_from_page;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timestamp(pub DateTime<Utc>);
 
+impl Timestamp {
+    /// The wire form: RFC 3339, UTC with `Z`, microseconds.
+    fn render(&self) -> String {
+        self.0.to_rfc3339_opts(SecondsFormat::Micros, true)
+    }
+}
+
 impl Type for Timestamp {
     const IS_REQUIRED: bool = true;
     type RawValueType = Self;
@@ -191,14 +205,14 @@ impl Type for Timestamp {
 
 impl ToJSON for Timestamp {
     fn to_json(&self) -> Option<Value> {
-        Some(Value::String(self.0.to_rfc3339_opts(SecondsFormat::Micros, true)))
+        Some(Value::String(self.render()))
     }
 }
 
 impl serde::Serialize for Timestamp {
     /// The same string as [`ToJSON`].
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0.to_rfc3339_opts(SecondsFormat::Micros, true))
+        serializer.serialize_str(&self.render())
     }
 }
 
