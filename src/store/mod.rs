@@ -30,7 +30,10 @@ pub mod workspaces;
 
 pub use database_url::{DatabaseUrl, DatabaseUrlError};
 pub use error::StoreError;
-pub use pool::{Backend, DbConn, PoolStatus, PooledConn, ReadConn, Store};
+pub use pool::{
+    APPLICATION_NAME as POOL_APPLICATION_NAME, Backend, DbConn, PoolStatus, PooledConn, ReadConn, Store,
+    settle_pooled,
+};
 pub use sql_types::{DbTime, DbUuid};
 
 /// Runs one query body on whichever backend `$conn` (a `&mut DbConn`) holds,
@@ -40,9 +43,12 @@ macro_rules! db_run {
     ($conn:ident: $body:block) => {{
         let started = std::time::Instant::now();
         let result = match $conn {
-            $crate::store::DbConn::Postgres($conn) => $body,
-            // In an async block, so that the body's `?` ends the block,
-            // not the function, and `settle` sees every failure.
+            // Each in an async block, so that the body's `?` ends the
+            // block, not the function, and `settle` sees every failure.
+            $crate::store::DbConn::Postgres($conn) => {
+                let result = async { $body }.await;
+                $crate::store::settle_pooled($conn, result).await
+            }
             $crate::store::DbConn::SharedPostgres(shared) => {
                 let $conn = &mut shared.conn();
                 shared.settle(async { $body }.await).await

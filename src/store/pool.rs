@@ -21,6 +21,11 @@ type SqliteManager = AsyncDieselConnectionManager<SqliteConn>;
 const SQLITE_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
      PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
 
+/// The pooled PostgreSQL connections' `application_name` (as
+/// `pg_stat_activity` shows it), so an operator can tell them from the
+/// shared readers and the change feed.
+pub const APPLICATION_NAME: &str = "casebook-pool";
+
 /// How long a request waits for a pooled connection before failing.
 const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -122,6 +127,28 @@ impl PooledConn {
     }
 }
 
+/// `result` of a statement on the pooled connection `conn`, with a failure
+/// that the connection's closing explains reported as
+/// [`StoreError::ConnectionLost`] (callers answer "try again"), not as a
+/// failed query. diesel-async passes no SQLSTATE on, so a server ending the
+/// connection mid-statement ("terminating connection due to administrator
+/// command") fails like any other query; a trivial statement sent after it
+/// tells them apart, as on a closed connection it cannot be sent at all.
+/// Only failures pay that round trip. The pool drops a closed connection
+/// when it is checked back in.
+pub async fn settle_pooled<T>(
+    conn: &mut AsyncPgConnection,
+    result: Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    match result {
+        Err(StoreError::Query(err)) => match conn.batch_execute("SELECT 1").await.map_err(StoreError::from) {
+            Err(StoreError::ConnectionLost(_)) => Err(StoreError::ConnectionLost(err)),
+            _ => Err(StoreError::Query(err)),
+        },
+        other => other,
+    }
+}
+
 fn pool_builder<M: bb8::ManageConnection>(pool_size: u32) -> bb8::Builder<M> {
     bb8::Pool::builder()
         .max_size(pool_size)
@@ -146,7 +173,9 @@ impl Store {
             DatabaseUrl::Postgres(raw) => {
                 let mut config = ManagerConfig::<AsyncPgConnection>::default();
                 config.recycling_method = RecyclingMethod::Fast;
-                let manager = PgManager::new_with_config(raw.clone(), config);
+                let separator = if raw.contains('?') { '&' } else { '?' };
+                let named = format!("{raw}{separator}application_name={APPLICATION_NAME}");
+                let manager = PgManager::new_with_config(named, config);
                 let pool = pool_builder(pool_size)
                     .build(manager)
                     .await

@@ -5,6 +5,7 @@ mod helpers;
 mod members;
 mod metrics;
 mod operations;
+mod pooled_connections;
 mod postgres_admin;
 
 mod accounts;
