@@ -1,7 +1,7 @@
 //! Prometheus metrics. Counters and histograms are updated where things
 //! happen (the HTTP edge, every database query, the scanner); gauges that
-//! describe current state (pool, password hashing, scan queue) are read at
-//! scrape time by `services::telemetry`.
+//! describe current state (pool, shared readers, password hashing, scan
+//! queue) are read at scrape time by `services::telemetry`.
 
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -22,6 +22,8 @@ pub struct Metrics {
     pub db_query_duration: Histogram,
     /// Database pool connections by state (`open`, `idle`, `waiting`).
     pub db_pool: IntGaugeVec,
+    /// Shared PostgreSQL reader connections by state (`connected`, `lost`).
+    pub db_shared_readers: IntGaugeVec,
     /// Password hashes by state (`in_flight`, `waiting`).
     pub password_hashes: IntGaugeVec,
     /// Scans by status.
@@ -54,6 +56,10 @@ fn build() -> Result<Metrics, prometheus::Error> {
             Opts::new("db_pool_connections", "Database pool connections by state"),
             &["state"],
         )?,
+        db_shared_readers: IntGaugeVec::new(
+            Opts::new("db_shared_reader_connections", "Shared PostgreSQL reader connections by state"),
+            &["state"],
+        )?,
         password_hashes: IntGaugeVec::new(
             Opts::new("password_hashes", "Password hashes by state"),
             &["state"],
@@ -69,6 +75,7 @@ fn build() -> Result<Metrics, prometheus::Error> {
     r.register(Box::new(metrics.http_duration.clone()))?;
     r.register(Box::new(metrics.db_query_duration.clone()))?;
     r.register(Box::new(metrics.db_pool.clone()))?;
+    r.register(Box::new(metrics.db_shared_readers.clone()))?;
     r.register(Box::new(metrics.password_hashes.clone()))?;
     r.register(Box::new(metrics.scans.clone()))?;
     r.register(Box::new(metrics.scan_probes.clone()))?;

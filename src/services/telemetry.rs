@@ -1,6 +1,6 @@
 //! The metrics scrape: reads the gauges that describe current state (the
-//! database pool, password hashing, the scan queue), then renders every
-//! metric in the Prometheus text format.
+//! database pool and shared readers, password hashing, the scan queue),
+//! then renders every metric in the Prometheus text format.
 
 use std::sync::Arc;
 
@@ -28,6 +28,9 @@ impl TelemetryService {
         METRICS.db_pool.with_label_values(&["open"]).set(i64::from(pool.open));
         METRICS.db_pool.with_label_values(&["idle"]).set(i64::from(pool.idle));
         METRICS.db_pool.with_label_values(&["waiting"]).set(pool.waiting);
+        let readers = self.store.shared_reader_status();
+        METRICS.db_shared_readers.with_label_values(&["connected"]).set(readers.connected as i64);
+        METRICS.db_shared_readers.with_label_values(&["lost"]).set(readers.lost as i64);
         let (running, waiting) = self.identity.hashing_load();
         METRICS.password_hashes.with_label_values(&["in_flight"]).set(running as i64);
         METRICS.password_hashes.with_label_values(&["waiting"]).set(waiting as i64);

@@ -74,6 +74,15 @@ pub struct PoolStatus {
     pub waiting: i64,
 }
 
+/// The shared PostgreSQL readers right now (see [`super::readers`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SharedReaderStatus {
+    /// Connected and in use.
+    pub connected: usize,
+    /// Lost and being connected again (reads use the pool meanwhile).
+    pub lost: usize,
+}
+
 /// A connection checked out of the pool; returned to it when dropped.
 // Short-lived and on the stack: boxing the larger variant would cost an
 // allocation per checkout for no gain.
@@ -245,6 +254,13 @@ impl Store {
             idle: state.idle_connections,
             waiting: self.waiting.load(std::sync::atomic::Ordering::Relaxed),
         }
+    }
+
+    /// The shared readers right now: all zero where there are none
+    /// (SQLite, or none configured).
+    pub fn shared_reader_status(&self) -> SharedReaderStatus {
+        let (connected, all) = self.readers.as_ref().map_or((0, 0), |readers| readers.connected());
+        SharedReaderStatus { connected, lost: all - connected }
     }
 
     /// The engine behind this store.

@@ -115,6 +115,14 @@ impl SharedReaders {
         Ok(Self { url, slots, next: AtomicUsize::new(0) })
     }
 
+    /// How many of the shared connections are connected right now, and
+    /// how many there are in all.
+    pub(super) fn connected(&self) -> (usize, usize) {
+        let live =
+            self.slots.iter().filter(|slot| slot.lock().as_ref().is_some_and(|conn| !conn.is_lost())).count();
+        (live, self.slots.len())
+    }
+
     /// The next shared connection in turn; `None` if it was lost, in which
     /// case it is being replaced and the caller should use the pool.
     pub(super) fn pick(self: &Arc<Self>) -> Option<Arc<SharedConn>> {

@@ -5,10 +5,17 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::json;
 
+use casebook::store::DatabaseUrl;
+
 use crate::helpers::TestApp;
 
+/// Shared PostgreSQL readers connected, as the scrape shows them.
+pub const CONNECTED_READERS: &str = r#"casebook_db_shared_reader_connections{state="connected"}"#;
+/// Shared PostgreSQL readers lost and being connected again.
+pub const LOST_READERS: &str = r#"casebook_db_shared_reader_connections{state="lost"}"#;
+
 /// The value of the sample whose line starts with `series` (name and labels).
-async fn sample(app: &TestApp, series: &str) -> f64 {
+pub async fn sample(app: &TestApp, series: &str) -> f64 {
     let text = scrape(app).await;
     text.lines()
         .filter(|line| !line.starts_with('#'))
@@ -48,6 +55,12 @@ async fn metrics_move_as_requests_errors_and_scans_happen(app: TestApp) {
         assert!(text.contains(series), "missing {series}");
     }
     assert!(!text.contains("acct_"), "ids must not become labels");
+    let shared = match app.settings.database_url {
+        DatabaseUrl::Postgres(_) => f64::from(app.settings.read_connections),
+        DatabaseUrl::Sqlite(_) => 0.0,
+    };
+    assert_eq!(sample(&app, CONNECTED_READERS).await, shared);
+    assert_eq!(sample(&app, LOST_READERS).await, 0.0);
 
     let probes_before = sample(&app, "casebook_scan_probes_total").await;
     let ws = app.create_workspace(&token, "Metrics").await;

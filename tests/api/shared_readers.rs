@@ -8,6 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestApp};
+use crate::metrics::{CONNECTED_READERS, LOST_READERS, sample};
 use crate::postgres_admin::PostgresAdmin;
 use crate::team::Team;
 use casebook::store::readers::APPLICATION_NAME;
@@ -41,6 +42,7 @@ async fn reads_go_on_while_the_shared_connections_are_lost_and_they_come_back() 
         answers.push(app.get(&path, Some(&team.viewer)).await.status);
     }
     let while_cut = admin.count(APPLICATION_NAME).await;
+    let lost_while_cut = sample(&app, LOST_READERS).await;
     admin.allow().await;
     let started = Instant::now();
     let mut back = 0;
@@ -59,7 +61,9 @@ async fn reads_go_on_while_the_shared_connections_are_lost_and_they_come_back() 
     assert_eq!(answers.len() - failed.len(), 20, "reads did not recover: {answers:?}");
     assert!(failed.len() <= usize::try_from(expected).expect("small"), "{answers:?}");
     assert!(failed.iter().all(|status| **status == StatusCode::SERVICE_UNAVAILABLE), "{answers:?}");
+    assert_eq!(lost_while_cut, expected as f64, "the metrics show the shared connections lost");
     assert_eq!(back, expected, "the shared connections did not come back");
+    assert_eq!(sample(&app, CONNECTED_READERS).await, expected as f64, "the metrics show them back");
     let after = app.get(&path, Some(&team.viewer)).await;
     assert_eq!(after.status, StatusCode::OK);
     assert_eq!(after.body, case);
