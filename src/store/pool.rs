@@ -8,7 +8,7 @@ use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfi
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 
-use super::readers::{SharedConn, SharedReaders};
+use super::readers::{SharedConn, SharedLease, SharedReaders};
 use super::{DatabaseUrl, StoreError};
 
 /// SQLite connections are synchronous; diesel-async runs them on blocking threads.
@@ -100,7 +100,7 @@ pub enum PooledConn {
 #[allow(clippy::large_enum_variant)]
 pub enum ReadConn {
     /// A shared PostgreSQL connection.
-    Shared(std::sync::Arc<SharedConn>),
+    Shared(SharedLease),
     /// A connection of the pool.
     Pooled(PooledConn),
 }

@@ -10,12 +10,18 @@
 //! another, each in its own implicit transaction, so a shared connection
 //! never holds a transaction (see [`super::DbConn::SharedPostgres`]).
 //!
+//! Because a connection answers its statements in order, one slow statement
+//! (or a backend the OS has not scheduled for a while) holds up every read
+//! queued behind it. So each read takes the connection with the fewest
+//! readers on it right now, and reads flow around a stalled one.
+//!
 //! Each shared connection's socket is driven by a task of its own, which
 //! marks the connection lost as soon as it closes (the server restarted, or
-//! the backend was terminated). Reads then use the pool while that slot is
-//! connected again in the background, and a statement that failed because
-//! its connection was closed under it reports the connection lost (callers
-//! answer "try again") rather than a failed query.
+//! the backend was terminated). Reads then use the other shared connections
+//! (the pool, when none is left) while that slot is connected again in the
+//! background, and a statement that failed because its connection was
+//! closed under it reports the connection lost (callers answer "try again")
+//! rather than a failed query.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -55,6 +61,33 @@ pub struct SharedConn {
     conn: AsyncPgConnection,
     /// Cancelled when the socket closes.
     lost: CancellationToken,
+    /// Readers holding a [`SharedLease`] on it right now.
+    in_use: AtomicUsize,
+}
+
+/// One reader's use of a shared connection: counted in the connection's
+/// `in_use` until dropped.
+pub struct SharedLease(Arc<SharedConn>);
+
+impl SharedLease {
+    fn new(conn: Arc<SharedConn>) -> Self {
+        conn.in_use.fetch_add(1, Ordering::Relaxed);
+        Self(conn)
+    }
+}
+
+impl std::ops::Deref for SharedLease {
+    type Target = SharedConn;
+
+    fn deref(&self) -> &SharedConn {
+        &self.0
+    }
+}
+
+impl Drop for SharedLease {
+    fn drop(&mut self) {
+        self.0.in_use.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl SharedConn {
@@ -74,7 +107,7 @@ impl SharedConn {
             marks_lost.cancel();
         });
         let conn = AsyncPgConnection::try_from(client).await.map_err(|err| failed(&err))?;
-        Ok(Self { conn, lost })
+        Ok(Self { conn, lost, in_use: AtomicUsize::new(0) })
     }
 
     /// The connection, for queries through a shared reference.
@@ -123,18 +156,32 @@ impl SharedReaders {
         (live, self.slots.len())
     }
 
-    /// The next shared connection in turn; `None` if it was lost, in which
-    /// case it is being replaced and the caller should use the pool.
-    pub(super) fn pick(self: &Arc<Self>) -> Option<Arc<SharedConn>> {
-        let index = self.next.fetch_add(1, Ordering::Relaxed) % self.slots.len();
-        let slot = &self.slots[index];
-        if let Some(conn) = slot.lock().as_ref().filter(|conn| !conn.is_lost()) {
-            return Some(Arc::clone(conn));
+    /// The connected shared connection with the fewest readers on it (ties
+    /// go round the slots in turn), so reads queue behind a slow or stalled
+    /// connection only while every other one is as busy. `None` when all are
+    /// lost: the caller should use the pool. A lost one found on the way is
+    /// replaced in the background.
+    pub(super) fn pick(self: &Arc<Self>) -> Option<SharedLease> {
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        let mut best: Option<Arc<SharedConn>> = None;
+        for offset in 0..self.slots.len() {
+            let index = (start + offset) % self.slots.len();
+            let slot = &self.slots[index];
+            let live = slot.lock().as_ref().filter(|conn| !conn.is_lost()).map(Arc::clone);
+            match live {
+                Some(conn) => {
+                    let in_use = conn.in_use.load(Ordering::Relaxed);
+                    if best.as_ref().is_none_or(|best| in_use < best.in_use.load(Ordering::Relaxed)) {
+                        best = Some(conn);
+                    }
+                }
+                None if !slot.reconnecting.swap(true, Ordering::AcqRel) => {
+                    tokio::spawn(Arc::clone(self).reconnect(index));
+                }
+                None => {}
+            }
         }
-        if !slot.reconnecting.swap(true, Ordering::AcqRel) {
-            tokio::spawn(Arc::clone(self).reconnect(index));
-        }
-        None
+        best.map(SharedLease::new)
     }
 
     /// Replaces slot `index`'s lost connection, trying until it succeeds.
