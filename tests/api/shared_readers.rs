@@ -6,25 +6,14 @@ use std::time::{Duration, Instant};
 
 use diesel_async::SimpleAsyncConnection;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::helpers::{Backend, TestApp};
 use crate::metrics::{CONNECTED_READERS, LOST_READERS, sample};
-use crate::postgres_admin::PostgresAdmin;
-use crate::team::Team;
+use crate::postgres_admin::{PostgresAdmin, a_case_on_postgres};
 use casebook::store::readers::APPLICATION_NAME;
 
 /// How long a lost shared connection may take to come back (it retries every second).
 const DEADLINE: Duration = Duration::from_secs(10);
-
-/// An app on PostgreSQL with a team, one case, and that case's path.
-async fn a_case_on_postgres() -> Option<(TestApp, Team, Value, String)> {
-    let app = TestApp::spawn(Backend::Postgres).await?;
-    let team = Team::create(&app).await;
-    let case = app.create_case(&team.editor, team.id(), json!({"summary": "Beacon"})).await;
-    let path = format!("/v1/workspaces/{}/cases/{}", team.id(), case["id"].as_str().expect("id"));
-    Some((app, team, case, path))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_go_on_while_the_shared_connections_are_lost_and_they_come_back() {
@@ -76,20 +65,8 @@ async fn a_read_whose_connection_is_ended_under_it_answers_unavailable() {
     assert_eq!(app.get(&path, Some(&team.viewer)).await.status, StatusCode::OK);
     let mut admin = PostgresAdmin::beside(&app).await;
 
-    // Hold the read up on a lock, then end its connection under it, as an
-    // administrator (or a server shutting down) would.
-    let mut locked = admin.lock("cases").await;
     let read = app.get(&path, Some(&team.viewer));
-    let end_it = async {
-        let started = Instant::now();
-        while admin.waiting_for_locks(APPLICATION_NAME).await == 0 {
-            assert!(started.elapsed() < DEADLINE, "the read never reached the lock");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        admin.end_those_waiting(APPLICATION_NAME).await;
-    };
-    let (answer, ()) = tokio::join!(read, end_it);
-    locked.batch_execute("ROLLBACK").await.expect("unlock");
+    let answer = admin.end_under_a_lock("cases", APPLICATION_NAME, read).await;
 
     answer.assert_problem(503, "UNAVAILABLE");
     assert_eq!(app.get(&path, Some(&team.viewer)).await.status, StatusCode::OK);
@@ -109,11 +86,7 @@ async fn a_read_stuck_on_one_shared_connection_does_not_hold_up_the_others() {
     let mut locked = admin.lock("comments").await;
     let stuck = app.get(&comment_path, Some(&team.viewer));
     let others = async {
-        let started = Instant::now();
-        while admin.waiting_for_locks(APPLICATION_NAME).await == 0 {
-            assert!(started.elapsed() < DEADLINE, "the comment read never reached the lock");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        admin.until_one_waits(APPLICATION_NAME).await;
         let mut answers = Vec::new();
         for _ in 0..3 * app.settings.read_connections {
             let answer =
