@@ -79,7 +79,8 @@ pub struct PoolStatus {
 pub struct SharedReaderStatus {
     /// Connected and in use.
     pub connected: usize,
-    /// Lost and being connected again (reads use the pool meanwhile).
+    /// Lost and being connected again (reads use the others meanwhile, or
+    /// the pool when none is left).
     pub lost: usize,
 }
 

@@ -158,27 +158,29 @@ impl SharedReaders {
 
     /// The connected shared connection with the fewest readers on it (ties
     /// go round the slots in turn), so reads queue behind a slow or stalled
-    /// connection only while every other one is as busy. `None` when all are
-    /// lost: the caller should use the pool. A lost one found on the way is
-    /// replaced in the background.
+    /// connection only while every other one is as busy; the scan stops at
+    /// the first idle one. `None` when all are lost: the caller should use
+    /// the pool. A lost one found on the way is replaced in the background.
     pub(super) fn pick(self: &Arc<Self>) -> Option<SharedLease> {
         let start = self.next.fetch_add(1, Ordering::Relaxed);
-        let mut best: Option<Arc<SharedConn>> = None;
+        let (mut best, mut fewest) = (None, usize::MAX);
         for offset in 0..self.slots.len() {
             let index = (start + offset) % self.slots.len();
             let slot = &self.slots[index];
-            let live = slot.lock().as_ref().filter(|conn| !conn.is_lost()).map(Arc::clone);
-            match live {
-                Some(conn) => {
-                    let in_use = conn.in_use.load(Ordering::Relaxed);
-                    if best.as_ref().is_none_or(|best| in_use < best.in_use.load(Ordering::Relaxed)) {
-                        best = Some(conn);
-                    }
+            let current = slot.lock();
+            if let Some(conn) = current.as_ref().filter(|conn| !conn.is_lost()) {
+                let in_use = conn.in_use.load(Ordering::Relaxed);
+                if in_use < fewest {
+                    (best, fewest) = (Some(Arc::clone(conn)), in_use);
                 }
-                None if !slot.reconnecting.swap(true, Ordering::AcqRel) => {
+            } else {
+                drop(current);
+                if !slot.reconnecting.swap(true, Ordering::AcqRel) {
                     tokio::spawn(Arc::clone(self).reconnect(index));
                 }
-                None => {}
+            }
+            if fewest == 0 {
+                break; // none can have fewer
             }
         }
         best.map(SharedLease::new)
