@@ -69,7 +69,7 @@ pub enum AttachmentDeletedResponse {
 pub fn created(base: &str, uploaded: Created<Attachment>) -> CreatedAttachment {
     let location = format!(
         "{base}/attachments/{}",
-        WireId::<super::wire::AttachmentKind>::new(uploaded.value.id.uuid()).render()
+        WireId::<super::wire::AttachmentKind>::new(uploaded.value.id.uuid())
     );
     CreatedAttachment::Created(Json(uploaded.value.into()), location, replayed(uploaded.replayed))
 }

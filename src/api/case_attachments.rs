@@ -58,7 +58,7 @@ impl CaseAttachmentsApi {
         let key = super::idempotency::key(idempotency_key.0.as_deref())?;
         let (workspace, owner) = ids(&workspace_id.0, &case_id.0);
         let uploaded = services.attachments.upload(auth.0.account.id, workspace, owner, form, key).await?;
-        let base = format!("/v1/workspaces/{}/cases/{}", workspace_id.0.render(), case_id.0.render());
+        let base = format!("/v1/workspaces/{}/cases/{}", workspace_id.0, case_id.0);
         Ok(created(&base, uploaded))
     }
 

@@ -312,7 +312,7 @@ fn with_prefixed_ids(kind: cases::EventKind, mut data: Value) -> Value {
             *value = Value::String(render(id));
         }
     };
-    let account = |id| WireId::<AccountKind>::new(id).render();
+    let account = |id| WireId::<AccountKind>::new(id).to_string();
     match kind {
         cases::EventKind::Assigned => {
             prefix(&mut data["old"], account);
@@ -320,14 +320,14 @@ fn with_prefixed_ids(kind: cases::EventKind, mut data: Value) -> Value {
         }
         cases::EventKind::CaseCreated => prefix(&mut data["assignee_id"], account),
         cases::EventKind::Commented | cases::EventKind::CommentEdited | cases::EventKind::CommentDeleted => {
-            prefix(&mut data["comment_id"], |id| WireId::<CommentKind>::new(id).render());
+            prefix(&mut data["comment_id"], |id| WireId::<CommentKind>::new(id).to_string());
         }
         cases::EventKind::ScanFinished => {
-            prefix(&mut data["scan_id"], |id| WireId::<ScanKind>::new(id).render())
+            prefix(&mut data["scan_id"], |id| WireId::<ScanKind>::new(id).to_string())
         }
         cases::EventKind::AttachmentAdded | cases::EventKind::AttachmentDeleted => {
-            prefix(&mut data["attachment_id"], |id| WireId::<AttachmentKind>::new(id).render());
-            prefix(&mut data["scan_id"], |id| WireId::<ScanKind>::new(id).render());
+            prefix(&mut data["attachment_id"], |id| WireId::<AttachmentKind>::new(id).to_string());
+            prefix(&mut data["scan_id"], |id| WireId::<ScanKind>::new(id).to_string());
         }
         cases::EventKind::FieldChanged => {}
     }

@@ -138,13 +138,13 @@ impl CasesApi {
             body.tags,
         )?;
         let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
-        let operation = format!("createCase:{}", workspace_id.0.render());
+        let operation = format!("createCase:{}", workspace_id.0);
         let claim = claim(caller, idempotency_key.0.as_deref(), &operation, &request)?;
         let created = services.cases.create(caller, workspace, request, claim).await?;
         let location = format!(
             "/v1/workspaces/{}/cases/{}",
-            workspace_id.0.render(),
-            WireId::<CaseKind>::new(created.value.id.uuid()).render()
+            workspace_id.0,
+            WireId::<CaseKind>::new(created.value.id.uuid())
         );
         Ok(CreateCaseResponse::Created(
             JsonResponse(created.value.into()),

@@ -105,14 +105,14 @@ impl CommentsApi {
         let caller = auth.0.account.id;
         let text = CommentBody::parse(&body.0.body)?;
         let (workspace, case) = ids(&workspace_id.0, &case_id.0);
-        let operation = format!("createComment:{}", case_id.0.render());
+        let operation = format!("createComment:{}", case_id.0);
         let claim = claim(caller, idempotency_key.0.as_deref(), &operation, &text)?;
         let created = services.cases.add_comment(caller, workspace, case, text, claim).await?;
         let location = format!(
             "/v1/workspaces/{}/cases/{}/comments/{}",
-            workspace_id.0.render(),
-            case_id.0.render(),
-            WireId::<CommentKind>::new(created.value.id.uuid()).render()
+            workspace_id.0,
+            case_id.0,
+            WireId::<CommentKind>::new(created.value.id.uuid())
         );
         Ok(CreateCommentResponse::Created(Json(created.value.into()), location, replayed(created.replayed)))
     }

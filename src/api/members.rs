@@ -75,11 +75,7 @@ enum MemberRemovedResponse {
 }
 
 fn member_location(workspace: &WireId<WorkspaceKind>, account: AccountId) -> String {
-    format!(
-        "/v1/workspaces/{}/members/{}",
-        workspace.render(),
-        WireId::<AccountKind>::new(account.uuid()).render()
-    )
+    format!("/v1/workspaces/{}/members/{}", workspace, WireId::<AccountKind>::new(account.uuid()))
 }
 
 #[OpenApi(tag = "ApiTags::Members")]
@@ -103,7 +99,7 @@ impl MembersApi {
         let caller = auth.0.account.id;
         let request = NewMember::parse(&body.0.email, body.0.role.into())?;
         let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
-        let operation = format!("addMember:{}", workspace_id.0.render());
+        let operation = format!("addMember:{}", workspace_id.0);
         let claim = claim(caller, idempotency_key.0.as_deref(), &operation, &request)?;
         let created = services.workspaces.add_member(caller, workspace, request, claim).await?;
         let location = member_location(&workspace_id.0, created.value.account_id);

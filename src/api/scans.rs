@@ -138,13 +138,13 @@ impl ScansApi {
         let case_id = body.case_id.map(|id| CaseId::from_uuid(id.uuid()));
         let request = NewScan::parse(&body.target, &body.ports, body.timeout_ms, body.concurrency, case_id)?;
         let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
-        let operation = format!("createScan:{}", workspace_id.0.render());
+        let operation = format!("createScan:{}", workspace_id.0);
         let claim = claim(caller, idempotency_key.0.as_deref(), &operation, &request)?;
         let created = services.scans.create(caller, workspace, request, claim).await?;
         let location = format!(
             "/v1/workspaces/{}/scans/{}",
-            workspace_id.0.render(),
-            WireId::<ScanKind>::new(created.value.id.uuid()).render()
+            workspace_id.0,
+            WireId::<ScanKind>::new(created.value.id.uuid())
         );
         Ok(CreateScanResponse::Created(Json(created.value.into()), location, replayed(created.replayed)))
     }

@@ -66,14 +66,10 @@ impl<K: IdKind> WireId<K> {
     pub fn uuid(&self) -> Uuid {
         self.0
     }
-
-    /// The wire form: prefix and 32 hex digits.
-    pub fn render(&self) -> String {
-        self.to_string()
-    }
 }
 
-/// The wire form; every other rendering (JSON, `Debug`) writes this.
+/// The wire form, prefix and 32 hex digits; every other rendering (JSON,
+/// `Debug`, locations) writes this.
 impl<K: IdKind> std::fmt::Display for WireId<K> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}{}", K::PREFIX, self.0.simple())
@@ -115,7 +111,7 @@ impl<K: IdKind> Type for WireId<K> {
 
 impl<K: IdKind> ToJSON for WireId<K> {
     fn to_json(&self) -> Option<Value> {
-        Some(Value::String(self.render()))
+        Some(Value::String(self.to_string()))
     }
 }
 
@@ -248,7 +244,7 @@ mod tests {
     #[test]
     fn ids_round_trip_through_their_wire_form() {
         let id = Uuid::now_v7();
-        let wire = WireId::<AccountKind>::new(id).render();
+        let wire = WireId::<AccountKind>::new(id).to_string();
         assert!(wire.starts_with("acct_") && wire.len() == 37, "{wire}");
         assert_eq!(WireId::<AccountKind>::parse(&wire).map(|w| w.0), Some(id));
     }

@@ -95,8 +95,7 @@ impl WorkspacesApi {
         let request = NewWorkspace::parse(&body.0.name, body.0.description.as_deref())?;
         let claim = claim(caller, idempotency_key.0.as_deref(), "createWorkspace", &request)?;
         let created = services.workspaces.create(caller, request, claim).await?;
-        let location =
-            format!("/v1/workspaces/{}", WireId::<WorkspaceKind>::new(created.value.id.uuid()).render());
+        let location = format!("/v1/workspaces/{}", WireId::<WorkspaceKind>::new(created.value.id.uuid()));
         Ok(CreateWorkspaceResponse::Created(Json(created.value.into()), location, replayed(created.replayed)))
     }
 
