@@ -104,7 +104,9 @@ pub struct Settings {
     pub auth_cache_ttl: Duration,
 
     /// Most passwords hashed at once (argon2 is deliberately costly); further
-    /// sign-ins queue. Default: the number of CPU cores.
+    /// sign-ins queue in arrival order. While the server is busy with other
+    /// requests, half as many (at least one), leaving them CPU. Default: the
+    /// number of CPU cores.
     #[arg(long, global = true, env = "CASEBOOK_PASSWORD_HASH_CONCURRENCY",
         value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub password_hash_concurrency: Option<u16>,

@@ -1,6 +1,8 @@
 //! Password hashing with argon2id: explicit parameters, on a few dedicated
 //! threads (one per permitted hash, normally one per core), so a flood of
-//! sign-ins queues instead of starving every other request. Each thread
+//! sign-ins queues instead of starving every other request; while the
+//! server is busy with other requests, only half of them hash at once (see
+//! [`HashAdmission`]). Each thread
 //! owns the 19 MiB of memory a hash works in and reuses it from one hash to
 //! the next, so hashing never holds more than one such block per thread (a
 //! fresh allocation per hash left several alive at once under a flood); a
@@ -9,13 +11,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::hash_admission::HashAdmission;
+use super::{IdentityError, Password};
 use argon2::password_hash::PasswordVerifier as _;
 use argon2::password_hash::phc::{Output, ParamsString, Salt};
 use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version};
 use crossbeam_channel::RecvTimeoutError;
-use tokio::sync::Semaphore;
-
-use super::{IdentityError, Password};
 
 /// OWASP's minimum for argon2id: 19 MiB of memory, 2 passes, 1 lane.
 const MEMORY_KIB: u32 = 19 * 1024;
@@ -37,10 +38,8 @@ const HASHING_NICENESS: i32 = 10;
 pub struct PasswordHasher {
     argon2: Argon2<'static>,
     params: Params,
-    permits: Arc<Semaphore>,
-    max_in_flight: usize,
+    admission: Arc<HashAdmission>,
     jobs: crossbeam_channel::Sender<Job>,
-    waiting: Arc<std::sync::atomic::AtomicUsize>,
     holding: Arc<std::sync::atomic::AtomicUsize>,
     /// Verified instead of a real hash when an email is unknown, so that an
     /// unknown email and a wrong password take the same time.
@@ -49,7 +48,8 @@ pub struct PasswordHasher {
 
 impl PasswordHasher {
     /// A hasher allowing `max_in_flight` concurrent hashes (normally the
-    /// number of cores). Computes the dummy hash once, here.
+    /// number of cores), half as many while the runtime is busy with other
+    /// work. Computes the dummy hash once, here.
     pub fn new(max_in_flight: usize) -> Result<Self, IdentityError> {
         let params = Params::new(MEMORY_KIB, ITERATIONS, LANES, Some(OUTPUT_BYTES))
             .map_err(|err| IdentityError::Hashing(err.to_string()))?;
@@ -66,10 +66,8 @@ impl PasswordHasher {
         Ok(Self {
             argon2,
             params,
-            permits: Arc::new(Semaphore::new(max_in_flight)),
-            max_in_flight,
+            admission: Arc::new(HashAdmission::new(max_in_flight)),
             jobs,
-            waiting: Arc::default(),
             holding,
             dummy_hash: dummy_hash.into(),
         })
@@ -98,10 +96,10 @@ impl PasswordHasher {
         .await
     }
 
-    /// Hashes running and hashes waiting for a permit, right now.
+    /// Hashes running (or handed to a thread) and hashes waiting their
+    /// turn, right now.
     pub fn load(&self) -> (usize, usize) {
-        let running = self.max_in_flight - self.permits.available_permits();
-        (running, self.waiting.load(std::sync::atomic::Ordering::Relaxed))
+        (self.admission.running(), self.admission.waiting())
     }
 
     /// Hashing threads holding their memory block right now (each frees it
@@ -110,21 +108,21 @@ impl PasswordHasher {
         self.holding.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Runs `work` on a hashing thread, in that thread's memory, once a
-    /// permit is free.
+    /// Runs `work` on a hashing thread, in that thread's memory, once it is
+    /// admitted.
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut [Block]) -> Result<T, IdentityError> + Send + 'static,
     ) -> Result<T, IdentityError> {
-        self.waiting.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let permit = self.permits.acquire().await;
-        self.waiting.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
-        let _permit = permit.map_err(|err| IdentityError::Hashing(err.to_string()))?;
+        let admitted = self.admission.admit().await;
         let (done, result) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move |memory| {
-            let _ = done.send(work(memory));
+            let outcome = work(memory);
+            drop(admitted);
+            let _ = done.send(outcome);
         });
-        // A permit is held, so a worker is free and the channel has room.
+        // Admitted hashes, counted until their thread finishes them, are
+        // never more than the threads, so the channel has room.
         self.jobs.send(job).map_err(|_| IdentityError::Hashing("the hashing threads have stopped".into()))?;
         result.await.map_err(|_| IdentityError::Hashing("a hashing thread failed".into()))?
     }
