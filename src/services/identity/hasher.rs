@@ -2,21 +2,22 @@
 //! threads (one per permitted hash, normally one per core), so a flood of
 //! sign-ins queues instead of starving every other request; while the
 //! server is busy with other requests, only half of them hash at once (see
-//! [`HashAdmission`]). Each thread
-//! owns the 19 MiB of memory a hash works in and reuses it from one hash to
-//! the next, so hashing never holds more than one such block per thread (a
-//! fresh allocation per hash left several alive at once under a flood); a
-//! thread idle for a second gives its block back.
+//! [`HashAdmission`]). Each thread owns the 19 MiB of memory a hash works
+//! in and reuses it from one hash to the next, so hashing never holds more
+//! than one such block per thread (a fresh allocation per hash left several
+//! alive at once under a flood); a thread idle for a second gives its block
+//! back.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::hash_admission::HashAdmission;
-use super::{IdentityError, Password};
 use argon2::password_hash::PasswordVerifier as _;
 use argon2::password_hash::phc::{Output, ParamsString, Salt};
 use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version};
 use crossbeam_channel::RecvTimeoutError;
+
+use super::hash_admission::HashAdmission;
+use super::{IdentityError, Password};
 
 /// OWASP's minimum for argon2id: 19 MiB of memory, 2 passes, 1 lane.
 const MEMORY_KIB: u32 = 19 * 1024;
@@ -326,6 +327,35 @@ mod tests {
             hashing.iter().all(|&nice| nice == (ours + HASHING_NICENESS).min(19)),
             "{hashing:?} vs {ours}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_hash_whose_request_is_gone_counts_until_its_thread_is_done() {
+        let hasher = PasswordHasher::new(1).expect("hasher");
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let request = tokio::spawn({
+            let hasher = hasher.clone();
+            async move { hasher.run(move |_| Ok(held.recv().is_ok())).await }
+        });
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        while hasher.load().0 == 0 {
+            assert!(std::time::Instant::now() < deadline, "the job never started");
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        request.abort();
+        assert!(request.await.expect_err("aborted").is_cancelled());
+        assert_eq!(hasher.load().0, 1, "the abandoned job stopped counting while its thread ran it");
+
+        let next = tokio::spawn({
+            let hasher = hasher.clone();
+            async move { hasher.hash(&password("correct horse")).await }
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(hasher.load(), (1, 1), "the next hash waits for the thread");
+        release.send(()).expect("the job is still waiting");
+        let hash = tokio::time::timeout(Duration::from_secs(30), next).await.expect("the next hash ran");
+        hash.expect("task").expect("hash");
+        assert_eq!(hasher.load(), (0, 0));
     }
 
     #[tokio::test]
