@@ -109,6 +109,7 @@ impl Drop for Counted<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::runtime_load::tests::keep_busy;
     use super::*;
 
     #[tokio::test]
@@ -142,27 +143,17 @@ mod tests {
         assert_eq!(admission.running(), 0);
     }
 
-    /// Keeps a worker running a task, yielding between turns as request
-    /// tasks do, until `stop` is set.
-    fn spin(stop: Arc<std::sync::atomic::AtomicBool>) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(async move {
-            while !stop.load(Ordering::Relaxed) {
-                tokio::task::yield_now().await;
-            }
-        })
-    }
-
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_busy_runtime_gets_half_the_hashes_at_once() {
         let admission = Arc::new(HashAdmission::new(2));
         admission.load.busy();
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let spinner = spin(stop.clone());
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        let worker = keep_busy(stop.clone());
+        tokio::time::sleep(Duration::from_millis(100)).await;
         let first = admission.admit().await;
-        let second = tokio::time::timeout(Duration::from_millis(100), admission.admit()).await;
+        let second = tokio::time::timeout(Duration::from_millis(200), admission.admit()).await;
         stop.store(true, Ordering::Relaxed);
-        spinner.await.expect("spinner");
+        worker.await.expect("busy task");
         assert!(second.is_err(), "a second hash started while the runtime was busy");
         drop(first);
 

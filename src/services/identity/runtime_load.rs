@@ -9,8 +9,10 @@ use std::time::{Duration, Instant};
 use tokio::runtime::Handle;
 
 /// Shortest span a verdict is measured over; asked again sooner, the last
-/// verdict stands.
-const WINDOW: Duration = Duration::from_millis(10);
+/// verdict stands. Workers report their busy time in batches (when they
+/// park, and every 61 tasks polled), so a much shorter span could fall
+/// between two reports of a busy worker and read as idle.
+const WINDOW: Duration = Duration::from_millis(50);
 /// Busy means the workers together ran tasks for at least this share of the
 /// span (a quarter of one core): more than a trickle of requests. A
 /// sign-in flood on its own keeps them far below it (its work is on the
@@ -60,32 +62,40 @@ impl RuntimeLoad {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
+
+    /// Keeps one worker running a task until `stop`: each turn works for
+    /// 100 µs of wall time, then yields, as request tasks do, so the worker
+    /// reports its busy time as it goes.
+    pub(in crate::services::identity) fn keep_busy(
+        stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let turn = Instant::now();
+                while turn.elapsed() < Duration::from_micros(100) {
+                    std::hint::spin_loop();
+                }
+                tokio::task::yield_now().await;
+            }
+        })
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn an_idle_runtime_is_not_busy_and_a_working_one_is() {
         let load = RuntimeLoad::default();
         assert!(!load.busy(), "a first look has nothing to compare with");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        assert!(!load.busy(), "nothing ran for 50 ms");
+        tokio::time::sleep(WINDOW * 2).await;
+        assert!(!load.busy(), "nothing ran since the last look");
 
-        // A task that yields between turns, as request tasks do, keeps one
-        // worker running (and reporting its busy time as it goes).
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let spinner = tokio::spawn({
-            let stop = stop.clone();
-            async move {
-                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                    tokio::task::yield_now().await;
-                }
-            }
-        });
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        let worker = keep_busy(stop.clone());
+        tokio::time::sleep(WINDOW * 2).await;
         let busy = load.busy();
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        spinner.await.expect("spinner");
-        assert!(busy, "a worker ran a task for the last 50 ms");
+        worker.await.expect("busy task");
+        assert!(busy, "a worker ran a task throughout since the last look");
     }
 
     #[test]
