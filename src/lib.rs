@@ -7,6 +7,7 @@
 pub mod api;
 pub mod app;
 pub mod config;
+pub mod counted;
 pub mod keys;
 pub mod metrics;
 pub mod services;

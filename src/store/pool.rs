@@ -59,7 +59,7 @@ enum Pools {
 pub struct Store {
     pools: Pools,
     url: DatabaseUrl,
-    waiting: std::sync::Arc<std::sync::atomic::AtomicI64>,
+    waiting: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     readers: Option<std::sync::Arc<SharedReaders>>,
 }
 
@@ -234,13 +234,11 @@ impl Store {
 
     /// Checks a connection out of the pool.
     pub async fn conn(&self) -> Result<PooledConn, StoreError> {
-        use std::sync::atomic::Ordering;
-        self.waiting.fetch_add(1, Ordering::Relaxed);
+        let _waiting = crate::counted::Counted::enter(&self.waiting);
         let conn = match &self.pools {
             Pools::Postgres(pool) => pool.get_owned().await.map(PooledConn::Postgres),
             Pools::Sqlite(pool) => pool.get_owned().await.map(PooledConn::Sqlite),
         };
-        self.waiting.fetch_sub(1, Ordering::Relaxed);
         Ok(conn?)
     }
 
@@ -253,7 +251,8 @@ impl Store {
         PoolStatus {
             open: state.connections,
             idle: state.idle_connections,
-            waiting: self.waiting.load(std::sync::atomic::Ordering::Relaxed),
+            waiting: i64::try_from(self.waiting.load(std::sync::atomic::Ordering::Relaxed))
+                .unwrap_or(i64::MAX),
         }
     }
 
@@ -272,5 +271,23 @@ impl Store {
     /// The database URL (its `Display` hides any password).
     pub fn url(&self) -> &DatabaseUrl {
         &self.url
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_request_that_gives_up_waiting_for_a_connection_is_not_counted_waiting() {
+        let directory = tempfile::tempdir().expect("temporary directory");
+        let url = DatabaseUrl::parse(&format!("sqlite://{}", directory.path().join("pool.db").display()))
+            .expect("url");
+        let store = Store::connect(&url, 1, 0).await.expect("store");
+        let held = store.conn().await.expect("the only connection");
+        let gave_up = tokio::time::timeout(Duration::from_millis(50), store.conn()).await;
+        assert!(gave_up.is_err(), "a second connection out of a pool of one");
+        assert_eq!(store.pool_status().waiting, 0, "the caller that gave up still counts as waiting");
+        drop(held);
     }
 }

@@ -11,6 +11,8 @@ use std::time::Duration;
 
 use tokio::sync::{Mutex, Notify};
 
+use crate::counted::Counted;
+
 use super::runtime_load::RuntimeLoad;
 
 /// How often a hash held back by a busy runtime looks again, besides when
@@ -87,23 +89,6 @@ impl Drop for Admitted {
     fn drop(&mut self) {
         self.0.running.fetch_sub(1, Ordering::AcqRel);
         self.0.finished.notify_waiters();
-    }
-}
-
-/// Counts one in `counter` for as long as it lives (a waiting request may be
-/// dropped at any await).
-struct Counted<'a>(&'a AtomicUsize);
-
-impl<'a> Counted<'a> {
-    fn enter(counter: &'a AtomicUsize) -> Self {
-        counter.fetch_add(1, Ordering::Relaxed);
-        Self(counter)
-    }
-}
-
-impl Drop for Counted<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
