@@ -27,7 +27,7 @@ impl TelemetryService {
         let pool = self.store.pool_status();
         METRICS.db_pool.with_label_values(&["open"]).set(i64::from(pool.open));
         METRICS.db_pool.with_label_values(&["idle"]).set(i64::from(pool.idle));
-        METRICS.db_pool.with_label_values(&["waiting"]).set(pool.waiting);
+        METRICS.db_pool.with_label_values(&["waiting"]).set(pool.waiting as i64);
         let readers = self.store.shared_reader_status();
         METRICS.db_shared_readers.with_label_values(&["connected"]).set(readers.connected as i64);
         METRICS.db_shared_readers.with_label_values(&["lost"]).set(readers.lost as i64);

@@ -71,7 +71,7 @@ pub struct PoolStatus {
     /// Of those, idle.
     pub idle: u32,
     /// Callers waiting for a connection.
-    pub waiting: i64,
+    pub waiting: usize,
 }
 
 /// The shared PostgreSQL readers right now (see [`super::readers`]).
@@ -251,8 +251,7 @@ impl Store {
         PoolStatus {
             open: state.connections,
             idle: state.idle_connections,
-            waiting: i64::try_from(self.waiting.load(std::sync::atomic::Ordering::Relaxed))
-                .unwrap_or(i64::MAX),
+            waiting: self.waiting.load(std::sync::atomic::Ordering::Relaxed),
         }
     }
 

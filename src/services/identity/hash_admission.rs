@@ -13,11 +13,11 @@ use tokio::sync::{Mutex, Notify};
 
 use crate::counted::Counted;
 
-use super::runtime_load::RuntimeLoad;
+use super::runtime_load::{self, RuntimeLoad};
 
 /// How often a hash held back by a busy runtime looks again, besides when
-/// a running hash finishes.
-const RECHECK: Duration = Duration::from_millis(10);
+/// a running hash finishes: as often as the verdict can change.
+const RECHECK: Duration = runtime_load::WINDOW;
 
 /// Admits hashes to the hashing threads.
 #[derive(Debug)]

@@ -12,7 +12,7 @@ use tokio::runtime::Handle;
 /// verdict stands. Workers report their busy time in batches (when they
 /// park, and every 61 tasks polled), so a much shorter span could fall
 /// between two reports of a busy worker and read as idle.
-const WINDOW: Duration = Duration::from_millis(50);
+pub(super) const WINDOW: Duration = Duration::from_millis(50);
 /// Busy means the workers together ran tasks for at least this share of the
 /// span (a quarter of one core): more than a trickle of requests. A
 /// sign-in flood on its own keeps them far below it (its work is on the
