@@ -6,7 +6,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use poem::Server;
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use tokio_util::task::AbortOnDropHandle;
 
@@ -22,7 +21,7 @@ use crate::services::telemetry::TelemetryService;
 use crate::services::workspaces::{Access, WorkspaceService};
 use crate::store::Store;
 use crate::store::evidence::EvidenceStore;
-use crate::{api, keys};
+use crate::{api, keys, serve};
 
 /// How often idle scan workers look for scans queued by other instances.
 const SCAN_POLL: Duration = Duration::from_millis(500);
@@ -179,8 +178,9 @@ impl App {
         &self.store
     }
 
-    /// Serves until `shutdown` completes, then lets in-flight requests finish.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    /// Serves until `shutdown` completes, then lets in-flight requests finish
+    /// within the shutdown grace period.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) {
         tracing::info!(
             version = env!("CARGO_PKG_VERSION"),
             listen = %self.local_addr,
@@ -211,20 +211,14 @@ impl App {
         crate::metrics::METRICS.up.set(1);
         let _metrics_server = self.metrics_acceptor.map(|acceptor| {
             let routes = api::metrics_routes(self.services.clone());
-            AbortOnDropHandle::new(tokio::spawn(Server::new_with_acceptor(acceptor).run(routes)))
+            AbortOnDropHandle::new(tokio::spawn(serve::serve(acceptor, routes, std::future::pending(), None)))
         });
-        let served = Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(
-                api::routes(self.services, self.http, limits),
-                shutdown,
-                Some(self.shutdown_grace),
-            )
-            .await;
+        let routes = api::routes(self.services, self.http, limits);
+        serve::serve(self.acceptor, routes, shutdown, Some(self.shutdown_grace)).await;
         stop_workers.cancel();
         for worker in workers {
             let _ = worker.await;
         }
-        served
     }
 }
 

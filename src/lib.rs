@@ -10,6 +10,7 @@ pub mod config;
 pub mod counted;
 pub mod keys;
 pub mod metrics;
+pub mod serve;
 pub mod services;
 pub mod store;
 pub mod telemetry;

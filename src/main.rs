@@ -105,7 +105,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => {
             init_logging(&settings)?;
             let app = App::build(&settings).await?;
-            app.run_until(shutdown_signal()).await.context("serving")
+            app.run_until(shutdown_signal()).await;
+            Ok(())
         }
     }
 }

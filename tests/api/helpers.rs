@@ -117,7 +117,7 @@ pub struct TestApp {
     db: Arc<TestDb>,
     evidence_dir: Arc<tempfile::TempDir>,
     stop: Option<oneshot::Sender<()>>,
-    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    server: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// A response, read whole.
@@ -241,7 +241,7 @@ impl TestApp {
             let _ = stop.send(());
         }
         if let Some(server) = self.server.take() {
-            server.await.expect("server task").expect("server stopped cleanly");
+            server.await.expect("server task stopped cleanly");
         }
     }
 
