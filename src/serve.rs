@@ -53,7 +53,7 @@ pub async fn serve<A, E>(
         };
         let (io, local_addr, remote_addr, scheme) = match accepted {
             Ok(accepted) => accepted,
-            Err(err) if is_one_connections(&err) => continue,
+            Err(err) if concerns_one_connection(&err) => continue,
             Err(err) => {
                 tracing::warn!(error = %err, "cannot accept connections; retrying");
                 tokio::time::sleep(ACCEPT_BACKOFF).await;
@@ -96,7 +96,7 @@ pub async fn serve<A, E>(
 
 /// Whether an accept error belongs to one connection only (the client gave up
 /// before it was accepted), so the next accept may follow at once.
-fn is_one_connections(err: &io::Error) -> bool {
+fn concerns_one_connection(err: &io::Error) -> bool {
     matches!(
         err.kind(),
         io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionRefused
