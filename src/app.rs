@@ -9,7 +9,10 @@ use std::time::Duration;
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use tokio_util::task::AbortOnDropHandle;
 
+use crate::api;
 use crate::config::Settings;
+use crate::config::signing_keys as keys;
+use crate::http::{self, serve};
 use crate::services::Services;
 use crate::services::attachments::{AttachmentService, AttachmentSettings};
 use crate::services::cases::CaseService;
@@ -21,7 +24,6 @@ use crate::services::telemetry::TelemetryService;
 use crate::services::workspaces::{Access, WorkspaceService};
 use crate::store::Store;
 use crate::store::evidence::EvidenceStore;
-use crate::{api, keys, serve};
 
 /// How often idle scan workers look for scans queued by other instances.
 const SCAN_POLL: Duration = Duration::from_millis(500);
@@ -35,7 +37,7 @@ pub struct App {
     /// Caches that the change feed keeps fresh.
     caches: Vec<Arc<dyn Forgets>>,
     runner: Arc<ScanRunner>,
-    http: api::HttpSettings,
+    http: http::HttpSettings,
     metrics_acceptor: Option<TcpAcceptor>,
     shutdown_grace: Duration,
 }
@@ -131,7 +133,7 @@ impl App {
             .first()
             .and_then(|addr| addr.as_socket_addr().copied())
             .unwrap_or(settings.listen);
-        let http = api::HttpSettings {
+        let http = http::HttpSettings {
             json_body_limit: settings.json_body_limit,
             request_timeout: settings.request_timeout,
             cors_allowed_origins: settings.cors_allowed_origins.clone(),
@@ -188,7 +190,7 @@ impl App {
             docs = %format!("http://{}/docs", self.local_addr),
             "casebook is serving"
         );
-        let limits = Arc::new(api::RateLimits::new(self.http.auth_per_address, self.http.per_account));
+        let limits = Arc::new(http::RateLimits::new(self.http.auth_per_address, self.http.per_account));
         let _janitor = AbortOnDropHandle::new(tokio::spawn(forget_idle_limits(
             limits.clone(),
             self.services.identity.clone(),
@@ -208,9 +210,9 @@ impl App {
             // Stop claiming scans and hand running ones back to the queue.
             signalled.cancel();
         };
-        crate::metrics::METRICS.up.set(1);
+        crate::platform::metrics::METRICS.up.set(1);
         let _metrics_server = self.metrics_acceptor.map(|acceptor| {
-            let routes = api::metrics_routes(self.services.clone());
+            let routes = http::metrics_routes(self.services.clone());
             AbortOnDropHandle::new(tokio::spawn(serve::serve(acceptor, routes, std::future::pending(), None)))
         });
         let routes = api::routes(self.services, self.http, limits);
@@ -223,7 +225,7 @@ impl App {
 }
 
 /// Keeps rate limiter memory bounded: forgets keys whose quota is whole again.
-async fn forget_idle_limits(limits: Arc<api::RateLimits>, identity: Arc<IdentityService>) {
+async fn forget_idle_limits(limits: Arc<http::RateLimits>, identity: Arc<IdentityService>) {
     loop {
         tokio::time::sleep(Duration::from_secs(60)).await;
         limits.forget_idle();

@@ -5,11 +5,12 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 
+use casebook::api;
 use casebook::app::App;
 use casebook::config::{Cli, Command, Settings};
+use casebook::platform::logging;
 use casebook::services::identity::SigningKey;
 use casebook::store::Store;
-use casebook::{api, telemetry};
 
 /// mimalloc instead of the system allocator: with glibc's per-thread arenas,
 /// memory freed by one burst (19 MiB per password hash, buffers of many
@@ -112,7 +113,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn init_logging(settings: &Settings) -> anyhow::Result<()> {
-    telemetry::init(&settings.log_level, settings.log_format).context("CASEBOOK_LOG_LEVEL")
+    logging::init(&settings.log_level, settings.log_format).context("CASEBOOK_LOG_LEVEL")
 }
 
 /// Completes on SIGINT or SIGTERM.

@@ -13,8 +13,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
-use super::clock;
 use super::ids::AccountId;
+use crate::platform::clock;
 use crate::store::idempotency::{self as store, Claimed};
 use crate::store::{DbConn, StoreError};
 

@@ -5,14 +5,11 @@
 pub mod attachments;
 pub mod cases;
 pub mod changes;
-pub mod clock;
 pub mod health;
-pub mod hex;
 pub mod idempotency;
 pub mod identity;
 pub mod ids;
 pub mod pagination;
-pub mod rate;
 pub mod scans;
 pub mod telemetry;
 pub mod validation;

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::metrics::{self, METRICS};
+use crate::platform::metrics::{self, METRICS};
 use crate::services::identity::IdentityService;
 use crate::store::{Store, StoreError, scans};
 

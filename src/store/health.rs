@@ -25,7 +25,7 @@ pub async fn latest_applied_migration(conn: &mut DbConn<'_>) -> Result<Option<St
 /// The newest migration this binary carries.
 pub fn latest_embedded_migration(backend: super::Backend) -> Option<String> {
     use diesel::migration::MigrationSource;
-    let source = super::migrate::embedded(backend);
+    let source = super::db::migrate::embedded(backend);
     let migrations = MigrationSource::<diesel::pg::Pg>::migrations(&source).ok()?;
     migrations.iter().map(|m| m.name().version().to_string()).max()
 }

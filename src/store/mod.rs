@@ -12,29 +12,21 @@ pub mod case_events;
 pub mod cases;
 pub mod change_feed;
 pub mod comments;
-mod database_url;
-mod error;
+pub mod db;
 pub mod evidence;
 pub mod health;
 pub mod idempotency;
 pub mod memberships;
-mod migrate;
-mod pool;
-pub mod readers;
 pub mod scan_queue;
 pub mod scans;
 pub mod schema;
 pub mod sessions;
-mod sql_types;
 pub mod workspaces;
 
-pub use database_url::{DatabaseUrl, DatabaseUrlError};
-pub use error::StoreError;
-pub use pool::{
-    APPLICATION_NAME as POOL_APPLICATION_NAME, Backend, DbConn, PoolStatus, PooledConn, ReadConn, Store,
-    settle_pooled,
+pub use db::{
+    Backend, DatabaseUrl, DatabaseUrlError, DbConn, DbTime, DbUuid, POOL_APPLICATION_NAME, PoolStatus,
+    PooledConn, ReadConn, Store, StoreError, readers, settle_pooled,
 };
-pub use sql_types::{DbTime, DbUuid};
 
 /// Runs one query body on whichever backend `$conn` (a `&mut DbConn`) holds,
 /// recording its latency. Inside the body, `$conn` is the backend's own
@@ -55,7 +47,7 @@ macro_rules! db_run {
             }
             $crate::store::DbConn::Sqlite($conn) => $body,
         };
-        $crate::metrics::observe_query(started.elapsed());
+        $crate::platform::metrics::observe_query(started.elapsed());
         result
     }};
 }

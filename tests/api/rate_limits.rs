@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use casebook::config::RateSetting;
-use casebook::services::rate::Rate;
+use casebook::platform::rate::Rate;
 use reqwest::StatusCode;
 
 use crate::helpers::{PASSWORD, TestApp, TestResponse};

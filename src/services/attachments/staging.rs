@@ -96,7 +96,7 @@ async fn copy_rest(
         hasher.update(&chunk);
         writer.write(chunk.freeze()).await?;
     }
-    Ok((crate::services::hex::lower(&hasher.finalize()), size))
+    Ok((crate::platform::hex::lower(&hasher.finalize()), size))
 }
 
 fn unreadable(err: std::io::Error) -> AttachmentError {

@@ -16,8 +16,8 @@ use argon2::password_hash::phc::{Output, ParamsString, Salt};
 use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version};
 use crossbeam_channel::RecvTimeoutError;
 
-use super::hash_admission::HashAdmission;
 use super::{IdentityError, Password};
+use crate::platform::hash_admission::HashAdmission;
 
 /// OWASP's minimum for argon2id: 19 MiB of memory, 2 passes, 1 lane.
 const MEMORY_KIB: u32 = 19 * 1024;
@@ -57,7 +57,7 @@ impl PasswordHasher {
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
         let mut salt_source = [0u8; 24];
         getrandom::fill(&mut salt_source).map_err(|err| IdentityError::Hashing(err.to_string()))?;
-        let dummy_password = crate::services::hex::lower(&salt_source);
+        let dummy_password = crate::platform::hex::lower(&salt_source);
         let mut memory = vec![Block::default(); params.block_count()];
         let dummy_hash = phc_hash(&argon2, &params, dummy_password.as_bytes(), &mut memory)?;
         drop(memory);

@@ -3,10 +3,8 @@
 
 mod credentials;
 mod error;
-mod hash_admission;
 mod hasher;
 mod model;
-mod runtime_load;
 mod service;
 mod session_cache;
 mod tokens;

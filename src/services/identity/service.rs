@@ -12,10 +12,10 @@ use super::{
     Account, AccountUpdate, Authenticated, IdentityError, PasswordHasher, Session, SignIn, SignUp, SignedIn,
     TokenSigner,
 };
+use crate::platform::clock;
+use crate::platform::rate::{Limiter, Rate};
 use crate::services::changes::{Change, Forgets};
-use crate::services::clock;
 use crate::services::ids::{AccountId, SessionId};
-use crate::services::rate::{Limiter, Rate};
 use crate::services::validation::ValidationErrors;
 use crate::store::accounts::{self, AccountChanges, NewAccount};
 use crate::store::sessions::{self, SessionRow};

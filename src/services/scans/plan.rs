@@ -6,9 +6,25 @@
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
 
-use super::scanner::Outcome;
 use super::{PortSpec, ScanTarget};
+
+/// What one probe found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Connected.
+    Open {
+        /// Time to connect.
+        latency: Duration,
+        /// What the service sent first, if anything, within a brief wait.
+        banner: Option<String>,
+    },
+    /// Refused.
+    Closed,
+    /// No answer within the timeout (or unreachable).
+    Filtered,
+}
 
 /// Every probe of one scan.
 #[derive(Debug, Clone)]
@@ -98,8 +114,6 @@ impl Chunks {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
 
     #[test]

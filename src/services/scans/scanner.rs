@@ -11,7 +11,7 @@ use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::plan::{Chunk, Chunks, ProbePlan};
+use super::plan::{Chunk, Chunks, Outcome, ProbePlan};
 
 /// Longest wait for a service to speak first after connecting.
 const BANNER_WAIT: Duration = Duration::from_millis(250);
@@ -19,22 +19,6 @@ const BANNER_WAIT: Duration = Duration::from_millis(250);
 const BANNER_MAX_CHARS: usize = 120;
 /// Out of file descriptors: wait this long and retry, this many times.
 const FD_RETRY: (Duration, u32) = (Duration::from_millis(5), 200);
-
-/// What one probe found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// Connected.
-    Open {
-        /// Time to connect.
-        latency: Duration,
-        /// What the service sent first, if anything, within a brief wait.
-        banner: Option<String>,
-    },
-    /// Refused.
-    Closed,
-    /// No answer within the timeout (or unreachable).
-    Filtered,
-}
 
 /// Probes `plan` from probe `start` on, with at most `concurrency` in
 /// flight, and sends each chunk of `chunk_size` consecutive probes to

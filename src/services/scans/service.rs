@@ -14,7 +14,7 @@ use tokio::sync::Notify;
 
 use super::input::{CONCURRENCY, MAX_PROBES, TIMEOUT_MS};
 use super::{PortSpec, Scan, ScanError, ScanEvent, ScanResult, ScanTarget, Scope};
-use crate::services::clock;
+use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::ids::{AccountId, CaseId, ScanId, WorkspaceId};
 use crate::services::pagination::{Page, PageRequest};

@@ -18,10 +18,11 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::AbortOnDropHandle;
 
 use super::ScanSettings;
+use super::plan::Outcome;
 use super::plan::{Chunk, ProbePlan};
-use super::scanner::{self, Outcome};
+use super::scanner;
+use crate::platform::clock;
 use crate::services::cases::scan_finished_event;
-use crate::services::clock;
 use crate::services::ids::{AccountId, CaseId};
 use crate::store::scan_queue::{self, ChunkProgress};
 use crate::store::scans::{self, ScanEventRow, ScanResultRow, ScanRow};
@@ -129,13 +130,13 @@ impl ScanRunner {
         let _stop_scanner = stop.clone().drop_guard();
         let mut done = start;
         while let Some(chunk) = finished.recv().await {
-            crate::metrics::METRICS.scan_probes.inc_by((chunk.done - done) as u64);
+            crate::platform::metrics::METRICS.scan_probes.inc_by((chunk.done - done) as u64);
             if !self.commit_chunk(worker, &row, &chunk, plan.len()).await? {
                 reason.store(LEASE_LOST, Ordering::SeqCst);
                 stop.cancel();
                 break;
             }
-            crate::metrics::METRICS.scan_chunks.inc();
+            crate::platform::metrics::METRICS.scan_chunks.inc();
             done = chunk.done;
         }
         let outcome = match reason.load(Ordering::SeqCst) {

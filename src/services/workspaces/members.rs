@@ -2,8 +2,8 @@
 //! rule that a workspace always keeps at least one admin.
 
 use super::{Member, MemberRoleUpdate, NewMember, Role, WorkspaceError, WorkspaceService};
+use crate::platform::clock;
 use crate::services::changes::Change;
-use crate::services::clock;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::ids::{AccountId, WorkspaceId};
 use crate::services::pagination::{Page, PageRequest};

@@ -2,8 +2,8 @@
 //! workspaces. Member management is in `members.rs`.
 
 use super::{Access, NewWorkspace, Role, Workspace, WorkspaceError, WorkspaceUpdate};
+use crate::platform::clock;
 use crate::services::changes::Change;
-use crate::services::clock;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::ids::{AccountId, WorkspaceId};
 use crate::services::pagination::{Page, PageRequest};

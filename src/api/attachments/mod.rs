@@ -1,0 +1,12 @@
+//! Evidence files on cases and scans: the two owner kinds share their wire
+//! types, responses, content serving and upload form.
+
+mod case;
+mod content;
+mod responses;
+mod scan;
+mod upload;
+mod wire;
+
+pub use case::CaseAttachmentsApi;
+pub use scan::ScanAttachmentsApi;

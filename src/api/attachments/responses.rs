@@ -1,0 +1,75 @@
+//! Responses and error sets shared by the case and scan attachment APIs.
+
+use poem_openapi::ApiResponse;
+use poem_openapi::payload::Json;
+
+use super::wire::{AttachmentList, AttachmentView};
+use crate::http::idempotency::replayed;
+use crate::http::responses::error_statuses;
+use crate::http::wire::WireId;
+use crate::services::attachments::Attachment;
+use crate::services::idempotency::Created;
+
+error_statuses! {
+    /// Errors of the uploads.
+    UploadAttachmentErrors: 400, 401, 403, 404, 409, 413, 415, 422;
+    /// Errors of the attachment lists.
+    ListAttachmentsErrors: 401, 404, 422;
+    /// Errors of reading one attachment's record.
+    GetAttachmentErrors: 401, 404;
+    /// Errors of the downloads.
+    ContentErrors: 401, 404, 416;
+    /// Errors of the deletions.
+    DeleteAttachmentErrors: 401, 403, 404;
+}
+
+/// Answer of the uploads.
+#[derive(ApiResponse)]
+pub enum CreatedAttachment {
+    /// The file was stored and attached (or, with `Idempotent-Replayed:
+    /// true`, an earlier upload with the same key).
+    #[oai(status = 201)]
+    Created(
+        Json<AttachmentView>,
+        /// The attachment's address.
+        #[oai(header = "Location")]
+        String,
+        /// `true` when this repeats the response of an earlier request with the same key.
+        #[oai(header = "Idempotent-Replayed")]
+        Option<String>,
+    ),
+}
+
+/// Answer of the attachment lists.
+#[derive(ApiResponse)]
+pub enum AttachmentListResponse {
+    /// A page of attachments.
+    #[oai(status = 200)]
+    Ok(Json<AttachmentList>),
+}
+
+/// Answer of reading one attachment's record.
+#[derive(ApiResponse)]
+pub enum AttachmentResponse {
+    /// The attachment.
+    #[oai(status = 200)]
+    Ok(Json<AttachmentView>),
+}
+
+/// Answer of the deletions.
+#[derive(ApiResponse)]
+pub enum AttachmentDeletedResponse {
+    /// The attachment is gone (its content too, unless another attachment
+    /// has the same).
+    #[oai(status = 204)]
+    NoContent,
+}
+
+/// 201 for an upload to the case or scan at `base`.
+pub fn created(base: &str, uploaded: Created<Attachment>) -> CreatedAttachment {
+    let location = format!(
+        "{base}/attachments/{}",
+        WireId::<crate::http::wire::AttachmentKind>::new(uploaded.value.id.uuid())
+    );
+    CreatedAttachment::Created(Json(uploaded.value.into()), location, replayed(uploaded.replayed))
+}

@@ -1,0 +1,331 @@
+//! `/v1/workspaces/{workspace_id}/cases`: incidents and their audit trail.
+
+#[cfg(test)]
+mod encoding_tests;
+pub mod wire;
+
+use poem::web::Data;
+use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::types::MaybeUndefined;
+use poem_openapi::{ApiResponse, OpenApi};
+
+use crate::http::auth::BearerAuth;
+use crate::http::error::ApiError;
+use crate::http::idempotency::{claim, replayed};
+use crate::http::json_body::JsonBody;
+use crate::http::json_response::JsonResponse;
+use crate::http::responses::{Problems, error_statuses};
+use crate::http::tags::ApiTags;
+use crate::http::wire::{AccountKind, CaseKind, Timestamp, WireId, WorkspaceKind};
+use crate::services::Services;
+use crate::services::cases::{AssigneeFilter, CaseQuery, CaseUpdate, NewCase, Nullable};
+use crate::services::ids::{AccountId, CaseId, WorkspaceId};
+use crate::services::pagination::PageRequest;
+use crate::services::validation::ValidationErrors;
+use wire::{
+    CaseList, CaseSortWire, CaseStatusWire, CaseView, CreateCaseRequest, EventList, PriorityWire,
+    SeverityWire, SortOrderWire, UpdateCaseRequest,
+};
+
+/// Case operations.
+pub struct CasesApi;
+
+error_statuses! {
+    /// Errors of `createCase`.
+    CreateCaseErrors: 400, 401, 403, 404, 413, 415, 422;
+    /// Errors of `listCases` and `listCaseEvents`.
+    ListCasesErrors: 401, 404, 422;
+    /// Errors of `getCase`.
+    GetCaseErrors: 401, 404;
+    /// Errors of `updateCase`.
+    UpdateCaseErrors: 400, 401, 403, 404, 409, 413, 415, 422;
+    /// Errors of `deleteCase`.
+    DeleteCaseErrors: 401, 403, 404;
+}
+
+/// Answer of `createCase`.
+#[derive(ApiResponse)]
+enum CreateCaseResponse {
+    /// The case was opened (or, with `Idempotent-Replayed: true`, an earlier
+    /// create with the same key).
+    #[oai(status = 201)]
+    Created(
+        JsonResponse<CaseView>,
+        /// The new case's address.
+        #[oai(header = "Location")]
+        String,
+        /// `true` when this repeats the response of an earlier request with the same key.
+        #[oai(header = "Idempotent-Replayed")]
+        Option<String>,
+    ),
+}
+
+/// Answer of `listCases`.
+#[derive(ApiResponse)]
+enum CaseListResponse {
+    /// A page of cases.
+    #[oai(status = 200)]
+    Ok(JsonResponse<CaseList>),
+}
+
+/// Answer of `getCase` and `updateCase`.
+#[derive(ApiResponse)]
+enum CaseResponse {
+    /// The case.
+    #[oai(status = 200)]
+    Ok(JsonResponse<CaseView>),
+}
+
+/// Answer of `deleteCase`.
+#[derive(ApiResponse)]
+enum CaseDeletedResponse {
+    /// The case, its comments and its audit trail are gone.
+    #[oai(status = 204)]
+    NoContent,
+}
+
+/// Answer of `listCaseEvents`.
+#[derive(ApiResponse)]
+enum EventListResponse {
+    /// A page of the audit trail.
+    #[oai(status = 200)]
+    Ok(Json<EventList>),
+}
+
+fn ids(workspace: &WireId<WorkspaceKind>, case: &WireId<CaseKind>) -> (WorkspaceId, CaseId) {
+    (WorkspaceId::from_uuid(workspace.uuid()), CaseId::from_uuid(case.uuid()))
+}
+
+/// `none`, or an account id.
+fn assignee_filters(raw: &[String]) -> Result<Vec<AssigneeFilter>, ApiError> {
+    raw.iter()
+        .map(|value| match value.as_str() {
+            "none" => Ok(AssigneeFilter::Nobody),
+            other => WireId::<AccountKind>::parse(other)
+                .map(|id| AssigneeFilter::Account(AccountId::from_uuid(id.uuid())))
+                .ok_or_else(|| {
+                    ValidationErrors::single("assignee_id", "must be an account id or `none`").into()
+                }),
+        })
+        .collect()
+}
+
+#[OpenApi(tag = "ApiTags::Cases")]
+impl CasesApi {
+    /// Open a case
+    ///
+    /// Opens a case with the workspace's next number (editors and admins).
+    /// Send an `Idempotency-Key` to make retries safe.
+    #[oai(path = "/v1/workspaces/:workspace_id/cases", method = "post", operation_id = "createCase")]
+    async fn create_case(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// A client-chosen key (1 to 255 visible ASCII characters) that makes
+        /// retries of this request safe for 24 hours.
+        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
+        idempotency_key: Header<Option<String>>,
+        body: JsonBody<CreateCaseRequest>,
+    ) -> Result<CreateCaseResponse, Problems<CreateCaseErrors>> {
+        let caller = auth.0.account.id;
+        let body = body.0;
+        let request = NewCase::parse(
+            &body.summary,
+            body.description.as_deref(),
+            body.status.map(Into::into),
+            body.priority.map(Into::into),
+            body.severity.map(Into::into),
+            body.assignee_id.map(|id| AccountId::from_uuid(id.uuid())),
+            body.tags,
+        )?;
+        let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
+        let operation = format!("createCase:{}", workspace_id.0);
+        let claim = claim(caller, idempotency_key.0.as_deref(), &operation, &request)?;
+        let created = services.cases.create(caller, workspace, request, claim).await?;
+        let location = format!(
+            "/v1/workspaces/{}/cases/{}",
+            workspace_id.0,
+            WireId::<CaseKind>::new(created.value.id.uuid())
+        );
+        Ok(CreateCaseResponse::Created(
+            JsonResponse(created.value.into()),
+            location,
+            replayed(created.replayed),
+        ))
+    }
+
+    /// List cases
+    ///
+    /// A page of the workspace's cases. Repeated filter parameters mean "any
+    /// of"; different filters all apply. Default order: newest first.
+    #[oai(path = "/v1/workspaces/:workspace_id/cases", method = "get", operation_id = "listCases")]
+    #[allow(clippy::too_many_arguments)]
+    async fn list_cases(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// Only cases with any of these statuses.
+        status: Query<Option<Vec<CaseStatusWire>>>,
+        /// Only cases with any of these priorities.
+        priority: Query<Option<Vec<PriorityWire>>>,
+        /// Only cases with any of these severities.
+        severity: Query<Option<Vec<SeverityWire>>>,
+        /// Only cases assigned to any of these accounts; `none` for unassigned.
+        assignee_id: Query<Option<Vec<String>>>,
+        /// Only cases with any of these tags.
+        tag: Query<Option<Vec<String>>>,
+        /// Only cases whose summary or description contains this text (any case).
+        #[oai(validator(max_length = 200))]
+        q: Query<Option<String>>,
+        /// Only cases created at or after this time.
+        created_after: Query<Option<Timestamp>>,
+        /// Only cases created before this time.
+        created_before: Query<Option<Timestamp>>,
+        /// Sort by this (default `created_at`).
+        sort: Query<Option<CaseSortWire>>,
+        /// Sort direction (default `desc`).
+        order: Query<Option<SortOrderWire>>,
+        /// Items per page, 1 to 100 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
+        limit: Query<Option<u32>>,
+        /// The `next_cursor` of the previous page (same filters and sort).
+        cursor: Query<Option<String>>,
+    ) -> Result<CaseListResponse, Problems<ListCasesErrors>> {
+        let statuses: Vec<_> = status.0.unwrap_or_default().into_iter().map(Into::into).collect();
+        let priorities: Vec<_> = priority.0.unwrap_or_default().into_iter().map(Into::into).collect();
+        let severities: Vec<_> = severity.0.unwrap_or_default().into_iter().map(Into::into).collect();
+        let assignees = assignee_filters(&assignee_id.0.unwrap_or_default())?;
+        let query = CaseQuery::parse(
+            &statuses,
+            &priorities,
+            &severities,
+            &assignees,
+            &tag.0.unwrap_or_default(),
+            q.0.as_deref(),
+            created_after.0.map(|t| t.0),
+            created_before.0.map(|t| t.0),
+            sort.0.map(Into::into),
+            order.0.map(Into::into),
+            limit.0,
+            cursor.0.as_deref(),
+        )?;
+        let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
+        let page = services.cases.list(auth.0.account.id, workspace, query).await?;
+        Ok(CaseListResponse::Ok(JsonResponse(page.into())))
+    }
+
+    /// Get a case
+    ///
+    /// One case of a workspace the caller belongs to.
+    #[oai(path = "/v1/workspaces/:workspace_id/cases/:case_id", method = "get", operation_id = "getCase")]
+    async fn get_case(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The case.
+        case_id: Path<WireId<CaseKind>>,
+    ) -> Result<CaseResponse, Problems<GetCaseErrors>> {
+        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
+        let case = services.cases.get(auth.0.account.id, workspace, case).await?;
+        Ok(CaseResponse::Ok(JsonResponse(case.into())))
+    }
+
+    /// Update a case
+    ///
+    /// Changes the fields sent (editors and admins); each changed field is
+    /// recorded in the audit trail. The body carries the `version` it is
+    /// based on; a stale one answers 409 `VERSION_CONFLICT`.
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/cases/:case_id",
+        method = "patch",
+        operation_id = "updateCase"
+    )]
+    async fn update_case(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The case.
+        case_id: Path<WireId<CaseKind>>,
+        body: JsonBody<UpdateCaseRequest>,
+    ) -> Result<CaseResponse, Problems<UpdateCaseErrors>> {
+        let body = body.0;
+        let assignee = match body.assignee_id {
+            MaybeUndefined::Undefined => Nullable::Absent,
+            MaybeUndefined::Null => Nullable::Null,
+            MaybeUndefined::Value(id) => Nullable::Value(AccountId::from_uuid(id.uuid())),
+        };
+        let update = CaseUpdate::parse(
+            body.version,
+            body.summary.as_deref(),
+            body.description.as_deref(),
+            body.status.map(Into::into),
+            body.priority.map(Into::into),
+            body.severity.map(Into::into),
+            assignee,
+            body.tags,
+        )?;
+        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
+        let case = services.cases.update(auth.0.account.id, workspace, case, update).await?;
+        Ok(CaseResponse::Ok(JsonResponse(case.into())))
+    }
+
+    /// Delete a case
+    ///
+    /// Deletes the case with its comments and audit trail (editors and admins).
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/cases/:case_id",
+        method = "delete",
+        operation_id = "deleteCase"
+    )]
+    async fn delete_case(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The case.
+        case_id: Path<WireId<CaseKind>>,
+    ) -> Result<CaseDeletedResponse, Problems<DeleteCaseErrors>> {
+        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
+        services.cases.delete(auth.0.account.id, workspace, case).await?;
+        Ok(CaseDeletedResponse::NoContent)
+    }
+
+    /// List a case's audit trail
+    ///
+    /// Everything that happened to the case, newest first. Events are never
+    /// changed or removed (except with the case).
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/cases/:case_id/events",
+        method = "get",
+        operation_id = "listCaseEvents"
+    )]
+    async fn list_case_events(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The case.
+        case_id: Path<WireId<CaseKind>>,
+        /// Items per page, 1 to 100 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
+        limit: Query<Option<u32>>,
+        /// The `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+    ) -> Result<EventListResponse, Problems<ListCasesErrors>> {
+        let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
+        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
+        let page = services.cases.events(auth.0.account.id, workspace, case, page).await?;
+        Ok(EventListResponse::Ok(Json(page.into())))
+    }
+}

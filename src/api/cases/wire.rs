@@ -1,0 +1,349 @@
+//! Wire types of cases and their audit events.
+
+use poem_openapi::types::{Example, MaybeUndefined};
+use poem_openapi::{Enum, Object};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::http::wire::{
+    AccountKind, AttachmentKind, CaseKind, CommentKind, EventKind, ScanKind, Timestamp, WireId, WorkspaceKind,
+};
+use crate::services::cases::{self, Case, CaseEvent, CaseStatus, Direction, Priority, Severity, SortKey};
+
+/// Declares a wire enum mirroring a domain enum, with conversions both ways.
+macro_rules! wire_enum {
+    ($(#[$doc:meta])* $wire:ident ($name:literal) <=> $domain:ty { $($(#[$vdoc:meta])* $variant:ident,)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Deserialize, Serialize)]
+        #[oai(rename = $name, rename_all = "snake_case")]
+        #[serde(rename_all = "snake_case")]
+        pub enum $wire {
+            $($(#[$vdoc])* $variant,)*
+        }
+
+        impl From<$wire> for $domain {
+            fn from(value: $wire) -> Self {
+                match value { $($wire::$variant => Self::$variant,)* }
+            }
+        }
+
+        impl From<$domain> for $wire {
+            fn from(value: $domain) -> Self {
+                match value { $(<$domain>::$variant => Self::$variant,)* }
+            }
+        }
+    };
+}
+
+wire_enum!(
+    /// Where a case is in its life. Moving to `resolved` sets `resolved_at`,
+    /// to `closed` sets `closed_at`; moving back clears them.
+    CaseStatusWire("CaseStatus") <=> CaseStatus {
+        /// Just reported.
+        New,
+        /// Being worked on.
+        InProgress,
+        /// Waiting on something.
+        OnHold,
+        /// Fixed; awaiting closure.
+        Resolved,
+        /// Done.
+        Closed,
+    }
+);
+
+wire_enum!(
+    /// How urgently a case needs work, from `low` to `critical`.
+    PriorityWire("Priority") <=> Priority {
+        /// Whenever there is time.
+        Low,
+        /// Soon.
+        Medium,
+        /// Before other work.
+        High,
+        /// Now.
+        Critical,
+    }
+);
+
+wire_enum!(
+    /// How much harm the incident does, from `informational` to `critical`.
+    SeverityWire("Severity") <=> Severity {
+        /// No harm; for the record.
+        Informational,
+        /// Little harm.
+        Low,
+        /// Some harm.
+        Medium,
+        /// Serious harm.
+        High,
+        /// Grave harm.
+        Critical,
+    }
+);
+
+wire_enum!(
+    /// What a case list is sorted by (ties are broken by id).
+    CaseSortWire("CaseSort") <=> SortKey {
+        /// Creation time.
+        CreatedAt,
+        /// Time of the last change.
+        UpdatedAt,
+        /// Priority, `low` < `critical`.
+        Priority,
+        /// Severity, `informational` < `critical`.
+        Severity,
+    }
+);
+
+wire_enum!(
+    /// Sort direction.
+    SortOrderWire("SortOrder") <=> Direction {
+        /// Smallest first.
+        Asc,
+        /// Largest first (the default).
+        Desc,
+    }
+);
+
+/// A case.
+#[derive(Debug, Object, Serialize)]
+#[oai(rename = "Case")]
+pub struct CaseView {
+    /// The case's id.
+    pub id: WireId<CaseKind>,
+    /// Its workspace.
+    pub workspace_id: WireId<WorkspaceKind>,
+    /// Its number in the workspace: 1, 2, 3...
+    pub number: i32,
+    /// The number as people say it: `CASE-42`.
+    pub key: String,
+    /// One-line summary.
+    pub summary: String,
+    /// Description, in Markdown.
+    pub description: String,
+    /// Where the case is in its life.
+    pub status: CaseStatusWire,
+    /// How urgent it is.
+    pub priority: PriorityWire,
+    /// How harmful it is.
+    pub severity: SeverityWire,
+    /// The member it is assigned to, or null.
+    #[oai(nullable)]
+    pub assignee_id: Option<WireId<AccountKind>>,
+    /// Tags, lowercase, sorted.
+    pub tags: Vec<String>,
+    /// Raised by one on every change; send it back with `PATCH`.
+    pub version: i32,
+    /// Who opened it.
+    pub created_by: WireId<AccountKind>,
+    /// When it was opened.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub updated_at: Timestamp,
+    /// When it was resolved, or null.
+    #[oai(nullable)]
+    pub resolved_at: Option<Timestamp>,
+    /// When it was closed, or null.
+    #[oai(nullable)]
+    pub closed_at: Option<Timestamp>,
+}
+
+impl From<Case> for CaseView {
+    fn from(case: Case) -> Self {
+        Self {
+            id: WireId::new(case.id.uuid()),
+            workspace_id: WireId::new(case.workspace_id.uuid()),
+            number: case.number,
+            key: format!("CASE-{}", case.number),
+            summary: case.summary,
+            description: case.description,
+            status: case.status.into(),
+            priority: case.priority.into(),
+            severity: case.severity.into(),
+            assignee_id: case.assignee_id.map(|id| WireId::new(id.uuid())),
+            tags: case.tags,
+            version: case.version,
+            created_by: WireId::new(case.created_by.uuid()),
+            created_at: case.created_at.into(),
+            updated_at: case.updated_at.into(),
+            resolved_at: case.resolved_at.map(Into::into),
+            closed_at: case.closed_at.map(Into::into),
+        }
+    }
+}
+
+/// A page of cases.
+#[derive(Debug, Object, Serialize)]
+#[oai(rename = "CaseList")]
+pub struct CaseList {
+    /// The cases on this page.
+    pub items: Vec<CaseView>,
+    /// Pass as `cursor` (with the same filters and sort) for the next page;
+    /// null on the last page.
+    #[oai(nullable)]
+    pub next_cursor: Option<String>,
+}
+
+/// A new case.
+#[derive(Debug, Object, Deserialize)]
+#[oai(rename = "CreateCaseRequest", example, skip_serializing_if_is_none)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCaseRequest {
+    /// One line, 1 to 200 characters after trimming.
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub summary: String,
+    /// Markdown, up to 20,000 characters.
+    #[oai(validator(max_length = 20000))]
+    pub description: Option<String>,
+    /// Initial status (default `new`).
+    pub status: Option<CaseStatusWire>,
+    /// Priority (default `medium`).
+    pub priority: Option<PriorityWire>,
+    /// Severity (default `medium`).
+    pub severity: Option<SeverityWire>,
+    /// A member of the workspace to assign it to.
+    pub assignee_id: Option<WireId<AccountKind>>,
+    /// Up to 20 tags, each 1 to 50 characters; trimmed, lowercased, no duplicates.
+    #[oai(validator(max_items = 20))]
+    pub tags: Option<Vec<String>>,
+}
+
+impl Example for CreateCaseRequest {
+    fn example() -> Self {
+        Self {
+            summary: "Phishing mail with credential harvester link".into(),
+            description: Some("Reported by three people in finance.".into()),
+            status: None,
+            priority: Some(PriorityWire::High),
+            severity: Some(SeverityWire::Medium),
+            assignee_id: None,
+            tags: Some(vec!["phishing".into(), "email".into()]),
+        }
+    }
+}
+
+/// A change to a case: only the fields to change, and the `version` it is based on.
+#[derive(Debug, Object, Deserialize)]
+#[oai(rename = "UpdateCaseRequest", example, skip_serializing_if_is_none)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCaseRequest {
+    /// The case's `version` as last read; a stale one answers 409 `VERSION_CONFLICT`.
+    #[oai(validator(minimum(value = "1")))]
+    pub version: i32,
+    /// New summary: 1 to 200 characters after trimming.
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub summary: Option<String>,
+    /// New description: up to 20,000 characters.
+    #[oai(validator(max_length = 20000))]
+    pub description: Option<String>,
+    /// New status.
+    pub status: Option<CaseStatusWire>,
+    /// New priority.
+    pub priority: Option<PriorityWire>,
+    /// New severity.
+    pub severity: Option<SeverityWire>,
+    /// A member to assign it to, or null to unassign; leave out to keep.
+    #[serde(default)]
+    #[oai(nullable)]
+    pub assignee_id: MaybeUndefined<WireId<AccountKind>>,
+    /// The new tags, replacing the old ones.
+    #[oai(validator(max_items = 20))]
+    pub tags: Option<Vec<String>>,
+}
+
+impl Example for UpdateCaseRequest {
+    fn example() -> Self {
+        Self {
+            version: 1,
+            summary: None,
+            description: None,
+            status: Some(CaseStatusWire::InProgress),
+            priority: None,
+            severity: Some(SeverityWire::High),
+            assignee_id: MaybeUndefined::Undefined,
+            tags: None,
+        }
+    }
+}
+
+/// One entry of a case's audit trail.
+#[derive(Debug, Object)]
+#[oai(rename = "CaseEvent")]
+pub struct EventView {
+    /// The event's id.
+    pub id: WireId<EventKind>,
+    /// The case.
+    pub case_id: WireId<CaseKind>,
+    /// Who did it.
+    pub actor_id: WireId<AccountKind>,
+    /// What happened: `case_created`, `field_changed` (with `field`, `old`,
+    /// `new`), `assigned` (`old`, `new` account ids), `commented`,
+    /// `comment_edited`, `comment_deleted` (`comment_id`), `scan_finished`
+    /// (`scan_id`, `status`, `target`, `ports`, `open`, `closed`, `filtered`),
+    /// `attachment_added` and `attachment_deleted` (`attachment_id`,
+    /// `file_name`, `media_type`, `size`, `sha256`, and `scan_id` when the
+    /// file is on a scan linked to the case).
+    #[oai(rename = "type")]
+    pub kind: String,
+    /// The details; their shape depends on `type`.
+    pub data: Value,
+    /// When it happened.
+    pub created_at: Timestamp,
+}
+
+impl From<CaseEvent> for EventView {
+    fn from(event: CaseEvent) -> Self {
+        Self {
+            id: WireId::new(event.id.uuid()),
+            case_id: WireId::new(event.case_id.uuid()),
+            actor_id: WireId::new(event.actor_id.uuid()),
+            kind: event.kind.as_str().to_owned(),
+            data: with_prefixed_ids(event.kind, event.data),
+            created_at: event.created_at.into(),
+        }
+    }
+}
+
+/// Events store bare UUIDs; on the wire, ids carry their prefix.
+fn with_prefixed_ids(kind: cases::EventKind, mut data: Value) -> Value {
+    let prefix = |value: &mut Value, render: fn(uuid::Uuid) -> String| {
+        if let Some(id) = value.as_str().and_then(|raw| uuid::Uuid::parse_str(raw).ok()) {
+            *value = Value::String(render(id));
+        }
+    };
+    let account = |id| WireId::<AccountKind>::new(id).to_string();
+    match kind {
+        cases::EventKind::Assigned => {
+            prefix(&mut data["old"], account);
+            prefix(&mut data["new"], account);
+        }
+        cases::EventKind::CaseCreated => prefix(&mut data["assignee_id"], account),
+        cases::EventKind::Commented | cases::EventKind::CommentEdited | cases::EventKind::CommentDeleted => {
+            prefix(&mut data["comment_id"], |id| WireId::<CommentKind>::new(id).to_string());
+        }
+        cases::EventKind::ScanFinished => {
+            prefix(&mut data["scan_id"], |id| WireId::<ScanKind>::new(id).to_string())
+        }
+        cases::EventKind::AttachmentAdded | cases::EventKind::AttachmentDeleted => {
+            prefix(&mut data["attachment_id"], |id| WireId::<AttachmentKind>::new(id).to_string());
+            prefix(&mut data["scan_id"], |id| WireId::<ScanKind>::new(id).to_string());
+        }
+        cases::EventKind::FieldChanged => {}
+    }
+    data
+}
+
+/// A page of audit events, newest first.
+#[derive(Debug, Object)]
+#[oai(rename = "CaseEventList")]
+pub struct EventList {
+    /// The events on this page.
+    pub items: Vec<EventView>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    #[oai(nullable)]
+    pub next_cursor: Option<String>,
+}
+
+crate::http::wire::list_from_page!(CaseList, Case);
+crate::http::wire::list_from_page!(EventList, CaseEvent);

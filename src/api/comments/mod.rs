@@ -1,0 +1,227 @@
+//! `/v1/workspaces/{workspace_id}/cases/{case_id}/comments`: discussion on a case.
+
+pub mod wire;
+
+use poem::web::Data;
+use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, OpenApi};
+
+use crate::http::auth::BearerAuth;
+use crate::http::idempotency::{claim, replayed};
+use crate::http::json_body::JsonBody;
+use crate::http::responses::{Problems, error_statuses};
+use crate::http::tags::ApiTags;
+use crate::http::wire::{CaseKind, CommentKind, WireId, WorkspaceKind};
+use crate::services::Services;
+use crate::services::cases::{CommentBody, CommentEdit};
+use crate::services::ids::{CaseId, CommentId, WorkspaceId};
+use crate::services::pagination::PageRequest;
+use wire::{CommentList, CommentView, CreateCommentRequest, UpdateCommentRequest};
+
+/// Comment operations.
+pub struct CommentsApi;
+
+error_statuses! {
+    /// Errors of `createComment`.
+    CreateCommentErrors: 400, 401, 403, 404, 413, 415, 422;
+    /// Errors of `listComments`.
+    ListCommentsErrors: 401, 404, 422;
+    /// Errors of `getComment`.
+    GetCommentErrors: 401, 404;
+    /// Errors of `updateComment`.
+    UpdateCommentErrors: 400, 401, 403, 404, 409, 413, 415, 422;
+    /// Errors of `deleteComment`.
+    DeleteCommentErrors: 401, 403, 404;
+}
+
+/// Answer of `createComment`.
+#[derive(ApiResponse)]
+enum CreateCommentResponse {
+    /// The comment was added (or, with `Idempotent-Replayed: true`, an earlier
+    /// create with the same key).
+    #[oai(status = 201)]
+    Created(
+        Json<CommentView>,
+        /// The comment's address.
+        #[oai(header = "Location")]
+        String,
+        /// `true` when this repeats the response of an earlier request with the same key.
+        #[oai(header = "Idempotent-Replayed")]
+        Option<String>,
+    ),
+}
+
+/// Answer of `listComments`.
+#[derive(ApiResponse)]
+enum CommentListResponse {
+    /// A page of comments.
+    #[oai(status = 200)]
+    Ok(Json<CommentList>),
+}
+
+/// Answer of `getComment` and `updateComment`.
+#[derive(ApiResponse)]
+enum CommentResponse {
+    /// The comment.
+    #[oai(status = 200)]
+    Ok(Json<CommentView>),
+}
+
+/// Answer of `deleteComment`.
+#[derive(ApiResponse)]
+enum CommentDeletedResponse {
+    /// The comment is gone (the audit trail records that it was deleted).
+    #[oai(status = 204)]
+    NoContent,
+}
+
+fn ids(workspace: &WireId<WorkspaceKind>, case: &WireId<CaseKind>) -> (WorkspaceId, CaseId) {
+    (WorkspaceId::from_uuid(workspace.uuid()), CaseId::from_uuid(case.uuid()))
+}
+
+#[OpenApi(tag = "ApiTags::Comments")]
+impl CommentsApi {
+    /// Comment on a case
+    ///
+    /// Adds a comment (editors and admins).
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/cases/:case_id/comments",
+        method = "post",
+        operation_id = "createComment"
+    )]
+    async fn create_comment(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The case.
+        case_id: Path<WireId<CaseKind>>,
+        /// A client-chosen key (1 to 255 visible ASCII characters) that makes
+        /// retries of this request safe for 24 hours.
+        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
+        idempotency_key: Header<Option<String>>,
+        body: JsonBody<CreateCommentRequest>,
+    ) -> Result<CreateCommentResponse, Problems<CreateCommentErrors>> {
+        let caller = auth.0.account.id;
+        let text = CommentBody::parse(&body.0.body)?;
+        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
+        let operation = format!("createComment:{}", case_id.0);
+        let claim = claim(caller, idempotency_key.0.as_deref(), &operation, &text)?;
+        let created = services.cases.add_comment(caller, workspace, case, text, claim).await?;
+        let location = format!(
+            "/v1/workspaces/{}/cases/{}/comments/{}",
+            workspace_id.0,
+            case_id.0,
+            WireId::<CommentKind>::new(created.value.id.uuid())
+        );
+        Ok(CreateCommentResponse::Created(Json(created.value.into()), location, replayed(created.replayed)))
+    }
+
+    /// List comments
+    ///
+    /// A case's comments, newest first.
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/cases/:case_id/comments",
+        method = "get",
+        operation_id = "listComments"
+    )]
+    async fn list_comments(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The case.
+        case_id: Path<WireId<CaseKind>>,
+        /// Items per page, 1 to 100 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
+        limit: Query<Option<u32>>,
+        /// The `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+    ) -> Result<CommentListResponse, Problems<ListCommentsErrors>> {
+        let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
+        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
+        let page = services.cases.comments(auth.0.account.id, workspace, case, page).await?;
+        Ok(CommentListResponse::Ok(Json(page.into())))
+    }
+
+    /// Get a comment
+    ///
+    /// One comment of a case.
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/cases/:case_id/comments/:comment_id",
+        method = "get",
+        operation_id = "getComment"
+    )]
+    async fn get_comment(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The case.
+        case_id: Path<WireId<CaseKind>>,
+        /// The comment.
+        comment_id: Path<WireId<CommentKind>>,
+    ) -> Result<CommentResponse, Problems<GetCommentErrors>> {
+        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
+        let id = CommentId::from_uuid(comment_id.0.uuid());
+        let comment = services.cases.comment(auth.0.account.id, workspace, case, id).await?;
+        Ok(CommentResponse::Ok(Json(comment.into())))
+    }
+
+    /// Edit a comment
+    ///
+    /// Replaces the text of one's own comment. The body carries the `version`
+    /// it is based on; a stale one answers 409 `VERSION_CONFLICT`.
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/cases/:case_id/comments/:comment_id",
+        method = "patch",
+        operation_id = "updateComment"
+    )]
+    async fn update_comment(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The case.
+        case_id: Path<WireId<CaseKind>>,
+        /// The comment.
+        comment_id: Path<WireId<CommentKind>>,
+        body: JsonBody<UpdateCommentRequest>,
+    ) -> Result<CommentResponse, Problems<UpdateCommentErrors>> {
+        let edit = CommentEdit::parse(body.0.version, &body.0.body)?;
+        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
+        let id = CommentId::from_uuid(comment_id.0.uuid());
+        let comment = services.cases.edit_comment(auth.0.account.id, workspace, case, id, edit).await?;
+        Ok(CommentResponse::Ok(Json(comment.into())))
+    }
+
+    /// Delete a comment
+    ///
+    /// Authors delete their own comments; admins delete any.
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/cases/:case_id/comments/:comment_id",
+        method = "delete",
+        operation_id = "deleteComment"
+    )]
+    async fn delete_comment(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The case.
+        case_id: Path<WireId<CaseKind>>,
+        /// The comment.
+        comment_id: Path<WireId<CommentKind>>,
+    ) -> Result<CommentDeletedResponse, Problems<DeleteCommentErrors>> {
+        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
+        let id = CommentId::from_uuid(comment_id.0.uuid());
+        services.cases.delete_comment(auth.0.account.id, workspace, case, id).await?;
+        Ok(CommentDeletedResponse::NoContent)
+    }
+}

@@ -1,0 +1,204 @@
+//! `/v1/workspaces/{workspace_id}/members`: who belongs to a workspace.
+
+pub mod wire;
+
+use poem::web::Data;
+use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, OpenApi};
+
+use crate::http::auth::BearerAuth;
+use crate::http::idempotency::{claim, replayed};
+use crate::http::json_body::JsonBody;
+use crate::http::responses::{Problems, error_statuses};
+use crate::http::tags::ApiTags;
+use crate::http::wire::{AccountKind, WireId, WorkspaceKind};
+use crate::services::Services;
+use crate::services::ids::{AccountId, WorkspaceId};
+use crate::services::pagination::PageRequest;
+use crate::services::workspaces::{MemberRoleUpdate, NewMember};
+use wire::{AddMemberRequest, MemberList, MemberView, UpdateMemberRequest};
+
+/// Member operations.
+pub struct MembersApi;
+
+error_statuses! {
+    /// Errors of `addMember`.
+    AddMemberErrors: 400, 401, 403, 404, 409, 413, 415, 422;
+    /// Errors of `listMembers`.
+    ListMembersErrors: 401, 404, 422;
+    /// Errors of `getMember`.
+    GetMemberErrors: 401, 404;
+    /// Errors of `updateMember`.
+    UpdateMemberErrors: 400, 401, 403, 404, 409, 413, 415, 422;
+    /// Errors of `removeMember`.
+    RemoveMemberErrors: 401, 403, 404, 409;
+}
+
+/// Answer of `addMember`.
+#[derive(ApiResponse)]
+enum AddMemberResponse {
+    /// The account is now a member (or, with `Idempotent-Replayed: true`, an
+    /// earlier add with the same key).
+    #[oai(status = 201)]
+    Created(
+        Json<MemberView>,
+        /// The membership's address.
+        #[oai(header = "Location")]
+        String,
+        /// `true` when this repeats the response of an earlier request with the same key.
+        #[oai(header = "Idempotent-Replayed")]
+        Option<String>,
+    ),
+}
+
+/// Answer of `listMembers`.
+#[derive(ApiResponse)]
+enum MemberListResponse {
+    /// A page of members.
+    #[oai(status = 200)]
+    Ok(Json<MemberList>),
+}
+
+/// Answer of `getMember` and `updateMember`.
+#[derive(ApiResponse)]
+enum MemberResponse {
+    /// The member.
+    #[oai(status = 200)]
+    Ok(Json<MemberView>),
+}
+
+/// Answer of `removeMember`.
+#[derive(ApiResponse)]
+enum MemberRemovedResponse {
+    /// The account is no longer a member.
+    #[oai(status = 204)]
+    NoContent,
+}
+
+fn member_location(workspace: &WireId<WorkspaceKind>, account: AccountId) -> String {
+    format!("/v1/workspaces/{}/members/{}", workspace, WireId::<AccountKind>::new(account.uuid()))
+}
+
+#[OpenApi(tag = "ApiTags::Members")]
+impl MembersApi {
+    /// Add a member
+    ///
+    /// Adds an existing account, by email, with a role (admins only).
+    #[oai(path = "/v1/workspaces/:workspace_id/members", method = "post", operation_id = "addMember")]
+    async fn add_member(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// A client-chosen key (1 to 255 visible ASCII characters) that makes
+        /// retries of this request safe for 24 hours.
+        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
+        idempotency_key: Header<Option<String>>,
+        body: JsonBody<AddMemberRequest>,
+    ) -> Result<AddMemberResponse, Problems<AddMemberErrors>> {
+        let caller = auth.0.account.id;
+        let request = NewMember::parse(&body.0.email, body.0.role.into())?;
+        let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
+        let operation = format!("addMember:{}", workspace_id.0);
+        let claim = claim(caller, idempotency_key.0.as_deref(), &operation, &request)?;
+        let created = services.workspaces.add_member(caller, workspace, request, claim).await?;
+        let location = member_location(&workspace_id.0, created.value.account_id);
+        Ok(AddMemberResponse::Created(Json(created.value.into()), location, replayed(created.replayed)))
+    }
+
+    /// List members
+    ///
+    /// The members of a workspace the caller belongs to.
+    #[oai(path = "/v1/workspaces/:workspace_id/members", method = "get", operation_id = "listMembers")]
+    async fn list_members(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// Items per page, 1 to 100 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
+        limit: Query<Option<u32>>,
+        /// The `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+    ) -> Result<MemberListResponse, Problems<ListMembersErrors>> {
+        let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
+        let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
+        let page = services.workspaces.list_members(auth.0.account.id, workspace, page).await?;
+        Ok(MemberListResponse::Ok(Json(page.into())))
+    }
+
+    /// Get a member
+    ///
+    /// One member of a workspace the caller belongs to.
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/members/:account_id",
+        method = "get",
+        operation_id = "getMember"
+    )]
+    async fn get_member(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The member's account.
+        account_id: Path<WireId<AccountKind>>,
+    ) -> Result<MemberResponse, Problems<GetMemberErrors>> {
+        let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
+        let member = AccountId::from_uuid(account_id.0.uuid());
+        let member = services.workspaces.get_member(auth.0.account.id, workspace, member).await?;
+        Ok(MemberResponse::Ok(Json(member.into())))
+    }
+
+    /// Change a member's role
+    ///
+    /// Admins only. The last admin cannot be demoted (409 `LAST_ADMIN`).
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/members/:account_id",
+        method = "patch",
+        operation_id = "updateMember"
+    )]
+    async fn update_member(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The member's account.
+        account_id: Path<WireId<AccountKind>>,
+        body: JsonBody<UpdateMemberRequest>,
+    ) -> Result<MemberResponse, Problems<UpdateMemberErrors>> {
+        let update = MemberRoleUpdate::parse(body.0.version, body.0.role.into())?;
+        let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
+        let member = AccountId::from_uuid(account_id.0.uuid());
+        let member = services.workspaces.update_member(auth.0.account.id, workspace, member, update).await?;
+        Ok(MemberResponse::Ok(Json(member.into())))
+    }
+
+    /// Remove a member
+    ///
+    /// Admins remove anyone; any member may remove themselves (leave). The
+    /// last admin can do neither (409 `LAST_ADMIN`).
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/members/:account_id",
+        method = "delete",
+        operation_id = "removeMember"
+    )]
+    async fn remove_member(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The member's account.
+        account_id: Path<WireId<AccountKind>>,
+    ) -> Result<MemberRemovedResponse, Problems<RemoveMemberErrors>> {
+        let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
+        let member = AccountId::from_uuid(account_id.0.uuid());
+        services.workspaces.remove_member(auth.0.account.id, workspace, member).await?;
+        Ok(MemberRemovedResponse::NoContent)
+    }
+}

@@ -1,0 +1,97 @@
+//! Operational routes outside `/v1`: liveness, readiness and metrics.
+
+use poem::web::Data;
+use poem_openapi::payload::{Json, PlainText};
+use poem_openapi::{ApiResponse, Object, OpenApi};
+
+use crate::http::MetricsHere;
+use crate::http::error::ApiError;
+use crate::http::problem::ProblemKind;
+use crate::http::responses::{Problems, error_statuses};
+use crate::http::tags::ApiTags;
+use crate::services::Services;
+
+/// Health checks and metrics.
+pub struct OperationsApi;
+
+error_statuses! {
+    /// Errors of `getLiveness`.
+    LivenessErrors: 404;
+    /// Errors of `getReadiness` (503 when not ready).
+    ReadinessErrors: 404;
+}
+
+/// The outcome of a health check.
+#[derive(Debug, Object)]
+#[oai(rename = "Health")]
+pub struct Health {
+    /// `ok` when alive, `ready` when ready.
+    pub status: String,
+}
+
+/// Answer of `getLiveness`.
+#[derive(ApiResponse)]
+enum LivenessResponse {
+    /// The process answers.
+    #[oai(status = 200)]
+    Ok(Json<Health>),
+}
+
+/// Answer of `getReadiness`.
+#[derive(ApiResponse)]
+enum ReadinessResponse {
+    /// The database answers and its migrations are current.
+    #[oai(status = 200)]
+    Ok(Json<Health>),
+}
+
+/// Answer of `getMetrics`.
+#[derive(ApiResponse)]
+enum MetricsResponse {
+    /// Every metric in the Prometheus text format (version 0.0.4).
+    #[oai(status = 200, content_type = "text/plain; version=0.0.4")]
+    Ok(PlainText<String>),
+}
+
+#[OpenApi(tag = "ApiTags::Operations")]
+impl OperationsApi {
+    /// Prometheus metrics
+    ///
+    /// Requests by method, operation and status; latency histograms; database
+    /// pool and query latency; password hashes in flight and waiting; scans
+    /// by status and probes sent; process memory and CPU.
+    #[oai(path = "/metrics", method = "get", operation_id = "getMetrics")]
+    async fn metrics(
+        &self,
+        services: Data<&Services>,
+        here: Data<&MetricsHere>,
+    ) -> Result<MetricsResponse, Problems<LivenessErrors>> {
+        if !here.0.0 {
+            return Err(
+                ApiError::new(ProblemKind::NotFound, "Metrics are served on their own listener.").into()
+            );
+        }
+        Ok(MetricsResponse::Ok(PlainText(services.telemetry.scrape().await)))
+    }
+
+    /// Liveness
+    ///
+    /// 200 while the process answers; for restarts by an orchestrator.
+    #[oai(path = "/health/live", method = "get", operation_id = "getLiveness")]
+    async fn liveness(&self) -> Result<LivenessResponse, Problems<LivenessErrors>> {
+        Ok(LivenessResponse::Ok(Json(Health { status: "ok".into() })))
+    }
+
+    /// Readiness
+    ///
+    /// 200 when the database answers and carries every migration this server
+    /// expects; 503 `UNAVAILABLE` otherwise, so load balancers route around it.
+    #[oai(path = "/health/ready", method = "get", operation_id = "getReadiness")]
+    async fn readiness(
+        &self,
+        services: Data<&Services>,
+    ) -> Result<ReadinessResponse, Problems<ReadinessErrors>> {
+        services.health.ready().await?;
+        Ok(ReadinessResponse::Ok(Json(Health { status: "ready".into() })))
+    }
+}

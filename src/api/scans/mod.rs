@@ -1,0 +1,345 @@
+//! `/v1/workspaces/{workspace_id}/scans`: network scans, their results, and
+//! their live progress as Server-Sent Events or WebSocket messages.
+
+pub mod wire;
+
+use futures::stream::BoxStream;
+use futures::{SinkExt, StreamExt};
+use poem::web::Data;
+use poem::web::sse::Event;
+use poem::web::websocket::{BoxWebSocketUpgraded, Message, WebSocket};
+use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::payload::{EventStream, Json};
+use poem_openapi::types::ToJSON;
+use poem_openapi::{ApiResponse, OpenApi};
+
+use crate::http::auth::BearerAuth;
+use crate::http::error::ApiError;
+use crate::http::idempotency::{claim, replayed};
+use crate::http::json_body::JsonBody;
+use crate::http::responses::{Problems, error_statuses};
+use crate::http::tags::ApiTags;
+use crate::http::wire::{ScanKind, WireId, WorkspaceKind};
+use crate::services::Services;
+use crate::services::ids::{CaseId, ScanId, WorkspaceId};
+use crate::services::pagination::PageRequest;
+use crate::services::scans::NewScan;
+use crate::services::validation::ValidationErrors;
+use wire::{CreateScanRequest, ScanEventView, ScanList, ScanResultList, ScanView};
+
+/// Scan operations.
+pub struct ScansApi;
+
+error_statuses! {
+    /// Errors of `createScan`.
+    CreateScanErrors: 400, 401, 403, 404, 413, 415, 422;
+    /// Errors of the scan lists and streams.
+    ReadScanErrors: 401, 404, 422;
+    /// Errors of `getScan`.
+    GetScanErrors: 401, 404;
+    /// Errors of `cancelScan` and `deleteScan`.
+    ChangeScanErrors: 401, 403, 404, 409;
+}
+
+/// Answer of `createScan`.
+#[derive(ApiResponse)]
+enum CreateScanResponse {
+    /// The scan is queued (or, with `Idempotent-Replayed: true`, an earlier
+    /// request with the same key).
+    #[oai(status = 201)]
+    Created(
+        Json<ScanView>,
+        /// The scan's address.
+        #[oai(header = "Location")]
+        String,
+        /// `true` when this repeats the response of an earlier request with the same key.
+        #[oai(header = "Idempotent-Replayed")]
+        Option<String>,
+    ),
+}
+
+/// Answer of `listScans`.
+#[derive(ApiResponse)]
+enum ScanListResponse {
+    /// A page of scans.
+    #[oai(status = 200)]
+    Ok(Json<ScanList>),
+}
+
+/// Answer of `getScan` and `cancelScan`.
+#[derive(ApiResponse)]
+enum ScanResponse {
+    /// The scan.
+    #[oai(status = 200)]
+    Ok(Json<ScanView>),
+}
+
+/// Answer of `listScanResults`.
+#[derive(ApiResponse)]
+enum ScanResultListResponse {
+    /// A page of open ports.
+    #[oai(status = 200)]
+    Ok(Json<ScanResultList>),
+}
+
+/// Answer of `deleteScan`.
+#[derive(ApiResponse)]
+enum ScanDeletedResponse {
+    /// The scan and its results are gone.
+    #[oai(status = 204)]
+    NoContent,
+}
+
+/// Answer of `streamScanEvents`.
+#[derive(ApiResponse)]
+enum ScanEventStreamResponse {
+    /// The scan's events as Server-Sent Events: each has the event number as
+    /// `id`, its `type` as `event`, and the `ScanEvent` as JSON `data`. The
+    /// stream ends after the `status` event.
+    #[oai(status = 200)]
+    Ok(EventStream<BoxStream<'static, ScanEventView>>),
+}
+
+fn ids(workspace: &WireId<WorkspaceKind>, scan: &WireId<ScanKind>) -> (WorkspaceId, ScanId) {
+    (WorkspaceId::from_uuid(workspace.uuid()), ScanId::from_uuid(scan.uuid()))
+}
+
+/// `Last-Event-ID`: the number of the last event the client saw.
+fn resume_point(raw: Option<&str>) -> Result<i32, ApiError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(0),
+        Some(raw) => raw.parse::<i32>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+            ValidationErrors::single("Last-Event-ID", "must be an event id from this stream").into()
+        }),
+    }
+}
+
+#[OpenApi(tag = "ApiTags::Scans")]
+impl ScansApi {
+    /// Scan a network
+    ///
+    /// Queues a TCP connect scan of the team's own hosts (editors and
+    /// admins). Targets outside the server's allowed networks answer 422
+    /// `TARGET_OUT_OF_SCOPE` and nothing is sent. Watch it with
+    /// `streamScanEvents`.
+    #[oai(path = "/v1/workspaces/:workspace_id/scans", method = "post", operation_id = "createScan")]
+    async fn create_scan(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// A client-chosen key (1 to 255 visible ASCII characters) that makes
+        /// retries of this request safe for 24 hours.
+        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
+        idempotency_key: Header<Option<String>>,
+        body: JsonBody<CreateScanRequest>,
+    ) -> Result<CreateScanResponse, Problems<CreateScanErrors>> {
+        let caller = auth.0.account.id;
+        let body = body.0;
+        let case_id = body.case_id.map(|id| CaseId::from_uuid(id.uuid()));
+        let request = NewScan::parse(&body.target, &body.ports, body.timeout_ms, body.concurrency, case_id)?;
+        let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
+        let operation = format!("createScan:{}", workspace_id.0);
+        let claim = claim(caller, idempotency_key.0.as_deref(), &operation, &request)?;
+        let created = services.scans.create(caller, workspace, request, claim).await?;
+        let location = format!(
+            "/v1/workspaces/{}/scans/{}",
+            workspace_id.0,
+            WireId::<ScanKind>::new(created.value.id.uuid())
+        );
+        Ok(CreateScanResponse::Created(Json(created.value.into()), location, replayed(created.replayed)))
+    }
+
+    /// List scans
+    ///
+    /// The workspace's scans, newest first.
+    #[oai(path = "/v1/workspaces/:workspace_id/scans", method = "get", operation_id = "listScans")]
+    async fn list_scans(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// Items per page, 1 to 100 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
+        limit: Query<Option<u32>>,
+        /// The `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+    ) -> Result<ScanListResponse, Problems<ReadScanErrors>> {
+        let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
+        let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
+        let page = services.scans.list(auth.0.account.id, workspace, page).await?;
+        Ok(ScanListResponse::Ok(Json(page.into())))
+    }
+
+    /// Get a scan
+    ///
+    /// Status, progress and counts of one scan.
+    #[oai(path = "/v1/workspaces/:workspace_id/scans/:scan_id", method = "get", operation_id = "getScan")]
+    async fn get_scan(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The scan.
+        scan_id: Path<WireId<ScanKind>>,
+    ) -> Result<ScanResponse, Problems<GetScanErrors>> {
+        let (workspace, scan) = ids(&workspace_id.0, &scan_id.0);
+        let scan = services.scans.get(auth.0.account.id, workspace, scan).await?;
+        Ok(ScanResponse::Ok(Json(scan.into())))
+    }
+
+    /// List a scan's open ports
+    ///
+    /// The open ports found so far, by address then port.
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/scans/:scan_id/results",
+        method = "get",
+        operation_id = "listScanResults"
+    )]
+    async fn list_scan_results(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The scan.
+        scan_id: Path<WireId<ScanKind>>,
+        /// Items per page, 1 to 100 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
+        limit: Query<Option<u32>>,
+        /// The `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+    ) -> Result<ScanResultListResponse, Problems<ReadScanErrors>> {
+        let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
+        let (workspace, scan) = ids(&workspace_id.0, &scan_id.0);
+        let page = services.scans.results(auth.0.account.id, workspace, scan, page).await?;
+        Ok(ScanResultListResponse::Ok(Json(page.into())))
+    }
+
+    /// Cancel a scan
+    ///
+    /// Stops a queued scan at once and a running one promptly (editors and
+    /// admins); a finished scan answers 409 `SCAN_FINISHED`.
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/scans/:scan_id/cancellation",
+        method = "post",
+        operation_id = "cancelScan"
+    )]
+    async fn cancel_scan(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The scan.
+        scan_id: Path<WireId<ScanKind>>,
+    ) -> Result<ScanResponse, Problems<ChangeScanErrors>> {
+        let (workspace, scan) = ids(&workspace_id.0, &scan_id.0);
+        let scan = services.scans.cancel(auth.0.account.id, workspace, scan).await?;
+        Ok(ScanResponse::Ok(Json(scan.into())))
+    }
+
+    /// Delete a scan
+    ///
+    /// Deletes a finished scan and its results (editors and admins); an
+    /// unfinished one answers 409 `SCAN_NOT_FINISHED`.
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/scans/:scan_id",
+        method = "delete",
+        operation_id = "deleteScan"
+    )]
+    async fn delete_scan(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The scan.
+        scan_id: Path<WireId<ScanKind>>,
+    ) -> Result<ScanDeletedResponse, Problems<ChangeScanErrors>> {
+        let (workspace, scan) = ids(&workspace_id.0, &scan_id.0);
+        services.scans.delete(auth.0.account.id, workspace, scan).await?;
+        Ok(ScanDeletedResponse::NoContent)
+    }
+
+    /// Stream a scan's events
+    ///
+    /// Server-Sent Events: `progress`, `port_open`, and a final `status`,
+    /// then the stream ends. Reconnect with `Last-Event-ID` to continue
+    /// where the stream left off, without gaps. The same events are also
+    /// served over WebSocket at `.../scans/{scan_id}/ws` (one JSON event per
+    /// text message; `?after=` resumes), which OpenAPI cannot describe.
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/scans/:scan_id/events",
+        method = "get",
+        operation_id = "streamScanEvents"
+    )]
+    async fn stream_scan_events(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The scan.
+        scan_id: Path<WireId<ScanKind>>,
+        /// The id of the last event received; the stream continues after it.
+        #[oai(name = "Last-Event-ID")]
+        last_event_id: Header<Option<String>>,
+    ) -> Result<ScanEventStreamResponse, Problems<ReadScanErrors>> {
+        let after = resume_point(last_event_id.0.as_deref())?;
+        let (workspace, scan) = ids(&workspace_id.0, &scan_id.0);
+        services.scans.authorize_watch(auth.0.account.id, workspace, scan).await?;
+        let events = services.scans.watch(scan, after).map(ScanEventView::from).boxed();
+        let stream =
+            EventStream::new(events).keep_alive(std::time::Duration::from_secs(15)).to_event(|event| {
+                let json = event.to_json().map(|v| v.to_string()).unwrap_or_default();
+                Event::message(json).id(event.id.to_string()).event_type(event.kind)
+            });
+        Ok(ScanEventStreamResponse::Ok(stream))
+    }
+
+    /// Watch a scan over WebSocket
+    ///
+    /// The same events as `streamScanEvents`, one JSON `ScanEvent` per text
+    /// message; the server closes the socket after the `status` event. Pass
+    /// `after` to continue after a given event id.
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/scans/:scan_id/ws",
+        method = "get",
+        operation_id = "watchScan",
+        hidden
+    )]
+    async fn watch_scan(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        /// The scan.
+        scan_id: Path<WireId<ScanKind>>,
+        /// The id of the last event received; the stream continues after it.
+        #[oai(validator(minimum(value = "0")))]
+        after: Query<Option<i32>>,
+        socket: WebSocket,
+    ) -> Result<BoxWebSocketUpgraded, Problems<ReadScanErrors>> {
+        let (workspace, scan) = ids(&workspace_id.0, &scan_id.0);
+        services.scans.authorize_watch(auth.0.account.id, workspace, scan).await?;
+        let (scans, after) = (services.scans.clone(), after.0.unwrap_or(0));
+        Ok(socket
+            .on_upgrade(move |mut socket| async move {
+                let mut events = scans.watch(scan, after);
+                while let Some(event) = events.next().await {
+                    let json =
+                        ScanEventView::from(event).to_json().map(|v| v.to_string()).unwrap_or_default();
+                    if socket.send(Message::Text(json)).await.is_err() {
+                        return;
+                    }
+                }
+                let _ = socket.close().await;
+            })
+            .boxed())
+    }
+}

@@ -1,0 +1,100 @@
+//! `/v1/sessions`: sign in, look at and end the current session.
+
+pub mod wire;
+
+use poem::web::Data;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, OpenApi};
+
+use crate::http::auth::BearerAuth;
+use crate::http::json_body::JsonBody;
+use crate::http::responses::{Problems, error_statuses};
+use crate::http::tags::ApiTags;
+use crate::services::Services;
+use crate::services::identity::SignIn;
+use wire::{SessionView, SignInRequest, SignedInView};
+
+/// Session operations.
+pub struct SessionsApi;
+
+error_statuses! {
+    /// Errors of `createSession`.
+    CreateSessionErrors: 400, 401, 413, 415, 422;
+    /// Errors of `getCurrentSession`.
+    GetCurrentSessionErrors: 401;
+    /// Errors of `deleteCurrentSession`.
+    DeleteCurrentSessionErrors: 401;
+}
+
+/// Answer of `createSession`.
+#[derive(ApiResponse)]
+enum CreateSessionResponse {
+    /// Signed in: the body holds the bearer token.
+    #[oai(status = 201)]
+    Created(
+        Json<SignedInView>,
+        /// The session's address.
+        #[oai(header = "Location")]
+        String,
+    ),
+}
+
+/// Answer of `getCurrentSession`.
+#[derive(ApiResponse)]
+enum SessionResponse {
+    /// The session the token names.
+    #[oai(status = 200)]
+    Ok(Json<SessionView>),
+}
+
+/// Answer of `deleteCurrentSession`.
+#[derive(ApiResponse)]
+enum SessionDeletedResponse {
+    /// Signed out: the token no longer works.
+    #[oai(status = 204)]
+    NoContent,
+}
+
+#[OpenApi(tag = "ApiTags::Sessions")]
+impl SessionsApi {
+    /// Sign in
+    ///
+    /// Checks an email and password and opens a session. A wrong email and a
+    /// wrong password get the same answer, 401 `INVALID_CREDENTIALS`, in the
+    /// same time.
+    #[oai(path = "/v1/sessions", method = "post", operation_id = "createSession")]
+    async fn create_session(
+        &self,
+        services: Data<&Services>,
+        body: JsonBody<SignInRequest>,
+    ) -> Result<CreateSessionResponse, Problems<CreateSessionErrors>> {
+        let body = body.0;
+        let request = SignIn::parse(&body.email, body.password)?;
+        let signed_in = services.identity.sign_in(request).await?;
+        Ok(CreateSessionResponse::Created(Json(signed_in.into()), "/v1/sessions/current".into()))
+    }
+
+    /// Get the current session
+    ///
+    /// The session the bearer token names.
+    #[oai(path = "/v1/sessions/current", method = "get", operation_id = "getCurrentSession")]
+    async fn get_current_session(
+        &self,
+        auth: BearerAuth,
+    ) -> Result<SessionResponse, Problems<GetCurrentSessionErrors>> {
+        Ok(SessionResponse::Ok(Json(auth.0.session.into())))
+    }
+
+    /// Sign out
+    ///
+    /// Ends the session the bearer token names.
+    #[oai(path = "/v1/sessions/current", method = "delete", operation_id = "deleteCurrentSession")]
+    async fn delete_current_session(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+    ) -> Result<SessionDeletedResponse, Problems<DeleteCurrentSessionErrors>> {
+        services.identity.sign_out(auth.0.session.id).await?;
+        Ok(SessionDeletedResponse::NoContent)
+    }
+}

@@ -1,0 +1,174 @@
+//! `/v1/workspaces`: the caller's workspaces.
+
+pub mod wire;
+
+use poem::web::Data;
+use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, OpenApi};
+
+use crate::http::auth::BearerAuth;
+use crate::http::idempotency::{claim, replayed};
+use crate::http::json_body::JsonBody;
+use crate::http::responses::{Problems, error_statuses};
+use crate::http::tags::ApiTags;
+use crate::http::wire::{WireId, WorkspaceKind};
+use crate::services::Services;
+use crate::services::ids::WorkspaceId;
+use crate::services::pagination::PageRequest;
+use crate::services::workspaces::{NewWorkspace, WorkspaceUpdate};
+use wire::{CreateWorkspaceRequest, UpdateWorkspaceRequest, WorkspaceList, WorkspaceView};
+
+/// Workspace operations.
+pub struct WorkspacesApi;
+
+error_statuses! {
+    /// Errors of `createWorkspace`.
+    CreateWorkspaceErrors: 400, 401, 413, 415, 422;
+    /// Errors of `listWorkspaces`.
+    ListWorkspacesErrors: 401, 422;
+    /// Errors of `getWorkspace`.
+    GetWorkspaceErrors: 401, 404;
+    /// Errors of `updateWorkspace`.
+    UpdateWorkspaceErrors: 400, 401, 403, 404, 409, 413, 415, 422;
+    /// Errors of `deleteWorkspace`.
+    DeleteWorkspaceErrors: 401, 403, 404;
+}
+
+/// Answer of `createWorkspace`.
+#[derive(ApiResponse)]
+enum CreateWorkspaceResponse {
+    /// The workspace was created, with the caller as its admin (or, with
+    /// `Idempotent-Replayed: true`, an earlier create with the same key).
+    #[oai(status = 201)]
+    Created(
+        Json<WorkspaceView>,
+        /// The new workspace's address.
+        #[oai(header = "Location")]
+        String,
+        /// `true` when this repeats the response of an earlier request with the same key.
+        #[oai(header = "Idempotent-Replayed")]
+        Option<String>,
+    ),
+}
+
+/// Answer of `listWorkspaces`.
+#[derive(ApiResponse)]
+enum WorkspaceListResponse {
+    /// A page of the caller's workspaces.
+    #[oai(status = 200)]
+    Ok(Json<WorkspaceList>),
+}
+
+/// Answer of `getWorkspace` and `updateWorkspace`.
+#[derive(ApiResponse)]
+enum WorkspaceResponse {
+    /// The workspace.
+    #[oai(status = 200)]
+    Ok(Json<WorkspaceView>),
+}
+
+/// Answer of `deleteWorkspace`.
+#[derive(ApiResponse)]
+enum WorkspaceDeletedResponse {
+    /// The workspace and everything in it are gone.
+    #[oai(status = 204)]
+    NoContent,
+}
+
+#[OpenApi(tag = "ApiTags::Workspaces")]
+impl WorkspacesApi {
+    /// Create a workspace
+    ///
+    /// Creates a workspace with the caller as its admin. Send an
+    /// `Idempotency-Key` to make retries safe.
+    #[oai(path = "/v1/workspaces", method = "post", operation_id = "createWorkspace")]
+    async fn create_workspace(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// A client-chosen key (1 to 255 visible ASCII characters) that makes
+        /// retries of this request safe for 24 hours.
+        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
+        idempotency_key: Header<Option<String>>,
+        body: JsonBody<CreateWorkspaceRequest>,
+    ) -> Result<CreateWorkspaceResponse, Problems<CreateWorkspaceErrors>> {
+        let caller = auth.0.account.id;
+        let request = NewWorkspace::parse(&body.0.name, body.0.description.as_deref())?;
+        let claim = claim(caller, idempotency_key.0.as_deref(), "createWorkspace", &request)?;
+        let created = services.workspaces.create(caller, request, claim).await?;
+        let location = format!("/v1/workspaces/{}", WireId::<WorkspaceKind>::new(created.value.id.uuid()));
+        Ok(CreateWorkspaceResponse::Created(Json(created.value.into()), location, replayed(created.replayed)))
+    }
+
+    /// List my workspaces
+    ///
+    /// The workspaces the caller is a member of, newest first.
+    #[oai(path = "/v1/workspaces", method = "get", operation_id = "listWorkspaces")]
+    async fn list_workspaces(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// Items per page, 1 to 100 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
+        limit: Query<Option<u32>>,
+        /// The `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+    ) -> Result<WorkspaceListResponse, Problems<ListWorkspacesErrors>> {
+        let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
+        let page = services.workspaces.list(auth.0.account.id, page).await?;
+        Ok(WorkspaceListResponse::Ok(Json(page.into())))
+    }
+
+    /// Get a workspace
+    ///
+    /// A workspace the caller is a member of.
+    #[oai(path = "/v1/workspaces/:workspace_id", method = "get", operation_id = "getWorkspace")]
+    async fn get_workspace(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+    ) -> Result<WorkspaceResponse, Problems<GetWorkspaceErrors>> {
+        let id = WorkspaceId::from_uuid(workspace_id.0.uuid());
+        let workspace = services.workspaces.get(auth.0.account.id, id).await?;
+        Ok(WorkspaceResponse::Ok(Json(workspace.into())))
+    }
+
+    /// Update a workspace
+    ///
+    /// Changes the name or description (admins only). The body carries the
+    /// `version` it is based on; a stale one answers 409 `VERSION_CONFLICT`.
+    #[oai(path = "/v1/workspaces/:workspace_id", method = "patch", operation_id = "updateWorkspace")]
+    async fn update_workspace(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+        body: JsonBody<UpdateWorkspaceRequest>,
+    ) -> Result<WorkspaceResponse, Problems<UpdateWorkspaceErrors>> {
+        let body = body.0;
+        let update = WorkspaceUpdate::parse(body.version, body.name.as_deref(), body.description.as_deref())?;
+        let id = WorkspaceId::from_uuid(workspace_id.0.uuid());
+        let workspace = services.workspaces.update(auth.0.account.id, id, update).await?;
+        Ok(WorkspaceResponse::Ok(Json(workspace.into())))
+    }
+
+    /// Delete a workspace
+    ///
+    /// Deletes the workspace with all its cases, comments and members (admins only).
+    #[oai(path = "/v1/workspaces/:workspace_id", method = "delete", operation_id = "deleteWorkspace")]
+    async fn delete_workspace(
+        &self,
+        auth: BearerAuth,
+        services: Data<&Services>,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceKind>>,
+    ) -> Result<WorkspaceDeletedResponse, Problems<DeleteWorkspaceErrors>> {
+        let id = WorkspaceId::from_uuid(workspace_id.0.uuid());
+        services.workspaces.delete(auth.0.account.id, id).await?;
+        Ok(WorkspaceDeletedResponse::NoContent)
+    }
+}

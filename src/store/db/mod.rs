@@ -1,0 +1,18 @@
+//! The database itself, apart from the tables: which engine a URL names,
+//! pooled and shared connections, migrations, column adapters and the
+//! storage error. The table modules beside this one hold the queries.
+
+mod database_url;
+mod error;
+pub(crate) mod migrate;
+mod pool;
+pub mod readers;
+mod sql_types;
+
+pub use database_url::{DatabaseUrl, DatabaseUrlError};
+pub use error::StoreError;
+pub use pool::{
+    APPLICATION_NAME as POOL_APPLICATION_NAME, Backend, DbConn, PoolStatus, PooledConn, ReadConn, Store,
+    settle_pooled,
+};
+pub use sql_types::{DbTime, DbUuid};
