@@ -19,9 +19,10 @@ use crate::services::cases::CaseService;
 use crate::services::changes::{self, Forgets};
 use crate::services::health::HealthService;
 use crate::services::identity::{IdentityService, IdentitySettings, TokenSigner};
+use crate::services::kernel::Access;
 use crate::services::scans::{ScanRunner, ScanService, ScanSettings};
 use crate::services::telemetry::TelemetryService;
-use crate::services::workspaces::{Access, WorkspaceService};
+use crate::services::workspaces::WorkspaceService;
 use crate::store::Store;
 use crate::store::evidence::EvidenceStore;
 
@@ -105,7 +106,7 @@ impl App {
             max_per_owner: settings.attachment_max_count,
             allowed_types: settings.attachment_types.clone(),
         };
-        let access = Access::new(settings.auth_cache_ttl);
+        let access = Access::new(store.clone(), settings.auth_cache_ttl);
         let caches = vec![identity.session_cache(), access.cache()];
         let services = Services {
             attachments: Arc::new(AttachmentService::new(
@@ -117,7 +118,7 @@ impl App {
             health: Arc::new(HealthService::new(store.clone())),
             telemetry: Arc::new(TelemetryService::new(store.clone(), identity.clone())),
             identity,
-            cases: Arc::new(CaseService::new(store.clone(), access.clone())),
+            cases: Arc::new(CaseService::new(access.clone())),
             scans: Arc::new(ScanService::new(
                 store.clone(),
                 access.clone(),

@@ -7,14 +7,14 @@ use poem::error::ResponseError;
 use poem::http::StatusCode;
 
 use super::problem::ProblemKind;
+use crate::services::attachments::AttachmentError;
 use crate::services::cases::CaseError;
 use crate::services::health::Unready;
-use crate::services::idempotency::IdempotencyError;
 use crate::services::identity::IdentityError;
+use crate::services::kernel::Failure;
 use crate::services::scans::ScanError;
 use crate::services::validation::{FieldError, ValidationErrors};
-use crate::services::workspaces::{AccessDenied, WorkspaceError};
-use crate::store::StoreError;
+use crate::services::workspaces::WorkspaceError;
 
 /// An error response in the making.
 #[derive(Debug)]
@@ -70,14 +70,12 @@ impl ApiError {
 
     /// A failure the client cannot fix; `cause` is logged, not shown.
     pub fn internal(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
-        Self {
-            kind: ProblemKind::Internal,
-            detail: "internal error".into(),
-            fields: Vec::new(),
-            cause: Some(Box::new(cause)),
-            retry_after: None,
-            unsatisfied_range_of: None,
-        }
+        Self { cause: Some(Box::new(cause)), ..Self::internal_without_cause() }
+    }
+
+    /// "internal error", with the cause still to be attached.
+    fn internal_without_cause() -> Self {
+        Self::new(ProblemKind::Internal, "internal error")
     }
 }
 
@@ -105,25 +103,47 @@ impl From<ValidationErrors> for ApiError {
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(err: StoreError) -> Self {
-        match err {
-            StoreError::Pool(_) | StoreError::PoolTimeout | StoreError::ConnectionLost(_) => {
-                let mut problem =
-                    Self::new(ProblemKind::Unavailable, "The database is not answering; try again shortly.");
-                problem.cause = Some(Box::new(err));
-                problem
-            }
-            other => Self::internal(other),
+impl From<Failure> for ApiError {
+    fn from(failure: Failure) -> Self {
+        match failure {
+            Failure::Validation(errors) => errors.into(),
+            Failure::NoSuchWorkspace => Self::new(ProblemKind::NotFound, "There is no such workspace."),
+            Failure::Forbidden { have, need } => Self::new(
+                ProblemKind::Forbidden,
+                format!("Your role in this workspace is {}; this needs {}.", have.as_str(), need.as_str()),
+            ),
+            Failure::NotFound(what) => Self::new(ProblemKind::NotFound, format!("There is no such {what}.")),
+            Failure::VersionConflict { what, current, given } => version_conflict(what, current, given),
+            Failure::IdempotencyKeyReused => Self::new(
+                ProblemKind::IdempotencyKeyReused,
+                "This Idempotency-Key was already used with a different request; use a new key.",
+            ),
+            Failure::Unavailable(cause) => Self {
+                cause: Some(cause),
+                ..Self::new(ProblemKind::Unavailable, "The database is not answering; try again shortly.")
+            },
+            Failure::Internal(cause) => Self { cause: Some(cause), ..Self::internal_without_cause() },
         }
     }
+}
+
+/// "Workspace is at version 4; the update was based on version 3."
+fn version_conflict(what: &str, current: i32, given: i32) -> ApiError {
+    let mut what = what.to_owned();
+    if let Some(first) = what.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    ApiError::new(
+        ProblemKind::VersionConflict,
+        format!("{what} is at version {current}; the update was based on version {given}."),
+    )
 }
 
 impl From<IdentityError> for ApiError {
     fn from(err: IdentityError) -> Self {
         use ProblemKind::*;
         match err {
-            IdentityError::Validation(errors) => errors.into(),
+            IdentityError::Common(failure) => failure.into(),
             IdentityError::EmailTaken => {
                 Self::new(EmailTaken, "An account with this email address already exists.")
             }
@@ -137,57 +157,15 @@ impl From<IdentityError> for ApiError {
             IdentityError::SessionExpired => {
                 Self::new(SessionExpired, "The session has expired or was signed out; sign in again.")
             }
-            IdentityError::VersionConflict { current, given } => version_conflict("account", current, given),
             IdentityError::RateLimited { retry_after } => Self::too_many(retry_after),
-            IdentityError::Store(err) => err.into(),
-            err @ IdentityError::Hashing(_) => Self::internal(err),
         }
     }
-}
-
-impl From<AccessDenied> for ApiError {
-    fn from(err: AccessDenied) -> Self {
-        match err {
-            AccessDenied::NotFound => Self::new(ProblemKind::NotFound, "There is no such workspace."),
-            AccessDenied::Forbidden { have, need } => Self::new(
-                ProblemKind::Forbidden,
-                format!("Your role in this workspace is {}; this needs {}.", have.as_str(), need.as_str()),
-            ),
-            AccessDenied::Store(err) => err.into(),
-        }
-    }
-}
-
-impl From<IdempotencyError> for ApiError {
-    fn from(err: IdempotencyError) -> Self {
-        match err {
-            IdempotencyError::KeyReused => Self::new(
-                ProblemKind::IdempotencyKeyReused,
-                "This Idempotency-Key was already used with a different request; use a new key.",
-            ),
-            IdempotencyError::Store(err) => err.into(),
-            err @ IdempotencyError::Snapshot(_) => Self::internal(err),
-        }
-    }
-}
-
-/// "Workspace is at version 4; the update was based on version 3."
-pub fn version_conflict(what: &str, current: i32, given: i32) -> ApiError {
-    let mut what = what.to_owned();
-    if let Some(first) = what.get_mut(0..1) {
-        first.make_ascii_uppercase();
-    }
-    ApiError::new(
-        ProblemKind::VersionConflict,
-        format!("{what} is at version {current}; the update was based on version {given}."),
-    )
 }
 
 impl From<WorkspaceError> for ApiError {
     fn from(err: WorkspaceError) -> Self {
         match err {
-            WorkspaceError::Validation(errors) => errors.into(),
-            WorkspaceError::Access(denied) => denied.into(),
+            WorkspaceError::Common(failure) => failure.into(),
             WorkspaceError::MemberNotFound => {
                 Self::new(ProblemKind::NotFound, "That account is not a member of this workspace.")
             }
@@ -198,11 +176,6 @@ impl From<WorkspaceError> for ApiError {
                 ProblemKind::LastAdmin,
                 "A workspace must keep at least one admin; make another member admin first.",
             ),
-            WorkspaceError::VersionConflict { what, current, given } => {
-                version_conflict(what, current, given)
-            }
-            WorkspaceError::Idempotency(err) => err.into(),
-            WorkspaceError::Store(err) => err.into(),
         }
     }
 }
@@ -210,18 +183,10 @@ impl From<WorkspaceError> for ApiError {
 impl From<CaseError> for ApiError {
     fn from(err: CaseError) -> Self {
         match err {
-            CaseError::Validation(errors) => errors.into(),
-            CaseError::Access(denied) => denied.into(),
-            CaseError::NotFound(what) => {
-                Self::new(ProblemKind::NotFound, format!("There is no such {what}."))
-            }
+            CaseError::Common(failure) => failure.into(),
             CaseError::NotAuthor => {
                 Self::new(ProblemKind::Forbidden, "Only the author of this comment may do this.")
             }
-            CaseError::VersionConflict { what, current, given } => version_conflict(what, current, given),
-            CaseError::Idempotency(err) => err.into(),
-            err @ CaseError::Corrupt(_) => Self::internal(err),
-            CaseError::Store(err) => err.into(),
         }
     }
 }
@@ -229,7 +194,7 @@ impl From<CaseError> for ApiError {
 impl From<ScanError> for ApiError {
     fn from(err: ScanError) -> Self {
         match err {
-            ScanError::Validation(errors) => errors.into(),
+            ScanError::Common(failure) => failure.into(),
             ScanError::OutOfScope(target) => Self {
                 fields: vec![FieldError {
                     field: "target".into(),
@@ -240,8 +205,6 @@ impl From<ScanError> for ApiError {
                     format!("{target} is outside the networks this server may scan; nothing was sent."),
                 )
             },
-            ScanError::Access(denied) => denied.into(),
-            ScanError::NotFound => Self::new(ProblemKind::NotFound, "There is no such scan."),
             ScanError::WrongState("finished") => {
                 Self::new(ProblemKind::ScanFinished, "The scan has already finished.")
             }
@@ -249,8 +212,44 @@ impl From<ScanError> for ApiError {
                 ProblemKind::ScanNotFinished,
                 "The scan has not finished; cancel it first, then delete it once it has stopped.",
             ),
-            ScanError::Idempotency(err) => err.into(),
-            ScanError::Store(err) => err.into(),
+        }
+    }
+}
+
+impl From<AttachmentError> for ApiError {
+    fn from(err: AttachmentError) -> Self {
+        match err {
+            AttachmentError::Common(failure) => failure.into(),
+            AttachmentError::UnreadableForm(why) => {
+                Self::new(ProblemKind::MalformedRequest, format!("The upload form could not be read: {why}."))
+            }
+            AttachmentError::NotUploader => Self::new(
+                ProblemKind::Forbidden,
+                "Only the uploader of the attachment (with an editor role) or an admin may delete it.",
+            ),
+            AttachmentError::TooLarge { limit } => Self::new(
+                ProblemKind::PayloadTooLarge,
+                format!("The file is larger than {limit} bytes; nothing was kept."),
+            ),
+            AttachmentError::TooMany { limit, owner } => Self::new(
+                ProblemKind::AttachmentLimitReached,
+                format!("This {owner} already has {limit} attachments, the most allowed."),
+            ),
+            AttachmentError::UnsupportedType(detail) => Self::new(ProblemKind::UnsupportedFileType, detail),
+            AttachmentError::RangeNotSatisfiable { size } => Self {
+                unsatisfied_range_of: Some(size),
+                ..Self::new(
+                    ProblemKind::RangeNotSatisfiable,
+                    format!("The requested range lies outside the content's {size} bytes."),
+                )
+            },
+            AttachmentError::EvidenceUnavailable(cause) => Self {
+                cause: Some(cause),
+                ..Self::new(
+                    ProblemKind::Unavailable,
+                    "The evidence store is not answering; try again shortly.",
+                )
+            },
         }
     }
 }

@@ -5,7 +5,6 @@
 //! bearer scheme and the wire forms every resource shares. It knows no
 //! resource: [`crate::api`] hands it the handlers.
 
-mod attachment_error;
 pub mod auth;
 pub mod document;
 mod edge;

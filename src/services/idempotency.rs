@@ -15,8 +15,9 @@ use sha2::{Digest, Sha256};
 
 use super::ids::AccountId;
 use crate::platform::clock;
+use crate::services::kernel::Failure;
+use crate::store::DbConn;
 use crate::store::idempotency::{self as store, Claimed};
-use crate::store::{DbConn, StoreError};
 
 /// How long a key and its stored response are kept.
 pub const KEY_LIFETIME: TimeDelta = TimeDelta::hours(24);
@@ -70,26 +71,12 @@ impl<T> Created<T> {
     }
 }
 
-/// Why a claim could not be taken.
-#[derive(Debug, thiserror::Error)]
-pub enum IdempotencyError {
-    /// The key was used for a different request.
-    #[error("the idempotency key was already used for a different request")]
-    KeyReused,
-    /// A stored snapshot could not be read back.
-    #[error("stored idempotent response is unreadable: {0}")]
-    Snapshot(#[from] serde_json::Error),
-    /// The database failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 /// Claims the key (if the request sent one) inside the create's transaction.
 /// `Some(value)` means this is a retry: return `value` and create nothing.
 pub async fn begin<T: DeserializeOwned>(
     tx: &mut DbConn<'_>,
     claim: Option<&Claim>,
-) -> Result<Option<T>, IdempotencyError> {
+) -> Result<Option<T>, Failure> {
     let Some(claim) = claim else {
         return Ok(None);
     };
@@ -100,7 +87,7 @@ pub async fn begin<T: DeserializeOwned>(
     match claimed {
         Claimed::New => Ok(None),
         Claimed::Existing { fingerprint, .. } if fingerprint != claim.fingerprint => {
-            Err(IdempotencyError::KeyReused)
+            Err(Failure::IdempotencyKeyReused)
         }
         Claimed::Existing { snapshot, .. } => Ok(Some(serde_json::from_str(&snapshot)?)),
     }
@@ -112,7 +99,7 @@ pub async fn finish<T: Serialize>(
     tx: &mut DbConn<'_>,
     claim: Option<&Claim>,
     value: &T,
-) -> Result<(), IdempotencyError> {
+) -> Result<(), Failure> {
     let Some(claim) = claim else {
         return Ok(());
     };

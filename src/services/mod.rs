@@ -9,6 +9,7 @@ pub mod health;
 pub mod idempotency;
 pub mod identity;
 pub mod ids;
+pub mod kernel;
 pub mod pagination;
 pub mod scans;
 pub mod telemetry;

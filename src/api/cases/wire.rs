@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::http::wire::{
     AccountKind, AttachmentKind, CaseKind, CommentKind, EventKind, ScanKind, Timestamp, WireId, WorkspaceKind,
 };
-use crate::services::cases::{self, Case, CaseEvent, CaseStatus, Direction, Priority, Severity, SortKey};
+use crate::services::cases::{self, Case, CaseEvent, CaseSort, CaseStatus, Priority, Severity, SortOrder};
 
 /// Declares a wire enum mirroring a domain enum, with conversions both ways.
 macro_rules! wire_enum {
@@ -84,7 +84,7 @@ wire_enum!(
 
 wire_enum!(
     /// What a case list is sorted by (ties are broken by id).
-    CaseSortWire("CaseSort") <=> SortKey {
+    CaseSortWire("CaseSort") <=> CaseSort {
         /// Creation time.
         CreatedAt,
         /// Time of the last change.
@@ -98,7 +98,7 @@ wire_enum!(
 
 wire_enum!(
     /// Sort direction.
-    SortOrderWire("SortOrder") <=> Direction {
+    SortOrderWire("SortOrder") <=> SortOrder {
         /// Smallest first.
         Asc,
         /// Largest first (the default).

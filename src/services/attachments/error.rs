@@ -1,27 +1,18 @@
 //! What attachment operations can fail with.
 
-use crate::services::idempotency::IdempotencyError;
-use crate::services::validation::ValidationErrors;
-use crate::services::workspaces::AccessDenied;
-use crate::store::StoreError;
+use crate::services::kernel::{Failure, area_error};
 use crate::store::evidence::EvidenceStoreError;
 
 /// A failed attachment operation.
 #[derive(Debug, thiserror::Error)]
 pub enum AttachmentError {
-    /// Invalid input (a missing file part, an over-long description...).
+    /// A failure every area shares.
     #[error(transparent)]
-    Validation(#[from] ValidationErrors),
+    Common(Failure),
     /// The upload form could not be read (malformed multipart, or the
     /// client went away).
     #[error("the upload could not be read: {0}")]
     UnreadableForm(String),
-    /// Not a member of the workspace, or too weak a role.
-    #[error(transparent)]
-    Access(#[from] AccessDenied),
-    /// No such case, scan or attachment in this workspace.
-    #[error("no such {0}")]
-    NotFound(&'static str),
     /// Only the uploader (or an admin) may delete an attachment.
     #[error("only the uploader of the attachment or an admin may delete it")]
     NotUploader,
@@ -48,22 +39,18 @@ pub enum AttachmentError {
         /// The content's size.
         size: u64,
     },
-    /// The idempotency key could not be honoured.
-    #[error(transparent)]
-    Idempotency(#[from] IdempotencyError),
-    /// The evidence store failed.
-    #[error(transparent)]
-    Evidence(#[from] EvidenceStoreError),
-    /// A stored record could not be read.
-    #[error("corrupt record: {0}")]
-    Corrupt(String),
-    /// The database failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
+    /// The evidence store (a directory or a bucket) is not answering.
+    #[error("the evidence store is not answering")]
+    EvidenceUnavailable(#[source] crate::services::kernel::Cause),
 }
 
-impl From<diesel::result::Error> for AttachmentError {
-    fn from(err: diesel::result::Error) -> Self {
-        Self::Store(err.into())
+area_error!(AttachmentError);
+
+impl From<EvidenceStoreError> for AttachmentError {
+    fn from(err: EvidenceStoreError) -> Self {
+        match err {
+            EvidenceStoreError::Backend(cause) => Self::EvidenceUnavailable(Box::new(cause)),
+            other => Self::Common(Failure::Internal(Box::new(other))),
+        }
     }
 }

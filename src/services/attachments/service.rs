@@ -23,9 +23,10 @@ use crate::platform::clock;
 use crate::services::cases::{CaseEvent, EventKind};
 use crate::services::idempotency::{self, Claim, Created, IdempotencyKey};
 use crate::services::ids::{AccountId, AttachmentId, CaseId, WorkspaceId};
+use crate::services::kernel::Failure;
+use crate::services::kernel::{Access, Role};
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
-use crate::services::workspaces::{Access, Role};
 use crate::store::evidence::EvidenceStore;
 use crate::store::{
     DbConn, DbTime, Store, attachments, case_events, cases, db_transaction, scans, workspaces,
@@ -67,9 +68,8 @@ impl AttachmentService {
         key: Option<IdempotencyKey>,
     ) -> Result<Created<Attachment>, AttachmentError> {
         {
-            let mut pooled = self.store.conn().await?;
-            let conn = &mut pooled.db();
-            self.access.authorize(conn, caller, workspace, Role::Editor).await?;
+            let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
+            let conn = &mut scope.db();
             owning_case(conn, workspace, owner).await?;
             self.check_room(conn, owner).await?;
         }
@@ -92,14 +92,13 @@ impl AttachmentService {
         owner: Owner,
         page: PageRequest<AttachmentId>,
     ) -> Result<Page<Attachment>, AttachmentError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
-        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
+        let mut scope = self.access.writing(caller, workspace, Role::Viewer).await?;
+        let conn = &mut scope.db();
         owning_case(conn, workspace, owner).await?;
         let rows =
             attachments::list(conn, owner.key(), page.after.map(AttachmentId::uuid), page.fetch()).await?;
         let items = rows.into_iter().map(Attachment::try_from).collect::<Result<Vec<_>, _>>();
-        let items = items.map_err(AttachmentError::Corrupt)?;
+        let items = items.map_err(Failure::corrupt)?;
         Ok(Page::from_rows(items, page.limit, |a: &Attachment| a.id))
     }
 
@@ -111,9 +110,8 @@ impl AttachmentService {
         owner: Owner,
         id: AttachmentId,
     ) -> Result<Attachment, AttachmentError> {
-        let mut reader = self.store.reader().await?;
-        let conn = &mut reader.db();
-        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
+        let mut scope = self.access.reading(caller, workspace, Role::Viewer).await?;
+        let conn = &mut scope.db();
         owning_case(conn, workspace, owner).await?;
         load(conn, owner, id).await
     }
@@ -149,9 +147,9 @@ impl AttachmentService {
         owner: Owner,
         id: AttachmentId,
     ) -> Result<(), AttachmentError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
-        let role = self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
+        let mut scope = self.access.writing(caller, workspace, Role::Viewer).await?;
+        let role = scope.role;
+        let conn = &mut scope.db();
         let attachment = db_transaction!(conn, |tx| {
             let case = owning_case(tx, workspace, owner).await?;
             let attachment = load(tx, owner, id).await?;
@@ -166,7 +164,7 @@ impl AttachmentService {
             }
             Ok::<_, AttachmentError>(attachment)
         })?;
-        drop(pooled);
+        drop(scope);
         if let Err(err) = self.release_blob(&attachment.sha256).await {
             // The sweeper retries; the attachment itself is gone.
             tracing::warn!(error = %err, "could not remove an unreferenced evidence blob yet");
@@ -344,25 +342,21 @@ async fn owning_case(
 ) -> Result<Option<CaseId>, AttachmentError> {
     match owner {
         Owner::Case(case) => {
-            cases::find(conn, workspace.uuid(), case.uuid())
-                .await?
-                .ok_or(AttachmentError::NotFound("case"))?;
+            cases::find(conn, workspace.uuid(), case.uuid()).await?.ok_or(Failure::NotFound("case"))?;
             Ok(Some(case))
         }
         Owner::Scan(scan) => {
-            let row = scans::find(conn, workspace.uuid(), scan.uuid())
-                .await?
-                .ok_or(AttachmentError::NotFound("scan"))?;
+            let row =
+                scans::find(conn, workspace.uuid(), scan.uuid()).await?.ok_or(Failure::NotFound("scan"))?;
             Ok(row.case_id.map(|case| CaseId::from_uuid(case.0)))
         }
     }
 }
 
 async fn load(conn: &mut DbConn<'_>, owner: Owner, id: AttachmentId) -> Result<Attachment, AttachmentError> {
-    let row = attachments::find(conn, owner.key(), id.uuid())
-        .await?
-        .ok_or(AttachmentError::NotFound("attachment"))?;
-    Attachment::try_from(row).map_err(AttachmentError::Corrupt)
+    let row =
+        attachments::find(conn, owner.key(), id.uuid()).await?.ok_or(Failure::NotFound("attachment"))?;
+    Ok(Attachment::try_from(row).map_err(Failure::corrupt)?)
 }
 
 async fn record_event(

@@ -11,6 +11,7 @@ use super::{CaseError, CaseService};
 use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::ids::{AccountId, CaseId, CommentId, WorkspaceId};
+use crate::services::kernel::Failure;
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
 use crate::services::workspaces::Role;
@@ -106,9 +107,8 @@ impl CaseService {
         body: CommentBody,
         claim: Option<Claim>,
     ) -> Result<Created<Comment>, CaseError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
-        self.access.authorize(conn, caller, workspace, Role::Editor).await?;
+        let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
+        let conn = &mut scope.db();
         db_transaction!(conn, |tx| {
             if let Some(earlier) = idempotency::begin::<Comment>(tx, claim.as_ref()).await? {
                 return Ok(Created { value: earlier, replayed: true });
@@ -139,9 +139,8 @@ impl CaseService {
         case: CaseId,
         page: PageRequest<CommentId>,
     ) -> Result<Page<Comment>, CaseError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
-        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
+        let mut scope = self.access.writing(caller, workspace, Role::Viewer).await?;
+        let conn = &mut scope.db();
         load(conn, workspace, case).await?;
         let rows = comments::list(conn, case.uuid(), page.after.map(CommentId::uuid), page.fetch()).await?;
         Ok(Page::from_rows(rows.into_iter().map(Comment::from).collect(), page.limit, |c: &Comment| c.id))
@@ -155,9 +154,8 @@ impl CaseService {
         case: CaseId,
         id: CommentId,
     ) -> Result<Comment, CaseError> {
-        let mut reader = self.store.reader().await?;
-        let conn = &mut reader.db();
-        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
+        let mut scope = self.access.reading(caller, workspace, Role::Viewer).await?;
+        let conn = &mut scope.db();
         load(conn, workspace, case).await?;
         load_comment(conn, case, id).await
     }
@@ -173,16 +171,17 @@ impl CaseService {
         edit: CommentEdit,
     ) -> Result<Comment, CaseError> {
         let CommentEdit { version, body } = edit;
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
-        self.access.authorize(conn, caller, workspace, Role::Editor).await?;
+        let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
+        let conn = &mut scope.db();
         db_transaction!(conn, |tx| {
             load(tx, workspace, case).await?;
             let current = load_comment(tx, case, id).await?;
             if current.author_id != caller {
                 return Err(CaseError::NotAuthor);
             }
-            let conflict = |current| CaseError::VersionConflict { what: "comment", current, given: version };
+            let conflict = |current| {
+                CaseError::from(Failure::VersionConflict { what: "comment", current, given: version })
+            };
             if current.version != version {
                 return Err(conflict(current.version));
             }
@@ -206,9 +205,9 @@ impl CaseService {
         case: CaseId,
         id: CommentId,
     ) -> Result<(), CaseError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
-        let role = self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
+        let mut scope = self.access.writing(caller, workspace, Role::Viewer).await?;
+        let role = scope.role;
+        let conn = &mut scope.db();
         db_transaction!(conn, |tx| {
             load(tx, workspace, case).await?;
             let comment = load_comment(tx, case, id).await?;
@@ -224,7 +223,7 @@ impl CaseService {
 }
 
 async fn load_comment(conn: &mut DbConn<'_>, case: CaseId, id: CommentId) -> Result<Comment, CaseError> {
-    let row = comments::find(conn, case.uuid(), id.uuid()).await?.ok_or(CaseError::NotFound("comment"))?;
+    let row = comments::find(conn, case.uuid(), id.uuid()).await?.ok_or(Failure::NotFound("comment"))?;
     Ok(row.into())
 }
 

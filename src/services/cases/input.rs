@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{CaseStatus, Direction, Priority, Severity, SortKey};
+use super::{CaseStatus, Priority, Severity};
 use crate::services::ids::AccountId;
 use crate::services::pagination::PageRequest;
 use crate::services::validation::ValidationErrors;
@@ -151,15 +151,37 @@ pub enum AssigneeFilter {
     Account(AccountId),
 }
 
+/// What a case list is sorted by (ties are broken by id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseSort {
+    /// Creation time.
+    CreatedAt,
+    /// Time of the last change.
+    UpdatedAt,
+    /// Priority rank.
+    Priority,
+    /// Severity rank.
+    Severity,
+}
+
+/// Which way a list runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortOrder {
+    /// Smallest first.
+    Asc,
+    /// Largest first.
+    Desc,
+}
+
 /// A valid list request: filters, sort and page.
 #[derive(Debug, Clone)]
 pub struct CaseQuery {
     /// What to include.
     pub filter: CaseFilter,
     /// Sort column.
-    pub sort: SortKey,
+    pub sort: CaseSort,
     /// Sort direction.
-    pub direction: Direction,
+    pub direction: SortOrder,
     /// Which page.
     pub page: PageRequest<Position>,
 }
@@ -176,8 +198,8 @@ impl CaseQuery {
         text: Option<&str>,
         created_after: Option<DateTime<Utc>>,
         created_before: Option<DateTime<Utc>>,
-        sort: Option<SortKey>,
-        direction: Option<Direction>,
+        sort: Option<CaseSort>,
+        direction: Option<SortOrder>,
         limit: Option<u32>,
         cursor: Option<&str>,
     ) -> Result<Self, ValidationErrors> {
@@ -211,8 +233,8 @@ impl CaseQuery {
                     created_after,
                     created_before,
                 },
-                sort: sort.unwrap_or(SortKey::CreatedAt),
-                direction: direction.unwrap_or(Direction::Desc),
+                sort: sort.unwrap_or(CaseSort::CreatedAt),
+                direction: direction.unwrap_or(SortOrder::Desc),
                 page,
             }),
             (text_error, tag_error, range_error, page) => {

@@ -1,12 +1,13 @@
 //! Listing cases (filtered, sorted, keyset-paged) and a case's audit trail.
 
 use super::service::load;
-use super::{Case, CaseError, CaseEvent, CaseQuery, CaseService, SortKey};
+use super::{Case, CaseError, CaseEvent, CaseQuery, CaseService, CaseSort, SortOrder};
 use crate::services::ids::{AccountId, CaseId, EventId, WorkspaceId};
+use crate::services::kernel::Failure;
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::workspaces::Role;
 use crate::store::case_events;
-use crate::store::cases::{self, Position};
+use crate::store::cases::{self, Direction, Position, SortKey};
 
 impl CaseService {
     /// A page of a workspace's cases (any member). Paging is by keyset on
@@ -18,21 +19,23 @@ impl CaseService {
         workspace: WorkspaceId,
         query: CaseQuery,
     ) -> Result<Page<Case>, CaseError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
-        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
+        let mut scope = self.access.writing(caller, workspace, Role::Viewer).await?;
+        let conn = &mut scope.db();
         let page = &query.page;
         let rows = cases::list(
             conn,
             workspace.uuid(),
             &query.filter,
-            query.sort,
-            query.direction,
+            column(query.sort),
+            match query.direction {
+                SortOrder::Asc => Direction::Asc,
+                SortOrder::Desc => Direction::Desc,
+            },
             page.after,
             page.fetch(),
         )
         .await?;
-        let cases: Vec<Case> = rows.into_iter().map(Case::from).collect();
+        let cases = rows.into_iter().map(Case::try_from).collect::<Result<Vec<_>, _>>()?;
         Ok(Page::from_rows(cases, page.limit, |case| position(case, query.sort)))
     }
 
@@ -44,27 +47,36 @@ impl CaseService {
         id: CaseId,
         page: PageRequest<EventId>,
     ) -> Result<Page<CaseEvent>, CaseError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
-        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
+        let mut scope = self.access.writing(caller, workspace, Role::Viewer).await?;
+        let conn = &mut scope.db();
         load(conn, workspace, id).await?;
         let rows = case_events::list(conn, id.uuid(), page.after.map(EventId::uuid), page.fetch()).await?;
         let events = rows
             .into_iter()
             .map(CaseEvent::try_from)
             .collect::<Result<Vec<_>, _>>()
-            .map_err(CaseError::Corrupt)?;
+            .map_err(Failure::corrupt)?;
         Ok(Page::from_rows(events, page.limit, |event| event.id))
     }
 }
 
 /// Where a case stands in a list sorted by `sort`.
-fn position(case: &Case, sort: SortKey) -> Position {
+fn position(case: &Case, sort: CaseSort) -> Position {
     let value = match sort {
-        SortKey::CreatedAt => case.created_at.timestamp_micros(),
-        SortKey::UpdatedAt => case.updated_at.timestamp_micros(),
-        SortKey::Priority => i64::from(case.priority.rank()),
-        SortKey::Severity => i64::from(case.severity.rank()),
+        CaseSort::CreatedAt => case.created_at.timestamp_micros(),
+        CaseSort::UpdatedAt => case.updated_at.timestamp_micros(),
+        CaseSort::Priority => i64::from(case.priority.rank()),
+        CaseSort::Severity => i64::from(case.severity.rank()),
     };
     (value, case.id.uuid())
+}
+
+/// The stored column a sort reads.
+fn column(sort: CaseSort) -> SortKey {
+    match sort {
+        CaseSort::CreatedAt => SortKey::CreatedAt,
+        CaseSort::UpdatedAt => SortKey::UpdatedAt,
+        CaseSort::Priority => SortKey::Priority,
+        CaseSort::Severity => SortKey::Severity,
+    }
 }

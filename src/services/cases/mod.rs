@@ -9,10 +9,9 @@ mod list;
 mod model;
 mod service;
 
-pub use crate::store::cases::{Direction, SortKey};
 pub use comments::{Comment, CommentBody, CommentEdit};
 pub use error::CaseError;
 pub use events::{CaseEvent, EventKind, scan_finished_event};
-pub use input::{AssigneeFilter, CaseQuery, CaseUpdate, NewCase, Nullable};
+pub use input::{AssigneeFilter, CaseQuery, CaseSort, CaseUpdate, NewCase, Nullable, SortOrder};
 pub use model::{Case, CaseStatus, Priority, Severity};
 pub use service::CaseService;

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::services::ids::{AccountId, CaseId, WorkspaceId};
+use crate::services::kernel::Corrupt;
 use crate::store::cases::CaseRow;
 
 macro_rules! ranked_enum {
@@ -122,26 +123,35 @@ pub struct Case {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
-impl From<CaseRow> for Case {
-    fn from(row: CaseRow) -> Self {
-        Self {
+/// A stored case is read strictly: an unknown status, rank or tag list is
+/// a corrupt record (a 500 with the cause logged), never a silent default.
+impl TryFrom<CaseRow> for Case {
+    type Error = Corrupt;
+
+    fn try_from(row: CaseRow) -> Result<Self, Corrupt> {
+        let corrupt = |what: &str| Corrupt(format!("case {}: {what}", row.id.0));
+        let status = CaseStatus::from_name(&row.status).ok_or_else(|| corrupt("unknown status"))?;
+        let priority = Priority::from_rank(row.priority).ok_or_else(|| corrupt("unknown priority"))?;
+        let severity = Severity::from_rank(row.severity).ok_or_else(|| corrupt("unknown severity"))?;
+        let tags = serde_json::from_str(&row.tags).map_err(|_| corrupt("unreadable tags"))?;
+        Ok(Self {
             id: CaseId::from_uuid(row.id.0),
             workspace_id: WorkspaceId::from_uuid(row.workspace_id.0),
             number: row.number,
             summary: row.summary,
             description: row.description,
-            status: CaseStatus::from_name(&row.status).unwrap_or(CaseStatus::New),
-            priority: Priority::from_rank(row.priority).unwrap_or(Priority::Medium),
-            severity: Severity::from_rank(row.severity).unwrap_or(Severity::Medium),
+            status,
+            priority,
+            severity,
             assignee_id: row.assignee_id.map(|id| AccountId::from_uuid(id.0)),
-            tags: serde_json::from_str(&row.tags).unwrap_or_default(),
+            tags,
             version: row.version,
             created_by: AccountId::from_uuid(row.created_by.0),
             created_at: row.created_at.into(),
             updated_at: row.updated_at.into(),
             resolved_at: row.resolved_at.map(Into::into),
             closed_at: row.closed_at.map(Into::into),
-        }
+        })
     }
 }
 

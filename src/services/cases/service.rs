@@ -7,21 +7,20 @@ use super::{Case, CaseError, CaseStatus, CaseUpdate, NewCase};
 use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::ids::{AccountId, CaseId, WorkspaceId};
+use crate::services::kernel::{Access, Failure, Role};
 use crate::services::validation::ValidationErrors;
-use crate::services::workspaces::{Access, AccessDenied, Role};
 use crate::store::cases::{self, CaseChanges};
-use crate::store::{DbConn, Store, case_events, db_transaction, memberships, workspaces};
+use crate::store::{DbConn, case_events, db_transaction, memberships, workspaces};
 
 /// Cases of workspaces.
 pub struct CaseService {
-    pub(super) store: Store,
     pub(super) access: Access,
 }
 
 impl CaseService {
-    /// A service over `store`, deciding access through `access`.
-    pub fn new(store: Store, access: Access) -> Self {
-        Self { store, access }
+    /// A service whose work starts from `access`'s workspace scope.
+    pub fn new(access: Access) -> Self {
+        Self { access }
     }
 
     /// Opens a case (editors and admins). Its number is the workspace's next.
@@ -33,9 +32,8 @@ impl CaseService {
         request: NewCase,
         claim: Option<Claim>,
     ) -> Result<Created<Case>, CaseError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
-        self.access.authorize(conn, caller, workspace, Role::Editor).await?;
+        let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
+        let conn = &mut scope.db();
         if let Some(assignee) = request.assignee_id {
             ensure_member(conn, workspace, assignee).await?;
         }
@@ -44,7 +42,7 @@ impl CaseService {
                 return Ok(Created { value: earlier, replayed: true });
             }
             let number =
-                workspaces::next_case_number(tx, workspace.uuid()).await?.ok_or(AccessDenied::NotFound)?;
+                workspaces::next_case_number(tx, workspace.uuid()).await?.ok_or(Failure::NoSuchWorkspace)?;
             let now = clock::now();
             let finished = |status| matches!(status, CaseStatus::Resolved | CaseStatus::Closed);
             let case = Case {
@@ -79,9 +77,8 @@ impl CaseService {
         workspace: WorkspaceId,
         id: CaseId,
     ) -> Result<Case, CaseError> {
-        let mut reader = self.store.reader().await?;
-        let conn = &mut reader.db();
-        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
+        let mut scope = self.access.reading(caller, workspace, Role::Viewer).await?;
+        let conn = &mut scope.db();
         load(conn, workspace, id).await
     }
 
@@ -96,9 +93,8 @@ impl CaseService {
         id: CaseId,
         update: CaseUpdate,
     ) -> Result<Case, CaseError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
-        self.access.authorize(conn, caller, workspace, Role::Editor).await?;
+        let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
+        let conn = &mut scope.db();
         if let Nullable::Value(assignee) = update.assignee_id {
             ensure_member(conn, workspace, assignee).await?;
         }
@@ -121,7 +117,7 @@ impl CaseService {
                 cases::replace_tags(tx, id.uuid(), workspace.uuid(), &next.tags).await?;
             }
             case_events::insert(tx, events.iter().map(CaseEvent::to_row).collect()).await?;
-            Ok::<_, CaseError>(Case::from(row))
+            Ok::<_, CaseError>(Case::try_from(row)?)
         })
     }
 
@@ -133,11 +129,10 @@ impl CaseService {
         workspace: WorkspaceId,
         id: CaseId,
     ) -> Result<(), CaseError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
-        self.access.authorize(conn, caller, workspace, Role::Editor).await?;
+        let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
+        let conn = &mut scope.db();
         if !cases::delete(conn, workspace.uuid(), id.uuid()).await? {
-            return Err(CaseError::NotFound("case"));
+            return Err(Failure::NotFound("case").into());
         }
         tracing::info!(case_id = %id.uuid(), "case deleted");
         Ok(())
@@ -150,8 +145,8 @@ pub(super) async fn load(
     workspace: WorkspaceId,
     id: CaseId,
 ) -> Result<Case, CaseError> {
-    let row = cases::find(conn, workspace.uuid(), id.uuid()).await?.ok_or(CaseError::NotFound("case"))?;
-    Ok(row.into())
+    let row = cases::find(conn, workspace.uuid(), id.uuid()).await?.ok_or(Failure::NotFound("case"))?;
+    Ok(row.try_into()?)
 }
 
 /// Only members can be assigned.
@@ -167,7 +162,7 @@ async fn ensure_member(
 }
 
 fn conflict(current: i32, given: i32) -> CaseError {
-    CaseError::VersionConflict { what: "case", current, given }
+    Failure::VersionConflict { what: "case", current, given }.into()
 }
 
 /// The case as `update` would leave it, with status times set and cleared.

@@ -1,14 +1,13 @@
 //! What identity operations can fail with.
 
-use crate::services::validation::ValidationErrors;
-use crate::store::StoreError;
+use crate::services::kernel::{Failure, area_error};
 
 /// A failed identity operation.
 #[derive(Debug, thiserror::Error)]
 pub enum IdentityError {
-    /// One or more fields are invalid.
+    /// A failure every area shares.
     #[error(transparent)]
-    Validation(#[from] ValidationErrors),
+    Common(Failure),
     /// Another account already uses this email.
     #[error("the email address is already registered")]
     EmailTaken,
@@ -21,30 +20,19 @@ pub enum IdentityError {
     /// The session has expired or was ended by signing out.
     #[error("the session has ended")]
     SessionExpired,
-    /// The account changed since the client read it.
-    #[error("the account is at version {current}; the update was based on version {given}")]
-    VersionConflict {
-        /// The version stored now.
-        current: i32,
-        /// The version the client sent.
-        given: i32,
-    },
     /// Too many sign-in or sign-up attempts for this email.
     #[error("too many attempts; retry after {retry_after:?}")]
     RateLimited {
         /// How long until the next attempt is allowed.
         retry_after: std::time::Duration,
     },
-    /// Hashing or verifying a password failed unexpectedly.
-    #[error("password hashing failed: {0}")]
-    Hashing(String),
-    /// The database failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
 }
 
-impl From<diesel::result::Error> for IdentityError {
-    fn from(err: diesel::result::Error) -> Self {
-        Self::Store(err.into())
+impl IdentityError {
+    /// Hashing or verifying a password failed unexpectedly.
+    pub fn hashing(why: impl std::fmt::Display) -> Self {
+        Self::Common(Failure::Internal(format!("password hashing failed: {why}").into()))
     }
 }
+
+area_error!(IdentityError);

@@ -53,10 +53,10 @@ impl PasswordHasher {
     /// work. Computes the dummy hash once, here.
     pub fn new(max_in_flight: usize) -> Result<Self, IdentityError> {
         let params = Params::new(MEMORY_KIB, ITERATIONS, LANES, Some(OUTPUT_BYTES))
-            .map_err(|err| IdentityError::Hashing(err.to_string()))?;
+            .map_err(IdentityError::hashing)?;
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
         let mut salt_source = [0u8; 24];
-        getrandom::fill(&mut salt_source).map_err(|err| IdentityError::Hashing(err.to_string()))?;
+        getrandom::fill(&mut salt_source).map_err(IdentityError::hashing)?;
         let dummy_password = crate::platform::hex::lower(&salt_source);
         let mut memory = vec![Block::default(); params.block_count()];
         let dummy_hash = phc_hash(&argon2, &params, dummy_password.as_bytes(), &mut memory)?;
@@ -90,7 +90,7 @@ impl PasswordHasher {
         let known = stored.is_some();
         let hash: Arc<str> = stored.map_or_else(|| self.dummy_hash.clone(), Arc::from);
         self.run(move |memory| {
-            let parsed = PasswordHash::new(&hash).map_err(|err| IdentityError::Hashing(err.to_string()))?;
+            let parsed = PasswordHash::new(&hash).map_err(IdentityError::hashing)?;
             let matches = phc_verify(&argon2, &params, password.as_bytes(), &parsed, memory)?;
             Ok(known && matches)
         })
@@ -124,8 +124,8 @@ impl PasswordHasher {
         });
         // Admitted hashes, counted until their thread finishes them, are
         // never more than the threads, so the channel has room.
-        self.jobs.send(job).map_err(|_| IdentityError::Hashing("the hashing threads have stopped".into()))?;
-        result.await.map_err(|_| IdentityError::Hashing("a hashing thread failed".into()))?
+        self.jobs.send(job).map_err(|_| IdentityError::hashing("the hashing threads have stopped"))?;
+        result.await.map_err(|_| IdentityError::hashing("a hashing thread failed"))?
     }
 }
 
@@ -137,7 +137,7 @@ fn phc_hash(
     password: &[u8],
     memory: &mut [Block],
 ) -> Result<String, IdentityError> {
-    let failed = |err: &dyn std::fmt::Display| IdentityError::Hashing(err.to_string());
+    let failed = |err: &dyn std::fmt::Display| IdentityError::hashing(err);
     let mut salt = [0u8; SALT_BYTES];
     getrandom::fill(&mut salt).map_err(|err| failed(&err))?;
     let mut output = [0u8; OUTPUT_BYTES];
@@ -173,7 +173,7 @@ fn phc_verify(
     let mut output = [0u8; OUTPUT_BYTES];
     argon2
         .hash_password_into_with_memory(password, salt.as_ref(), &mut output, memory)
-        .map_err(|err| IdentityError::Hashing(err.to_string()))?;
+        .map_err(IdentityError::hashing)?;
     Ok(Output::new(&output).is_ok_and(|computed| computed == *expected))
 }
 
@@ -217,7 +217,7 @@ fn start_workers(
                     }
                 }
             })
-            .map_err(|err| IdentityError::Hashing(err.to_string()))?;
+            .map_err(IdentityError::hashing)?;
     }
     Ok(sender)
 }

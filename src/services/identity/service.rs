@@ -16,6 +16,7 @@ use crate::platform::clock;
 use crate::platform::rate::{Limiter, Rate};
 use crate::services::changes::{Change, Forgets};
 use crate::services::ids::{AccountId, SessionId};
+use crate::services::kernel::Failure;
 use crate::services::validation::ValidationErrors;
 use crate::store::accounts::{self, AccountChanges, NewAccount};
 use crate::store::sessions::{self, SessionRow};
@@ -239,7 +240,7 @@ impl IdentityService {
             Some(row) => Ok(row.into()),
             None => {
                 let current = accounts::find(conn, account_id).await?.map_or(0, |row| row.version);
-                Err(IdentityError::VersionConflict { current, given })
+                Err(Failure::VersionConflict { what: "account", current, given }.into())
             }
         }
     }

@@ -1,38 +1,19 @@
 //! What scan operations can fail with.
 
-use crate::services::idempotency::IdempotencyError;
-use crate::services::validation::ValidationErrors;
-use crate::services::workspaces::AccessDenied;
-use crate::store::StoreError;
+use crate::services::kernel::{Failure, area_error};
 
 /// A failed scan operation.
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {
-    /// Invalid input.
+    /// A failure every area shares.
     #[error(transparent)]
-    Validation(#[from] ValidationErrors),
+    Common(Failure),
     /// The target lies outside the networks this server may scan.
     #[error("target {0} is outside the allowed scan scope")]
     OutOfScope(String),
-    /// Not a member, or too weak a role.
-    #[error(transparent)]
-    Access(#[from] AccessDenied),
-    /// No such scan in this workspace.
-    #[error("no such scan")]
-    NotFound,
     /// The scan has already finished (cancel) or has not (delete).
     #[error("the scan is {0}")]
     WrongState(&'static str),
-    /// The idempotency key could not be honoured.
-    #[error(transparent)]
-    Idempotency(#[from] IdempotencyError),
-    /// The database failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
 }
 
-impl From<diesel::result::Error> for ScanError {
-    fn from(err: diesel::result::Error) -> Self {
-        Self::Store(err.into())
-    }
-}
+area_error!(ScanError);

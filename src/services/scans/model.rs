@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::services::ids::{AccountId, CaseId, ScanId, WorkspaceId};
+use crate::services::kernel::Corrupt;
 use crate::store::scans::{ScanEventRow, ScanResultRow, ScanRow};
 
 /// Where a scan is in its life.
@@ -35,14 +36,15 @@ impl ScanStatus {
         }
     }
 
-    fn from_name(name: &str) -> Self {
-        match name {
+    fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "queued" => Self::Queued,
             "running" => Self::Running,
             "completed" => Self::Completed,
             "failed" => Self::Failed,
             "cancelled" => Self::Cancelled,
-            _ => Self::Queued,
-        }
+            _ => return None,
+        })
     }
 
     /// Whether the scan has ended.
@@ -94,9 +96,14 @@ pub struct Scan {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
-impl From<ScanRow> for Scan {
-    fn from(row: ScanRow) -> Self {
-        Self {
+/// A stored scan is read strictly: an unknown status is a corrupt record.
+impl TryFrom<ScanRow> for Scan {
+    type Error = Corrupt;
+
+    fn try_from(row: ScanRow) -> Result<Self, Corrupt> {
+        let status = ScanStatus::from_name(&row.status)
+            .ok_or_else(|| Corrupt(format!("scan {}: unknown status {:?}", row.id.0, row.status)))?;
+        Ok(Self {
             id: ScanId::from_uuid(row.id.0),
             workspace_id: WorkspaceId::from_uuid(row.workspace_id.0),
             case_id: row.case_id.map(|id| CaseId::from_uuid(id.0)),
@@ -104,7 +111,7 @@ impl From<ScanRow> for Scan {
             ports: row.ports,
             timeout_ms: row.timeout_ms,
             concurrency: row.concurrency,
-            status: ScanStatus::from_name(&row.status),
+            status,
             probes_done: row.probes_done,
             probes_total: row.probes_total,
             open: row.open_count,
@@ -116,7 +123,7 @@ impl From<ScanRow> for Scan {
             created_at: row.created_at.into(),
             started_at: row.started_at.map(Into::into),
             finished_at: row.finished_at.map(Into::into),
-        }
+        })
     }
 }
 
@@ -158,8 +165,13 @@ pub struct ScanEvent {
     pub data: Value,
 }
 
-impl From<ScanEventRow> for ScanEvent {
-    fn from(row: ScanEventRow) -> Self {
-        Self { seq: row.seq, kind: row.kind, data: serde_json::from_str(&row.data).unwrap_or(Value::Null) }
+/// A stored event whose data is not JSON is a corrupt record.
+impl TryFrom<ScanEventRow> for ScanEvent {
+    type Error = Corrupt;
+
+    fn try_from(row: ScanEventRow) -> Result<Self, Corrupt> {
+        let data = serde_json::from_str(&row.data)
+            .map_err(|err| Corrupt(format!("scan event {}: unreadable data: {err}", row.seq)))?;
+        Ok(Self { seq: row.seq, kind: row.kind, data })
     }
 }

@@ -17,9 +17,10 @@ use super::{PortSpec, Scan, ScanError, ScanEvent, ScanResult, ScanTarget, Scope}
 use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::ids::{AccountId, CaseId, ScanId, WorkspaceId};
+use crate::services::kernel::Failure;
+use crate::services::kernel::{Access, Role};
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
-use crate::services::workspaces::{Access, Role};
 use crate::store::scan_queue;
 use crate::store::scans::{self, ScanEventRow, ScanRow};
 use crate::store::{DbTime, Store, cases, db_transaction};
@@ -105,9 +106,8 @@ impl ScanService {
         request: NewScan,
         claim: Option<Claim>,
     ) -> Result<Created<Scan>, ScanError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
-        self.access.authorize(conn, caller, workspace, Role::Editor).await?;
+        let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
+        let conn = &mut scope.db();
         if !self.scope.allows(&request.target) {
             return Err(ScanError::OutOfScope(request.target.as_text()));
         }
@@ -147,7 +147,7 @@ impl ScanService {
             if let Some(earlier) = idempotency::begin::<Scan>(tx, claim.as_ref()).await? {
                 return Ok(Created { value: earlier, replayed: true });
             }
-            let scan = Scan::from(row.clone());
+            let scan = Scan::try_from(row.clone())?;
             scans::insert(tx, row).await?;
             idempotency::finish(tx, claim.as_ref(), &scan).await?;
             Ok::<_, ScanError>(Created::new(scan))
@@ -163,11 +163,11 @@ impl ScanService {
         workspace: WorkspaceId,
         page: PageRequest<ScanId>,
     ) -> Result<Page<Scan>, ScanError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
-        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
+        let mut scope = self.access.writing(caller, workspace, Role::Viewer).await?;
+        let conn = &mut scope.db();
         let rows = scans::list(conn, workspace.uuid(), page.after.map(ScanId::uuid), page.fetch()).await?;
-        Ok(Page::from_rows(rows.into_iter().map(Scan::from).collect(), page.limit, |s: &Scan| s.id))
+        let scans = rows.into_iter().map(Scan::try_from).collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_rows(scans, page.limit, |s: &Scan| s.id))
     }
 
     /// One scan (any member).
@@ -177,11 +177,10 @@ impl ScanService {
         workspace: WorkspaceId,
         id: ScanId,
     ) -> Result<Scan, ScanError> {
-        let mut reader = self.store.reader().await?;
-        let conn = &mut reader.db();
-        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
-        let row = scans::find(conn, workspace.uuid(), id.uuid()).await?.ok_or(ScanError::NotFound)?;
-        Ok(row.into())
+        let mut scope = self.access.reading(caller, workspace, Role::Viewer).await?;
+        let conn = &mut scope.db();
+        let row = scans::find(conn, workspace.uuid(), id.uuid()).await?.ok_or(Failure::NotFound("scan"))?;
+        Ok(row.try_into()?)
     }
 
     /// A page of a scan's open ports in (address, port) order (any member).
@@ -208,16 +207,17 @@ impl ScanService {
         workspace: WorkspaceId,
         id: ScanId,
     ) -> Result<Scan, ScanError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
-        self.access.authorize(conn, caller, workspace, Role::Editor).await?;
-        let before = scans::find(conn, workspace.uuid(), id.uuid()).await?.ok_or(ScanError::NotFound)?;
-        if Scan::from(before.clone()).status.is_finished() {
+        let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
+        let conn = &mut scope.db();
+        let before =
+            scans::find(conn, workspace.uuid(), id.uuid()).await?.ok_or(Failure::NotFound("scan"))?;
+        if Scan::try_from(before.clone())?.status.is_finished() {
             return Err(ScanError::WrongState("finished"));
         }
         let now = clock::now();
         db_transaction!(conn, |tx| {
-            let row = scans::request_cancel(tx, id.uuid(), now.into()).await?.ok_or(ScanError::NotFound)?;
+            let row =
+                scans::request_cancel(tx, id.uuid(), now.into()).await?.ok_or(Failure::NotFound("scan"))?;
             if before.status == "queued" && row.status == "cancelled" {
                 // A queued scan never reaches a worker: end its stream here.
                 let base = scan_queue::record_chunk_events(tx, id.uuid(), 1).await?;
@@ -232,7 +232,7 @@ impl ScanService {
                 };
                 scans::insert_events(tx, vec![event]).await?;
             }
-            Ok::<_, ScanError>(Scan::from(row))
+            Ok::<_, ScanError>(Scan::try_from(row)?)
         })
     }
 
@@ -244,11 +244,10 @@ impl ScanService {
         workspace: WorkspaceId,
         id: ScanId,
     ) -> Result<(), ScanError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
-        self.access.authorize(conn, caller, workspace, Role::Editor).await?;
-        let row = scans::find(conn, workspace.uuid(), id.uuid()).await?.ok_or(ScanError::NotFound)?;
-        if !Scan::from(row).status.is_finished() {
+        let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
+        let conn = &mut scope.db();
+        let row = scans::find(conn, workspace.uuid(), id.uuid()).await?.ok_or(Failure::NotFound("scan"))?;
+        if !Scan::try_from(row)?.status.is_finished() {
             return Err(ScanError::WrongState("not finished"));
         }
         scans::delete(conn, id.uuid()).await?;
@@ -274,7 +273,7 @@ impl ScanService {
     ) -> Result<Vec<ScanEvent>, ScanError> {
         let mut pooled = self.store.conn().await?;
         let rows = scans::events_after(&mut pooled.db(), id.uuid(), after, limit).await?;
-        Ok(rows.into_iter().map(ScanEvent::from).collect())
+        Ok(rows.into_iter().map(ScanEvent::try_from).collect::<Result<_, _>>()?)
     }
 
     /// The scan's events numbered above `after`, as they are written, ending

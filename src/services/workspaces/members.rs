@@ -6,6 +6,7 @@ use crate::platform::clock;
 use crate::services::changes::Change;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::ids::{AccountId, WorkspaceId};
+use crate::services::kernel::Failure;
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
 use crate::store::memberships::{self, MembershipRow};
@@ -19,12 +20,11 @@ impl WorkspaceService {
         workspace: WorkspaceId,
         page: PageRequest<AccountId>,
     ) -> Result<Page<Member>, WorkspaceError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
-        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
+        let mut scope = self.access.writing(caller, workspace, Role::Viewer).await?;
+        let conn = &mut scope.db();
         let after = page.after.map(AccountId::uuid);
         let rows = memberships::list(conn, workspace.uuid(), after, page.fetch()).await?;
-        let members = rows.into_iter().map(|(m, a)| Member::from_rows(m, a)).collect();
+        let members = rows.into_iter().map(|(m, a)| Member::from_rows(m, a)).collect::<Result<_, _>>()?;
         Ok(Page::from_rows(members, page.limit, |m: &Member| m.account_id))
     }
 
@@ -35,9 +35,8 @@ impl WorkspaceService {
         workspace: WorkspaceId,
         member: AccountId,
     ) -> Result<Member, WorkspaceError> {
-        let mut reader = self.store.reader().await?;
-        let conn = &mut reader.db();
-        self.access.authorize(conn, caller, workspace, Role::Viewer).await?;
+        let mut scope = self.access.reading(caller, workspace, Role::Viewer).await?;
+        let conn = &mut scope.db();
         load_member(conn, workspace, member).await
     }
 
@@ -50,9 +49,8 @@ impl WorkspaceService {
         request: NewMember,
         claim: Option<Claim>,
     ) -> Result<Created<Member>, WorkspaceError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
-        self.access.authorize(conn, caller, workspace, Role::Admin).await?;
+        let mut scope = self.access.writing(caller, workspace, Role::Admin).await?;
+        let conn = &mut scope.db();
         let account = accounts::find_by_email(conn, request.email.as_str())
             .await?
             .ok_or_else(|| ValidationErrors::single("email", "no account has this email address"))?;
@@ -70,7 +68,7 @@ impl WorkspaceService {
             if let Some(earlier) = idempotency::begin::<Member>(tx, claim.as_ref()).await? {
                 return Ok(Created { value: earlier, replayed: true });
             }
-            let member = Member::from_rows(row.clone(), account.clone());
+            let member = Member::from_rows(row.clone(), account.clone())?;
             match memberships::insert(tx, row).await {
                 Err(StoreError::UniqueViolation(_)) => return Err(WorkspaceError::AlreadyMember),
                 other => other?,
@@ -92,19 +90,19 @@ impl WorkspaceService {
         member: AccountId,
         update: MemberRoleUpdate,
     ) -> Result<Member, WorkspaceError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
-        self.access.authorize(conn, caller, workspace, Role::Admin).await?;
+        let mut scope = self.access.writing(caller, workspace, Role::Admin).await?;
+        let conn = &mut scope.db();
         let change = Change::Membership { workspace: workspace.uuid(), account: member.uuid() };
         let updated = db_transaction!(conn, |tx| {
             workspaces::lock(tx, workspace.uuid()).await?;
             let current = load_member(tx, workspace, member).await?;
             if current.version != update.version {
-                return Err(WorkspaceError::VersionConflict {
+                return Err(Failure::VersionConflict {
                     what: "membership",
                     current: current.version,
                     given: update.version,
-                });
+                }
+                .into());
             }
             if current.role == Role::Admin && update.role != Role::Admin {
                 ensure_another_admin(tx, workspace).await?;
@@ -135,10 +133,9 @@ impl WorkspaceService {
         workspace: WorkspaceId,
         member: AccountId,
     ) -> Result<(), WorkspaceError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
         let need = if member == caller { Role::Viewer } else { Role::Admin };
-        self.access.authorize(conn, caller, workspace, need).await?;
+        let mut scope = self.access.writing(caller, workspace, need).await?;
+        let conn = &mut scope.db();
         let change = Change::Membership { workspace: workspace.uuid(), account: member.uuid() };
         db_transaction!(conn, |tx| {
             workspaces::lock(tx, workspace.uuid()).await?;
@@ -163,7 +160,7 @@ async fn load_member(
     let (membership, account) = memberships::find(conn, workspace.uuid(), member.uuid())
         .await?
         .ok_or(WorkspaceError::MemberNotFound)?;
-    Ok(Member::from_rows(membership, account))
+    Ok(Member::from_rows(membership, account)?)
 }
 
 /// Fails with `LastAdmin` unless the workspace has more than one admin. Call

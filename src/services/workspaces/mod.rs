@@ -1,15 +1,13 @@
 //! Workspaces and their members. Who may do what inside a workspace is
-//! decided here, once, by [`Access::authorize`]; other services ask it.
+//! decided once, by the kernel's [`Access`](crate::services::kernel::Access);
+//! every area asks it.
 
-pub mod access;
 mod error;
 mod members;
 mod model;
-mod role;
 mod service;
 
-pub use access::{Access, AccessDenied};
+pub use crate::services::kernel::Role;
 pub use error::WorkspaceError;
 pub use model::{Member, MemberRoleUpdate, NewMember, NewWorkspace, Workspace, WorkspaceUpdate};
-pub use role::Role;
 pub use service::WorkspaceService;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::Role;
 use crate::services::identity::Email;
 use crate::services::ids::{AccountId, WorkspaceId};
+use crate::services::kernel::Corrupt;
 use crate::services::validation::ValidationErrors;
 use crate::store::accounts::AccountRow;
 use crate::store::memberships::MembershipRow;
@@ -70,16 +71,18 @@ pub struct Member {
 }
 
 impl Member {
-    pub(super) fn from_rows(membership: MembershipRow, account: AccountRow) -> Self {
-        Self {
+    /// A member from its stored rows; an unknown role is a corrupt record.
+    pub(super) fn from_rows(membership: MembershipRow, account: AccountRow) -> Result<Self, Corrupt> {
+        let role = stored_role(&membership.role)?;
+        Ok(Self {
             account_id: AccountId::from_uuid(account.id),
             email: account.email,
             display_name: account.display_name,
-            role: Role::from_stored(&membership.role).unwrap_or(Role::Viewer),
+            role,
             version: membership.version,
             created_at: membership.created_at,
             updated_at: membership.updated_at,
-        }
+        })
     }
 }
 
@@ -199,4 +202,9 @@ fn parse_description(raw: &str) -> Result<String, String> {
         return Err(format!("must be at most {DESCRIPTION_MAX_CHARS} characters"));
     }
     Ok(description.to_owned())
+}
+
+/// A stored role name; an unknown one is a corrupt record.
+pub(super) fn stored_role(name: &str) -> Result<Role, Corrupt> {
+    Role::from_stored(name).ok_or_else(|| Corrupt(format!("unknown stored role {name:?}")))
 }

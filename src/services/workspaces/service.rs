@@ -1,11 +1,14 @@
 //! The workspace service: creating, listing, reading, changing and deleting
 //! workspaces. Member management is in `members.rs`.
 
-use super::{Access, NewWorkspace, Role, Workspace, WorkspaceError, WorkspaceUpdate};
+use super::model::stored_role;
+use super::{NewWorkspace, Role, Workspace, WorkspaceError, WorkspaceUpdate};
 use crate::platform::clock;
 use crate::services::changes::Change;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::ids::{AccountId, WorkspaceId};
+use crate::services::kernel::Failure;
+use crate::services::kernel::{Access, Corrupt};
 use crate::services::pagination::{Page, PageRequest};
 use crate::store::memberships::{self, MembershipRow};
 use crate::store::workspaces::{self, WorkspaceChanges, WorkspaceRow};
@@ -75,17 +78,17 @@ impl WorkspaceService {
         let rows = workspaces::list_for_account(&mut pooled.db(), caller.uuid(), after, page.fetch()).await?;
         let workspaces = rows
             .into_iter()
-            .map(|(row, role)| Workspace::from_row(row, Role::from_stored(&role).unwrap_or(Role::Viewer)))
-            .collect();
+            .map(|(row, role)| Ok(Workspace::from_row(row, stored_role(&role)?)))
+            .collect::<Result<_, Corrupt>>()?;
         Ok(Page::from_rows(workspaces, page.limit, |w: &Workspace| w.id))
     }
 
     /// One workspace the caller belongs to.
     pub async fn get(&self, caller: AccountId, id: WorkspaceId) -> Result<Workspace, WorkspaceError> {
-        let mut reader = self.store.reader().await?;
-        let conn = &mut reader.db();
-        let role = self.access.authorize(conn, caller, id, Role::Viewer).await?;
-        let row = workspaces::find(conn, id.uuid()).await?.ok_or(super::AccessDenied::NotFound)?;
+        let mut scope = self.access.reading(caller, id, Role::Viewer).await?;
+        let role = scope.role;
+        let conn = &mut scope.db();
+        let row = workspaces::find(conn, id.uuid()).await?.ok_or(Failure::NoSuchWorkspace)?;
         Ok(Workspace::from_row(row, role))
     }
 
@@ -97,9 +100,9 @@ impl WorkspaceService {
         id: WorkspaceId,
         update: WorkspaceUpdate,
     ) -> Result<Workspace, WorkspaceError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
-        let role = self.access.authorize(conn, caller, id, Role::Admin).await?;
+        let mut scope = self.access.writing(caller, id, Role::Admin).await?;
+        let role = scope.role;
+        let conn = &mut scope.db();
         let changes = WorkspaceChanges {
             name: update.name,
             description: update.description,
@@ -108,13 +111,13 @@ impl WorkspaceService {
         match workspaces::update(conn, id.uuid(), update.version, changes).await? {
             Some(row) => Ok(Workspace::from_row(row, role)),
             None => {
-                let current =
-                    workspaces::find(conn, id.uuid()).await?.ok_or(super::AccessDenied::NotFound)?;
-                Err(WorkspaceError::VersionConflict {
+                let current = workspaces::find(conn, id.uuid()).await?.ok_or(Failure::NoSuchWorkspace)?;
+                Err(Failure::VersionConflict {
                     what: "workspace",
                     current: current.version,
                     given: update.version,
-                })
+                }
+                .into())
             }
         }
     }
@@ -122,9 +125,8 @@ impl WorkspaceService {
     /// Deletes a workspace and everything in it (admins only).
     #[tracing::instrument(skip_all)]
     pub async fn delete(&self, caller: AccountId, id: WorkspaceId) -> Result<(), WorkspaceError> {
-        let mut pooled = self.store.conn().await?;
-        let conn = &mut pooled.db();
-        self.access.authorize(conn, caller, id, Role::Admin).await?;
+        let mut scope = self.access.writing(caller, id, Role::Admin).await?;
+        let conn = &mut scope.db();
         let change = Change::Workspace(id.uuid());
         db_transaction!(conn, |tx| {
             workspaces::delete(tx, id.uuid()).await?;

@@ -1,0 +1,12 @@
+//! What every area of the services shares: the common failures and the one
+//! workspace-scope check, which hands back the caller's role together with
+//! the connection the work goes on.
+
+mod access;
+mod failure;
+mod role;
+
+pub use access::{Access, InWorkspace};
+pub(crate) use failure::area_error;
+pub use failure::{Cause, Corrupt, Failure};
+pub use role::Role;
