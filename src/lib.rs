@@ -10,6 +10,7 @@ pub mod api;
 pub mod app;
 pub mod config;
 pub mod http;
+pub mod ids;
 pub mod platform;
 pub mod services;
 pub mod store;

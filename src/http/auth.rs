@@ -20,8 +20,8 @@ pub struct BearerAuth(pub Authenticated);
 async fn authenticate(request: &Request, bearer: Bearer) -> poem::Result<Authenticated> {
     let services = request.data::<Services>().ok_or_else(|| ApiError::internal(MissingServices))?;
     let caller = services.identity.authenticate(&bearer.token).await.map_err(ApiError::from)?;
-    let account_id = caller.account.id.uuid();
-    tracing::Span::current().record("account_id", tracing::field::display(account_id));
+    let account_id = caller.account.id;
+    tracing::Span::current().record("account_id", tracing::field::display(account_id.uuid()));
     if let Some(limits) = request.data::<Arc<RateLimits>>() {
         limits.check_account(account_id)?;
     }

@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::error::ApiError;
+use crate::ids::AccountId;
 use crate::services::idempotency::{Claim, IdempotencyKey};
-use crate::services::ids::AccountId;
 use crate::services::validation::ValidationErrors;
 
 /// The client's `Idempotency-Key`, checked, if it sent one.

@@ -6,15 +6,15 @@ use std::net::IpAddr;
 
 use poem::Request;
 use poem::http::Method;
-use uuid::Uuid;
 
 use super::error::ApiError;
+use crate::ids::AccountId;
 use crate::platform::rate::{Limiter, Rate};
 
 /// The limiters of one server instance.
 pub struct RateLimits {
     auth_by_address: Limiter<IpAddr>,
-    by_account: Limiter<Uuid>,
+    by_account: Limiter<AccountId>,
 }
 
 impl RateLimits {
@@ -36,7 +36,7 @@ impl RateLimits {
     }
 
     /// Spends one call of an account's quota.
-    pub fn check_account(&self, account: Uuid) -> Result<(), ApiError> {
+    pub fn check_account(&self, account: AccountId) -> Result<(), ApiError> {
         self.by_account.check(&account).map_err(ApiError::too_many)
     }
 

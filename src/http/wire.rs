@@ -1,7 +1,6 @@
 //! Wire forms shared by every resource: prefixed ids and RFC 3339 UTC times.
 
 use std::borrow::Cow;
-use std::marker::PhantomData;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
@@ -9,22 +8,24 @@ use poem_openapi::types::{ParseError, ParseFromJSON, ParseFromParameter, ParseRe
 use serde_json::Value;
 use uuid::Uuid;
 
-/// A kind of record id and its wire prefix.
-pub trait IdKind: Send + Sync + 'static {
+use crate::ids::{
+    AccountId, AttachmentId, CaseId, CommentId, EventId, RecordId, ScanId, SessionId, WorkspaceId,
+};
+
+/// A record id's wire form: its prefix and the schema clients see.
+pub trait Prefixed: RecordId {
     /// The prefix, with its underscore (`acct_`).
     const PREFIX: &'static str;
-    /// The schema's name and description.
+    /// The schema's name.
     const NAME: &'static str;
     /// What the id names, for the schema description.
     const DESCRIPTION: &'static str;
 }
 
-macro_rules! id_kinds {
-    ($($kind:ident = ($prefix:literal, $name:literal, $description:literal);)*) => {
+macro_rules! prefixed {
+    ($($id:ident = ($prefix:literal, $name:literal, $description:literal);)*) => {
         $(
-            #[doc = $description]
-            pub enum $kind {}
-            impl IdKind for $kind {
+            impl Prefixed for $id {
                 const PREFIX: &'static str = $prefix;
                 const NAME: &'static str = $name;
                 const DESCRIPTION: &'static str = $description;
@@ -33,69 +34,78 @@ macro_rules! id_kinds {
     };
 }
 
-id_kinds! {
-    AccountKind = ("acct_", "AccountId", "An account id: `acct_` and 32 hex digits.");
-    SessionKind = ("ses_", "SessionId", "A session id: `ses_` and 32 hex digits.");
-    WorkspaceKind = ("ws_", "WorkspaceId", "A workspace id: `ws_` and 32 hex digits.");
-    CaseKind = ("case_", "CaseId", "A case id: `case_` and 32 hex digits.");
-    CommentKind = ("cmt_", "CommentId", "A comment id: `cmt_` and 32 hex digits.");
-    EventKind = ("evt_", "EventId", "An audit event id: `evt_` and 32 hex digits.");
-    ScanKind = ("scan_", "ScanId", "A scan id: `scan_` and 32 hex digits.");
-    AttachmentKind = ("att_", "AttachmentId", "An attachment id: `att_` and 32 hex digits.");
+prefixed! {
+    AccountId = ("acct_", "AccountId", "An account id: `acct_` and 32 hex digits.");
+    SessionId = ("ses_", "SessionId", "A session id: `ses_` and 32 hex digits.");
+    WorkspaceId = ("ws_", "WorkspaceId", "A workspace id: `ws_` and 32 hex digits.");
+    CaseId = ("case_", "CaseId", "A case id: `case_` and 32 hex digits.");
+    CommentId = ("cmt_", "CommentId", "A comment id: `cmt_` and 32 hex digits.");
+    EventId = ("evt_", "EventId", "An audit event id: `evt_` and 32 hex digits.");
+    ScanId = ("scan_", "ScanId", "A scan id: `scan_` and 32 hex digits.");
+    AttachmentId = ("att_", "AttachmentId", "An attachment id: `att_` and 32 hex digits.");
 }
 
-/// A record id as clients see it: a type prefix and the UUID's 32 hex digits.
-pub struct WireId<K>(Uuid, PhantomData<K>);
+/// A record id as clients see it: a type prefix and the UUID's 32 hex
+/// digits. It carries the domain id itself, so a path parameter hands its
+/// service the typed id the store binds.
+#[derive(Clone, Copy)]
+pub struct WireId<I>(I);
 
-impl<K: IdKind> WireId<K> {
-    /// Wraps a UUID.
-    pub fn new(id: Uuid) -> Self {
-        Self(id, PhantomData)
+impl<I: Prefixed> WireId<I> {
+    /// Wraps a domain id.
+    pub fn new(id: I) -> Self {
+        Self(id)
     }
 
     /// Parses the wire form; anything else (wrong prefix, bad digits) is `None`.
     pub fn parse(raw: &str) -> Option<Self> {
-        let hex = raw.strip_prefix(K::PREFIX)?;
+        let hex = raw.strip_prefix(I::PREFIX)?;
         if hex.len() != 32 || !hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
             return None;
         }
-        Uuid::try_parse(hex).ok().map(Self::new)
+        Uuid::try_parse(hex).ok().map(|uuid| Self(I::from_uuid(uuid)))
     }
 
-    /// The UUID.
-    pub fn uuid(&self) -> Uuid {
+    /// The domain id.
+    pub fn id(&self) -> I {
         self.0
+    }
+}
+
+impl<I: Prefixed> From<I> for WireId<I> {
+    fn from(id: I) -> Self {
+        Self(id)
     }
 }
 
 /// The wire form, prefix and 32 hex digits; every other rendering (JSON,
 /// `Debug`, locations) writes this.
-impl<K: IdKind> std::fmt::Display for WireId<K> {
+impl<I: Prefixed> std::fmt::Display for WireId<I> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}{}", K::PREFIX, self.0.simple())
+        write!(f, "{}{}", I::PREFIX, self.0.uuid().simple())
     }
 }
 
-impl<K: IdKind> std::fmt::Debug for WireId<K> {
+impl<I: Prefixed> std::fmt::Debug for WireId<I> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self, f)
     }
 }
 
-impl<K: IdKind> Type for WireId<K> {
+impl<I: Prefixed> Type for WireId<I> {
     const IS_REQUIRED: bool = true;
     type RawValueType = Self;
     type RawElementValueType = Self;
 
     fn name() -> Cow<'static, str> {
-        K::NAME.into()
+        I::NAME.into()
     }
 
     fn schema_ref() -> MetaSchemaRef {
         MetaSchemaRef::Inline(Box::new(MetaSchema {
-            description: Some(K::DESCRIPTION),
-            pattern: Some(format!("^{}[0-9a-f]{{32}}$", K::PREFIX)),
-            example: Some(Value::String(format!("{}0193a1b2c3d47e8f9a0b1c2d3e4f5a6b", K::PREFIX))),
+            description: Some(I::DESCRIPTION),
+            pattern: Some(format!("^{}[0-9a-f]{{32}}$", I::PREFIX)),
+            example: Some(Value::String(format!("{}0193a1b2c3d47e8f9a0b1c2d3e4f5a6b", I::PREFIX))),
             ..MetaSchema::new("string")
         }))
     }
@@ -109,41 +119,41 @@ impl<K: IdKind> Type for WireId<K> {
     }
 }
 
-impl<K: IdKind> ToJSON for WireId<K> {
+impl<I: Prefixed> ToJSON for WireId<I> {
     fn to_json(&self) -> Option<Value> {
         Some(Value::String(self.to_string()))
     }
 }
 
-impl<K: IdKind> ParseFromJSON for WireId<K> {
+impl<I: Prefixed> ParseFromJSON for WireId<I> {
     fn parse_from_json(value: Option<Value>) -> ParseResult<Self> {
         match value {
             Some(Value::String(raw)) => {
-                Self::parse(&raw).ok_or_else(|| ParseError::custom(format!("not a valid {} id", K::NAME)))
+                Self::parse(&raw).ok_or_else(|| ParseError::custom(format!("not a valid {} id", I::NAME)))
             }
             other => Err(ParseError::expected_type(other.unwrap_or_default())),
         }
     }
 }
 
-impl<K: IdKind> serde::Serialize for WireId<K> {
+impl<I: Prefixed> serde::Serialize for WireId<I> {
     /// The same string as [`ToJSON`], written without building it first.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
     }
 }
 
-impl<'de, K: IdKind> serde::Deserialize<'de> for WireId<K> {
+impl<'de, I: Prefixed> serde::Deserialize<'de> for WireId<I> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(deserializer)?;
         Self::parse(&raw)
-            .ok_or_else(|| serde::de::Error::custom(format!("not a valid {} (`{}...`)", K::NAME, K::PREFIX)))
+            .ok_or_else(|| serde::de::Error::custom(format!("not a valid {} (`{}...`)", I::NAME, I::PREFIX)))
     }
 }
 
-impl<K: IdKind> ParseFromParameter for WireId<K> {
+impl<I: Prefixed> ParseFromParameter for WireId<I> {
     fn parse_from_parameter(value: &str) -> ParseResult<Self> {
-        Self::parse(value).ok_or_else(|| ParseError::custom(format!("not a valid {} id", K::NAME)))
+        Self::parse(value).ok_or_else(|| ParseError::custom(format!("not a valid {} id", I::NAME)))
     }
 }
 
@@ -244,9 +254,9 @@ mod tests {
     #[test]
     fn ids_round_trip_through_their_wire_form() {
         let id = Uuid::now_v7();
-        let wire = WireId::<AccountKind>::new(id).to_string();
+        let wire = WireId::new(AccountId::from_uuid(id)).to_string();
         assert!(wire.starts_with("acct_") && wire.len() == 37, "{wire}");
-        assert_eq!(WireId::<AccountKind>::parse(&wire).map(|w| w.0), Some(id));
+        assert_eq!(WireId::<AccountId>::parse(&wire).map(|w| w.id().uuid()), Some(id));
     }
 
     #[test]
@@ -260,7 +270,7 @@ mod tests {
             format!("acct_{hex}0"),
             "acct_".into(),
         ] {
-            assert!(WireId::<AccountKind>::parse(&raw).is_none(), "{raw}");
+            assert!(WireId::<AccountId>::parse(&raw).is_none(), "{raw}");
         }
     }
 

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
-use super::ids::AccountId;
+use crate::ids::AccountId;
 use crate::platform::clock;
 use crate::services::kernel::Failure;
 use crate::store::DbConn;
@@ -82,8 +82,7 @@ pub async fn begin<T: DeserializeOwned>(
     };
     let now = clock::now();
     let claimed =
-        store::claim(tx, claim.account.uuid(), &claim.key.0, &claim.fingerprint, now - KEY_LIFETIME, now)
-            .await?;
+        store::claim(tx, claim.account, &claim.key.0, &claim.fingerprint, now - KEY_LIFETIME, now).await?;
     match claimed {
         Claimed::New => Ok(None),
         Claimed::Existing { fingerprint, .. } if fingerprint != claim.fingerprint => {
@@ -103,6 +102,6 @@ pub async fn finish<T: Serialize>(
     let Some(claim) = claim else {
         return Ok(());
     };
-    store::set_snapshot(tx, claim.account.uuid(), &claim.key.0, &serde_json::to_string(value)?).await?;
+    store::set_snapshot(tx, claim.account, &claim.key.0, &serde_json::to_string(value)?).await?;
     Ok(())
 }

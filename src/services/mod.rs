@@ -8,7 +8,6 @@ pub mod changes;
 pub mod health;
 pub mod idempotency;
 pub mod identity;
-pub mod ids;
 pub mod kernel;
 pub mod pagination;
 pub mod scans;

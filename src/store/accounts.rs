@@ -3,18 +3,18 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use uuid::Uuid;
 
 use super::schema::accounts;
-use super::{DbConn, DbTime, DbUuid, StoreError, db_run};
+use crate::ids::AccountId;
+
+use super::{DbConn, DbTime, StoreError, db_run};
 
 /// An account as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = accounts)]
 pub struct AccountRow {
     /// Account id (UUIDv7).
-    #[diesel(deserialize_as = DbUuid)]
-    pub id: Uuid,
+    pub id: AccountId,
     /// Normalised email address.
     pub email: String,
     /// Name shown to others.
@@ -36,8 +36,7 @@ pub struct AccountRow {
 #[diesel(table_name = accounts)]
 pub struct NewAccount {
     /// Account id (UUIDv7).
-    #[diesel(serialize_as = DbUuid)]
-    pub id: Uuid,
+    pub id: AccountId,
     /// Normalised email address.
     pub email: String,
     /// Name shown to others.
@@ -76,10 +75,10 @@ pub async fn insert(conn: &mut DbConn<'_>, account: NewAccount) -> Result<Accoun
 }
 
 /// Loads an account by id.
-pub async fn find(conn: &mut DbConn<'_>, id: Uuid) -> Result<Option<AccountRow>, StoreError> {
+pub async fn find(conn: &mut DbConn<'_>, id: AccountId) -> Result<Option<AccountRow>, StoreError> {
     db_run!(conn: {
         Ok(accounts::table
-            .find(DbUuid(id))
+            .find(id)
             .select(AccountRow::as_select())
             .first(conn)
             .await
@@ -104,13 +103,13 @@ pub async fn find_by_email(conn: &mut DbConn<'_>, email: &str) -> Result<Option<
 /// another version.
 pub async fn update(
     conn: &mut DbConn<'_>,
-    id: Uuid,
+    id: AccountId,
     expected_version: i32,
     changes: AccountChanges,
 ) -> Result<Option<AccountRow>, StoreError> {
     db_run!(conn: {
         Ok(diesel::update(accounts::table)
-            .filter(accounts::id.eq(DbUuid(id)))
+            .filter(accounts::id.eq(id))
             .filter(accounts::version.eq(expected_version))
             .set((changes, accounts::version.eq(accounts::version + 1)))
             .returning(AccountRow::as_returning())

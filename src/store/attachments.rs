@@ -2,23 +2,24 @@
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use uuid::Uuid;
 
 use super::schema::{attachments, evidence_blobs};
-use super::{DbConn, DbTime, DbUuid, StoreError, db_run};
+use crate::ids::{AccountId, AttachmentId, CaseId, ScanId, WorkspaceId};
+
+use super::{DbConn, DbTime, StoreError, db_run};
 
 /// An attachment as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = attachments)]
 pub struct AttachmentRow {
     /// Attachment id (UUIDv7).
-    pub id: DbUuid,
+    pub id: AttachmentId,
     /// The workspace.
-    pub workspace_id: DbUuid,
+    pub workspace_id: WorkspaceId,
     /// The case it is attached to, if a case.
-    pub case_id: Option<DbUuid>,
+    pub case_id: Option<CaseId>,
     /// The scan it is attached to, if a scan.
-    pub scan_id: Option<DbUuid>,
+    pub scan_id: Option<ScanId>,
     /// The file name given at upload (display only).
     pub file_name: String,
     /// The media type, as judged from the content.
@@ -30,7 +31,7 @@ pub struct AttachmentRow {
     /// Optional description.
     pub description: Option<String>,
     /// Who uploaded it.
-    pub uploaded_by: DbUuid,
+    pub uploaded_by: AccountId,
     /// When.
     pub created_at: DbTime,
 }
@@ -39,9 +40,9 @@ pub struct AttachmentRow {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OwnerKey {
     /// A case id.
-    Case(Uuid),
+    Case(CaseId),
     /// A scan id.
-    Scan(Uuid),
+    Scan(ScanId),
 }
 
 /// The attachments of `owner` as a boxed query (expanded inside `db_run!`,
@@ -49,8 +50,8 @@ pub enum OwnerKey {
 macro_rules! owned_by {
     ($owner:expr) => {
         match $owner {
-            OwnerKey::Case(id) => attachments::table.filter(attachments::case_id.eq(DbUuid(id))).into_boxed(),
-            OwnerKey::Scan(id) => attachments::table.filter(attachments::scan_id.eq(DbUuid(id))).into_boxed(),
+            OwnerKey::Case(id) => attachments::table.filter(attachments::case_id.eq(id)).into_boxed(),
+            OwnerKey::Scan(id) => attachments::table.filter(attachments::scan_id.eq(id)).into_boxed(),
         }
     };
 }
@@ -67,11 +68,11 @@ pub async fn insert(conn: &mut DbConn<'_>, row: AttachmentRow) -> Result<(), Sto
 pub async fn find(
     conn: &mut DbConn<'_>,
     owner: OwnerKey,
-    id: Uuid,
+    id: AttachmentId,
 ) -> Result<Option<AttachmentRow>, StoreError> {
     db_run!(conn: {
         Ok(owned_by!(owner)
-            .filter(attachments::id.eq(DbUuid(id)))
+            .filter(attachments::id.eq(id))
             .select(AttachmentRow::as_select())
             .first(conn)
             .await
@@ -83,10 +84,10 @@ pub async fn find(
 pub async fn list(
     conn: &mut DbConn<'_>,
     owner: OwnerKey,
-    after: Option<Uuid>,
+    after: Option<AttachmentId>,
     limit: i64,
 ) -> Result<Vec<AttachmentRow>, StoreError> {
-    let after = DbUuid(after.unwrap_or(Uuid::max()));
+    let after = after.unwrap_or(AttachmentId::MAX);
     db_run!(conn: {
         Ok(owned_by!(owner)
             .filter(attachments::id.lt(after))
@@ -106,9 +107,9 @@ pub async fn count(conn: &mut DbConn<'_>, owner: OwnerKey) -> Result<i64, StoreE
 }
 
 /// Deletes an attachment.
-pub async fn delete(conn: &mut DbConn<'_>, id: Uuid) -> Result<bool, StoreError> {
+pub async fn delete(conn: &mut DbConn<'_>, id: AttachmentId) -> Result<bool, StoreError> {
     db_run!(conn: {
-        Ok(diesel::delete(attachments::table.filter(attachments::id.eq(DbUuid(id)))).execute(conn).await? > 0)
+        Ok(diesel::delete(attachments::table.filter(attachments::id.eq(id))).execute(conn).await? > 0)
     })
 }
 

@@ -2,21 +2,22 @@
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use uuid::Uuid;
 
 use super::schema::case_events;
-use super::{DbConn, DbTime, DbUuid, StoreError, db_run, insert_rows};
+use crate::ids::{AccountId, CaseId, EventId};
+
+use super::{DbConn, DbTime, StoreError, db_run, insert_rows};
 
 /// An audit event as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = case_events)]
 pub struct CaseEventRow {
     /// Event id (UUIDv7: ordered in time).
-    pub id: DbUuid,
+    pub id: EventId,
     /// The case.
-    pub case_id: DbUuid,
+    pub case_id: CaseId,
     /// Who did it.
-    pub actor_id: DbUuid,
+    pub actor_id: AccountId,
     /// What happened (`case_created`, `field_changed`, ...).
     pub kind: String,
     /// Details, as a JSON object.
@@ -33,14 +34,14 @@ pub async fn insert(conn: &mut DbConn<'_>, events: Vec<CaseEventRow>) -> Result<
 /// A case's events, newest first, after the event id `after`.
 pub async fn list(
     conn: &mut DbConn<'_>,
-    case_id: Uuid,
-    after: Option<Uuid>,
+    case_id: CaseId,
+    after: Option<EventId>,
     limit: i64,
 ) -> Result<Vec<CaseEventRow>, StoreError> {
-    let after = DbUuid(after.unwrap_or(Uuid::max()));
+    let after = after.unwrap_or(EventId::MAX);
     db_run!(conn: {
         Ok(case_events::table
-            .filter(case_events::case_id.eq(DbUuid(case_id)))
+            .filter(case_events::case_id.eq(case_id))
             .filter(case_events::id.lt(after))
             .order(case_events::id.desc())
             .limit(limit)

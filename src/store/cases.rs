@@ -3,10 +3,11 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use uuid::Uuid;
 
 use super::schema::{case_tags, cases};
-use super::{DbConn, DbTime, DbUuid, StoreError, db_run, insert_rows};
+use crate::ids::{AccountId, CaseId, WorkspaceId};
+
+use super::{DbConn, DbTime, StoreError, db_run, insert_rows};
 
 diesel::define_sql_function! {
     /// SQL `lower(text)`, on both backends.
@@ -18,9 +19,9 @@ diesel::define_sql_function! {
 #[diesel(table_name = cases)]
 pub struct CaseRow {
     /// Case id (UUIDv7).
-    pub id: DbUuid,
+    pub id: CaseId,
     /// Its workspace.
-    pub workspace_id: DbUuid,
+    pub workspace_id: WorkspaceId,
     /// Number within the workspace, from 1.
     pub number: i32,
     /// One-line summary.
@@ -34,13 +35,13 @@ pub struct CaseRow {
     /// Severity rank (1 = informational ... 5 = critical).
     pub severity: i32,
     /// Assigned member.
-    pub assignee_id: Option<DbUuid>,
+    pub assignee_id: Option<AccountId>,
     /// Tags as a JSON array.
     pub tags: String,
     /// Optimistic-concurrency version.
     pub version: i32,
     /// Creator.
-    pub created_by: DbUuid,
+    pub created_by: AccountId,
     /// Creation time.
     pub created_at: DbTime,
     /// Last change.
@@ -66,7 +67,7 @@ pub struct CaseChanges {
     /// New severity rank.
     pub severity: Option<i32>,
     /// New assignee, or none.
-    pub assignee_id: Option<Option<DbUuid>>,
+    pub assignee_id: Option<Option<AccountId>>,
     /// New tags (JSON array).
     pub tags: Option<String>,
     /// New resolution time, or none.
@@ -109,7 +110,7 @@ pub struct CaseFilter {
     /// Any of these severity ranks.
     pub severities: Vec<i32>,
     /// Assigned to any of these accounts...
-    pub assignees: Vec<Uuid>,
+    pub assignees: Vec<AccountId>,
     /// ...or (when true) unassigned.
     pub unassigned: bool,
     /// Carrying any of these tags.
@@ -124,7 +125,7 @@ pub struct CaseFilter {
 
 /// A keyset position: the sort column's value (microseconds since the epoch
 /// for times, the rank for priority and severity) and the case id.
-pub type Position = (i64, Uuid);
+pub type Position = (i64, CaseId);
 
 /// Inserts a case and its tag rows.
 pub async fn insert(conn: &mut DbConn<'_>, row: CaseRow, tags: &[String]) -> Result<(), StoreError> {
@@ -140,13 +141,13 @@ pub async fn insert(conn: &mut DbConn<'_>, row: CaseRow, tags: &[String]) -> Res
 /// needs no `LIMIT` (one bind fewer on the busiest read).
 pub async fn find(
     conn: &mut DbConn<'_>,
-    workspace_id: Uuid,
-    id: Uuid,
+    workspace_id: WorkspaceId,
+    id: CaseId,
 ) -> Result<Option<CaseRow>, StoreError> {
     db_run!(conn: {
         Ok(cases::table
-            .filter(cases::id.eq(DbUuid(id)))
-            .filter(cases::workspace_id.eq(DbUuid(workspace_id)))
+            .filter(cases::id.eq(id))
+            .filter(cases::workspace_id.eq(workspace_id))
             .select(CaseRow::as_select())
             .get_result(conn)
             .await
@@ -157,13 +158,13 @@ pub async fn find(
 /// Applies `changes` and raises the version, if the case is at `expected_version`.
 pub async fn update(
     conn: &mut DbConn<'_>,
-    id: Uuid,
+    id: CaseId,
     expected_version: i32,
     changes: CaseChanges,
 ) -> Result<Option<CaseRow>, StoreError> {
     db_run!(conn: {
         Ok(diesel::update(cases::table)
-            .filter(cases::id.eq(DbUuid(id)))
+            .filter(cases::id.eq(id))
             .filter(cases::version.eq(expected_version))
             .set((changes, cases::version.eq(cases::version + 1)))
             .returning(CaseRow::as_returning())
@@ -176,21 +177,21 @@ pub async fn update(
 /// Replaces a case's tag rows.
 pub async fn replace_tags(
     conn: &mut DbConn<'_>,
-    case_id: Uuid,
-    workspace_id: Uuid,
+    case_id: CaseId,
+    workspace_id: WorkspaceId,
     tags: &[String],
 ) -> Result<(), StoreError> {
     db_run!(conn: {
-        diesel::delete(case_tags::table.filter(case_tags::case_id.eq(DbUuid(case_id)))).execute(conn).await?;
+        diesel::delete(case_tags::table.filter(case_tags::case_id.eq(case_id))).execute(conn).await?;
         Ok::<_, StoreError>(())
     })?;
-    insert_tags(conn, DbUuid(case_id), DbUuid(workspace_id), tags).await
+    insert_tags(conn, case_id, workspace_id, tags).await
 }
 
 async fn insert_tags(
     conn: &mut DbConn<'_>,
-    case_id: DbUuid,
-    workspace_id: DbUuid,
+    case_id: CaseId,
+    workspace_id: WorkspaceId,
     tags: &[String],
 ) -> Result<(), StoreError> {
     let rows: Vec<_> = tags
@@ -203,10 +204,14 @@ async fn insert_tags(
 }
 
 /// Deletes a case (its tags, comments and events go with it).
-pub async fn delete(conn: &mut DbConn<'_>, workspace_id: Uuid, id: Uuid) -> Result<bool, StoreError> {
+pub async fn delete(
+    conn: &mut DbConn<'_>,
+    workspace_id: WorkspaceId,
+    id: CaseId,
+) -> Result<bool, StoreError> {
     db_run!(conn: {
         let deleted = diesel::delete(
-            cases::table.filter(cases::id.eq(DbUuid(id))).filter(cases::workspace_id.eq(DbUuid(workspace_id))),
+            cases::table.filter(cases::id.eq(id)).filter(cases::workspace_id.eq(workspace_id)),
         )
         .execute(conn)
         .await?;
@@ -240,20 +245,19 @@ macro_rules! keyset {
 /// `direction`, starting after `after`.
 pub async fn list(
     conn: &mut DbConn<'_>,
-    workspace_id: Uuid,
+    workspace_id: WorkspaceId,
     filter: &CaseFilter,
     key: SortKey,
     direction: Direction,
     after: Option<Position>,
     limit: i64,
 ) -> Result<Vec<CaseRow>, StoreError> {
-    let time_after = after.map(|(micros, id)| {
-        (DbTime::from(DateTime::from_timestamp_micros(micros).unwrap_or_default()), DbUuid(id))
-    });
-    let rank_after = after.map(|(rank, id)| (i32::try_from(rank).unwrap_or(i32::MAX), DbUuid(id)));
+    let time_after = after
+        .map(|(micros, id)| (DbTime::from(DateTime::from_timestamp_micros(micros).unwrap_or_default()), id));
+    let rank_after = after.map(|(rank, id)| (i32::try_from(rank).unwrap_or(i32::MAX), id));
     db_run!(conn: {
         let mut query = cases::table
-            .filter(cases::workspace_id.eq(DbUuid(workspace_id)))
+            .filter(cases::workspace_id.eq(workspace_id))
             .select(CaseRow::as_select())
             .into_boxed();
         if !filter.statuses.is_empty() {
@@ -265,7 +269,7 @@ pub async fn list(
         if !filter.severities.is_empty() {
             query = query.filter(cases::severity.eq_any(filter.severities.clone()));
         }
-        let assignees: Vec<DbUuid> = filter.assignees.iter().copied().map(DbUuid).collect();
+        let assignees = filter.assignees.clone();
         query = match (assignees.is_empty(), filter.unassigned) {
             (true, false) => query,
             (true, true) => query.filter(cases::assignee_id.is_null()),
@@ -274,7 +278,7 @@ pub async fn list(
         };
         if !filter.tags.is_empty() {
             let tagged = case_tags::table
-                .filter(case_tags::workspace_id.eq(DbUuid(workspace_id)))
+                .filter(case_tags::workspace_id.eq(workspace_id))
                 .filter(case_tags::tag.eq_any(filter.tags.clone()))
                 .select(case_tags::case_id);
             query = query.filter(cases::id.eq_any(tagged));

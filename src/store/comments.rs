@@ -2,21 +2,22 @@
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use uuid::Uuid;
 
 use super::schema::comments;
-use super::{DbConn, DbTime, DbUuid, StoreError, db_run};
+use crate::ids::{AccountId, CaseId, CommentId};
+
+use super::{DbConn, DbTime, StoreError, db_run};
 
 /// A comment as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = comments)]
 pub struct CommentRow {
     /// Comment id (UUIDv7).
-    pub id: DbUuid,
+    pub id: CommentId,
     /// The case.
-    pub case_id: DbUuid,
+    pub case_id: CaseId,
     /// Who wrote it.
-    pub author_id: DbUuid,
+    pub author_id: AccountId,
     /// Markdown text.
     pub body: String,
     /// Optimistic-concurrency version.
@@ -36,11 +37,15 @@ pub async fn insert(conn: &mut DbConn<'_>, row: CommentRow) -> Result<(), StoreE
 }
 
 /// Loads a comment of a case.
-pub async fn find(conn: &mut DbConn<'_>, case_id: Uuid, id: Uuid) -> Result<Option<CommentRow>, StoreError> {
+pub async fn find(
+    conn: &mut DbConn<'_>,
+    case_id: CaseId,
+    id: CommentId,
+) -> Result<Option<CommentRow>, StoreError> {
     db_run!(conn: {
         Ok(comments::table
-            .filter(comments::id.eq(DbUuid(id)))
-            .filter(comments::case_id.eq(DbUuid(case_id)))
+            .filter(comments::id.eq(id))
+            .filter(comments::case_id.eq(case_id))
             .select(CommentRow::as_select())
             .first(conn)
             .await
@@ -51,14 +56,14 @@ pub async fn find(conn: &mut DbConn<'_>, case_id: Uuid, id: Uuid) -> Result<Opti
 /// A case's comments, newest first, after the comment id `after`.
 pub async fn list(
     conn: &mut DbConn<'_>,
-    case_id: Uuid,
-    after: Option<Uuid>,
+    case_id: CaseId,
+    after: Option<CommentId>,
     limit: i64,
 ) -> Result<Vec<CommentRow>, StoreError> {
-    let after = DbUuid(after.unwrap_or(Uuid::max()));
+    let after = after.unwrap_or(CommentId::MAX);
     db_run!(conn: {
         Ok(comments::table
-            .filter(comments::case_id.eq(DbUuid(case_id)))
+            .filter(comments::case_id.eq(case_id))
             .filter(comments::id.lt(after))
             .order(comments::id.desc())
             .limit(limit)
@@ -71,14 +76,14 @@ pub async fn list(
 /// Replaces the text if the comment is at `expected_version`.
 pub async fn update(
     conn: &mut DbConn<'_>,
-    id: Uuid,
+    id: CommentId,
     expected_version: i32,
     body: &str,
     at: DbTime,
 ) -> Result<Option<CommentRow>, StoreError> {
     db_run!(conn: {
         Ok(diesel::update(comments::table)
-            .filter(comments::id.eq(DbUuid(id)))
+            .filter(comments::id.eq(id))
             .filter(comments::version.eq(expected_version))
             .set((comments::body.eq(body), comments::updated_at.eq(at), comments::version.eq(comments::version + 1)))
             .returning(CommentRow::as_returning())
@@ -89,8 +94,8 @@ pub async fn update(
 }
 
 /// Deletes a comment.
-pub async fn delete(conn: &mut DbConn<'_>, id: Uuid) -> Result<bool, StoreError> {
+pub async fn delete(conn: &mut DbConn<'_>, id: CommentId) -> Result<bool, StoreError> {
     db_run!(conn: {
-        Ok(diesel::delete(comments::table.filter(comments::id.eq(DbUuid(id)))).execute(conn).await? > 0)
+        Ok(diesel::delete(comments::table.filter(comments::id.eq(id))).execute(conn).await? > 0)
     })
 }

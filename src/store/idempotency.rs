@@ -3,10 +3,11 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use uuid::Uuid;
 
 use super::schema::idempotency_keys;
-use super::{DbConn, DbTime, DbUuid, StoreError, db_run};
+use crate::ids::AccountId;
+
+use super::{DbConn, DbTime, StoreError, db_run};
 
 /// The outcome of claiming a key.
 #[derive(Debug)]
@@ -26,7 +27,7 @@ pub enum Claimed {
 /// stored claim. A claim older than `expired_before` is replaced.
 pub async fn claim(
     conn: &mut DbConn<'_>,
-    account_id: Uuid,
+    account_id: AccountId,
     key: &str,
     fingerprint: &[u8],
     expired_before: DateTime<Utc>,
@@ -35,14 +36,14 @@ pub async fn claim(
     db_run!(conn: {
         diesel::delete(
             idempotency_keys::table
-                .find((DbUuid(account_id), key))
+                .find((account_id, key))
                 .filter(idempotency_keys::created_at.lt(DbTime::from(expired_before))),
         )
         .execute(conn)
         .await?;
         let inserted = diesel::insert_into(idempotency_keys::table)
             .values((
-                idempotency_keys::account_id.eq(DbUuid(account_id)),
+                idempotency_keys::account_id.eq(account_id),
                 idempotency_keys::key.eq(key),
                 idempotency_keys::fingerprint.eq(fingerprint),
                 idempotency_keys::snapshot.eq(""),
@@ -55,7 +56,7 @@ pub async fn claim(
             return Ok(Claimed::New);
         }
         let (fingerprint, snapshot) = idempotency_keys::table
-            .find((DbUuid(account_id), key))
+            .find((account_id, key))
             .select((idempotency_keys::fingerprint, idempotency_keys::snapshot))
             .first::<(Vec<u8>, String)>(conn)
             .await?;
@@ -66,12 +67,12 @@ pub async fn claim(
 /// Stores the response of the request that claimed the key.
 pub async fn set_snapshot(
     conn: &mut DbConn<'_>,
-    account_id: Uuid,
+    account_id: AccountId,
     key: &str,
     snapshot: &str,
 ) -> Result<(), StoreError> {
     db_run!(conn: {
-        diesel::update(idempotency_keys::table.find((DbUuid(account_id), key)))
+        diesel::update(idempotency_keys::table.find((account_id, key)))
             .set(idempotency_keys::snapshot.eq(snapshot))
             .execute(conn)
             .await?;

@@ -3,22 +3,21 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use uuid::Uuid;
 
 use super::accounts::AccountRow;
 use super::schema::{accounts, memberships};
-use super::{DbConn, DbTime, DbUuid, StoreError, db_run};
+use crate::ids::{AccountId, WorkspaceId};
+
+use super::{DbConn, DbTime, StoreError, db_run};
 
 /// A membership as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = memberships)]
 pub struct MembershipRow {
     /// The workspace.
-    #[diesel(deserialize_as = DbUuid, serialize_as = DbUuid)]
-    pub workspace_id: Uuid,
+    pub workspace_id: WorkspaceId,
     /// The member.
-    #[diesel(deserialize_as = DbUuid, serialize_as = DbUuid)]
-    pub account_id: Uuid,
+    pub account_id: AccountId,
     /// `viewer`, `editor` or `admin`.
     pub role: String,
     /// Optimistic-concurrency version.
@@ -42,12 +41,12 @@ pub async fn insert(conn: &mut DbConn<'_>, row: MembershipRow) -> Result<(), Sto
 /// The role of `account_id` in `workspace_id`, if a member.
 pub async fn role_of(
     conn: &mut DbConn<'_>,
-    workspace_id: Uuid,
-    account_id: Uuid,
+    workspace_id: WorkspaceId,
+    account_id: AccountId,
 ) -> Result<Option<String>, StoreError> {
     db_run!(conn: {
         Ok(memberships::table
-            .find((DbUuid(workspace_id), DbUuid(account_id)))
+            .find((workspace_id, account_id))
             .select(memberships::role)
             .first(conn)
             .await
@@ -58,14 +57,14 @@ pub async fn role_of(
 /// One membership with its account.
 pub async fn find(
     conn: &mut DbConn<'_>,
-    workspace_id: Uuid,
-    account_id: Uuid,
+    workspace_id: WorkspaceId,
+    account_id: AccountId,
 ) -> Result<Option<(MembershipRow, AccountRow)>, StoreError> {
     db_run!(conn: {
         Ok(memberships::table
             .inner_join(accounts::table)
-            .filter(memberships::workspace_id.eq(DbUuid(workspace_id)))
-            .filter(memberships::account_id.eq(DbUuid(account_id)))
+            .filter(memberships::workspace_id.eq(workspace_id))
+            .filter(memberships::account_id.eq(account_id))
             .select((MembershipRow::as_select(), AccountRow::as_select()))
             .first(conn)
             .await
@@ -77,15 +76,15 @@ pub async fn find(
 /// `after` (a keyset cursor).
 pub async fn list(
     conn: &mut DbConn<'_>,
-    workspace_id: Uuid,
-    after: Option<Uuid>,
+    workspace_id: WorkspaceId,
+    after: Option<AccountId>,
     limit: i64,
 ) -> Result<Vec<(MembershipRow, AccountRow)>, StoreError> {
-    let after = DbUuid(after.unwrap_or(Uuid::max()));
+    let after = after.unwrap_or(AccountId::MAX);
     db_run!(conn: {
         Ok(memberships::table
             .inner_join(accounts::table)
-            .filter(memberships::workspace_id.eq(DbUuid(workspace_id)))
+            .filter(memberships::workspace_id.eq(workspace_id))
             .filter(memberships::account_id.lt(after))
             .order(memberships::account_id.desc())
             .limit(limit)
@@ -98,14 +97,14 @@ pub async fn list(
 /// Changes a member's role if the membership is at `expected_version`.
 pub async fn update_role(
     conn: &mut DbConn<'_>,
-    workspace_id: Uuid,
-    account_id: Uuid,
+    workspace_id: WorkspaceId,
+    account_id: AccountId,
     expected_version: i32,
     role: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<MembershipRow>, StoreError> {
     db_run!(conn: {
-        Ok(diesel::update(memberships::table.find((DbUuid(workspace_id), DbUuid(account_id))))
+        Ok(diesel::update(memberships::table.find((workspace_id, account_id)))
             .filter(memberships::version.eq(expected_version))
             .set((
                 memberships::role.eq(role),
@@ -120,9 +119,13 @@ pub async fn update_role(
 }
 
 /// Removes a member.
-pub async fn delete(conn: &mut DbConn<'_>, workspace_id: Uuid, account_id: Uuid) -> Result<bool, StoreError> {
+pub async fn delete(
+    conn: &mut DbConn<'_>,
+    workspace_id: WorkspaceId,
+    account_id: AccountId,
+) -> Result<bool, StoreError> {
     db_run!(conn: {
-        let deleted = diesel::delete(memberships::table.find((DbUuid(workspace_id), DbUuid(account_id))))
+        let deleted = diesel::delete(memberships::table.find((workspace_id, account_id)))
             .execute(conn)
             .await?;
         Ok(deleted > 0)
@@ -130,10 +133,10 @@ pub async fn delete(conn: &mut DbConn<'_>, workspace_id: Uuid, account_id: Uuid)
 }
 
 /// How many admins the workspace has.
-pub async fn count_admins(conn: &mut DbConn<'_>, workspace_id: Uuid) -> Result<i64, StoreError> {
+pub async fn count_admins(conn: &mut DbConn<'_>, workspace_id: WorkspaceId) -> Result<i64, StoreError> {
     db_run!(conn: {
         Ok(memberships::table
-            .filter(memberships::workspace_id.eq(DbUuid(workspace_id)))
+            .filter(memberships::workspace_id.eq(workspace_id))
             .filter(memberships::role.eq("admin"))
             .count()
             .get_result(conn)

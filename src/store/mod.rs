@@ -24,8 +24,8 @@ pub mod sessions;
 pub mod workspaces;
 
 pub use db::{
-    Backend, DatabaseUrl, DatabaseUrlError, DbConn, DbTime, DbUuid, POOL_APPLICATION_NAME, PoolStatus,
-    PooledConn, ReadConn, Store, StoreError, readers, settle_pooled,
+    Backend, DatabaseUrl, DatabaseUrlError, DbConn, DbTime, POOL_APPLICATION_NAME, PoolStatus, PooledConn,
+    ReadConn, Store, StoreError, readers, settle_pooled,
 };
 
 /// Runs one query body on whichever backend `$conn` (a `&mut DbConn`) holds,

@@ -3,11 +3,12 @@
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use uuid::Uuid;
 
 use super::scans::ScanRow;
 use super::schema::scans;
-use super::{DbConn, DbTime, DbUuid, StoreError, db_run};
+use crate::ids::ScanId;
+
+use super::{DbConn, DbTime, StoreError, db_run};
 
 /// Progress of one finished chunk of probes.
 #[derive(Debug, Clone, Default)]
@@ -44,7 +45,7 @@ pub async fn claim(
 ) -> Result<Option<ScanRow>, StoreError> {
     let waiting =
         scans::status.eq("queued").or(scans::status.eq("running").and(scans::lease_expires_at.lt(now)));
-    let candidate: Option<DbUuid> = match conn {
+    let candidate: Option<ScanId> = match conn {
         DbConn::Postgres(conn) => scans::table
             .filter(waiting)
             .order(scans::created_at.asc())
@@ -93,12 +94,12 @@ pub async fn claim(
 /// whether a cancellation was requested.
 pub async fn renew(
     conn: &mut DbConn<'_>,
-    id: Uuid,
+    id: ScanId,
     worker: &str,
     lease_until: DbTime,
 ) -> Result<Option<bool>, StoreError> {
     db_run!(conn: {
-        Ok(diesel::update(scans::table.find(DbUuid(id)).filter(scans::lease_owner.eq(worker)).filter(scans::status.eq("running")))
+        Ok(diesel::update(scans::table.find(id).filter(scans::lease_owner.eq(worker)).filter(scans::status.eq("running")))
             .set(scans::lease_expires_at.eq(Some(lease_until)))
             .returning(scans::cancel_requested)
             .get_result(conn)
@@ -112,13 +113,13 @@ pub async fn renew(
 /// lease was lost. Call inside a transaction with the chunk's results and events.
 pub async fn record_chunk(
     conn: &mut DbConn<'_>,
-    id: Uuid,
+    id: ScanId,
     worker: &str,
     progress: &ChunkProgress,
     events: i32,
 ) -> Result<Option<i32>, StoreError> {
     db_run!(conn: {
-        let seq: Option<i32> = diesel::update(scans::table.find(DbUuid(id)).filter(scans::lease_owner.eq(worker)).filter(scans::status.eq("running")))
+        let seq: Option<i32> = diesel::update(scans::table.find(id).filter(scans::lease_owner.eq(worker)).filter(scans::status.eq("running")))
             .set((
                 scans::probes_done.eq(progress.probes_done),
                 scans::open_count.eq(scans::open_count + progress.open),
@@ -136,9 +137,9 @@ pub async fn record_chunk(
 
 /// Reserves `count` event numbers outside a worker (for a scan cancelled
 /// while queued); returns the number before the first.
-pub async fn record_chunk_events(conn: &mut DbConn<'_>, id: Uuid, count: i32) -> Result<i32, StoreError> {
+pub async fn record_chunk_events(conn: &mut DbConn<'_>, id: ScanId, count: i32) -> Result<i32, StoreError> {
     db_run!(conn: {
-        let last: i32 = diesel::update(scans::table.find(DbUuid(id)))
+        let last: i32 = diesel::update(scans::table.find(id))
             .set(scans::event_seq.eq(scans::event_seq + count))
             .returning(scans::event_seq)
             .get_result(conn)
@@ -151,14 +152,14 @@ pub async fn record_chunk_events(conn: &mut DbConn<'_>, id: Uuid, count: i32) ->
 /// base for the final event, or `None` when the lease was lost.
 pub async fn finish(
     conn: &mut DbConn<'_>,
-    id: Uuid,
+    id: ScanId,
     worker: &str,
     status: &str,
     error: Option<String>,
     now: DbTime,
 ) -> Result<Option<ScanRow>, StoreError> {
     db_run!(conn: {
-        Ok(diesel::update(scans::table.find(DbUuid(id)).filter(scans::lease_owner.eq(worker)).filter(scans::status.eq("running")))
+        Ok(diesel::update(scans::table.find(id).filter(scans::lease_owner.eq(worker)).filter(scans::status.eq("running")))
             .set((
                 scans::status.eq(status),
                 scans::error.eq(error),
@@ -175,9 +176,9 @@ pub async fn finish(
 }
 
 /// Gives a running scan back to the queue (on shutdown), keeping its progress.
-pub async fn release(conn: &mut DbConn<'_>, id: Uuid, worker: &str) -> Result<(), StoreError> {
+pub async fn release(conn: &mut DbConn<'_>, id: ScanId, worker: &str) -> Result<(), StoreError> {
     db_run!(conn: {
-        diesel::update(scans::table.find(DbUuid(id)).filter(scans::lease_owner.eq(worker)).filter(scans::status.eq("running")))
+        diesel::update(scans::table.find(id).filter(scans::lease_owner.eq(worker)).filter(scans::status.eq("running")))
             .set((scans::status.eq("queued"), scans::lease_owner.eq(None::<String>), scans::lease_expires_at.eq(None::<DbTime>)))
             .execute(conn)
             .await?;

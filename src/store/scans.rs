@@ -3,21 +3,22 @@
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use uuid::Uuid;
 
 use super::schema::{scan_events, scan_results, scans};
-use super::{DbConn, DbTime, DbUuid, StoreError, db_run, insert_rows};
+use crate::ids::{AccountId, CaseId, ScanId, WorkspaceId};
+
+use super::{DbConn, DbTime, StoreError, db_run, insert_rows};
 
 /// A scan as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = scans)]
 pub struct ScanRow {
     /// Scan id (UUIDv7).
-    pub id: DbUuid,
+    pub id: ScanId,
     /// Its workspace.
-    pub workspace_id: DbUuid,
+    pub workspace_id: WorkspaceId,
     /// The case its findings are reported to.
-    pub case_id: Option<DbUuid>,
+    pub case_id: Option<CaseId>,
     /// Target, canonical text.
     pub target: String,
     /// Port spec, canonical text.
@@ -51,7 +52,7 @@ pub struct ScanRow {
     /// The last event number.
     pub event_seq: i32,
     /// Who asked for it.
-    pub created_by: DbUuid,
+    pub created_by: AccountId,
     /// When.
     pub created_at: DbTime,
     /// When a worker first took it.
@@ -65,7 +66,7 @@ pub struct ScanRow {
 #[diesel(table_name = scan_results)]
 pub struct ScanResultRow {
     /// The scan.
-    pub scan_id: DbUuid,
+    pub scan_id: ScanId,
     /// The address, as text.
     pub address: String,
     /// The port.
@@ -83,7 +84,7 @@ pub struct ScanResultRow {
 #[diesel(table_name = scan_events)]
 pub struct ScanEventRow {
     /// The scan.
-    pub scan_id: DbUuid,
+    pub scan_id: ScanId,
     /// Its number, from 1, without gaps.
     pub seq: i32,
     /// progress, port_open or status.
@@ -105,13 +106,13 @@ pub async fn insert(conn: &mut DbConn<'_>, row: ScanRow) -> Result<(), StoreErro
 /// Loads a scan of a workspace.
 pub async fn find(
     conn: &mut DbConn<'_>,
-    workspace_id: Uuid,
-    id: Uuid,
+    workspace_id: WorkspaceId,
+    id: ScanId,
 ) -> Result<Option<ScanRow>, StoreError> {
     db_run!(conn: {
         Ok(scans::table
-            .filter(scans::id.eq(DbUuid(id)))
-            .filter(scans::workspace_id.eq(DbUuid(workspace_id)))
+            .filter(scans::id.eq(id))
+            .filter(scans::workspace_id.eq(workspace_id))
             .select(ScanRow::as_select())
             .first(conn)
             .await
@@ -120,23 +121,23 @@ pub async fn find(
 }
 
 /// Loads a scan by id alone (for workers).
-pub async fn find_by_id(conn: &mut DbConn<'_>, id: Uuid) -> Result<Option<ScanRow>, StoreError> {
+pub async fn find_by_id(conn: &mut DbConn<'_>, id: ScanId) -> Result<Option<ScanRow>, StoreError> {
     db_run!(conn: {
-        Ok(scans::table.find(DbUuid(id)).select(ScanRow::as_select()).first(conn).await.optional()?)
+        Ok(scans::table.find(id).select(ScanRow::as_select()).first(conn).await.optional()?)
     })
 }
 
 /// A workspace's scans, newest first, after the scan id `after`.
 pub async fn list(
     conn: &mut DbConn<'_>,
-    workspace_id: Uuid,
-    after: Option<Uuid>,
+    workspace_id: WorkspaceId,
+    after: Option<ScanId>,
     limit: i64,
 ) -> Result<Vec<ScanRow>, StoreError> {
-    let after = DbUuid(after.unwrap_or(Uuid::max()));
+    let after = after.unwrap_or(ScanId::MAX);
     db_run!(conn: {
         Ok(scans::table
-            .filter(scans::workspace_id.eq(DbUuid(workspace_id)))
+            .filter(scans::workspace_id.eq(workspace_id))
             .filter(scans::id.lt(after))
             .order(scans::id.desc())
             .limit(limit)
@@ -147,9 +148,9 @@ pub async fn list(
 }
 
 /// Deletes a scan with its results and events.
-pub async fn delete(conn: &mut DbConn<'_>, id: Uuid) -> Result<bool, StoreError> {
+pub async fn delete(conn: &mut DbConn<'_>, id: ScanId) -> Result<bool, StoreError> {
     db_run!(conn: {
-        Ok(diesel::delete(scans::table.find(DbUuid(id))).execute(conn).await? > 0)
+        Ok(diesel::delete(scans::table.find(id)).execute(conn).await? > 0)
     })
 }
 
@@ -157,19 +158,19 @@ pub async fn delete(conn: &mut DbConn<'_>, id: Uuid) -> Result<bool, StoreError>
 /// Returns the row as it is now.
 pub async fn request_cancel(
     conn: &mut DbConn<'_>,
-    id: Uuid,
+    id: ScanId,
     now: DbTime,
 ) -> Result<Option<ScanRow>, StoreError> {
     db_run!(conn: {
-        diesel::update(scans::table.find(DbUuid(id)).filter(scans::status.eq("queued")))
+        diesel::update(scans::table.find(id).filter(scans::status.eq("queued")))
             .set((scans::status.eq("cancelled"), scans::cancel_requested.eq(true), scans::finished_at.eq(Some(now))))
             .execute(conn)
             .await?;
-        diesel::update(scans::table.find(DbUuid(id)).filter(scans::status.eq("running")))
+        diesel::update(scans::table.find(id).filter(scans::status.eq("running")))
             .set(scans::cancel_requested.eq(true))
             .execute(conn)
             .await?;
-        Ok(scans::table.find(DbUuid(id)).select(ScanRow::as_select()).first(conn).await.optional()?)
+        Ok(scans::table.find(id).select(ScanRow::as_select()).first(conn).await.optional()?)
     })
 }
 
@@ -187,14 +188,14 @@ pub async fn insert_events(conn: &mut DbConn<'_>, rows: Vec<ScanEventRow>) -> Re
 /// Open ports of a scan in (address, port) order, after `after`.
 pub async fn results(
     conn: &mut DbConn<'_>,
-    scan_id: Uuid,
+    scan_id: ScanId,
     after: Option<(String, i32)>,
     limit: i64,
 ) -> Result<Vec<ScanResultRow>, StoreError> {
     let (address, port) = after.unwrap_or_default();
     db_run!(conn: {
         Ok(scan_results::table
-            .filter(scan_results::scan_id.eq(DbUuid(scan_id)))
+            .filter(scan_results::scan_id.eq(scan_id))
             .filter(scan_results::address.ge(address.clone()).and(scan_results::address.gt(address).or(scan_results::port.gt(port))))
             .order((scan_results::address.asc(), scan_results::port.asc()))
             .limit(limit)
@@ -207,13 +208,13 @@ pub async fn results(
 /// A scan's events numbered above `after`, in order.
 pub async fn events_after(
     conn: &mut DbConn<'_>,
-    scan_id: Uuid,
+    scan_id: ScanId,
     after: i32,
     limit: i64,
 ) -> Result<Vec<ScanEventRow>, StoreError> {
     db_run!(conn: {
         Ok(scan_events::table
-            .filter(scan_events::scan_id.eq(DbUuid(scan_id)))
+            .filter(scan_events::scan_id.eq(scan_id))
             .filter(scan_events::seq.gt(after))
             .order(scan_events::seq.asc())
             .limit(limit)

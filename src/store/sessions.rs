@@ -3,22 +3,21 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use uuid::Uuid;
 
 use super::accounts::AccountRow;
 use super::schema::{accounts, sessions};
-use super::{DbConn, DbTime, DbUuid, StoreError, db_run};
+use crate::ids::{AccountId, SessionId};
+
+use super::{DbConn, DbTime, StoreError, db_run};
 
 /// A session as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = sessions)]
 pub struct SessionRow {
     /// Session id (UUIDv4: reveals nothing about when it was made).
-    #[diesel(deserialize_as = DbUuid, serialize_as = DbUuid)]
-    pub id: Uuid,
+    pub id: SessionId,
     /// The signed-in account.
-    #[diesel(deserialize_as = DbUuid, serialize_as = DbUuid)]
-    pub account_id: Uuid,
+    pub account_id: AccountId,
     /// When the session began.
     #[diesel(deserialize_as = DbTime, serialize_as = DbTime)]
     pub created_at: DateTime<Utc>,
@@ -38,12 +37,12 @@ pub async fn insert(conn: &mut DbConn<'_>, session: SessionRow) -> Result<(), St
 /// Loads a session together with its account, in one round trip.
 pub async fn find_with_account(
     conn: &mut DbConn<'_>,
-    id: Uuid,
+    id: SessionId,
 ) -> Result<Option<(SessionRow, AccountRow)>, StoreError> {
     db_run!(conn: {
         Ok(sessions::table
             .inner_join(accounts::table)
-            .filter(sessions::id.eq(DbUuid(id)))
+            .filter(sessions::id.eq(id))
             .select((SessionRow::as_select(), AccountRow::as_select()))
             .first(conn)
             .await
@@ -52,9 +51,9 @@ pub async fn find_with_account(
 }
 
 /// Deletes one session; returns whether it existed.
-pub async fn delete(conn: &mut DbConn<'_>, id: Uuid) -> Result<bool, StoreError> {
+pub async fn delete(conn: &mut DbConn<'_>, id: SessionId) -> Result<bool, StoreError> {
     db_run!(conn: {
-        let deleted = diesel::delete(sessions::table.filter(sessions::id.eq(DbUuid(id))))
+        let deleted = diesel::delete(sessions::table.filter(sessions::id.eq(id)))
             .execute(conn)
             .await?;
         Ok(deleted > 0)
@@ -65,15 +64,15 @@ pub async fn delete(conn: &mut DbConn<'_>, id: Uuid) -> Result<bool, StoreError>
 /// many were deleted.
 pub async fn delete_for_account(
     conn: &mut DbConn<'_>,
-    account_id: Uuid,
-    keep: Option<Uuid>,
+    account_id: AccountId,
+    keep: Option<SessionId>,
 ) -> Result<usize, StoreError> {
     // Uuid::nil never names a session, so "keep none" needs no second query body.
-    let keep = DbUuid(keep.unwrap_or(Uuid::nil()));
+    let keep = keep.unwrap_or(SessionId::NIL);
     db_run!(conn: {
         Ok(diesel::delete(
             sessions::table
-                .filter(sessions::account_id.eq(DbUuid(account_id)))
+                .filter(sessions::account_id.eq(account_id))
                 .filter(sessions::id.ne(keep)),
         )
         .execute(conn)
@@ -84,13 +83,13 @@ pub async fn delete_for_account(
 /// Deletes an account's sessions that expired before `now`.
 pub async fn delete_expired_for_account(
     conn: &mut DbConn<'_>,
-    account_id: Uuid,
+    account_id: AccountId,
     now: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
     db_run!(conn: {
         Ok(diesel::delete(
             sessions::table
-                .filter(sessions::account_id.eq(DbUuid(account_id)))
+                .filter(sessions::account_id.eq(account_id))
                 .filter(sessions::expires_at.le(DbTime::from(now))),
         )
         .execute(conn)

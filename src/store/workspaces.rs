@@ -3,18 +3,18 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use uuid::Uuid;
 
 use super::schema::{memberships, workspaces};
-use super::{DbConn, DbTime, DbUuid, StoreError, db_run};
+use crate::ids::{AccountId, WorkspaceId};
+
+use super::{DbConn, DbTime, StoreError, db_run};
 
 /// A workspace as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = workspaces)]
 pub struct WorkspaceRow {
     /// Workspace id (UUIDv7).
-    #[diesel(deserialize_as = DbUuid, serialize_as = DbUuid)]
-    pub id: Uuid,
+    pub id: WorkspaceId,
     /// Name.
     pub name: String,
     /// Description ("" when none).
@@ -24,8 +24,7 @@ pub struct WorkspaceRow {
     /// Optimistic-concurrency version.
     pub version: i32,
     /// Who created it.
-    #[diesel(deserialize_as = DbUuid, serialize_as = DbUuid)]
-    pub created_by: Uuid,
+    pub created_by: AccountId,
     /// Creation time.
     #[diesel(deserialize_as = DbTime, serialize_as = DbTime)]
     pub created_at: DateTime<Utc>,
@@ -55,10 +54,10 @@ pub async fn insert(conn: &mut DbConn<'_>, row: WorkspaceRow) -> Result<(), Stor
 }
 
 /// Loads a workspace.
-pub async fn find(conn: &mut DbConn<'_>, id: Uuid) -> Result<Option<WorkspaceRow>, StoreError> {
+pub async fn find(conn: &mut DbConn<'_>, id: WorkspaceId) -> Result<Option<WorkspaceRow>, StoreError> {
     db_run!(conn: {
         Ok(workspaces::table
-            .find(DbUuid(id))
+            .find(id)
             .select(WorkspaceRow::as_select())
             .first(conn)
             .await
@@ -70,16 +69,16 @@ pub async fn find(conn: &mut DbConn<'_>, id: Uuid) -> Result<Option<WorkspaceRow
 /// first, starting after the workspace id `after` (a keyset cursor).
 pub async fn list_for_account(
     conn: &mut DbConn<'_>,
-    account_id: Uuid,
-    after: Option<Uuid>,
+    account_id: AccountId,
+    after: Option<WorkspaceId>,
     limit: i64,
 ) -> Result<Vec<(WorkspaceRow, String)>, StoreError> {
     // The largest possible id stands for "no cursor", so one query body serves both.
-    let after = DbUuid(after.unwrap_or(Uuid::max()));
+    let after = after.unwrap_or(WorkspaceId::MAX);
     db_run!(conn: {
         Ok(workspaces::table
             .inner_join(memberships::table)
-            .filter(memberships::account_id.eq(DbUuid(account_id)))
+            .filter(memberships::account_id.eq(account_id))
             .filter(workspaces::id.lt(after))
             .order(workspaces::id.desc())
             .limit(limit)
@@ -92,13 +91,13 @@ pub async fn list_for_account(
 /// Applies `changes` if the workspace is at `expected_version`.
 pub async fn update(
     conn: &mut DbConn<'_>,
-    id: Uuid,
+    id: WorkspaceId,
     expected_version: i32,
     changes: WorkspaceChanges,
 ) -> Result<Option<WorkspaceRow>, StoreError> {
     db_run!(conn: {
         Ok(diesel::update(workspaces::table)
-            .filter(workspaces::id.eq(DbUuid(id)))
+            .filter(workspaces::id.eq(id))
             .filter(workspaces::version.eq(expected_version))
             .set((changes, workspaces::version.eq(workspaces::version + 1)))
             .returning(WorkspaceRow::as_returning())
@@ -109,17 +108,17 @@ pub async fn update(
 }
 
 /// Deletes a workspace and, by cascade, everything in it.
-pub async fn delete(conn: &mut DbConn<'_>, id: Uuid) -> Result<bool, StoreError> {
+pub async fn delete(conn: &mut DbConn<'_>, id: WorkspaceId) -> Result<bool, StoreError> {
     db_run!(conn: {
-        Ok(diesel::delete(workspaces::table.find(DbUuid(id))).execute(conn).await? > 0)
+        Ok(diesel::delete(workspaces::table.find(id)).execute(conn).await? > 0)
     })
 }
 
 /// Takes the workspace's row lock for the rest of the transaction (a no-op
 /// write), so checks such as "is this the last admin?" cannot race.
-pub async fn lock(conn: &mut DbConn<'_>, id: Uuid) -> Result<bool, StoreError> {
+pub async fn lock(conn: &mut DbConn<'_>, id: WorkspaceId) -> Result<bool, StoreError> {
     db_run!(conn: {
-        let locked = diesel::update(workspaces::table.find(DbUuid(id)))
+        let locked = diesel::update(workspaces::table.find(id))
             .set(workspaces::case_seq.eq(workspaces::case_seq))
             .execute(conn)
             .await?;
@@ -130,9 +129,9 @@ pub async fn lock(conn: &mut DbConn<'_>, id: Uuid) -> Result<bool, StoreError> {
 /// Hands out the workspace's next case number. The increment is one atomic
 /// statement holding the row lock until commit, so concurrent creates get
 /// consecutive numbers, and a rolled-back create gives its number back.
-pub async fn next_case_number(conn: &mut DbConn<'_>, id: Uuid) -> Result<Option<i32>, StoreError> {
+pub async fn next_case_number(conn: &mut DbConn<'_>, id: WorkspaceId) -> Result<Option<i32>, StoreError> {
     db_run!(conn: {
-        Ok(diesel::update(workspaces::table.find(DbUuid(id)))
+        Ok(diesel::update(workspaces::table.find(id))
             .set(workspaces::case_seq.eq(workspaces::case_seq + 1))
             .returning(workspaces::case_seq)
             .get_result(conn)

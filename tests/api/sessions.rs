@@ -88,7 +88,7 @@ async fn malformed_and_forged_tokens_are_invalid(app: TestApp) {
     let foreign_signer =
         casebook::services::identity::TokenSigner::new(&[SigningKey::generate().expect("key")])
             .expect("signer");
-    let forged = foreign_signer.issue(casebook::services::ids::SessionId::new());
+    let forged = foreign_signer.issue(casebook::ids::SessionId::new());
 
     for bad in [flipped.as_str(), "garbage", &token[..63], &format!("{token}x"), forged.as_str()] {
         let response = app.get("/v1/sessions/current", Some(bad)).await;

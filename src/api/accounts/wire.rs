@@ -4,7 +4,8 @@ use poem_openapi::Object;
 use poem_openapi::types::Example;
 use serde::Deserialize;
 
-use crate::http::wire::{AccountKind, Timestamp, WireId};
+use crate::http::wire::{Timestamp, WireId};
+use crate::ids::AccountId;
 use crate::services::identity::Account;
 
 /// An account.
@@ -12,7 +13,7 @@ use crate::services::identity::Account;
 #[oai(rename = "Account")]
 pub struct AccountView {
     /// The account's id.
-    pub id: WireId<AccountKind>,
+    pub id: WireId<AccountId>,
     /// The email address, trimmed and lowercased.
     pub email: String,
     /// The name shown to others.
@@ -28,7 +29,7 @@ pub struct AccountView {
 impl From<Account> for AccountView {
     fn from(account: Account) -> Self {
         Self {
-            id: WireId::new(account.id.uuid()),
+            id: WireId::new(account.id),
             email: account.email,
             display_name: account.display_name,
             version: account.version,

@@ -15,18 +15,14 @@ use super::upload::AttachmentUpload;
 use crate::http::auth::BearerAuth;
 use crate::http::responses::Problems;
 use crate::http::tags::ApiTags;
-use crate::http::wire::{AttachmentKind, CaseKind, WireId, WorkspaceKind};
+use crate::http::wire::WireId;
+use crate::ids::{AttachmentId, CaseId, WorkspaceId};
 use crate::services::Services;
 use crate::services::attachments::Owner;
-use crate::services::ids::{AttachmentId, CaseId, WorkspaceId};
 use crate::services::pagination::PageRequest;
 
 /// Attachments on cases.
 pub struct CaseAttachmentsApi;
-
-fn ids(workspace: &WireId<WorkspaceKind>, case: &WireId<CaseKind>) -> (WorkspaceId, Owner) {
-    (WorkspaceId::from_uuid(workspace.uuid()), Owner::Case(CaseId::from_uuid(case.uuid())))
-}
 
 #[OpenApi(tag = "ApiTags::Attachments")]
 impl CaseAttachmentsApi {
@@ -46,9 +42,9 @@ impl CaseAttachmentsApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
-        case_id: Path<WireId<CaseKind>>,
+        case_id: Path<WireId<CaseId>>,
         /// A client-chosen key (1 to 255 visible ASCII characters) that makes
         /// retries of this request safe for 24 hours.
         #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
@@ -56,7 +52,7 @@ impl CaseAttachmentsApi {
         form: AttachmentUpload,
     ) -> Result<CreatedAttachment, Problems<UploadAttachmentErrors>> {
         let key = crate::http::idempotency::key(idempotency_key.0.as_deref())?;
-        let (workspace, owner) = ids(&workspace_id.0, &case_id.0);
+        let (workspace, owner) = (workspace_id.0.id(), Owner::Case(case_id.0.id()));
         let uploaded = services.attachments.upload(auth.0.account.id, workspace, owner, form, key).await?;
         let base = format!("/v1/workspaces/{}/cases/{}", workspace_id.0, case_id.0);
         Ok(created(&base, uploaded))
@@ -75,9 +71,9 @@ impl CaseAttachmentsApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
-        case_id: Path<WireId<CaseKind>>,
+        case_id: Path<WireId<CaseId>>,
         /// Items per page, 1 to 100 (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
@@ -85,7 +81,7 @@ impl CaseAttachmentsApi {
         cursor: Query<Option<String>>,
     ) -> Result<AttachmentListResponse, Problems<ListAttachmentsErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
-        let (workspace, owner) = ids(&workspace_id.0, &case_id.0);
+        let (workspace, owner) = (workspace_id.0.id(), Owner::Case(case_id.0.id()));
         let page = services.attachments.list(auth.0.account.id, workspace, owner, page).await?;
         Ok(AttachmentListResponse::Ok(Json(page.into())))
     }
@@ -103,14 +99,14 @@ impl CaseAttachmentsApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
-        case_id: Path<WireId<CaseKind>>,
+        case_id: Path<WireId<CaseId>>,
         /// The attachment.
-        attachment_id: Path<WireId<AttachmentKind>>,
+        attachment_id: Path<WireId<AttachmentId>>,
     ) -> Result<AttachmentResponse, Problems<GetAttachmentErrors>> {
-        let (workspace, owner) = ids(&workspace_id.0, &case_id.0);
-        let id = AttachmentId::from_uuid(attachment_id.0.uuid());
+        let (workspace, owner) = (workspace_id.0.id(), Owner::Case(case_id.0.id()));
+        let id = attachment_id.0.id();
         let attachment = services.attachments.get(auth.0.account.id, workspace, owner, id).await?;
         Ok(AttachmentResponse::Ok(Json(attachment.into())))
     }
@@ -131,11 +127,11 @@ impl CaseAttachmentsApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
-        case_id: Path<WireId<CaseKind>>,
+        case_id: Path<WireId<CaseId>>,
         /// The attachment.
-        attachment_id: Path<WireId<AttachmentKind>>,
+        attachment_id: Path<WireId<AttachmentId>>,
         /// One byte range, such as `bytes=0-1023`; several ranges, or a
         /// malformed value, get the whole content.
         #[oai(name = "Range")]
@@ -147,8 +143,8 @@ impl CaseAttachmentsApi {
         #[oai(name = "If-None-Match")]
         if_none_match: Header<Option<String>>,
     ) -> Result<ContentResponse, Problems<ContentErrors>> {
-        let (workspace, owner) = ids(&workspace_id.0, &case_id.0);
-        let id = AttachmentId::from_uuid(attachment_id.0.uuid());
+        let (workspace, owner) = (workspace_id.0.id(), Owner::Case(case_id.0.id()));
+        let id = attachment_id.0.id();
         let range = requested_range(range.0.as_deref(), if_range.0.as_deref());
         let download = services.attachments.open(auth.0.account.id, workspace, owner, id, range).await?;
         if is_current(&download.attachment, if_none_match.0.as_deref()) {
@@ -171,14 +167,14 @@ impl CaseAttachmentsApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
-        case_id: Path<WireId<CaseKind>>,
+        case_id: Path<WireId<CaseId>>,
         /// The attachment.
-        attachment_id: Path<WireId<AttachmentKind>>,
+        attachment_id: Path<WireId<AttachmentId>>,
     ) -> Result<AttachmentDeletedResponse, Problems<DeleteAttachmentErrors>> {
-        let (workspace, owner) = ids(&workspace_id.0, &case_id.0);
-        let id = AttachmentId::from_uuid(attachment_id.0.uuid());
+        let (workspace, owner) = (workspace_id.0.id(), Owner::Case(case_id.0.id()));
+        let id = attachment_id.0.id();
         services.attachments.delete(auth.0.account.id, workspace, owner, id).await?;
         Ok(AttachmentDeletedResponse::NoContent)
     }

@@ -67,9 +67,6 @@ pub enum AttachmentDeletedResponse {
 
 /// 201 for an upload to the case or scan at `base`.
 pub fn created(base: &str, uploaded: Created<Attachment>) -> CreatedAttachment {
-    let location = format!(
-        "{base}/attachments/{}",
-        WireId::<crate::http::wire::AttachmentKind>::new(uploaded.value.id.uuid())
-    );
+    let location = format!("{base}/attachments/{}", WireId::new(uploaded.value.id));
     CreatedAttachment::Created(Json(uploaded.value.into()), location, replayed(uploaded.replayed))
 }

@@ -4,7 +4,8 @@
 use poem_openapi::types::multipart::Upload;
 use poem_openapi::{Multipart, Object};
 
-use crate::http::wire::{AccountKind, AttachmentKind, CaseKind, ScanKind, Timestamp, WireId};
+use crate::http::wire::{Timestamp, WireId};
+use crate::ids::{AccountId, AttachmentId, CaseId, ScanId};
 use crate::services::attachments::{Attachment, Owner};
 
 /// An evidence file attached to a case or a scan.
@@ -12,13 +13,13 @@ use crate::services::attachments::{Attachment, Owner};
 #[oai(rename = "Attachment")]
 pub struct AttachmentView {
     /// The attachment's id.
-    pub id: WireId<AttachmentKind>,
+    pub id: WireId<AttachmentId>,
     /// The case it is attached to (null when it is on a scan).
     #[oai(nullable)]
-    pub case_id: Option<WireId<CaseKind>>,
+    pub case_id: Option<WireId<CaseId>>,
     /// The scan it is attached to (null when it is on a case).
     #[oai(nullable)]
-    pub scan_id: Option<WireId<ScanKind>>,
+    pub scan_id: Option<WireId<ScanId>>,
     /// The file name given at upload, without any directories; for display
     /// only.
     pub file_name: String,
@@ -33,7 +34,7 @@ pub struct AttachmentView {
     #[oai(nullable)]
     pub description: Option<String>,
     /// Who uploaded it.
-    pub uploaded_by: WireId<AccountKind>,
+    pub uploaded_by: WireId<AccountId>,
     /// When it was uploaded.
     pub created_at: Timestamp,
 }
@@ -41,11 +42,11 @@ pub struct AttachmentView {
 impl From<Attachment> for AttachmentView {
     fn from(a: Attachment) -> Self {
         let (case_id, scan_id) = match a.owner {
-            Owner::Case(case) => (Some(WireId::new(case.uuid())), None),
-            Owner::Scan(scan) => (None, Some(WireId::new(scan.uuid()))),
+            Owner::Case(case) => (Some(WireId::new(case)), None),
+            Owner::Scan(scan) => (None, Some(WireId::new(scan))),
         };
         Self {
-            id: WireId::new(a.id.uuid()),
+            id: WireId::new(a.id),
             case_id,
             scan_id,
             file_name: a.file_name,
@@ -53,7 +54,7 @@ impl From<Attachment> for AttachmentView {
             size: a.size,
             sha256: a.sha256,
             description: a.description,
-            uploaded_by: WireId::new(a.uploaded_by.uuid()),
+            uploaded_by: WireId::new(a.uploaded_by),
             created_at: a.created_at.into(),
         }
     }

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::wire::{CaseList, CaseStatusWire, CaseView, PriorityWire, SeverityWire};
 use crate::http::wire::{Timestamp, WireId};
+use crate::ids::{AccountId, CaseId, WorkspaceId};
 
 /// Asserts that `value` encodes to the same bytes through serde as
 /// through poem-openapi's `ToJSON`.
@@ -26,8 +27,8 @@ fn at(rfc3339: &str) -> Timestamp {
 /// that JSON must escape.
 fn case(status: CaseStatusWire, priority: PriorityWire, severity: SeverityWire, full: bool) -> CaseView {
     CaseView {
-        id: WireId::new(Uuid::now_v7()),
-        workspace_id: WireId::new(Uuid::now_v7()),
+        id: WireId::new(CaseId::new()),
+        workspace_id: WireId::new(WorkspaceId::new()),
         number: i32::MAX,
         key: format!("CASE-{}", i32::MAX),
         summary: "Quotes \" and \\ back\tslash, </script> & ünïcødé 🛡".into(),
@@ -35,10 +36,10 @@ fn case(status: CaseStatusWire, priority: PriorityWire, severity: SeverityWire, 
         status,
         priority,
         severity,
-        assignee_id: full.then(|| WireId::new(Uuid::now_v7())),
+        assignee_id: full.then(|| WireId::new(AccountId::new())),
         tags: if full { vec!["phishing".into(), "tier-1".into()] } else { Vec::new() },
         version: 1,
-        created_by: WireId::new(Uuid::nil()),
+        created_by: WireId::new(AccountId::from_uuid(Uuid::nil())),
         created_at: at("2026-11-21T10:00:00.123456789+02:00"),
         updated_at: at("1970-01-01T00:00:00Z"),
         resolved_at: full.then(|| at("9999-12-31T23:59:59.999999Z")),

@@ -17,10 +17,10 @@ use crate::http::json_body::JsonBody;
 use crate::http::json_response::JsonResponse;
 use crate::http::responses::{Problems, error_statuses};
 use crate::http::tags::ApiTags;
-use crate::http::wire::{AccountKind, CaseKind, Timestamp, WireId, WorkspaceKind};
+use crate::http::wire::{Timestamp, WireId};
+use crate::ids::{AccountId, CaseId, WorkspaceId};
 use crate::services::Services;
 use crate::services::cases::{AssigneeFilter, CaseQuery, CaseUpdate, NewCase, Nullable};
-use crate::services::ids::{AccountId, CaseId, WorkspaceId};
 use crate::services::pagination::PageRequest;
 use crate::services::validation::ValidationErrors;
 use wire::{
@@ -93,20 +93,14 @@ enum EventListResponse {
     Ok(Json<EventList>),
 }
 
-fn ids(workspace: &WireId<WorkspaceKind>, case: &WireId<CaseKind>) -> (WorkspaceId, CaseId) {
-    (WorkspaceId::from_uuid(workspace.uuid()), CaseId::from_uuid(case.uuid()))
-}
-
 /// `none`, or an account id.
 fn assignee_filters(raw: &[String]) -> Result<Vec<AssigneeFilter>, ApiError> {
     raw.iter()
         .map(|value| match value.as_str() {
             "none" => Ok(AssigneeFilter::Nobody),
-            other => WireId::<AccountKind>::parse(other)
-                .map(|id| AssigneeFilter::Account(AccountId::from_uuid(id.uuid())))
-                .ok_or_else(|| {
-                    ValidationErrors::single("assignee_id", "must be an account id or `none`").into()
-                }),
+            other => WireId::<AccountId>::parse(other).map(|id| AssigneeFilter::Account(id.id())).ok_or_else(
+                || ValidationErrors::single("assignee_id", "must be an account id or `none`").into(),
+            ),
         })
         .collect()
 }
@@ -123,7 +117,7 @@ impl CasesApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// A client-chosen key (1 to 255 visible ASCII characters) that makes
         /// retries of this request safe for 24 hours.
         #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
@@ -138,18 +132,15 @@ impl CasesApi {
             body.status.map(Into::into),
             body.priority.map(Into::into),
             body.severity.map(Into::into),
-            body.assignee_id.map(|id| AccountId::from_uuid(id.uuid())),
+            body.assignee_id.map(|id| id.id()),
             body.tags,
         )?;
-        let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
+        let workspace = workspace_id.0.id();
         let operation = format!("createCase:{}", workspace_id.0);
         let claim = claim(caller, idempotency_key.0.as_deref(), &operation, &request)?;
         let created = services.cases.create(caller, workspace, request, claim).await?;
-        let location = format!(
-            "/v1/workspaces/{}/cases/{}",
-            workspace_id.0,
-            WireId::<CaseKind>::new(created.value.id.uuid())
-        );
+        let location =
+            format!("/v1/workspaces/{}/cases/{}", workspace_id.0, WireId::<CaseId>::new(created.value.id));
         Ok(CreateCaseResponse::Created(
             JsonResponse(created.value.into()),
             location,
@@ -168,7 +159,7 @@ impl CasesApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// Only cases with any of these statuses.
         status: Query<Option<Vec<CaseStatusWire>>>,
         /// Only cases with any of these priorities.
@@ -214,7 +205,7 @@ impl CasesApi {
             limit.0,
             cursor.0.as_deref(),
         )?;
-        let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
+        let workspace = workspace_id.0.id();
         let page = services.cases.list(auth.0.account.id, workspace, query).await?;
         Ok(CaseListResponse::Ok(JsonResponse(page.into())))
     }
@@ -228,11 +219,11 @@ impl CasesApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
-        case_id: Path<WireId<CaseKind>>,
+        case_id: Path<WireId<CaseId>>,
     ) -> Result<CaseResponse, Problems<GetCaseErrors>> {
-        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
+        let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let case = services.cases.get(auth.0.account.id, workspace, case).await?;
         Ok(CaseResponse::Ok(JsonResponse(case.into())))
     }
@@ -252,16 +243,16 @@ impl CasesApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
-        case_id: Path<WireId<CaseKind>>,
+        case_id: Path<WireId<CaseId>>,
         body: JsonBody<UpdateCaseRequest>,
     ) -> Result<CaseResponse, Problems<UpdateCaseErrors>> {
         let body = body.0;
         let assignee = match body.assignee_id {
             MaybeUndefined::Undefined => Nullable::Absent,
             MaybeUndefined::Null => Nullable::Null,
-            MaybeUndefined::Value(id) => Nullable::Value(AccountId::from_uuid(id.uuid())),
+            MaybeUndefined::Value(id) => Nullable::Value(id.id()),
         };
         let update = CaseUpdate::parse(
             body.version,
@@ -273,7 +264,7 @@ impl CasesApi {
             assignee,
             body.tags,
         )?;
-        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
+        let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let case = services.cases.update(auth.0.account.id, workspace, case, update).await?;
         Ok(CaseResponse::Ok(JsonResponse(case.into())))
     }
@@ -291,11 +282,11 @@ impl CasesApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
-        case_id: Path<WireId<CaseKind>>,
+        case_id: Path<WireId<CaseId>>,
     ) -> Result<CaseDeletedResponse, Problems<DeleteCaseErrors>> {
-        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
+        let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         services.cases.delete(auth.0.account.id, workspace, case).await?;
         Ok(CaseDeletedResponse::NoContent)
     }
@@ -314,9 +305,9 @@ impl CasesApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
-        case_id: Path<WireId<CaseKind>>,
+        case_id: Path<WireId<CaseId>>,
         /// Items per page, 1 to 100 (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
@@ -324,7 +315,7 @@ impl CasesApi {
         cursor: Query<Option<String>>,
     ) -> Result<EventListResponse, Problems<ListCasesErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
-        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
+        let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let page = services.cases.events(auth.0.account.id, workspace, case, page).await?;
         Ok(EventListResponse::Ok(Json(page.into())))
     }

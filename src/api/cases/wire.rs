@@ -5,9 +5,8 @@ use poem_openapi::{Enum, Object};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::http::wire::{
-    AccountKind, AttachmentKind, CaseKind, CommentKind, EventKind, ScanKind, Timestamp, WireId, WorkspaceKind,
-};
+use crate::http::wire::{Prefixed, Timestamp, WireId};
+use crate::ids::{AccountId, AttachmentId, CaseId, CommentId, EventId, ScanId, WorkspaceId};
 use crate::services::cases::{self, Case, CaseEvent, CaseSort, CaseStatus, Priority, Severity, SortOrder};
 
 /// Declares a wire enum mirroring a domain enum, with conversions both ways.
@@ -111,9 +110,9 @@ wire_enum!(
 #[oai(rename = "Case")]
 pub struct CaseView {
     /// The case's id.
-    pub id: WireId<CaseKind>,
+    pub id: WireId<CaseId>,
     /// Its workspace.
-    pub workspace_id: WireId<WorkspaceKind>,
+    pub workspace_id: WireId<WorkspaceId>,
     /// Its number in the workspace: 1, 2, 3...
     pub number: i32,
     /// The number as people say it: `CASE-42`.
@@ -130,13 +129,13 @@ pub struct CaseView {
     pub severity: SeverityWire,
     /// The member it is assigned to, or null.
     #[oai(nullable)]
-    pub assignee_id: Option<WireId<AccountKind>>,
+    pub assignee_id: Option<WireId<AccountId>>,
     /// Tags, lowercase, sorted.
     pub tags: Vec<String>,
     /// Raised by one on every change; send it back with `PATCH`.
     pub version: i32,
     /// Who opened it.
-    pub created_by: WireId<AccountKind>,
+    pub created_by: WireId<AccountId>,
     /// When it was opened.
     pub created_at: Timestamp,
     /// When it last changed.
@@ -152,8 +151,8 @@ pub struct CaseView {
 impl From<Case> for CaseView {
     fn from(case: Case) -> Self {
         Self {
-            id: WireId::new(case.id.uuid()),
-            workspace_id: WireId::new(case.workspace_id.uuid()),
+            id: WireId::new(case.id),
+            workspace_id: WireId::new(case.workspace_id),
             number: case.number,
             key: format!("CASE-{}", case.number),
             summary: case.summary,
@@ -161,10 +160,10 @@ impl From<Case> for CaseView {
             status: case.status.into(),
             priority: case.priority.into(),
             severity: case.severity.into(),
-            assignee_id: case.assignee_id.map(|id| WireId::new(id.uuid())),
+            assignee_id: case.assignee_id.map(WireId::new),
             tags: case.tags,
             version: case.version,
-            created_by: WireId::new(case.created_by.uuid()),
+            created_by: WireId::new(case.created_by),
             created_at: case.created_at.into(),
             updated_at: case.updated_at.into(),
             resolved_at: case.resolved_at.map(Into::into),
@@ -203,7 +202,7 @@ pub struct CreateCaseRequest {
     /// Severity (default `medium`).
     pub severity: Option<SeverityWire>,
     /// A member of the workspace to assign it to.
-    pub assignee_id: Option<WireId<AccountKind>>,
+    pub assignee_id: Option<WireId<AccountId>>,
     /// Up to 20 tags, each 1 to 50 characters; trimmed, lowercased, no duplicates.
     #[oai(validator(max_items = 20))]
     pub tags: Option<Vec<String>>,
@@ -246,7 +245,7 @@ pub struct UpdateCaseRequest {
     /// A member to assign it to, or null to unassign; leave out to keep.
     #[serde(default)]
     #[oai(nullable)]
-    pub assignee_id: MaybeUndefined<WireId<AccountKind>>,
+    pub assignee_id: MaybeUndefined<WireId<AccountId>>,
     /// The new tags, replacing the old ones.
     #[oai(validator(max_items = 20))]
     pub tags: Option<Vec<String>>,
@@ -272,11 +271,11 @@ impl Example for UpdateCaseRequest {
 #[oai(rename = "CaseEvent")]
 pub struct EventView {
     /// The event's id.
-    pub id: WireId<EventKind>,
+    pub id: WireId<EventId>,
     /// The case.
-    pub case_id: WireId<CaseKind>,
+    pub case_id: WireId<CaseId>,
     /// Who did it.
-    pub actor_id: WireId<AccountKind>,
+    pub actor_id: WireId<AccountId>,
     /// What happened: `case_created`, `field_changed` (with `field`, `old`,
     /// `new`), `assigned` (`old`, `new` account ids), `commented`,
     /// `comment_edited`, `comment_deleted` (`comment_id`), `scan_finished`
@@ -295,9 +294,9 @@ pub struct EventView {
 impl From<CaseEvent> for EventView {
     fn from(event: CaseEvent) -> Self {
         Self {
-            id: WireId::new(event.id.uuid()),
-            case_id: WireId::new(event.case_id.uuid()),
-            actor_id: WireId::new(event.actor_id.uuid()),
+            id: WireId::new(event.id),
+            case_id: WireId::new(event.case_id),
+            actor_id: WireId::new(event.actor_id),
             kind: event.kind.as_str().to_owned(),
             data: with_prefixed_ids(event.kind, event.data),
             created_at: event.created_at.into(),
@@ -307,31 +306,29 @@ impl From<CaseEvent> for EventView {
 
 /// Events store bare UUIDs; on the wire, ids carry their prefix.
 fn with_prefixed_ids(kind: cases::EventKind, mut data: Value) -> Value {
-    let prefix = |value: &mut Value, render: fn(uuid::Uuid) -> String| {
-        if let Some(id) = value.as_str().and_then(|raw| uuid::Uuid::parse_str(raw).ok()) {
-            *value = Value::String(render(id));
-        }
-    };
-    let account = |id| WireId::<AccountKind>::new(id).to_string();
+    use cases::EventKind::*;
     match kind {
-        cases::EventKind::Assigned => {
-            prefix(&mut data["old"], account);
-            prefix(&mut data["new"], account);
+        Assigned => {
+            prefix::<AccountId>(&mut data["old"]);
+            prefix::<AccountId>(&mut data["new"]);
         }
-        cases::EventKind::CaseCreated => prefix(&mut data["assignee_id"], account),
-        cases::EventKind::Commented | cases::EventKind::CommentEdited | cases::EventKind::CommentDeleted => {
-            prefix(&mut data["comment_id"], |id| WireId::<CommentKind>::new(id).to_string());
+        CaseCreated => prefix::<AccountId>(&mut data["assignee_id"]),
+        Commented | CommentEdited | CommentDeleted => prefix::<CommentId>(&mut data["comment_id"]),
+        ScanFinished => prefix::<ScanId>(&mut data["scan_id"]),
+        AttachmentAdded | AttachmentDeleted => {
+            prefix::<AttachmentId>(&mut data["attachment_id"]);
+            prefix::<ScanId>(&mut data["scan_id"]);
         }
-        cases::EventKind::ScanFinished => {
-            prefix(&mut data["scan_id"], |id| WireId::<ScanKind>::new(id).to_string())
-        }
-        cases::EventKind::AttachmentAdded | cases::EventKind::AttachmentDeleted => {
-            prefix(&mut data["attachment_id"], |id| WireId::<AttachmentKind>::new(id).to_string());
-            prefix(&mut data["scan_id"], |id| WireId::<ScanKind>::new(id).to_string());
-        }
-        cases::EventKind::FieldChanged => {}
+        FieldChanged => {}
     }
     data
+}
+
+/// Rewrites a bare UUID string in `value` as an id of kind `I`.
+fn prefix<I: Prefixed>(value: &mut Value) {
+    if let Some(id) = value.as_str().and_then(|raw| uuid::Uuid::parse_str(raw).ok()) {
+        *value = Value::String(WireId::new(I::from_uuid(id)).to_string());
+    }
 }
 
 /// A page of audit events, newest first.

@@ -12,10 +12,10 @@ use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
 use crate::http::responses::{Problems, error_statuses};
 use crate::http::tags::ApiTags;
-use crate::http::wire::{CaseKind, CommentKind, WireId, WorkspaceKind};
+use crate::http::wire::WireId;
+use crate::ids::{CaseId, CommentId, WorkspaceId};
 use crate::services::Services;
 use crate::services::cases::{CommentBody, CommentEdit};
-use crate::services::ids::{CaseId, CommentId, WorkspaceId};
 use crate::services::pagination::PageRequest;
 use wire::{CommentList, CommentView, CreateCommentRequest, UpdateCommentRequest};
 
@@ -76,10 +76,6 @@ enum CommentDeletedResponse {
     NoContent,
 }
 
-fn ids(workspace: &WireId<WorkspaceKind>, case: &WireId<CaseKind>) -> (WorkspaceId, CaseId) {
-    (WorkspaceId::from_uuid(workspace.uuid()), CaseId::from_uuid(case.uuid()))
-}
-
 #[OpenApi(tag = "ApiTags::Comments")]
 impl CommentsApi {
     /// Comment on a case
@@ -95,9 +91,9 @@ impl CommentsApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
-        case_id: Path<WireId<CaseKind>>,
+        case_id: Path<WireId<CaseId>>,
         /// A client-chosen key (1 to 255 visible ASCII characters) that makes
         /// retries of this request safe for 24 hours.
         #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
@@ -106,7 +102,7 @@ impl CommentsApi {
     ) -> Result<CreateCommentResponse, Problems<CreateCommentErrors>> {
         let caller = auth.0.account.id;
         let text = CommentBody::parse(&body.0.body)?;
-        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
+        let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let operation = format!("createComment:{}", case_id.0);
         let claim = claim(caller, idempotency_key.0.as_deref(), &operation, &text)?;
         let created = services.cases.add_comment(caller, workspace, case, text, claim).await?;
@@ -114,7 +110,7 @@ impl CommentsApi {
             "/v1/workspaces/{}/cases/{}/comments/{}",
             workspace_id.0,
             case_id.0,
-            WireId::<CommentKind>::new(created.value.id.uuid())
+            WireId::<CommentId>::new(created.value.id)
         );
         Ok(CreateCommentResponse::Created(Json(created.value.into()), location, replayed(created.replayed)))
     }
@@ -132,9 +128,9 @@ impl CommentsApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
-        case_id: Path<WireId<CaseKind>>,
+        case_id: Path<WireId<CaseId>>,
         /// Items per page, 1 to 100 (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
@@ -142,7 +138,7 @@ impl CommentsApi {
         cursor: Query<Option<String>>,
     ) -> Result<CommentListResponse, Problems<ListCommentsErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
-        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
+        let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let page = services.cases.comments(auth.0.account.id, workspace, case, page).await?;
         Ok(CommentListResponse::Ok(Json(page.into())))
     }
@@ -160,14 +156,14 @@ impl CommentsApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
-        case_id: Path<WireId<CaseKind>>,
+        case_id: Path<WireId<CaseId>>,
         /// The comment.
-        comment_id: Path<WireId<CommentKind>>,
+        comment_id: Path<WireId<CommentId>>,
     ) -> Result<CommentResponse, Problems<GetCommentErrors>> {
-        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
-        let id = CommentId::from_uuid(comment_id.0.uuid());
+        let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
+        let id = comment_id.0.id();
         let comment = services.cases.comment(auth.0.account.id, workspace, case, id).await?;
         Ok(CommentResponse::Ok(Json(comment.into())))
     }
@@ -186,16 +182,16 @@ impl CommentsApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
-        case_id: Path<WireId<CaseKind>>,
+        case_id: Path<WireId<CaseId>>,
         /// The comment.
-        comment_id: Path<WireId<CommentKind>>,
+        comment_id: Path<WireId<CommentId>>,
         body: JsonBody<UpdateCommentRequest>,
     ) -> Result<CommentResponse, Problems<UpdateCommentErrors>> {
         let edit = CommentEdit::parse(body.0.version, &body.0.body)?;
-        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
-        let id = CommentId::from_uuid(comment_id.0.uuid());
+        let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
+        let id = comment_id.0.id();
         let comment = services.cases.edit_comment(auth.0.account.id, workspace, case, id, edit).await?;
         Ok(CommentResponse::Ok(Json(comment.into())))
     }
@@ -213,14 +209,14 @@ impl CommentsApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
-        case_id: Path<WireId<CaseKind>>,
+        case_id: Path<WireId<CaseId>>,
         /// The comment.
-        comment_id: Path<WireId<CommentKind>>,
+        comment_id: Path<WireId<CommentId>>,
     ) -> Result<CommentDeletedResponse, Problems<DeleteCommentErrors>> {
-        let (workspace, case) = ids(&workspace_id.0, &case_id.0);
-        let id = CommentId::from_uuid(comment_id.0.uuid());
+        let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
+        let id = comment_id.0.id();
         services.cases.delete_comment(auth.0.account.id, workspace, case, id).await?;
         Ok(CommentDeletedResponse::NoContent)
     }

@@ -4,7 +4,8 @@ use poem_openapi::Object;
 use poem_openapi::types::Example;
 use serde::Deserialize;
 
-use crate::http::wire::{AccountKind, CaseKind, CommentKind, Timestamp, WireId};
+use crate::http::wire::{Timestamp, WireId};
+use crate::ids::{AccountId, CaseId, CommentId};
 use crate::services::cases::Comment;
 
 /// A comment on a case.
@@ -12,11 +13,11 @@ use crate::services::cases::Comment;
 #[oai(rename = "Comment")]
 pub struct CommentView {
     /// The comment's id.
-    pub id: WireId<CommentKind>,
+    pub id: WireId<CommentId>,
     /// The case.
-    pub case_id: WireId<CaseKind>,
+    pub case_id: WireId<CaseId>,
     /// Who wrote it.
-    pub author_id: WireId<AccountKind>,
+    pub author_id: WireId<AccountId>,
     /// The text, in Markdown.
     pub body: String,
     /// Raised by one on every edit; send it back with `PATCH`.
@@ -30,9 +31,9 @@ pub struct CommentView {
 impl From<Comment> for CommentView {
     fn from(c: Comment) -> Self {
         Self {
-            id: WireId::new(c.id.uuid()),
-            case_id: WireId::new(c.case_id.uuid()),
-            author_id: WireId::new(c.author_id.uuid()),
+            id: WireId::new(c.id),
+            case_id: WireId::new(c.case_id),
+            author_id: WireId::new(c.author_id),
             body: c.body,
             version: c.version,
             created_at: c.created_at.into(),

@@ -12,9 +12,9 @@ use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
 use crate::http::responses::{Problems, error_statuses};
 use crate::http::tags::ApiTags;
-use crate::http::wire::{AccountKind, WireId, WorkspaceKind};
+use crate::http::wire::WireId;
+use crate::ids::{AccountId, WorkspaceId};
 use crate::services::Services;
-use crate::services::ids::{AccountId, WorkspaceId};
 use crate::services::pagination::PageRequest;
 use crate::services::workspaces::{MemberRoleUpdate, NewMember};
 use wire::{AddMemberRequest, MemberList, MemberView, UpdateMemberRequest};
@@ -76,8 +76,8 @@ enum MemberRemovedResponse {
     NoContent,
 }
 
-fn member_location(workspace: &WireId<WorkspaceKind>, account: AccountId) -> String {
-    format!("/v1/workspaces/{}/members/{}", workspace, WireId::<AccountKind>::new(account.uuid()))
+fn member_location(workspace: &WireId<WorkspaceId>, account: AccountId) -> String {
+    format!("/v1/workspaces/{}/members/{}", workspace, WireId::<AccountId>::new(account))
 }
 
 #[OpenApi(tag = "ApiTags::Members")]
@@ -91,7 +91,7 @@ impl MembersApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// A client-chosen key (1 to 255 visible ASCII characters) that makes
         /// retries of this request safe for 24 hours.
         #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
@@ -100,7 +100,7 @@ impl MembersApi {
     ) -> Result<AddMemberResponse, Problems<AddMemberErrors>> {
         let caller = auth.0.account.id;
         let request = NewMember::parse(&body.0.email, body.0.role.into())?;
-        let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
+        let workspace = workspace_id.0.id();
         let operation = format!("addMember:{}", workspace_id.0);
         let claim = claim(caller, idempotency_key.0.as_deref(), &operation, &request)?;
         let created = services.workspaces.add_member(caller, workspace, request, claim).await?;
@@ -117,7 +117,7 @@ impl MembersApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// Items per page, 1 to 100 (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
@@ -125,7 +125,7 @@ impl MembersApi {
         cursor: Query<Option<String>>,
     ) -> Result<MemberListResponse, Problems<ListMembersErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
-        let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
+        let workspace = workspace_id.0.id();
         let page = services.workspaces.list_members(auth.0.account.id, workspace, page).await?;
         Ok(MemberListResponse::Ok(Json(page.into())))
     }
@@ -143,12 +143,12 @@ impl MembersApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The member's account.
-        account_id: Path<WireId<AccountKind>>,
+        account_id: Path<WireId<AccountId>>,
     ) -> Result<MemberResponse, Problems<GetMemberErrors>> {
-        let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
-        let member = AccountId::from_uuid(account_id.0.uuid());
+        let workspace = workspace_id.0.id();
+        let member = account_id.0.id();
         let member = services.workspaces.get_member(auth.0.account.id, workspace, member).await?;
         Ok(MemberResponse::Ok(Json(member.into())))
     }
@@ -166,14 +166,14 @@ impl MembersApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The member's account.
-        account_id: Path<WireId<AccountKind>>,
+        account_id: Path<WireId<AccountId>>,
         body: JsonBody<UpdateMemberRequest>,
     ) -> Result<MemberResponse, Problems<UpdateMemberErrors>> {
         let update = MemberRoleUpdate::parse(body.0.version, body.0.role.into())?;
-        let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
-        let member = AccountId::from_uuid(account_id.0.uuid());
+        let workspace = workspace_id.0.id();
+        let member = account_id.0.id();
         let member = services.workspaces.update_member(auth.0.account.id, workspace, member, update).await?;
         Ok(MemberResponse::Ok(Json(member.into())))
     }
@@ -192,12 +192,12 @@ impl MembersApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The member's account.
-        account_id: Path<WireId<AccountKind>>,
+        account_id: Path<WireId<AccountId>>,
     ) -> Result<MemberRemovedResponse, Problems<RemoveMemberErrors>> {
-        let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
-        let member = AccountId::from_uuid(account_id.0.uuid());
+        let workspace = workspace_id.0.id();
+        let member = account_id.0.id();
         services.workspaces.remove_member(auth.0.account.id, workspace, member).await?;
         Ok(MemberRemovedResponse::NoContent)
     }

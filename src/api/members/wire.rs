@@ -5,7 +5,8 @@ use poem_openapi::types::Example;
 use serde::Deserialize;
 
 use crate::api::workspaces::wire::RoleWire;
-use crate::http::wire::{AccountKind, Timestamp, WireId, list_from_page};
+use crate::http::wire::{Timestamp, WireId, list_from_page};
+use crate::ids::AccountId;
 use crate::services::workspaces::Member;
 
 /// A member of a workspace.
@@ -13,7 +14,7 @@ use crate::services::workspaces::Member;
 #[oai(rename = "Member")]
 pub struct MemberView {
     /// The member's account.
-    pub account_id: WireId<AccountKind>,
+    pub account_id: WireId<AccountId>,
     /// Their email address.
     pub email: String,
     /// Their display name.
@@ -31,7 +32,7 @@ pub struct MemberView {
 impl From<Member> for MemberView {
     fn from(m: Member) -> Self {
         Self {
-            account_id: WireId::new(m.account_id.uuid()),
+            account_id: WireId::new(m.account_id),
             email: m.email,
             display_name: m.display_name,
             role: m.role.into(),

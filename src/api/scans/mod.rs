@@ -19,9 +19,9 @@ use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
 use crate::http::responses::{Problems, error_statuses};
 use crate::http::tags::ApiTags;
-use crate::http::wire::{ScanKind, WireId, WorkspaceKind};
+use crate::http::wire::WireId;
+use crate::ids::{ScanId, WorkspaceId};
 use crate::services::Services;
-use crate::services::ids::{CaseId, ScanId, WorkspaceId};
 use crate::services::pagination::PageRequest;
 use crate::services::scans::NewScan;
 use crate::services::validation::ValidationErrors;
@@ -100,10 +100,6 @@ enum ScanEventStreamResponse {
     Ok(EventStream<BoxStream<'static, ScanEventView>>),
 }
 
-fn ids(workspace: &WireId<WorkspaceKind>, scan: &WireId<ScanKind>) -> (WorkspaceId, ScanId) {
-    (WorkspaceId::from_uuid(workspace.uuid()), ScanId::from_uuid(scan.uuid()))
-}
-
 /// `Last-Event-ID`: the number of the last event the client saw.
 fn resume_point(raw: Option<&str>) -> Result<i32, ApiError> {
     match raw.map(str::trim) {
@@ -128,7 +124,7 @@ impl ScansApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// A client-chosen key (1 to 255 visible ASCII characters) that makes
         /// retries of this request safe for 24 hours.
         #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
@@ -137,17 +133,14 @@ impl ScansApi {
     ) -> Result<CreateScanResponse, Problems<CreateScanErrors>> {
         let caller = auth.0.account.id;
         let body = body.0;
-        let case_id = body.case_id.map(|id| CaseId::from_uuid(id.uuid()));
+        let case_id = body.case_id.map(|id| id.id());
         let request = NewScan::parse(&body.target, &body.ports, body.timeout_ms, body.concurrency, case_id)?;
-        let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
+        let workspace = workspace_id.0.id();
         let operation = format!("createScan:{}", workspace_id.0);
         let claim = claim(caller, idempotency_key.0.as_deref(), &operation, &request)?;
         let created = services.scans.create(caller, workspace, request, claim).await?;
-        let location = format!(
-            "/v1/workspaces/{}/scans/{}",
-            workspace_id.0,
-            WireId::<ScanKind>::new(created.value.id.uuid())
-        );
+        let location =
+            format!("/v1/workspaces/{}/scans/{}", workspace_id.0, WireId::<ScanId>::new(created.value.id));
         Ok(CreateScanResponse::Created(Json(created.value.into()), location, replayed(created.replayed)))
     }
 
@@ -160,7 +153,7 @@ impl ScansApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// Items per page, 1 to 100 (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
@@ -168,7 +161,7 @@ impl ScansApi {
         cursor: Query<Option<String>>,
     ) -> Result<ScanListResponse, Problems<ReadScanErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
-        let workspace = WorkspaceId::from_uuid(workspace_id.0.uuid());
+        let workspace = workspace_id.0.id();
         let page = services.scans.list(auth.0.account.id, workspace, page).await?;
         Ok(ScanListResponse::Ok(Json(page.into())))
     }
@@ -182,11 +175,11 @@ impl ScansApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The scan.
-        scan_id: Path<WireId<ScanKind>>,
+        scan_id: Path<WireId<ScanId>>,
     ) -> Result<ScanResponse, Problems<GetScanErrors>> {
-        let (workspace, scan) = ids(&workspace_id.0, &scan_id.0);
+        let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
         let scan = services.scans.get(auth.0.account.id, workspace, scan).await?;
         Ok(ScanResponse::Ok(Json(scan.into())))
     }
@@ -204,9 +197,9 @@ impl ScansApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The scan.
-        scan_id: Path<WireId<ScanKind>>,
+        scan_id: Path<WireId<ScanId>>,
         /// Items per page, 1 to 100 (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
@@ -214,7 +207,7 @@ impl ScansApi {
         cursor: Query<Option<String>>,
     ) -> Result<ScanResultListResponse, Problems<ReadScanErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
-        let (workspace, scan) = ids(&workspace_id.0, &scan_id.0);
+        let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
         let page = services.scans.results(auth.0.account.id, workspace, scan, page).await?;
         Ok(ScanResultListResponse::Ok(Json(page.into())))
     }
@@ -233,11 +226,11 @@ impl ScansApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The scan.
-        scan_id: Path<WireId<ScanKind>>,
+        scan_id: Path<WireId<ScanId>>,
     ) -> Result<ScanResponse, Problems<ChangeScanErrors>> {
-        let (workspace, scan) = ids(&workspace_id.0, &scan_id.0);
+        let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
         let scan = services.scans.cancel(auth.0.account.id, workspace, scan).await?;
         Ok(ScanResponse::Ok(Json(scan.into())))
     }
@@ -256,11 +249,11 @@ impl ScansApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The scan.
-        scan_id: Path<WireId<ScanKind>>,
+        scan_id: Path<WireId<ScanId>>,
     ) -> Result<ScanDeletedResponse, Problems<ChangeScanErrors>> {
-        let (workspace, scan) = ids(&workspace_id.0, &scan_id.0);
+        let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
         services.scans.delete(auth.0.account.id, workspace, scan).await?;
         Ok(ScanDeletedResponse::NoContent)
     }
@@ -282,15 +275,15 @@ impl ScansApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The scan.
-        scan_id: Path<WireId<ScanKind>>,
+        scan_id: Path<WireId<ScanId>>,
         /// The id of the last event received; the stream continues after it.
         #[oai(name = "Last-Event-ID")]
         last_event_id: Header<Option<String>>,
     ) -> Result<ScanEventStreamResponse, Problems<ReadScanErrors>> {
         let after = resume_point(last_event_id.0.as_deref())?;
-        let (workspace, scan) = ids(&workspace_id.0, &scan_id.0);
+        let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
         services.scans.authorize_watch(auth.0.account.id, workspace, scan).await?;
         let events = services.scans.watch(scan, after).map(ScanEventView::from).boxed();
         let stream =
@@ -317,15 +310,15 @@ impl ScansApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         /// The scan.
-        scan_id: Path<WireId<ScanKind>>,
+        scan_id: Path<WireId<ScanId>>,
         /// The id of the last event received; the stream continues after it.
         #[oai(validator(minimum(value = "0")))]
         after: Query<Option<i32>>,
         socket: WebSocket,
     ) -> Result<BoxWebSocketUpgraded, Problems<ReadScanErrors>> {
-        let (workspace, scan) = ids(&workspace_id.0, &scan_id.0);
+        let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
         services.scans.authorize_watch(auth.0.account.id, workspace, scan).await?;
         let (scans, after) = (services.scans.clone(), after.0.unwrap_or(0));
         Ok(socket

@@ -5,7 +5,8 @@ use poem_openapi::{Enum, Object};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::http::wire::{AccountKind, CaseKind, ScanKind, Timestamp, WireId, WorkspaceKind};
+use crate::http::wire::{Timestamp, WireId};
+use crate::ids::{AccountId, CaseId, ScanId, WorkspaceId};
 use crate::services::scans::{Scan, ScanEvent, ScanResult, ScanStatus};
 
 /// Where a scan is in its life: `queued` (waiting for a worker), `running`,
@@ -42,12 +43,12 @@ impl From<ScanStatus> for ScanStatusWire {
 #[oai(rename = "Scan")]
 pub struct ScanView {
     /// The scan's id.
-    pub id: WireId<ScanKind>,
+    pub id: WireId<ScanId>,
     /// Its workspace.
-    pub workspace_id: WireId<WorkspaceKind>,
+    pub workspace_id: WireId<WorkspaceId>,
     /// The case its findings are reported to, or null.
     #[oai(nullable)]
-    pub case_id: Option<WireId<CaseKind>>,
+    pub case_id: Option<WireId<CaseId>>,
     /// What is scanned, as a CIDR block (`127.0.0.1/32`).
     pub target: String,
     /// Which ports, as a normalised spec (`22,80-82,443`).
@@ -74,7 +75,7 @@ pub struct ScanView {
     /// A stop was requested and the worker has not honoured it yet.
     pub cancel_requested: bool,
     /// Who asked for it.
-    pub created_by: WireId<AccountKind>,
+    pub created_by: WireId<AccountId>,
     /// When it was asked for.
     pub created_at: Timestamp,
     /// When a worker started it, or null.
@@ -88,9 +89,9 @@ pub struct ScanView {
 impl From<Scan> for ScanView {
     fn from(s: Scan) -> Self {
         Self {
-            id: WireId::new(s.id.uuid()),
-            workspace_id: WireId::new(s.workspace_id.uuid()),
-            case_id: s.case_id.map(|id| WireId::new(id.uuid())),
+            id: WireId::new(s.id),
+            workspace_id: WireId::new(s.workspace_id),
+            case_id: s.case_id.map(WireId::new),
             target: s.target,
             ports: s.ports,
             timeout_ms: s.timeout_ms,
@@ -103,7 +104,7 @@ impl From<Scan> for ScanView {
             filtered: s.filtered,
             error: s.error,
             cancel_requested: s.cancel_requested,
-            created_by: WireId::new(s.created_by.uuid()),
+            created_by: WireId::new(s.created_by),
             created_at: s.created_at.into(),
             started_at: s.started_at.map(Into::into),
             finished_at: s.finished_at.map(Into::into),
@@ -182,7 +183,7 @@ pub struct CreateScanRequest {
     #[oai(validator(minimum(value = "1"), maximum(value = "2048")))]
     pub concurrency: Option<u32>,
     /// A case of the same workspace; it gets an audit event when the scan ends.
-    pub case_id: Option<WireId<CaseKind>>,
+    pub case_id: Option<WireId<CaseId>>,
 }
 
 impl Example for CreateScanRequest {

@@ -5,7 +5,8 @@ use poem_openapi::types::Example;
 use serde::Deserialize;
 
 use crate::api::accounts::wire::AccountView;
-use crate::http::wire::{AccountKind, SessionKind, Timestamp, WireId};
+use crate::http::wire::{Timestamp, WireId};
+use crate::ids::{AccountId, SessionId};
 use crate::services::identity::{Session, SignedIn};
 
 /// A signed-in session.
@@ -13,9 +14,9 @@ use crate::services::identity::{Session, SignedIn};
 #[oai(rename = "Session")]
 pub struct SessionView {
     /// The session's id.
-    pub id: WireId<SessionKind>,
+    pub id: WireId<SessionId>,
     /// The account signed in.
-    pub account_id: WireId<AccountKind>,
+    pub account_id: WireId<AccountId>,
     /// When the session began.
     pub created_at: Timestamp,
     /// When the session stops being accepted; sign in again after it.
@@ -25,8 +26,8 @@ pub struct SessionView {
 impl From<Session> for SessionView {
     fn from(session: Session) -> Self {
         Self {
-            id: WireId::new(session.id.uuid()),
-            account_id: WireId::new(session.account_id.uuid()),
+            id: WireId::new(session.id),
+            account_id: WireId::new(session.account_id),
             created_at: session.created_at.into(),
             expires_at: session.expires_at.into(),
         }

@@ -12,9 +12,9 @@ use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
 use crate::http::responses::{Problems, error_statuses};
 use crate::http::tags::ApiTags;
-use crate::http::wire::{WireId, WorkspaceKind};
+use crate::http::wire::WireId;
+use crate::ids::WorkspaceId;
 use crate::services::Services;
-use crate::services::ids::WorkspaceId;
 use crate::services::pagination::PageRequest;
 use crate::services::workspaces::{NewWorkspace, WorkspaceUpdate};
 use wire::{CreateWorkspaceRequest, UpdateWorkspaceRequest, WorkspaceList, WorkspaceView};
@@ -97,7 +97,7 @@ impl WorkspacesApi {
         let request = NewWorkspace::parse(&body.0.name, body.0.description.as_deref())?;
         let claim = claim(caller, idempotency_key.0.as_deref(), "createWorkspace", &request)?;
         let created = services.workspaces.create(caller, request, claim).await?;
-        let location = format!("/v1/workspaces/{}", WireId::<WorkspaceKind>::new(created.value.id.uuid()));
+        let location = format!("/v1/workspaces/{}", WireId::<WorkspaceId>::new(created.value.id));
         Ok(CreateWorkspaceResponse::Created(Json(created.value.into()), location, replayed(created.replayed)))
     }
 
@@ -129,9 +129,9 @@ impl WorkspacesApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
     ) -> Result<WorkspaceResponse, Problems<GetWorkspaceErrors>> {
-        let id = WorkspaceId::from_uuid(workspace_id.0.uuid());
+        let id = workspace_id.0.id();
         let workspace = services.workspaces.get(auth.0.account.id, id).await?;
         Ok(WorkspaceResponse::Ok(Json(workspace.into())))
     }
@@ -146,12 +146,12 @@ impl WorkspacesApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
         body: JsonBody<UpdateWorkspaceRequest>,
     ) -> Result<WorkspaceResponse, Problems<UpdateWorkspaceErrors>> {
         let body = body.0;
         let update = WorkspaceUpdate::parse(body.version, body.name.as_deref(), body.description.as_deref())?;
-        let id = WorkspaceId::from_uuid(workspace_id.0.uuid());
+        let id = workspace_id.0.id();
         let workspace = services.workspaces.update(auth.0.account.id, id, update).await?;
         Ok(WorkspaceResponse::Ok(Json(workspace.into())))
     }
@@ -165,9 +165,9 @@ impl WorkspacesApi {
         auth: BearerAuth,
         services: Data<&Services>,
         /// The workspace.
-        workspace_id: Path<WireId<WorkspaceKind>>,
+        workspace_id: Path<WireId<WorkspaceId>>,
     ) -> Result<WorkspaceDeletedResponse, Problems<DeleteWorkspaceErrors>> {
-        let id = WorkspaceId::from_uuid(workspace_id.0.uuid());
+        let id = workspace_id.0.id();
         services.workspaces.delete(auth.0.account.id, id).await?;
         Ok(WorkspaceDeletedResponse::NoContent)
     }

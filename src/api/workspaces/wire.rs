@@ -4,7 +4,8 @@ use poem_openapi::types::Example;
 use poem_openapi::{Enum, Object};
 use serde::Deserialize;
 
-use crate::http::wire::{AccountKind, Timestamp, WireId, WorkspaceKind, list_from_page};
+use crate::http::wire::{Timestamp, WireId, list_from_page};
+use crate::ids::{AccountId, WorkspaceId};
 use crate::services::workspaces::{Role, Workspace};
 
 /// A member's role: `viewer` reads; `editor` also writes cases, comments and
@@ -46,7 +47,7 @@ impl From<Role> for RoleWire {
 #[oai(rename = "Workspace")]
 pub struct WorkspaceView {
     /// The workspace's id.
-    pub id: WireId<WorkspaceKind>,
+    pub id: WireId<WorkspaceId>,
     /// Its name.
     pub name: String,
     /// Its description ("" when none).
@@ -56,7 +57,7 @@ pub struct WorkspaceView {
     /// Raised by one on every change; send it back with `PATCH`.
     pub version: i32,
     /// Who created it.
-    pub created_by: WireId<AccountKind>,
+    pub created_by: WireId<AccountId>,
     /// When it was created.
     pub created_at: Timestamp,
     /// When it last changed.
@@ -66,12 +67,12 @@ pub struct WorkspaceView {
 impl From<Workspace> for WorkspaceView {
     fn from(w: Workspace) -> Self {
         Self {
-            id: WireId::new(w.id.uuid()),
+            id: WireId::new(w.id),
             name: w.name,
             description: w.description,
             role: w.role.into(),
             version: w.version,
-            created_by: WireId::new(w.created_by.uuid()),
+            created_by: WireId::new(w.created_by),
             created_at: w.created_at.into(),
             updated_at: w.updated_at.into(),
         }

@@ -8,7 +8,7 @@ use futures::stream::BoxStream;
 use serde::{Deserialize, Serialize};
 
 use super::content::AllowedTypes;
-use crate::services::ids::{AccountId, AttachmentId, CaseId, ScanId, WorkspaceId};
+use crate::ids::{AccountId, AttachmentId, CaseId, ScanId, WorkspaceId};
 use crate::store::attachments::{AttachmentRow, OwnerKey};
 
 /// What an attachment hangs off.
@@ -31,8 +31,8 @@ impl Owner {
 
     pub(super) fn key(self) -> OwnerKey {
         match self {
-            Self::Case(id) => OwnerKey::Case(id.uuid()),
-            Self::Scan(id) => OwnerKey::Scan(id.uuid()),
+            Self::Case(id) => OwnerKey::Case(id),
+            Self::Scan(id) => OwnerKey::Scan(id),
         }
     }
 }
@@ -67,20 +67,20 @@ impl TryFrom<AttachmentRow> for Attachment {
 
     fn try_from(row: AttachmentRow) -> Result<Self, String> {
         let owner = match (row.case_id, row.scan_id) {
-            (Some(case), None) => Owner::Case(CaseId::from_uuid(case.0)),
-            (None, Some(scan)) => Owner::Scan(ScanId::from_uuid(scan.0)),
-            _ => return Err(format!("attachment {} has no single owner", row.id.0)),
+            (Some(case), None) => Owner::Case(case),
+            (None, Some(scan)) => Owner::Scan(scan),
+            _ => return Err(format!("attachment {} has no single owner", row.id)),
         };
         Ok(Self {
-            id: AttachmentId::from_uuid(row.id.0),
-            workspace_id: WorkspaceId::from_uuid(row.workspace_id.0),
+            id: row.id,
+            workspace_id: row.workspace_id,
             owner,
             file_name: row.file_name,
             media_type: row.media_type,
             size: u64::try_from(row.size).map_err(|err| err.to_string())?,
             sha256: row.sha256,
             description: row.description,
-            uploaded_by: AccountId::from_uuid(row.uploaded_by.0),
+            uploaded_by: row.uploaded_by,
             created_at: row.created_at.into(),
         })
     }
@@ -89,12 +89,12 @@ impl TryFrom<AttachmentRow> for Attachment {
 impl Attachment {
     pub(super) fn to_row(&self) -> AttachmentRow {
         let (case_id, scan_id) = match self.owner {
-            Owner::Case(case) => (Some(case.uuid().into()), None),
-            Owner::Scan(scan) => (None, Some(scan.uuid().into())),
+            Owner::Case(case) => (Some(case), None),
+            Owner::Scan(scan) => (None, Some(scan)),
         };
         AttachmentRow {
-            id: self.id.uuid().into(),
-            workspace_id: self.workspace_id.uuid().into(),
+            id: self.id,
+            workspace_id: self.workspace_id,
             case_id,
             scan_id,
             file_name: self.file_name.clone(),
@@ -102,7 +102,7 @@ impl Attachment {
             size: i64::try_from(self.size).unwrap_or(i64::MAX),
             sha256: self.sha256.clone(),
             description: self.description.clone(),
-            uploaded_by: self.uploaded_by.uuid().into(),
+            uploaded_by: self.uploaded_by,
             created_at: self.created_at.into(),
         }
     }

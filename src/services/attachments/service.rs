@@ -19,10 +19,10 @@ use super::form::{FormPart, UploadForm};
 use super::model::{Attachment, AttachmentSettings, Download, Owner};
 use super::range::RequestedRange;
 use super::staging::{self, Staged};
+use crate::ids::{AccountId, AttachmentId, CaseId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::cases::{CaseEvent, EventKind};
 use crate::services::idempotency::{self, Claim, Created, IdempotencyKey};
-use crate::services::ids::{AccountId, AttachmentId, CaseId, WorkspaceId};
 use crate::services::kernel::Failure;
 use crate::services::kernel::{Access, Role};
 use crate::services::pagination::{Page, PageRequest};
@@ -95,8 +95,7 @@ impl AttachmentService {
         let mut scope = self.access.writing(caller, workspace, Role::Viewer).await?;
         let conn = &mut scope.db();
         owning_case(conn, workspace, owner).await?;
-        let rows =
-            attachments::list(conn, owner.key(), page.after.map(AttachmentId::uuid), page.fetch()).await?;
+        let rows = attachments::list(conn, owner.key(), page.after, page.fetch()).await?;
         let items = rows.into_iter().map(Attachment::try_from).collect::<Result<Vec<_>, _>>();
         let items = items.map_err(Failure::corrupt)?;
         Ok(Page::from_rows(items, page.limit, |a: &Attachment| a.id))
@@ -157,7 +156,7 @@ impl AttachmentService {
             if !own && role < Role::Admin {
                 return Err(AttachmentError::NotUploader);
             }
-            attachments::delete(tx, id.uuid()).await?;
+            attachments::delete(tx, id).await?;
             if let Some(case) = case {
                 record_event(tx, case, caller, EventKind::AttachmentDeleted, &attachment, clock::now())
                     .await?;
@@ -267,7 +266,7 @@ impl AttachmentService {
             }
             let case = owning_case(tx, workspace, owner).await?;
             // Serialises uploads to one workspace, so the count is exact.
-            workspaces::lock(tx, workspace.uuid()).await?;
+            workspaces::lock(tx, workspace).await?;
             self.check_room(tx, owner).await?;
             let now = clock::now();
             let size = i64::try_from(staged.size).unwrap_or(i64::MAX);
@@ -342,20 +341,18 @@ async fn owning_case(
 ) -> Result<Option<CaseId>, AttachmentError> {
     match owner {
         Owner::Case(case) => {
-            cases::find(conn, workspace.uuid(), case.uuid()).await?.ok_or(Failure::NotFound("case"))?;
+            cases::find(conn, workspace, case).await?.ok_or(Failure::NotFound("case"))?;
             Ok(Some(case))
         }
         Owner::Scan(scan) => {
-            let row =
-                scans::find(conn, workspace.uuid(), scan.uuid()).await?.ok_or(Failure::NotFound("scan"))?;
-            Ok(row.case_id.map(|case| CaseId::from_uuid(case.0)))
+            let row = scans::find(conn, workspace, scan).await?.ok_or(Failure::NotFound("scan"))?;
+            Ok(row.case_id)
         }
     }
 }
 
 async fn load(conn: &mut DbConn<'_>, owner: Owner, id: AttachmentId) -> Result<Attachment, AttachmentError> {
-    let row =
-        attachments::find(conn, owner.key(), id.uuid()).await?.ok_or(Failure::NotFound("attachment"))?;
+    let row = attachments::find(conn, owner.key(), id).await?.ok_or(Failure::NotFound("attachment"))?;
     Ok(Attachment::try_from(row).map_err(Failure::corrupt)?)
 }
 

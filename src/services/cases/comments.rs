@@ -8,9 +8,9 @@ use serde_json::json;
 use super::events::{CaseEvent, EventKind};
 use super::service::load;
 use super::{CaseError, CaseService};
+use crate::ids::{AccountId, CaseId, CommentId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
-use crate::services::ids::{AccountId, CaseId, CommentId, WorkspaceId};
 use crate::services::kernel::Failure;
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
@@ -42,9 +42,9 @@ pub struct Comment {
 impl From<CommentRow> for Comment {
     fn from(row: CommentRow) -> Self {
         Self {
-            id: CommentId::from_uuid(row.id.0),
-            case_id: CaseId::from_uuid(row.case_id.0),
-            author_id: AccountId::from_uuid(row.author_id.0),
+            id: row.id,
+            case_id: row.case_id,
+            author_id: row.author_id,
             body: row.body,
             version: row.version,
             created_at: row.created_at.into(),
@@ -142,7 +142,7 @@ impl CaseService {
         let mut scope = self.access.writing(caller, workspace, Role::Viewer).await?;
         let conn = &mut scope.db();
         load(conn, workspace, case).await?;
-        let rows = comments::list(conn, case.uuid(), page.after.map(CommentId::uuid), page.fetch()).await?;
+        let rows = comments::list(conn, case, page.after, page.fetch()).await?;
         Ok(Page::from_rows(rows.into_iter().map(Comment::from).collect(), page.limit, |c: &Comment| c.id))
     }
 
@@ -186,8 +186,7 @@ impl CaseService {
                 return Err(conflict(current.version));
             }
             let now = clock::now();
-            let Some(row) = comments::update(tx, id.uuid(), version, &body.0, DbTime::from(now)).await?
-            else {
+            let Some(row) = comments::update(tx, id, version, &body.0, DbTime::from(now)).await? else {
                 return Err(conflict(load_comment(tx, case, id).await?.version));
             };
             let comment = Comment::from(row);
@@ -215,7 +214,7 @@ impl CaseService {
             if !own && role < Role::Admin {
                 return Err(CaseError::NotAuthor);
             }
-            comments::delete(tx, id.uuid()).await?;
+            comments::delete(tx, id).await?;
             record(tx, &comment, caller, EventKind::CommentDeleted, clock::now()).await?;
             Ok::<_, CaseError>(())
         })
@@ -223,15 +222,15 @@ impl CaseService {
 }
 
 async fn load_comment(conn: &mut DbConn<'_>, case: CaseId, id: CommentId) -> Result<Comment, CaseError> {
-    let row = comments::find(conn, case.uuid(), id.uuid()).await?.ok_or(Failure::NotFound("comment"))?;
+    let row = comments::find(conn, case, id).await?.ok_or(Failure::NotFound("comment"))?;
     Ok(row.into())
 }
 
 fn to_row(comment: &Comment) -> CommentRow {
     CommentRow {
-        id: comment.id.uuid().into(),
-        case_id: comment.case_id.uuid().into(),
-        author_id: comment.author_id.uuid().into(),
+        id: comment.id,
+        case_id: comment.case_id,
+        author_id: comment.author_id,
         body: comment.body.clone(),
         version: comment.version,
         created_at: comment.created_at.into(),

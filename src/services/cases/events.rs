@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::Case;
-use crate::services::ids::{AccountId, CaseId, EventId};
+use crate::ids::{AccountId, CaseId, EventId};
 use crate::store::case_events::CaseEventRow;
 
 /// What happened.
@@ -98,9 +98,9 @@ impl CaseEvent {
 
     pub(crate) fn to_row(&self) -> CaseEventRow {
         CaseEventRow {
-            id: self.id.uuid().into(),
-            case_id: self.case_id.uuid().into(),
-            actor_id: self.actor_id.uuid().into(),
+            id: self.id,
+            case_id: self.case_id,
+            actor_id: self.actor_id,
             kind: self.kind.as_str().to_owned(),
             data: self.data.to_string(),
             created_at: self.created_at.into(),
@@ -113,9 +113,9 @@ impl TryFrom<CaseEventRow> for CaseEvent {
 
     fn try_from(row: CaseEventRow) -> Result<Self, String> {
         Ok(Self {
-            id: EventId::from_uuid(row.id.0),
-            case_id: CaseId::from_uuid(row.case_id.0),
-            actor_id: AccountId::from_uuid(row.actor_id.0),
+            id: row.id,
+            case_id: row.case_id,
+            actor_id: row.actor_id,
             kind: EventKind::from_name(&row.kind)
                 .ok_or_else(|| format!("unknown event kind {}", row.kind))?,
             data: serde_json::from_str(&row.data).map_err(|err| err.to_string())?,

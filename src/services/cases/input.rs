@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{CaseStatus, Priority, Severity};
-use crate::services::ids::AccountId;
+use crate::ids::AccountId;
 use crate::services::pagination::PageRequest;
 use crate::services::validation::ValidationErrors;
 use crate::store::cases::{CaseFilter, Position};
@@ -223,7 +223,7 @@ impl CaseQuery {
                     assignees: assignees
                         .iter()
                         .filter_map(|a| match a {
-                            AssigneeFilter::Account(id) => Some(id.uuid()),
+                            AssigneeFilter::Account(id) => Some(*id),
                             AssigneeFilter::Nobody => None,
                         })
                         .collect(),

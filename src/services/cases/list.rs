@@ -2,7 +2,7 @@
 
 use super::service::load;
 use super::{Case, CaseError, CaseEvent, CaseQuery, CaseService, CaseSort, SortOrder};
-use crate::services::ids::{AccountId, CaseId, EventId, WorkspaceId};
+use crate::ids::{AccountId, CaseId, EventId, WorkspaceId};
 use crate::services::kernel::Failure;
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::workspaces::Role;
@@ -24,7 +24,7 @@ impl CaseService {
         let page = &query.page;
         let rows = cases::list(
             conn,
-            workspace.uuid(),
+            workspace,
             &query.filter,
             column(query.sort),
             match query.direction {
@@ -50,7 +50,7 @@ impl CaseService {
         let mut scope = self.access.writing(caller, workspace, Role::Viewer).await?;
         let conn = &mut scope.db();
         load(conn, workspace, id).await?;
-        let rows = case_events::list(conn, id.uuid(), page.after.map(EventId::uuid), page.fetch()).await?;
+        let rows = case_events::list(conn, id, page.after, page.fetch()).await?;
         let events = rows
             .into_iter()
             .map(CaseEvent::try_from)
@@ -68,7 +68,7 @@ fn position(case: &Case, sort: CaseSort) -> Position {
         CaseSort::Priority => i64::from(case.priority.rank()),
         CaseSort::Severity => i64::from(case.severity.rank()),
     };
-    (value, case.id.uuid())
+    (value, case.id)
 }
 
 /// The stored column a sort reads.

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::services::ids::{AccountId, CaseId, WorkspaceId};
+use crate::ids::{AccountId, CaseId, WorkspaceId};
 use crate::services::kernel::Corrupt;
 use crate::store::cases::CaseRow;
 
@@ -129,24 +129,24 @@ impl TryFrom<CaseRow> for Case {
     type Error = Corrupt;
 
     fn try_from(row: CaseRow) -> Result<Self, Corrupt> {
-        let corrupt = |what: &str| Corrupt(format!("case {}: {what}", row.id.0));
+        let corrupt = |what: &str| Corrupt(format!("case {}: {what}", row.id));
         let status = CaseStatus::from_name(&row.status).ok_or_else(|| corrupt("unknown status"))?;
         let priority = Priority::from_rank(row.priority).ok_or_else(|| corrupt("unknown priority"))?;
         let severity = Severity::from_rank(row.severity).ok_or_else(|| corrupt("unknown severity"))?;
         let tags = serde_json::from_str(&row.tags).map_err(|_| corrupt("unreadable tags"))?;
         Ok(Self {
-            id: CaseId::from_uuid(row.id.0),
-            workspace_id: WorkspaceId::from_uuid(row.workspace_id.0),
+            id: row.id,
+            workspace_id: row.workspace_id,
             number: row.number,
             summary: row.summary,
             description: row.description,
             status,
             priority,
             severity,
-            assignee_id: row.assignee_id.map(|id| AccountId::from_uuid(id.0)),
+            assignee_id: row.assignee_id,
             tags,
             version: row.version,
-            created_by: AccountId::from_uuid(row.created_by.0),
+            created_by: row.created_by,
             created_at: row.created_at.into(),
             updated_at: row.updated_at.into(),
             resolved_at: row.resolved_at.map(Into::into),
@@ -159,18 +159,18 @@ impl Case {
     /// The stored row of this case.
     pub(super) fn to_row(&self) -> CaseRow {
         CaseRow {
-            id: self.id.uuid().into(),
-            workspace_id: self.workspace_id.uuid().into(),
+            id: self.id,
+            workspace_id: self.workspace_id,
             number: self.number,
             summary: self.summary.clone(),
             description: self.description.clone(),
             status: self.status.as_str().to_owned(),
             priority: self.priority.rank(),
             severity: self.severity.rank(),
-            assignee_id: self.assignee_id.map(|id| id.uuid().into()),
+            assignee_id: self.assignee_id,
             tags: serde_json::to_string(&self.tags).unwrap_or_else(|_| "[]".into()),
             version: self.version,
-            created_by: self.created_by.uuid().into(),
+            created_by: self.created_by,
             created_at: self.created_at.into(),
             updated_at: self.updated_at.into(),
             resolved_at: self.resolved_at.map(Into::into),

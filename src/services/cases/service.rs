@@ -4,9 +4,9 @@
 use super::events::{self, CaseEvent};
 use super::input::Nullable;
 use super::{Case, CaseError, CaseStatus, CaseUpdate, NewCase};
+use crate::ids::{AccountId, CaseId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
-use crate::services::ids::{AccountId, CaseId, WorkspaceId};
 use crate::services::kernel::{Access, Failure, Role};
 use crate::services::validation::ValidationErrors;
 use crate::store::cases::{self, CaseChanges};
@@ -42,7 +42,7 @@ impl CaseService {
                 return Ok(Created { value: earlier, replayed: true });
             }
             let number =
-                workspaces::next_case_number(tx, workspace.uuid()).await?.ok_or(Failure::NoSuchWorkspace)?;
+                workspaces::next_case_number(tx, workspace).await?.ok_or(Failure::NoSuchWorkspace)?;
             let now = clock::now();
             let finished = |status| matches!(status, CaseStatus::Resolved | CaseStatus::Closed);
             let case = Case {
@@ -109,12 +109,12 @@ impl CaseService {
                 return Ok(current);
             }
             let changes = changes_between(&current, &next);
-            let Some(row) = cases::update(tx, id.uuid(), update.version, changes).await? else {
+            let Some(row) = cases::update(tx, id, update.version, changes).await? else {
                 let latest = load(tx, workspace, id).await?;
                 return Err(conflict(latest.version, update.version));
             };
             if current.tags != next.tags {
-                cases::replace_tags(tx, id.uuid(), workspace.uuid(), &next.tags).await?;
+                cases::replace_tags(tx, id, workspace, &next.tags).await?;
             }
             case_events::insert(tx, events.iter().map(CaseEvent::to_row).collect()).await?;
             Ok::<_, CaseError>(Case::try_from(row)?)
@@ -131,7 +131,7 @@ impl CaseService {
     ) -> Result<(), CaseError> {
         let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
         let conn = &mut scope.db();
-        if !cases::delete(conn, workspace.uuid(), id.uuid()).await? {
+        if !cases::delete(conn, workspace, id).await? {
             return Err(Failure::NotFound("case").into());
         }
         tracing::info!(case_id = %id.uuid(), "case deleted");
@@ -145,7 +145,7 @@ pub(super) async fn load(
     workspace: WorkspaceId,
     id: CaseId,
 ) -> Result<Case, CaseError> {
-    let row = cases::find(conn, workspace.uuid(), id.uuid()).await?.ok_or(Failure::NotFound("case"))?;
+    let row = cases::find(conn, workspace, id).await?.ok_or(Failure::NotFound("case"))?;
     Ok(row.try_into()?)
 }
 
@@ -155,7 +155,7 @@ async fn ensure_member(
     workspace: WorkspaceId,
     account: AccountId,
 ) -> Result<(), CaseError> {
-    if memberships::role_of(conn, workspace.uuid(), account.uuid()).await?.is_none() {
+    if memberships::role_of(conn, workspace, account).await?.is_none() {
         return Err(ValidationErrors::single("assignee_id", "must be a member of the workspace").into());
     }
     Ok(())

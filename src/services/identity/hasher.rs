@@ -52,8 +52,8 @@ impl PasswordHasher {
     /// number of cores), half as many while the runtime is busy with other
     /// work. Computes the dummy hash once, here.
     pub fn new(max_in_flight: usize) -> Result<Self, IdentityError> {
-        let params = Params::new(MEMORY_KIB, ITERATIONS, LANES, Some(OUTPUT_BYTES))
-            .map_err(IdentityError::hashing)?;
+        let params =
+            Params::new(MEMORY_KIB, ITERATIONS, LANES, Some(OUTPUT_BYTES)).map_err(IdentityError::hashing)?;
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
         let mut salt_source = [0u8; 24];
         getrandom::fill(&mut salt_source).map_err(IdentityError::hashing)?;

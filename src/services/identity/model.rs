@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{DisplayName, Email, Password};
-use crate::services::ids::{AccountId, SessionId};
+use crate::ids::{AccountId, SessionId};
 use crate::services::validation::ValidationErrors;
 use crate::store::accounts::AccountRow;
 use crate::store::sessions::SessionRow;
@@ -28,7 +28,7 @@ pub struct Account {
 impl From<AccountRow> for Account {
     fn from(row: AccountRow) -> Self {
         Self {
-            id: AccountId::from_uuid(row.id),
+            id: row.id,
             email: row.email,
             display_name: row.display_name,
             version: row.version,
@@ -54,8 +54,8 @@ pub struct Session {
 impl From<SessionRow> for Session {
     fn from(row: SessionRow) -> Self {
         Self {
-            id: SessionId::from_uuid(row.id),
-            account_id: AccountId::from_uuid(row.account_id),
+            id: row.id,
+            account_id: row.account_id,
             created_at: row.created_at,
             expires_at: row.expires_at,
         }

@@ -12,10 +12,10 @@ use super::{
     Account, AccountUpdate, Authenticated, IdentityError, PasswordHasher, Session, SignIn, SignUp, SignedIn,
     TokenSigner,
 };
+use crate::ids::{AccountId, SessionId};
 use crate::platform::clock;
 use crate::platform::rate::{Limiter, Rate};
 use crate::services::changes::{Change, Forgets};
-use crate::services::ids::{AccountId, SessionId};
 use crate::services::kernel::Failure;
 use crate::services::validation::ValidationErrors;
 use crate::store::accounts::{self, AccountChanges, NewAccount};
@@ -71,7 +71,7 @@ impl IdentityService {
         let password_hash = self.hasher.hash(&request.password).await?;
         let now = clock::now();
         let new = NewAccount {
-            id: AccountId::new().uuid(),
+            id: AccountId::new(),
             email: request.email.as_str().to_owned(),
             display_name: request.display_name.into_inner(),
             password_hash,
@@ -105,7 +105,7 @@ impl IdentityService {
         };
         let now = clock::now();
         let session = SessionRow {
-            id: SessionId::new().uuid(),
+            id: SessionId::new(),
             account_id: row.id,
             created_at: now,
             expires_at: now
@@ -157,9 +157,8 @@ impl IdentityService {
         let mark = self.sessions.mark();
         let mut reader = self.store.reader().await?;
         let conn = &mut reader.db();
-        let (session, account) = sessions::find_with_account(conn, session_id.uuid())
-            .await?
-            .ok_or(IdentityError::SessionExpired)?;
+        let (session, account) =
+            sessions::find_with_account(conn, session_id).await?.ok_or(IdentityError::SessionExpired)?;
         if session.expires_at <= clock::now() {
             sessions::delete(conn, session.id).await?;
             return Err(IdentityError::SessionExpired);
@@ -176,7 +175,7 @@ impl IdentityService {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
         db_transaction!(conn, |tx| {
-            sessions::delete(tx, session.uuid()).await?;
+            sessions::delete(tx, session).await?;
             change.publish(tx).await?;
             Ok::<_, IdentityError>(())
         })?;
@@ -191,7 +190,7 @@ impl IdentityService {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
         let ended = db_transaction!(conn, |tx| {
-            let ended = sessions::delete_for_account(tx, account.uuid(), None).await?;
+            let ended = sessions::delete_for_account(tx, account, None).await?;
             change.publish(tx).await?;
             Ok::<_, IdentityError>(ended)
         })?;
@@ -208,7 +207,7 @@ impl IdentityService {
         caller: &Authenticated,
         update: AccountUpdate,
     ) -> Result<Account, IdentityError> {
-        let account_id = caller.account.id.uuid();
+        let account_id = caller.account.id;
         let password_hash = match &update.password_change {
             Some(change) => Some(self.new_password_hash(account_id, change).await?),
             None => None,
@@ -219,7 +218,7 @@ impl IdentityService {
             password_hash,
             updated_at: DbTime::from(clock::now()),
         };
-        let keep_session = caller.session.id.uuid();
+        let keep_session = caller.session.id;
         let given = update.version;
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
@@ -230,11 +229,11 @@ impl IdentityService {
             if password_changed {
                 sessions::delete_for_account(tx, account_id, Some(keep_session)).await?;
             }
-            Change::Account(account_id).publish(tx).await?;
+            Change::Account(account_id.uuid()).publish(tx).await?;
             Ok(Some(row))
         })?;
         if updated.is_some() {
-            self.sessions.forget(Change::Account(account_id));
+            self.sessions.forget(Change::Account(account_id.uuid()));
         }
         match updated {
             Some(row) => Ok(row.into()),
@@ -248,7 +247,7 @@ impl IdentityService {
     /// Verifies the current password, then hashes the new one.
     async fn new_password_hash(
         &self,
-        account_id: uuid::Uuid,
+        account_id: AccountId,
         change: &PasswordChange,
     ) -> Result<String, IdentityError> {
         let mut pooled = self.store.conn().await?;

@@ -11,7 +11,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use uuid::Uuid;
 
-use crate::services::ids::SessionId;
+use crate::ids::SessionId;
 
 type HmacSha256 = Hmac<Sha256>;
 

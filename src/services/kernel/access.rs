@@ -10,8 +10,8 @@ use std::time::Duration;
 use uuid::Uuid;
 
 use super::{Failure, Role};
+use crate::ids::{AccountId, WorkspaceId};
 use crate::services::changes::{Change, ChangeCache, Forgets};
-use crate::services::ids::{AccountId, WorkspaceId};
 use crate::store::{DbConn, PooledConn, ReadConn, Store, StoreError, memberships};
 
 /// Most (workspace, account) roles cached.
@@ -107,7 +107,7 @@ impl Access {
             return Ok(Some(role));
         }
         let mark = self.roles.0.mark();
-        let stored = memberships::role_of(conn, key.0, key.1).await?;
+        let stored = memberships::role_of(conn, workspace, account).await?;
         let role = stored.as_deref().and_then(Role::from_stored);
         if let Some(role) = role {
             self.roles.0.put(mark, key, role);

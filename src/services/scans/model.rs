@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::services::ids::{AccountId, CaseId, ScanId, WorkspaceId};
+use crate::ids::{AccountId, CaseId, ScanId, WorkspaceId};
 use crate::services::kernel::Corrupt;
 use crate::store::scans::{ScanEventRow, ScanResultRow, ScanRow};
 
@@ -102,11 +102,11 @@ impl TryFrom<ScanRow> for Scan {
 
     fn try_from(row: ScanRow) -> Result<Self, Corrupt> {
         let status = ScanStatus::from_name(&row.status)
-            .ok_or_else(|| Corrupt(format!("scan {}: unknown status {:?}", row.id.0, row.status)))?;
+            .ok_or_else(|| Corrupt(format!("scan {}: unknown status {:?}", row.id, row.status)))?;
         Ok(Self {
-            id: ScanId::from_uuid(row.id.0),
-            workspace_id: WorkspaceId::from_uuid(row.workspace_id.0),
-            case_id: row.case_id.map(|id| CaseId::from_uuid(id.0)),
+            id: row.id,
+            workspace_id: row.workspace_id,
+            case_id: row.case_id,
             target: row.target,
             ports: row.ports,
             timeout_ms: row.timeout_ms,
@@ -119,7 +119,7 @@ impl TryFrom<ScanRow> for Scan {
             filtered: row.filtered_count,
             error: row.error,
             cancel_requested: row.cancel_requested,
-            created_by: AccountId::from_uuid(row.created_by.0),
+            created_by: row.created_by,
             created_at: row.created_at.into(),
             started_at: row.started_at.map(Into::into),
             finished_at: row.finished_at.map(Into::into),

@@ -14,9 +14,9 @@ use tokio::sync::Notify;
 
 use super::input::{CONCURRENCY, MAX_PROBES, TIMEOUT_MS};
 use super::{PortSpec, Scan, ScanError, ScanEvent, ScanResult, ScanTarget, Scope};
+use crate::ids::{AccountId, CaseId, ScanId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
-use crate::services::ids::{AccountId, CaseId, ScanId, WorkspaceId};
 use crate::services::kernel::Failure;
 use crate::services::kernel::{Access, Role};
 use crate::services::pagination::{Page, PageRequest};
@@ -112,16 +112,16 @@ impl ScanService {
             return Err(ScanError::OutOfScope(request.target.as_text()));
         }
         if let Some(case) = request.case_id
-            && cases::find(conn, workspace.uuid(), case.uuid()).await?.is_none()
+            && cases::find(conn, workspace, case).await?.is_none()
         {
             return Err(ValidationErrors::single("case_id", "must be a case of this workspace").into());
         }
         let now = clock::now();
         let probes = request.target.len() * request.ports.ports().len() as u64;
         let row = ScanRow {
-            id: ScanId::new().uuid().into(),
-            workspace_id: workspace.uuid().into(),
-            case_id: request.case_id.map(|id| id.uuid().into()),
+            id: ScanId::new(),
+            workspace_id: workspace,
+            case_id: request.case_id,
             target: request.target.as_text(),
             ports: request.ports.as_text(),
             timeout_ms: request.timeout_ms as i32,
@@ -138,7 +138,7 @@ impl ScanService {
             lease_expires_at: None,
             attempts: 0,
             event_seq: 0,
-            created_by: caller.uuid().into(),
+            created_by: caller,
             created_at: now.into(),
             started_at: None,
             finished_at: None,
@@ -165,7 +165,7 @@ impl ScanService {
     ) -> Result<Page<Scan>, ScanError> {
         let mut scope = self.access.writing(caller, workspace, Role::Viewer).await?;
         let conn = &mut scope.db();
-        let rows = scans::list(conn, workspace.uuid(), page.after.map(ScanId::uuid), page.fetch()).await?;
+        let rows = scans::list(conn, workspace, page.after, page.fetch()).await?;
         let scans = rows.into_iter().map(Scan::try_from).collect::<Result<Vec<_>, _>>()?;
         Ok(Page::from_rows(scans, page.limit, |s: &Scan| s.id))
     }
@@ -179,7 +179,7 @@ impl ScanService {
     ) -> Result<Scan, ScanError> {
         let mut scope = self.access.reading(caller, workspace, Role::Viewer).await?;
         let conn = &mut scope.db();
-        let row = scans::find(conn, workspace.uuid(), id.uuid()).await?.ok_or(Failure::NotFound("scan"))?;
+        let row = scans::find(conn, workspace, id).await?.ok_or(Failure::NotFound("scan"))?;
         Ok(row.try_into()?)
     }
 
@@ -193,7 +193,7 @@ impl ScanService {
     ) -> Result<Page<ScanResult>, ScanError> {
         self.get(caller, workspace, id).await?;
         let mut pooled = self.store.conn().await?;
-        let rows = scans::results(&mut pooled.db(), id.uuid(), page.after.clone(), page.fetch()).await?;
+        let rows = scans::results(&mut pooled.db(), id, page.after.clone(), page.fetch()).await?;
         let results = rows.into_iter().map(ScanResult::from).collect();
         Ok(Page::from_rows(results, page.limit, |r: &ScanResult| (r.address.clone(), r.port)))
     }
@@ -209,18 +209,16 @@ impl ScanService {
     ) -> Result<Scan, ScanError> {
         let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
         let conn = &mut scope.db();
-        let before =
-            scans::find(conn, workspace.uuid(), id.uuid()).await?.ok_or(Failure::NotFound("scan"))?;
+        let before = scans::find(conn, workspace, id).await?.ok_or(Failure::NotFound("scan"))?;
         if Scan::try_from(before.clone())?.status.is_finished() {
             return Err(ScanError::WrongState("finished"));
         }
         let now = clock::now();
         db_transaction!(conn, |tx| {
-            let row =
-                scans::request_cancel(tx, id.uuid(), now.into()).await?.ok_or(Failure::NotFound("scan"))?;
+            let row = scans::request_cancel(tx, id, now.into()).await?.ok_or(Failure::NotFound("scan"))?;
             if before.status == "queued" && row.status == "cancelled" {
                 // A queued scan never reaches a worker: end its stream here.
-                let base = scan_queue::record_chunk_events(tx, id.uuid(), 1).await?;
+                let base = scan_queue::record_chunk_events(tx, id, 1).await?;
                 let event = ScanEventRow {
                     scan_id: row.id,
                     seq: base + 1,
@@ -246,11 +244,11 @@ impl ScanService {
     ) -> Result<(), ScanError> {
         let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
         let conn = &mut scope.db();
-        let row = scans::find(conn, workspace.uuid(), id.uuid()).await?.ok_or(Failure::NotFound("scan"))?;
+        let row = scans::find(conn, workspace, id).await?.ok_or(Failure::NotFound("scan"))?;
         if !Scan::try_from(row)?.status.is_finished() {
             return Err(ScanError::WrongState("not finished"));
         }
-        scans::delete(conn, id.uuid()).await?;
+        scans::delete(conn, id).await?;
         Ok(())
     }
 
@@ -272,7 +270,7 @@ impl ScanService {
         limit: i64,
     ) -> Result<Vec<ScanEvent>, ScanError> {
         let mut pooled = self.store.conn().await?;
-        let rows = scans::events_after(&mut pooled.db(), id.uuid(), after, limit).await?;
+        let rows = scans::events_after(&mut pooled.db(), id, after, limit).await?;
         Ok(rows.into_iter().map(ScanEvent::try_from).collect::<Result<_, _>>()?)
     }
 

@@ -21,12 +21,12 @@ use super::ScanSettings;
 use super::plan::Outcome;
 use super::plan::{Chunk, ProbePlan};
 use super::scanner;
+use crate::ids::{CaseId, ScanId};
 use crate::platform::clock;
 use crate::services::cases::scan_finished_event;
-use crate::services::ids::{AccountId, CaseId};
 use crate::store::scan_queue::{self, ChunkProgress};
 use crate::store::scans::{self, ScanEventRow, ScanResultRow, ScanRow};
-use crate::store::{DbConn, DbTime, DbUuid, Store, StoreError, case_events, db_transaction};
+use crate::store::{DbConn, DbTime, Store, StoreError, case_events, db_transaction};
 
 /// Probes per committed chunk: the unit of progress, resumption and streaming.
 const CHUNK: usize = 1024;
@@ -67,7 +67,7 @@ impl ScanRunner {
         while !shutdown.is_cancelled() {
             match self.claim(&worker).await {
                 Ok(Some(scan)) => {
-                    let id = scan.id.0;
+                    let id = scan.id;
                     if let Err(err) = self.run(&worker, scan, &shutdown).await {
                         tracing::error!(scan_id = %id, error = %err, "scan failed");
                         let _ = self.fail(&worker, id, &err.to_string()).await;
@@ -100,7 +100,7 @@ impl ScanRunner {
         db_transaction!(conn, |tx| { scan_queue::claim(tx, worker, now, until).await })
     }
 
-    #[tracing::instrument(skip_all, fields(scan_id = %row.id.0))]
+    #[tracing::instrument(skip_all, fields(scan_id = %row.id))]
     async fn run(&self, worker: &str, row: ScanRow, shutdown: &CancellationToken) -> Result<(), StoreError> {
         let plan = ProbePlan::parse(&row.target, &row.ports).map_err(StoreError::Setup)?;
         let timeout = Duration::from_millis(u64::try_from(row.timeout_ms).unwrap_or(500));
@@ -112,7 +112,7 @@ impl ScanRunner {
         // the scan over.
         let _renewer = AbortOnDropHandle::new(tokio::spawn(renew_lease(
             self.store.clone(),
-            row.id.0,
+            row.id,
             worker.to_owned(),
             self.settings.lease,
             stop.clone(),
@@ -144,7 +144,7 @@ impl ScanRunner {
             LEASE_LOST => None,
             SHUTTING_DOWN => {
                 let mut pooled = self.store.conn().await?;
-                scan_queue::release(&mut pooled.db(), row.id.0, worker).await?;
+                scan_queue::release(&mut pooled.db(), row.id, worker).await?;
                 tracing::info!(probes_done = done, "scan handed back to the queue");
                 None
             }
@@ -157,7 +157,7 @@ impl ScanRunner {
             }
         };
         if let Some(status) = outcome {
-            self.finish(worker, row.id.0, status, None).await?;
+            self.finish(worker, row.id, status, None).await?;
         }
         Ok(())
     }
@@ -204,7 +204,7 @@ impl ScanRunner {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
         db_transaction!(conn, |tx| {
-            let Some(base) = scan_queue::record_chunk(tx, row.id.0, worker, &progress, event_count).await?
+            let Some(base) = scan_queue::record_chunk(tx, row.id, worker, &progress, event_count).await?
             else {
                 return Ok(false);
             };
@@ -220,7 +220,7 @@ impl ScanRunner {
     async fn finish(
         &self,
         worker: &str,
-        id: uuid::Uuid,
+        id: ScanId,
         status: &str,
         error: Option<String>,
     ) -> Result<(), StoreError> {
@@ -243,14 +243,14 @@ impl ScanRunner {
             )
             .await?;
             if let Some(case_id) = scan.case_id {
-                record_on_case(tx, &scan, CaseId::from_uuid(case_id.0), now).await?;
+                record_on_case(tx, &scan, case_id, now).await?;
             }
             tracing::info!(status, open = scan.open_count, "scan finished");
             Ok::<_, StoreError>(())
         })
     }
 
-    async fn fail(&self, worker: &str, id: uuid::Uuid, error: &str) -> Result<(), StoreError> {
+    async fn fail(&self, worker: &str, id: ScanId, error: &str) -> Result<(), StoreError> {
         self.finish(worker, id, "failed", Some(error.to_owned())).await
     }
 }
@@ -260,7 +260,7 @@ fn lease(duration: Duration) -> TimeDelta {
 }
 
 fn numbered(
-    scan_id: DbUuid,
+    scan_id: ScanId,
     base: i32,
     events: Vec<(&str, serde_json::Value)>,
     at: DbTime,
@@ -285,10 +285,10 @@ async fn record_on_case(
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), StoreError> {
     let data = json!({
-        "scan_id": scan.id.0.to_string(), "status": scan.status, "target": scan.target, "ports": scan.ports,
+        "scan_id": scan.id.to_string(), "status": scan.status, "target": scan.target, "ports": scan.ports,
         "open": scan.open_count, "closed": scan.closed_count, "filtered": scan.filtered_count,
     });
-    let event = scan_finished_event(case_id, AccountId::from_uuid(scan.created_by.0), data, at);
+    let event = scan_finished_event(case_id, scan.created_by, data, at);
     case_events::insert(tx, vec![event]).await
 }
 
@@ -296,7 +296,7 @@ async fn record_on_case(
 /// lease or a shutdown in `reason` and fires `stop`.
 async fn renew_lease(
     store: Store,
-    id: uuid::Uuid,
+    id: ScanId,
     worker: String,
     lease_for: Duration,
     stop: CancellationToken,

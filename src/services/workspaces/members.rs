@@ -2,10 +2,10 @@
 //! rule that a workspace always keeps at least one admin.
 
 use super::{Member, MemberRoleUpdate, NewMember, Role, WorkspaceError, WorkspaceService};
+use crate::ids::{AccountId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::changes::Change;
 use crate::services::idempotency::{self, Claim, Created};
-use crate::services::ids::{AccountId, WorkspaceId};
 use crate::services::kernel::Failure;
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
@@ -22,8 +22,7 @@ impl WorkspaceService {
     ) -> Result<Page<Member>, WorkspaceError> {
         let mut scope = self.access.writing(caller, workspace, Role::Viewer).await?;
         let conn = &mut scope.db();
-        let after = page.after.map(AccountId::uuid);
-        let rows = memberships::list(conn, workspace.uuid(), after, page.fetch()).await?;
+        let rows = memberships::list(conn, workspace, page.after, page.fetch()).await?;
         let members = rows.into_iter().map(|(m, a)| Member::from_rows(m, a)).collect::<Result<_, _>>()?;
         Ok(Page::from_rows(members, page.limit, |m: &Member| m.account_id))
     }
@@ -56,14 +55,14 @@ impl WorkspaceService {
             .ok_or_else(|| ValidationErrors::single("email", "no account has this email address"))?;
         let now = clock::now();
         let row = MembershipRow {
-            workspace_id: workspace.uuid(),
+            workspace_id: workspace,
             account_id: account.id,
             role: request.role.as_str().to_owned(),
             version: 1,
             created_at: now,
             updated_at: now,
         };
-        let change = Change::Membership { workspace: workspace.uuid(), account: account.id };
+        let change = Change::Membership { workspace: workspace.uuid(), account: account.id.uuid() };
         let created = db_transaction!(conn, |tx| {
             if let Some(earlier) = idempotency::begin::<Member>(tx, claim.as_ref()).await? {
                 return Ok(Created { value: earlier, replayed: true });
@@ -94,7 +93,7 @@ impl WorkspaceService {
         let conn = &mut scope.db();
         let change = Change::Membership { workspace: workspace.uuid(), account: member.uuid() };
         let updated = db_transaction!(conn, |tx| {
-            workspaces::lock(tx, workspace.uuid()).await?;
+            workspaces::lock(tx, workspace).await?;
             let current = load_member(tx, workspace, member).await?;
             if current.version != update.version {
                 return Err(Failure::VersionConflict {
@@ -108,15 +107,8 @@ impl WorkspaceService {
                 ensure_another_admin(tx, workspace).await?;
             }
             let now = clock::now();
-            memberships::update_role(
-                tx,
-                workspace.uuid(),
-                member.uuid(),
-                update.version,
-                update.role.as_str(),
-                now,
-            )
-            .await?;
+            memberships::update_role(tx, workspace, member, update.version, update.role.as_str(), now)
+                .await?;
             change.publish(tx).await?;
             load_member(tx, workspace, member).await
         })?;
@@ -138,12 +130,12 @@ impl WorkspaceService {
         let conn = &mut scope.db();
         let change = Change::Membership { workspace: workspace.uuid(), account: member.uuid() };
         db_transaction!(conn, |tx| {
-            workspaces::lock(tx, workspace.uuid()).await?;
+            workspaces::lock(tx, workspace).await?;
             let current = load_member(tx, workspace, member).await?;
             if current.role == Role::Admin {
                 ensure_another_admin(tx, workspace).await?;
             }
-            memberships::delete(tx, workspace.uuid(), member.uuid()).await?;
+            memberships::delete(tx, workspace, member).await?;
             change.publish(tx).await?;
             Ok::<_, WorkspaceError>(())
         })?;
@@ -157,16 +149,15 @@ async fn load_member(
     workspace: WorkspaceId,
     member: AccountId,
 ) -> Result<Member, WorkspaceError> {
-    let (membership, account) = memberships::find(conn, workspace.uuid(), member.uuid())
-        .await?
-        .ok_or(WorkspaceError::MemberNotFound)?;
+    let (membership, account) =
+        memberships::find(conn, workspace, member).await?.ok_or(WorkspaceError::MemberNotFound)?;
     Ok(Member::from_rows(membership, account)?)
 }
 
 /// Fails with `LastAdmin` unless the workspace has more than one admin. Call
 /// it with the workspace locked.
 async fn ensure_another_admin(conn: &mut DbConn<'_>, workspace: WorkspaceId) -> Result<(), WorkspaceError> {
-    if memberships::count_admins(conn, workspace.uuid()).await? <= 1 {
+    if memberships::count_admins(conn, workspace).await? <= 1 {
         return Err(WorkspaceError::LastAdmin);
     }
     Ok(())

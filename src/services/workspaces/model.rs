@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Role;
+use crate::ids::{AccountId, WorkspaceId};
 use crate::services::identity::Email;
-use crate::services::ids::{AccountId, WorkspaceId};
 use crate::services::kernel::Corrupt;
 use crate::services::validation::ValidationErrors;
 use crate::store::accounts::AccountRow;
@@ -39,12 +39,12 @@ pub struct Workspace {
 impl Workspace {
     pub(super) fn from_row(row: WorkspaceRow, role: Role) -> Self {
         Self {
-            id: WorkspaceId::from_uuid(row.id),
+            id: row.id,
             name: row.name,
             description: row.description,
             role,
             version: row.version,
-            created_by: AccountId::from_uuid(row.created_by),
+            created_by: row.created_by,
             created_at: row.created_at,
             updated_at: row.updated_at,
         }
@@ -75,7 +75,7 @@ impl Member {
     pub(super) fn from_rows(membership: MembershipRow, account: AccountRow) -> Result<Self, Corrupt> {
         let role = stored_role(&membership.role)?;
         Ok(Self {
-            account_id: AccountId::from_uuid(account.id),
+            account_id: account.id,
             email: account.email,
             display_name: account.display_name,
             role,

@@ -3,10 +3,10 @@
 
 use super::model::stored_role;
 use super::{NewWorkspace, Role, Workspace, WorkspaceError, WorkspaceUpdate};
+use crate::ids::{AccountId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::changes::Change;
 use crate::services::idempotency::{self, Claim, Created};
-use crate::services::ids::{AccountId, WorkspaceId};
 use crate::services::kernel::Failure;
 use crate::services::kernel::{Access, Corrupt};
 use crate::services::pagination::{Page, PageRequest};
@@ -36,18 +36,18 @@ impl WorkspaceService {
     ) -> Result<Created<Workspace>, WorkspaceError> {
         let now = clock::now();
         let row = WorkspaceRow {
-            id: WorkspaceId::new().uuid(),
+            id: WorkspaceId::new(),
             name: request.name,
             description: request.description,
             case_seq: 0,
             version: 1,
-            created_by: caller.uuid(),
+            created_by: caller,
             created_at: now,
             updated_at: now,
         };
         let membership = MembershipRow {
             workspace_id: row.id,
-            account_id: caller.uuid(),
+            account_id: caller,
             role: Role::Admin.as_str().to_owned(),
             version: 1,
             created_at: now,
@@ -74,8 +74,7 @@ impl WorkspaceService {
         page: PageRequest<WorkspaceId>,
     ) -> Result<Page<Workspace>, WorkspaceError> {
         let mut pooled = self.store.conn().await?;
-        let after = page.after.map(WorkspaceId::uuid);
-        let rows = workspaces::list_for_account(&mut pooled.db(), caller.uuid(), after, page.fetch()).await?;
+        let rows = workspaces::list_for_account(&mut pooled.db(), caller, page.after, page.fetch()).await?;
         let workspaces = rows
             .into_iter()
             .map(|(row, role)| Ok(Workspace::from_row(row, stored_role(&role)?)))
@@ -88,7 +87,7 @@ impl WorkspaceService {
         let mut scope = self.access.reading(caller, id, Role::Viewer).await?;
         let role = scope.role;
         let conn = &mut scope.db();
-        let row = workspaces::find(conn, id.uuid()).await?.ok_or(Failure::NoSuchWorkspace)?;
+        let row = workspaces::find(conn, id).await?.ok_or(Failure::NoSuchWorkspace)?;
         Ok(Workspace::from_row(row, role))
     }
 
@@ -108,10 +107,10 @@ impl WorkspaceService {
             description: update.description,
             updated_at: DbTime::from(clock::now()),
         };
-        match workspaces::update(conn, id.uuid(), update.version, changes).await? {
+        match workspaces::update(conn, id, update.version, changes).await? {
             Some(row) => Ok(Workspace::from_row(row, role)),
             None => {
-                let current = workspaces::find(conn, id.uuid()).await?.ok_or(Failure::NoSuchWorkspace)?;
+                let current = workspaces::find(conn, id).await?.ok_or(Failure::NoSuchWorkspace)?;
                 Err(Failure::VersionConflict {
                     what: "workspace",
                     current: current.version,
@@ -129,7 +128,7 @@ impl WorkspaceService {
         let conn = &mut scope.db();
         let change = Change::Workspace(id.uuid());
         db_transaction!(conn, |tx| {
-            workspaces::delete(tx, id.uuid()).await?;
+            workspaces::delete(tx, id).await?;
             change.publish(tx).await?;
             Ok::<_, WorkspaceError>(())
         })?;

@@ -15,4 +15,4 @@ pub use pool::{
     APPLICATION_NAME as POOL_APPLICATION_NAME, Backend, DbConn, PoolStatus, PooledConn, ReadConn, Store,
     settle_pooled,
 };
-pub use sql_types::{DbTime, DbUuid};
+pub use sql_types::DbTime;
