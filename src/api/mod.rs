@@ -17,9 +17,9 @@ mod workspaces;
 use std::sync::Arc;
 
 use poem::{Endpoint, Response};
-use poem_openapi::{ContactObject, LicenseObject, OpenApiService, ServerObject};
+use poem_openapi::{ContactObject, LicenseObject, OpenApi, OpenApiService, ServerObject};
 
-use crate::http::{self, HttpSettings, RateLimits};
+use crate::http::{self, Described, HttpSettings, RateLimits};
 use crate::services::Services;
 
 type Apis = (
@@ -35,40 +35,50 @@ type Apis = (
     operations::OperationsApi,
 );
 
-fn openapi_service() -> OpenApiService<Apis, ()> {
-    OpenApiService::new(
-        (
-            accounts::AccountsApi,
-            sessions::SessionsApi,
-            workspaces::WorkspacesApi,
-            members::MembersApi,
-            cases::CasesApi,
-            comments::CommentsApi,
-            scans::ScansApi,
-            attachments::CaseAttachmentsApi,
-            attachments::ScanAttachmentsApi,
-            operations::OperationsApi,
-        ),
-        "Casebook",
-        env!("CARGO_PKG_VERSION"),
+/// The handlers, each owning the services it calls.
+fn handlers(services: &Services) -> Apis {
+    (
+        accounts::AccountsApi { identity: services.identity.clone() },
+        sessions::SessionsApi { identity: services.identity.clone() },
+        workspaces::WorkspacesApi { workspaces: services.workspaces.clone() },
+        members::MembersApi { workspaces: services.workspaces.clone() },
+        cases::CasesApi { cases: services.cases.clone() },
+        comments::CommentsApi { cases: services.cases.clone() },
+        scans::ScansApi { scans: services.scans.clone() },
+        attachments::CaseAttachmentsApi { attachments: services.attachments.clone() },
+        attachments::ScanAttachmentsApi { attachments: services.attachments.clone() },
+        operations::OperationsApi { health: services.health.clone(), telemetry: services.telemetry.clone() },
     )
-    .description(
-        "Incident case management for security teams: Casebook tracks security \
+}
+
+/// The document of the handlers, with nothing to serve: what
+/// `casebook openapi` prints and the document routes render.
+fn described() -> OpenApiService<Described<Apis>, ()> {
+    published(Described::default())
+}
+
+/// `api` with the document's title, description, contact and server.
+fn published<T: OpenApi>(api: T) -> OpenApiService<T, ()> {
+    OpenApiService::new(api, "Casebook", env!("CARGO_PKG_VERSION"))
+        .description(
+            "Incident case management for security teams: Casebook tracks security \
          incidents as cases inside workspaces.\n\n\
          Sign up with `POST /v1/accounts`, sign in with `POST /v1/sessions`, then send \
          the token as `Authorization: Bearer <token>`. Every error is an RFC 9457 problem \
          (`application/problem+json`) with a stable `code`; every response carries an \
          `X-Request-Id`.",
-    )
-    .contact(ContactObject::new().name("Casebook maintainers"))
-    .license(LicenseObject::new(env!("CARGO_PKG_LICENSE")).url("https://www.apache.org/licenses/LICENSE-2.0"))
-    .server(ServerObject::new("/").description("The server this document was fetched from"))
+        )
+        .contact(ContactObject::new().name("Casebook maintainers"))
+        .license(
+            LicenseObject::new(env!("CARGO_PKG_LICENSE")).url("https://www.apache.org/licenses/LICENSE-2.0"),
+        )
+        .server(ServerObject::new("/").description("The server this document was fetched from"))
 }
 
 /// The OpenAPI document as YAML: what `/openapi.yaml` serves, what
 /// `casebook openapi` prints, and what `openapi.yaml` in the repository holds.
 pub fn openapi_yaml() -> String {
-    http::document::complete(&openapi_service().spec()).yaml()
+    http::document::complete(&described().spec()).yaml()
 }
 
 /// Every route of the server: these resources inside the HTTP edge.
@@ -77,5 +87,5 @@ pub fn routes(
     settings: HttpSettings,
     limits: Arc<RateLimits>,
 ) -> impl Endpoint<Output = Response> {
-    http::routes(openapi_service, services, settings, limits)
+    http::routes(published(handlers(&services)), described, services, settings, limits)
 }

@@ -6,6 +6,7 @@
 //! resource: [`crate::api`] hands it the handlers.
 
 pub mod auth;
+mod described;
 pub mod document;
 mod edge;
 pub mod error;
@@ -28,6 +29,7 @@ use poem::http::header;
 use poem::{Endpoint, EndpointExt, Response, Route};
 use poem_openapi::{OpenApi, OpenApiService};
 
+pub use described::Described;
 pub use edge::REQUEST_ID_HEADER;
 pub use error::ApiError;
 pub use limits::RateLimits;
@@ -54,8 +56,8 @@ pub struct HttpSettings {
     pub metrics_on_main: bool,
 }
 
-/// Builds the handlers and their document; called once for the routes and
-/// again, lazily, for Swagger UI's page.
+/// Builds the document of the handlers (without the handlers), lazily, for
+/// the document routes and Swagger UI's page.
 pub type ApiFactory<T> = fn() -> OpenApiService<T, ()>;
 
 /// The published document's texts, each rendered on its first request and
@@ -103,20 +105,20 @@ fn exact_bytes(text: String) -> Bytes {
     Bytes::from(text.into_boxed_str().into_boxed_bytes())
 }
 
-/// Every route of the server — the handlers `api` builds, the document and
-/// Swagger UI — inside the edge (request ids, problems, security headers,
+/// Every route of the server — the handlers, their document (built by
+/// `describe`) and Swagger UI — inside the edge (request ids, problems, security headers,
 /// timeouts, logs).
-pub fn routes<T: OpenApi + 'static>(
-    api: ApiFactory<T>,
+pub fn routes<T: OpenApi + 'static, D: OpenApi + 'static>(
+    handlers: OpenApiService<T, ()>,
+    describe: ApiFactory<D>,
     services: Services,
     http: HttpSettings,
     limits: Arc<RateLimits>,
 ) -> impl Endpoint<Output = Response> {
-    let handlers = api();
     let published = document::complete(&handlers.spec());
     let (methods, nulls) = (Arc::new(published.methods()), published.nulls());
     drop(published);
-    let texts = Arc::new(PublishedTexts::new(api));
+    let texts = Arc::new(PublishedTexts::new(describe));
     let (json, yaml, docs) = (texts.clone(), texts.clone(), texts);
     let limit = json_body::JsonBodyLimit(usize::try_from(http.json_body_limit).unwrap_or(usize::MAX));
     let routes = Route::new()

@@ -2,15 +2,16 @@
 
 pub mod wire;
 
-use poem::web::Data;
+use std::sync::Arc;
+
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 
-use crate::http::auth::BearerAuth;
+use crate::http::auth::Caller;
 use crate::http::json_body::JsonBody;
 use crate::http::responses::{Problems, error_statuses};
 use crate::http::tags::ApiTags;
-use crate::services::Services;
+use crate::services::identity::IdentityService;
 use crate::services::identity::{AccountUpdate, SignUp};
 use wire::{AccountView, SignUpRequest, UpdateAccountRequest};
 
@@ -18,7 +19,10 @@ use wire::{AccountView, SignUpRequest, UpdateAccountRequest};
 const MY_ACCOUNT: &str = "/v1/accounts/me";
 
 /// Account operations.
-pub struct AccountsApi;
+pub struct AccountsApi {
+    /// Accounts, passwords and sessions.
+    pub(in crate::api) identity: Arc<IdentityService>,
+}
 
 error_statuses! {
     /// Errors of `createAccount`.
@@ -69,12 +73,11 @@ impl AccountsApi {
     #[oai(path = "/v1/accounts", method = "post", operation_id = "createAccount")]
     async fn create_account(
         &self,
-        services: Data<&Services>,
         body: JsonBody<SignUpRequest>,
     ) -> Result<CreateAccountResponse, Problems<CreateAccountErrors>> {
         let body = body.0;
         let request = SignUp::parse(&body.email, body.password, &body.display_name)?;
-        let account = services.identity.sign_up(request).await?;
+        let account = self.identity.sign_up(request).await?;
         Ok(CreateAccountResponse::Created(Json(account.into()), MY_ACCOUNT.into()))
     }
 
@@ -82,11 +85,8 @@ impl AccountsApi {
     ///
     /// The account of the signed-in caller.
     #[oai(path = "/v1/accounts/me", method = "get", operation_id = "getMyAccount")]
-    async fn get_my_account(
-        &self,
-        auth: BearerAuth,
-    ) -> Result<AccountResponse, Problems<GetMyAccountErrors>> {
-        Ok(AccountResponse::Ok(Json(auth.0.account.into())))
+    async fn get_my_account(&self, caller: Caller) -> Result<AccountResponse, Problems<GetMyAccountErrors>> {
+        Ok(AccountResponse::Ok(Json(caller.into_account().into())))
     }
 
     /// Update my account
@@ -98,8 +98,7 @@ impl AccountsApi {
     #[oai(path = "/v1/accounts/me", method = "patch", operation_id = "updateMyAccount")]
     async fn update_my_account(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         body: JsonBody<UpdateAccountRequest>,
     ) -> Result<AccountResponse, Problems<UpdateMyAccountErrors>> {
         let body = body.0;
@@ -109,7 +108,7 @@ impl AccountsApi {
             body.current_password,
             body.new_password,
         )?;
-        let account = services.identity.update_account(&auth.0, update).await?;
+        let account = self.identity.update_account(caller.authenticated(), update).await?;
         Ok(AccountResponse::Ok(Json(account.into())))
     }
 
@@ -119,10 +118,9 @@ impl AccountsApi {
     #[oai(path = "/v1/accounts/me/sessions", method = "delete", operation_id = "deleteMySessions")]
     async fn delete_my_sessions(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
     ) -> Result<SessionsDeletedResponse, Problems<DeleteMySessionsErrors>> {
-        services.identity.sign_out_everywhere(auth.0.account.id).await?;
+        self.identity.sign_out_everywhere(caller.id()).await?;
         Ok(SessionsDeletedResponse::NoContent)
     }
 }

@@ -3,6 +3,7 @@
 
 mod case;
 mod content;
+mod owner_api;
 mod responses;
 mod scan;
 mod upload;

@@ -4,13 +4,14 @@
 mod encoding_tests;
 pub mod wire;
 
-use poem::web::Data;
+use std::sync::Arc;
+
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{ApiResponse, OpenApi};
 
-use crate::http::auth::BearerAuth;
+use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
@@ -19,7 +20,7 @@ use crate::http::responses::{Problems, error_statuses};
 use crate::http::tags::ApiTags;
 use crate::http::wire::{Timestamp, WireId};
 use crate::ids::{AccountId, CaseId, WorkspaceId};
-use crate::services::Services;
+use crate::services::cases::CaseService;
 use crate::services::cases::{AssigneeFilter, CaseQuery, CaseUpdate, NewCase, Nullable};
 use crate::services::pagination::PageRequest;
 use crate::services::validation::ValidationErrors;
@@ -29,7 +30,10 @@ use wire::{
 };
 
 /// Case operations.
-pub struct CasesApi;
+pub struct CasesApi {
+    /// Cases, their comments and audit trail.
+    pub(in crate::api) cases: Arc<CaseService>,
+}
 
 error_statuses! {
     /// Errors of `createCase`.
@@ -114,8 +118,7 @@ impl CasesApi {
     #[oai(path = "/v1/workspaces/:workspace_id/cases", method = "post", operation_id = "createCase")]
     async fn create_case(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// A client-chosen key (1 to 255 visible ASCII characters) that makes
@@ -124,7 +127,7 @@ impl CasesApi {
         idempotency_key: Header<Option<String>>,
         body: JsonBody<CreateCaseRequest>,
     ) -> Result<CreateCaseResponse, Problems<CreateCaseErrors>> {
-        let caller = auth.0.account.id;
+        let caller = caller.id();
         let body = body.0;
         let request = NewCase::parse(
             &body.summary,
@@ -138,7 +141,7 @@ impl CasesApi {
         let workspace = workspace_id.0.id();
         let operation = format!("createCase:{}", workspace_id.0);
         let claim = claim(caller, idempotency_key.0.as_deref(), &operation, &request)?;
-        let created = services.cases.create(caller, workspace, request, claim).await?;
+        let created = self.cases.create(caller, workspace, request, claim).await?;
         let location =
             format!("/v1/workspaces/{}/cases/{}", workspace_id.0, WireId::<CaseId>::new(created.value.id));
         Ok(CreateCaseResponse::Created(
@@ -156,8 +159,7 @@ impl CasesApi {
     #[allow(clippy::too_many_arguments)]
     async fn list_cases(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// Only cases with any of these statuses.
@@ -206,7 +208,7 @@ impl CasesApi {
             cursor.0.as_deref(),
         )?;
         let workspace = workspace_id.0.id();
-        let page = services.cases.list(auth.0.account.id, workspace, query).await?;
+        let page = self.cases.list(caller.id(), workspace, query).await?;
         Ok(CaseListResponse::Ok(JsonResponse(page.into())))
     }
 
@@ -216,15 +218,14 @@ impl CasesApi {
     #[oai(path = "/v1/workspaces/:workspace_id/cases/:case_id", method = "get", operation_id = "getCase")]
     async fn get_case(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
         case_id: Path<WireId<CaseId>>,
     ) -> Result<CaseResponse, Problems<GetCaseErrors>> {
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
-        let case = services.cases.get(auth.0.account.id, workspace, case).await?;
+        let case = self.cases.get(caller.id(), workspace, case).await?;
         Ok(CaseResponse::Ok(JsonResponse(case.into())))
     }
 
@@ -240,8 +241,7 @@ impl CasesApi {
     )]
     async fn update_case(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
@@ -265,7 +265,7 @@ impl CasesApi {
             body.tags,
         )?;
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
-        let case = services.cases.update(auth.0.account.id, workspace, case, update).await?;
+        let case = self.cases.update(caller.id(), workspace, case, update).await?;
         Ok(CaseResponse::Ok(JsonResponse(case.into())))
     }
 
@@ -279,15 +279,14 @@ impl CasesApi {
     )]
     async fn delete_case(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
         case_id: Path<WireId<CaseId>>,
     ) -> Result<CaseDeletedResponse, Problems<DeleteCaseErrors>> {
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
-        services.cases.delete(auth.0.account.id, workspace, case).await?;
+        self.cases.delete(caller.id(), workspace, case).await?;
         Ok(CaseDeletedResponse::NoContent)
     }
 
@@ -302,8 +301,7 @@ impl CasesApi {
     )]
     async fn list_case_events(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
@@ -316,7 +314,7 @@ impl CasesApi {
     ) -> Result<EventListResponse, Problems<ListCasesErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
-        let page = services.cases.events(auth.0.account.id, workspace, case, page).await?;
+        let page = self.cases.events(caller.id(), workspace, case, page).await?;
         Ok(EventListResponse::Ok(Json(page.into())))
     }
 }

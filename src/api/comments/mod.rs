@@ -2,25 +2,29 @@
 
 pub mod wire;
 
-use poem::web::Data;
+use std::sync::Arc;
+
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 
-use crate::http::auth::BearerAuth;
+use crate::http::auth::Caller;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
 use crate::http::responses::{Problems, error_statuses};
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
 use crate::ids::{CaseId, CommentId, WorkspaceId};
-use crate::services::Services;
+use crate::services::cases::CaseService;
 use crate::services::cases::{CommentBody, CommentEdit};
 use crate::services::pagination::PageRequest;
 use wire::{CommentList, CommentView, CreateCommentRequest, UpdateCommentRequest};
 
 /// Comment operations.
-pub struct CommentsApi;
+pub struct CommentsApi {
+    /// Cases, their comments and audit trail.
+    pub(in crate::api) cases: Arc<CaseService>,
+}
 
 error_statuses! {
     /// Errors of `createComment`.
@@ -88,8 +92,7 @@ impl CommentsApi {
     )]
     async fn create_comment(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
@@ -100,12 +103,12 @@ impl CommentsApi {
         idempotency_key: Header<Option<String>>,
         body: JsonBody<CreateCommentRequest>,
     ) -> Result<CreateCommentResponse, Problems<CreateCommentErrors>> {
-        let caller = auth.0.account.id;
+        let caller = caller.id();
         let text = CommentBody::parse(&body.0.body)?;
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let operation = format!("createComment:{}", case_id.0);
         let claim = claim(caller, idempotency_key.0.as_deref(), &operation, &text)?;
-        let created = services.cases.add_comment(caller, workspace, case, text, claim).await?;
+        let created = self.cases.add_comment(caller, workspace, case, text, claim).await?;
         let location = format!(
             "/v1/workspaces/{}/cases/{}/comments/{}",
             workspace_id.0,
@@ -125,8 +128,7 @@ impl CommentsApi {
     )]
     async fn list_comments(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
@@ -139,7 +141,7 @@ impl CommentsApi {
     ) -> Result<CommentListResponse, Problems<ListCommentsErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
-        let page = services.cases.comments(auth.0.account.id, workspace, case, page).await?;
+        let page = self.cases.comments(caller.id(), workspace, case, page).await?;
         Ok(CommentListResponse::Ok(Json(page.into())))
     }
 
@@ -153,8 +155,7 @@ impl CommentsApi {
     )]
     async fn get_comment(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
@@ -164,7 +165,7 @@ impl CommentsApi {
     ) -> Result<CommentResponse, Problems<GetCommentErrors>> {
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let id = comment_id.0.id();
-        let comment = services.cases.comment(auth.0.account.id, workspace, case, id).await?;
+        let comment = self.cases.comment(caller.id(), workspace, case, id).await?;
         Ok(CommentResponse::Ok(Json(comment.into())))
     }
 
@@ -179,8 +180,7 @@ impl CommentsApi {
     )]
     async fn update_comment(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
@@ -192,7 +192,7 @@ impl CommentsApi {
         let edit = CommentEdit::parse(body.0.version, &body.0.body)?;
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let id = comment_id.0.id();
-        let comment = services.cases.edit_comment(auth.0.account.id, workspace, case, id, edit).await?;
+        let comment = self.cases.edit_comment(caller.id(), workspace, case, id, edit).await?;
         Ok(CommentResponse::Ok(Json(comment.into())))
     }
 
@@ -206,8 +206,7 @@ impl CommentsApi {
     )]
     async fn delete_comment(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
@@ -217,7 +216,7 @@ impl CommentsApi {
     ) -> Result<CommentDeletedResponse, Problems<DeleteCommentErrors>> {
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let id = comment_id.0.id();
-        services.cases.delete_comment(auth.0.account.id, workspace, case, id).await?;
+        self.cases.delete_comment(caller.id(), workspace, case, id).await?;
         Ok(CommentDeletedResponse::NoContent)
     }
 }

@@ -2,25 +2,29 @@
 
 pub mod wire;
 
-use poem::web::Data;
+use std::sync::Arc;
+
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 
-use crate::http::auth::BearerAuth;
+use crate::http::auth::Caller;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
 use crate::http::responses::{Problems, error_statuses};
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
 use crate::ids::{AccountId, WorkspaceId};
-use crate::services::Services;
 use crate::services::pagination::PageRequest;
+use crate::services::workspaces::WorkspaceService;
 use crate::services::workspaces::{MemberRoleUpdate, NewMember};
 use wire::{AddMemberRequest, MemberList, MemberView, UpdateMemberRequest};
 
 /// Member operations.
-pub struct MembersApi;
+pub struct MembersApi {
+    /// Workspaces, members and roles.
+    pub(in crate::api) workspaces: Arc<WorkspaceService>,
+}
 
 error_statuses! {
     /// Errors of `addMember`.
@@ -88,8 +92,7 @@ impl MembersApi {
     #[oai(path = "/v1/workspaces/:workspace_id/members", method = "post", operation_id = "addMember")]
     async fn add_member(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// A client-chosen key (1 to 255 visible ASCII characters) that makes
@@ -98,12 +101,12 @@ impl MembersApi {
         idempotency_key: Header<Option<String>>,
         body: JsonBody<AddMemberRequest>,
     ) -> Result<AddMemberResponse, Problems<AddMemberErrors>> {
-        let caller = auth.0.account.id;
+        let caller = caller.id();
         let request = NewMember::parse(&body.0.email, body.0.role.into())?;
         let workspace = workspace_id.0.id();
         let operation = format!("addMember:{}", workspace_id.0);
         let claim = claim(caller, idempotency_key.0.as_deref(), &operation, &request)?;
-        let created = services.workspaces.add_member(caller, workspace, request, claim).await?;
+        let created = self.workspaces.add_member(caller, workspace, request, claim).await?;
         let location = member_location(&workspace_id.0, created.value.account_id);
         Ok(AddMemberResponse::Created(Json(created.value.into()), location, replayed(created.replayed)))
     }
@@ -114,8 +117,7 @@ impl MembersApi {
     #[oai(path = "/v1/workspaces/:workspace_id/members", method = "get", operation_id = "listMembers")]
     async fn list_members(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// Items per page, 1 to 100 (default 50).
@@ -126,7 +128,7 @@ impl MembersApi {
     ) -> Result<MemberListResponse, Problems<ListMembersErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let workspace = workspace_id.0.id();
-        let page = services.workspaces.list_members(auth.0.account.id, workspace, page).await?;
+        let page = self.workspaces.list_members(caller.id(), workspace, page).await?;
         Ok(MemberListResponse::Ok(Json(page.into())))
     }
 
@@ -140,8 +142,7 @@ impl MembersApi {
     )]
     async fn get_member(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The member's account.
@@ -149,7 +150,7 @@ impl MembersApi {
     ) -> Result<MemberResponse, Problems<GetMemberErrors>> {
         let workspace = workspace_id.0.id();
         let member = account_id.0.id();
-        let member = services.workspaces.get_member(auth.0.account.id, workspace, member).await?;
+        let member = self.workspaces.get_member(caller.id(), workspace, member).await?;
         Ok(MemberResponse::Ok(Json(member.into())))
     }
 
@@ -163,8 +164,7 @@ impl MembersApi {
     )]
     async fn update_member(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The member's account.
@@ -174,7 +174,7 @@ impl MembersApi {
         let update = MemberRoleUpdate::parse(body.0.version, body.0.role.into())?;
         let workspace = workspace_id.0.id();
         let member = account_id.0.id();
-        let member = services.workspaces.update_member(auth.0.account.id, workspace, member, update).await?;
+        let member = self.workspaces.update_member(caller.id(), workspace, member, update).await?;
         Ok(MemberResponse::Ok(Json(member.into())))
     }
 
@@ -189,8 +189,7 @@ impl MembersApi {
     )]
     async fn remove_member(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The member's account.
@@ -198,7 +197,7 @@ impl MembersApi {
     ) -> Result<MemberRemovedResponse, Problems<RemoveMemberErrors>> {
         let workspace = workspace_id.0.id();
         let member = account_id.0.id();
-        services.workspaces.remove_member(auth.0.account.id, workspace, member).await?;
+        self.workspaces.remove_member(caller.id(), workspace, member).await?;
         Ok(MemberRemovedResponse::NoContent)
     }
 }

@@ -1,5 +1,7 @@
 //! Operational routes outside `/v1`: liveness, readiness and metrics.
 
+use std::sync::Arc;
+
 use poem::web::Data;
 use poem_openapi::payload::{Json, PlainText};
 use poem_openapi::{ApiResponse, Object, OpenApi};
@@ -9,10 +11,16 @@ use crate::http::error::ApiError;
 use crate::http::problem::ProblemKind;
 use crate::http::responses::{Problems, error_statuses};
 use crate::http::tags::ApiTags;
-use crate::services::Services;
+use crate::services::health::HealthService;
+use crate::services::telemetry::TelemetryService;
 
 /// Health checks and metrics.
-pub struct OperationsApi;
+pub struct OperationsApi {
+    /// Readiness checks.
+    pub(in crate::api) health: Arc<HealthService>,
+    /// Metrics scrapes.
+    pub(in crate::api) telemetry: Arc<TelemetryService>,
+}
 
 error_statuses! {
     /// Errors of `getLiveness`.
@@ -61,17 +69,13 @@ impl OperationsApi {
     /// pool and query latency; password hashes in flight and waiting; scans
     /// by status and probes sent; process memory and CPU.
     #[oai(path = "/metrics", method = "get", operation_id = "getMetrics")]
-    async fn metrics(
-        &self,
-        services: Data<&Services>,
-        here: Data<&MetricsHere>,
-    ) -> Result<MetricsResponse, Problems<LivenessErrors>> {
+    async fn metrics(&self, here: Data<&MetricsHere>) -> Result<MetricsResponse, Problems<LivenessErrors>> {
         if !here.0.0 {
             return Err(
                 ApiError::new(ProblemKind::NotFound, "Metrics are served on their own listener.").into()
             );
         }
-        Ok(MetricsResponse::Ok(PlainText(services.telemetry.scrape().await)))
+        Ok(MetricsResponse::Ok(PlainText(self.telemetry.scrape().await)))
     }
 
     /// Liveness
@@ -87,11 +91,8 @@ impl OperationsApi {
     /// 200 when the database answers and carries every migration this server
     /// expects; 503 `UNAVAILABLE` otherwise, so load balancers route around it.
     #[oai(path = "/health/ready", method = "get", operation_id = "getReadiness")]
-    async fn readiness(
-        &self,
-        services: Data<&Services>,
-    ) -> Result<ReadinessResponse, Problems<ReadinessErrors>> {
-        services.health.ready().await?;
+    async fn readiness(&self) -> Result<ReadinessResponse, Problems<ReadinessErrors>> {
+        self.health.ready().await?;
         Ok(ReadinessResponse::Ok(Json(Health { status: "ready".into() })))
     }
 }

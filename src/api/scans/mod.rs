@@ -3,9 +3,10 @@
 
 pub mod wire;
 
+use std::sync::Arc;
+
 use futures::stream::BoxStream;
 use futures::{SinkExt, StreamExt};
-use poem::web::Data;
 use poem::web::sse::Event;
 use poem::web::websocket::{BoxWebSocketUpgraded, Message, WebSocket};
 use poem_openapi::param::{Header, Path, Query};
@@ -13,7 +14,7 @@ use poem_openapi::payload::{EventStream, Json};
 use poem_openapi::types::ToJSON;
 use poem_openapi::{ApiResponse, OpenApi};
 
-use crate::http::auth::BearerAuth;
+use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
@@ -21,14 +22,17 @@ use crate::http::responses::{Problems, error_statuses};
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
 use crate::ids::{ScanId, WorkspaceId};
-use crate::services::Services;
 use crate::services::pagination::PageRequest;
 use crate::services::scans::NewScan;
+use crate::services::scans::ScanService;
 use crate::services::validation::ValidationErrors;
 use wire::{CreateScanRequest, ScanEventView, ScanList, ScanResultList, ScanView};
 
 /// Scan operations.
-pub struct ScansApi;
+pub struct ScansApi {
+    /// Network scans.
+    pub(in crate::api) scans: Arc<ScanService>,
+}
 
 error_statuses! {
     /// Errors of `createScan`.
@@ -121,8 +125,7 @@ impl ScansApi {
     #[oai(path = "/v1/workspaces/:workspace_id/scans", method = "post", operation_id = "createScan")]
     async fn create_scan(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// A client-chosen key (1 to 255 visible ASCII characters) that makes
@@ -131,14 +134,14 @@ impl ScansApi {
         idempotency_key: Header<Option<String>>,
         body: JsonBody<CreateScanRequest>,
     ) -> Result<CreateScanResponse, Problems<CreateScanErrors>> {
-        let caller = auth.0.account.id;
+        let caller = caller.id();
         let body = body.0;
         let case_id = body.case_id.map(|id| id.id());
         let request = NewScan::parse(&body.target, &body.ports, body.timeout_ms, body.concurrency, case_id)?;
         let workspace = workspace_id.0.id();
         let operation = format!("createScan:{}", workspace_id.0);
         let claim = claim(caller, idempotency_key.0.as_deref(), &operation, &request)?;
-        let created = services.scans.create(caller, workspace, request, claim).await?;
+        let created = self.scans.create(caller, workspace, request, claim).await?;
         let location =
             format!("/v1/workspaces/{}/scans/{}", workspace_id.0, WireId::<ScanId>::new(created.value.id));
         Ok(CreateScanResponse::Created(Json(created.value.into()), location, replayed(created.replayed)))
@@ -150,8 +153,7 @@ impl ScansApi {
     #[oai(path = "/v1/workspaces/:workspace_id/scans", method = "get", operation_id = "listScans")]
     async fn list_scans(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// Items per page, 1 to 100 (default 50).
@@ -162,7 +164,7 @@ impl ScansApi {
     ) -> Result<ScanListResponse, Problems<ReadScanErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let workspace = workspace_id.0.id();
-        let page = services.scans.list(auth.0.account.id, workspace, page).await?;
+        let page = self.scans.list(caller.id(), workspace, page).await?;
         Ok(ScanListResponse::Ok(Json(page.into())))
     }
 
@@ -172,15 +174,14 @@ impl ScansApi {
     #[oai(path = "/v1/workspaces/:workspace_id/scans/:scan_id", method = "get", operation_id = "getScan")]
     async fn get_scan(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The scan.
         scan_id: Path<WireId<ScanId>>,
     ) -> Result<ScanResponse, Problems<GetScanErrors>> {
         let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
-        let scan = services.scans.get(auth.0.account.id, workspace, scan).await?;
+        let scan = self.scans.get(caller.id(), workspace, scan).await?;
         Ok(ScanResponse::Ok(Json(scan.into())))
     }
 
@@ -194,8 +195,7 @@ impl ScansApi {
     )]
     async fn list_scan_results(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The scan.
@@ -208,7 +208,7 @@ impl ScansApi {
     ) -> Result<ScanResultListResponse, Problems<ReadScanErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
-        let page = services.scans.results(auth.0.account.id, workspace, scan, page).await?;
+        let page = self.scans.results(caller.id(), workspace, scan, page).await?;
         Ok(ScanResultListResponse::Ok(Json(page.into())))
     }
 
@@ -223,15 +223,14 @@ impl ScansApi {
     )]
     async fn cancel_scan(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The scan.
         scan_id: Path<WireId<ScanId>>,
     ) -> Result<ScanResponse, Problems<ChangeScanErrors>> {
         let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
-        let scan = services.scans.cancel(auth.0.account.id, workspace, scan).await?;
+        let scan = self.scans.cancel(caller.id(), workspace, scan).await?;
         Ok(ScanResponse::Ok(Json(scan.into())))
     }
 
@@ -246,15 +245,14 @@ impl ScansApi {
     )]
     async fn delete_scan(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The scan.
         scan_id: Path<WireId<ScanId>>,
     ) -> Result<ScanDeletedResponse, Problems<ChangeScanErrors>> {
         let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
-        services.scans.delete(auth.0.account.id, workspace, scan).await?;
+        self.scans.delete(caller.id(), workspace, scan).await?;
         Ok(ScanDeletedResponse::NoContent)
     }
 
@@ -272,8 +270,7 @@ impl ScansApi {
     )]
     async fn stream_scan_events(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The scan.
@@ -284,8 +281,8 @@ impl ScansApi {
     ) -> Result<ScanEventStreamResponse, Problems<ReadScanErrors>> {
         let after = resume_point(last_event_id.0.as_deref())?;
         let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
-        services.scans.authorize_watch(auth.0.account.id, workspace, scan).await?;
-        let events = services.scans.watch(scan, after).map(ScanEventView::from).boxed();
+        self.scans.authorize_watch(caller.id(), workspace, scan).await?;
+        let events = self.scans.watch(scan, after).map(ScanEventView::from).boxed();
         let stream =
             EventStream::new(events).keep_alive(std::time::Duration::from_secs(15)).to_event(|event| {
                 let json = event.to_json().map(|v| v.to_string()).unwrap_or_default();
@@ -307,8 +304,7 @@ impl ScansApi {
     )]
     async fn watch_scan(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The scan.
@@ -319,8 +315,8 @@ impl ScansApi {
         socket: WebSocket,
     ) -> Result<BoxWebSocketUpgraded, Problems<ReadScanErrors>> {
         let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
-        services.scans.authorize_watch(auth.0.account.id, workspace, scan).await?;
-        let (scans, after) = (services.scans.clone(), after.0.unwrap_or(0));
+        self.scans.authorize_watch(caller.id(), workspace, scan).await?;
+        let (scans, after) = (self.scans.clone(), after.0.unwrap_or(0));
         Ok(socket
             .on_upgrade(move |mut socket| async move {
                 let mut events = scans.watch(scan, after);

@@ -2,20 +2,24 @@
 
 pub mod wire;
 
-use poem::web::Data;
+use std::sync::Arc;
+
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 
-use crate::http::auth::BearerAuth;
+use crate::http::auth::Caller;
 use crate::http::json_body::JsonBody;
 use crate::http::responses::{Problems, error_statuses};
 use crate::http::tags::ApiTags;
-use crate::services::Services;
+use crate::services::identity::IdentityService;
 use crate::services::identity::SignIn;
 use wire::{SessionView, SignInRequest, SignedInView};
 
 /// Session operations.
-pub struct SessionsApi;
+pub struct SessionsApi {
+    /// Accounts, passwords and sessions.
+    pub(in crate::api) identity: Arc<IdentityService>,
+}
 
 error_statuses! {
     /// Errors of `createSession`.
@@ -65,12 +69,11 @@ impl SessionsApi {
     #[oai(path = "/v1/sessions", method = "post", operation_id = "createSession")]
     async fn create_session(
         &self,
-        services: Data<&Services>,
         body: JsonBody<SignInRequest>,
     ) -> Result<CreateSessionResponse, Problems<CreateSessionErrors>> {
         let body = body.0;
         let request = SignIn::parse(&body.email, body.password)?;
-        let signed_in = services.identity.sign_in(request).await?;
+        let signed_in = self.identity.sign_in(request).await?;
         Ok(CreateSessionResponse::Created(Json(signed_in.into()), "/v1/sessions/current".into()))
     }
 
@@ -80,9 +83,9 @@ impl SessionsApi {
     #[oai(path = "/v1/sessions/current", method = "get", operation_id = "getCurrentSession")]
     async fn get_current_session(
         &self,
-        auth: BearerAuth,
+        caller: Caller,
     ) -> Result<SessionResponse, Problems<GetCurrentSessionErrors>> {
-        Ok(SessionResponse::Ok(Json(auth.0.session.into())))
+        Ok(SessionResponse::Ok(Json(caller.into_session().into())))
     }
 
     /// Sign out
@@ -91,10 +94,9 @@ impl SessionsApi {
     #[oai(path = "/v1/sessions/current", method = "delete", operation_id = "deleteCurrentSession")]
     async fn delete_current_session(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
     ) -> Result<SessionDeletedResponse, Problems<DeleteCurrentSessionErrors>> {
-        services.identity.sign_out(auth.0.session.id).await?;
+        self.identity.sign_out(caller.session_id()).await?;
         Ok(SessionDeletedResponse::NoContent)
     }
 }

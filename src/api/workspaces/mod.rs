@@ -2,25 +2,29 @@
 
 pub mod wire;
 
-use poem::web::Data;
+use std::sync::Arc;
+
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 
-use crate::http::auth::BearerAuth;
+use crate::http::auth::Caller;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
 use crate::http::responses::{Problems, error_statuses};
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
 use crate::ids::WorkspaceId;
-use crate::services::Services;
 use crate::services::pagination::PageRequest;
+use crate::services::workspaces::WorkspaceService;
 use crate::services::workspaces::{NewWorkspace, WorkspaceUpdate};
 use wire::{CreateWorkspaceRequest, UpdateWorkspaceRequest, WorkspaceList, WorkspaceView};
 
 /// Workspace operations.
-pub struct WorkspacesApi;
+pub struct WorkspacesApi {
+    /// Workspaces, members and roles.
+    pub(in crate::api) workspaces: Arc<WorkspaceService>,
+}
 
 error_statuses! {
     /// Errors of `createWorkspace`.
@@ -85,18 +89,17 @@ impl WorkspacesApi {
     #[oai(path = "/v1/workspaces", method = "post", operation_id = "createWorkspace")]
     async fn create_workspace(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// A client-chosen key (1 to 255 visible ASCII characters) that makes
         /// retries of this request safe for 24 hours.
         #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
         idempotency_key: Header<Option<String>>,
         body: JsonBody<CreateWorkspaceRequest>,
     ) -> Result<CreateWorkspaceResponse, Problems<CreateWorkspaceErrors>> {
-        let caller = auth.0.account.id;
+        let caller = caller.id();
         let request = NewWorkspace::parse(&body.0.name, body.0.description.as_deref())?;
         let claim = claim(caller, idempotency_key.0.as_deref(), "createWorkspace", &request)?;
-        let created = services.workspaces.create(caller, request, claim).await?;
+        let created = self.workspaces.create(caller, request, claim).await?;
         let location = format!("/v1/workspaces/{}", WireId::<WorkspaceId>::new(created.value.id));
         Ok(CreateWorkspaceResponse::Created(Json(created.value.into()), location, replayed(created.replayed)))
     }
@@ -107,8 +110,7 @@ impl WorkspacesApi {
     #[oai(path = "/v1/workspaces", method = "get", operation_id = "listWorkspaces")]
     async fn list_workspaces(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// Items per page, 1 to 100 (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
@@ -116,7 +118,7 @@ impl WorkspacesApi {
         cursor: Query<Option<String>>,
     ) -> Result<WorkspaceListResponse, Problems<ListWorkspacesErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
-        let page = services.workspaces.list(auth.0.account.id, page).await?;
+        let page = self.workspaces.list(caller.id(), page).await?;
         Ok(WorkspaceListResponse::Ok(Json(page.into())))
     }
 
@@ -126,13 +128,12 @@ impl WorkspacesApi {
     #[oai(path = "/v1/workspaces/:workspace_id", method = "get", operation_id = "getWorkspace")]
     async fn get_workspace(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
     ) -> Result<WorkspaceResponse, Problems<GetWorkspaceErrors>> {
         let id = workspace_id.0.id();
-        let workspace = services.workspaces.get(auth.0.account.id, id).await?;
+        let workspace = self.workspaces.get(caller.id(), id).await?;
         Ok(WorkspaceResponse::Ok(Json(workspace.into())))
     }
 
@@ -143,8 +144,7 @@ impl WorkspacesApi {
     #[oai(path = "/v1/workspaces/:workspace_id", method = "patch", operation_id = "updateWorkspace")]
     async fn update_workspace(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         body: JsonBody<UpdateWorkspaceRequest>,
@@ -152,7 +152,7 @@ impl WorkspacesApi {
         let body = body.0;
         let update = WorkspaceUpdate::parse(body.version, body.name.as_deref(), body.description.as_deref())?;
         let id = workspace_id.0.id();
-        let workspace = services.workspaces.update(auth.0.account.id, id, update).await?;
+        let workspace = self.workspaces.update(caller.id(), id, update).await?;
         Ok(WorkspaceResponse::Ok(Json(workspace.into())))
     }
 
@@ -162,13 +162,12 @@ impl WorkspacesApi {
     #[oai(path = "/v1/workspaces/:workspace_id", method = "delete", operation_id = "deleteWorkspace")]
     async fn delete_workspace(
         &self,
-        auth: BearerAuth,
-        services: Data<&Services>,
+        caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
     ) -> Result<WorkspaceDeletedResponse, Problems<DeleteWorkspaceErrors>> {
         let id = workspace_id.0.id();
-        services.workspaces.delete(auth.0.account.id, id).await?;
+        self.workspaces.delete(caller.id(), id).await?;
         Ok(WorkspaceDeletedResponse::NoContent)
     }
 }
