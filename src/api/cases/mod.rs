@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{ApiResponse, OpenApi};
 
 use crate::http::auth::Caller;
@@ -20,8 +19,9 @@ use crate::http::responses::{Problems, error_statuses};
 use crate::http::tags::ApiTags;
 use crate::http::wire::{Timestamp, WireId};
 use crate::ids::{AccountId, CaseId, WorkspaceId};
-use crate::services::cases::CaseService;
-use crate::services::cases::{AssigneeFilter, CaseQuery, CaseUpdate, NewCase, Nullable};
+use crate::services::cases::{
+    AssigneeFilter, CaseQuery, CaseService, CaseUpdate, NewCase, RawCaseQuery, RawCaseUpdate, RawNewCase,
+};
 use crate::services::pagination::PageRequest;
 use crate::services::validation::ValidationErrors;
 use wire::{
@@ -97,6 +97,11 @@ enum EventListResponse {
     Ok(Json<EventList>),
 }
 
+/// A repeated filter parameter in domain terms (absent: no restriction).
+fn any_of<W, D: From<W>>(values: Option<Vec<W>>) -> Vec<D> {
+    values.unwrap_or_default().into_iter().map(Into::into).collect()
+}
+
 /// `none`, or an account id.
 fn assignee_filters(raw: &[String]) -> Result<Vec<AssigneeFilter>, ApiError> {
     raw.iter()
@@ -128,16 +133,7 @@ impl CasesApi {
         body: JsonBody<CreateCaseRequest>,
     ) -> Result<CreateCaseResponse, Problems<CreateCaseErrors>> {
         let caller = caller.id();
-        let body = body.0;
-        let request = NewCase::parse(
-            &body.summary,
-            body.description.as_deref(),
-            body.status.map(Into::into),
-            body.priority.map(Into::into),
-            body.severity.map(Into::into),
-            body.assignee_id.map(|id| id.id()),
-            body.tags,
-        )?;
+        let request = NewCase::try_from(RawNewCase::from(body.0))?;
         let workspace = workspace_id.0.id();
         let operation = format!("createCase:{}", workspace_id.0);
         let claim = claim(caller, idempotency_key.0.as_deref(), &operation, &request)?;
@@ -189,24 +185,20 @@ impl CasesApi {
         /// The `next_cursor` of the previous page (same filters and sort).
         cursor: Query<Option<String>>,
     ) -> Result<CaseListResponse, Problems<ListCasesErrors>> {
-        let statuses: Vec<_> = status.0.unwrap_or_default().into_iter().map(Into::into).collect();
-        let priorities: Vec<_> = priority.0.unwrap_or_default().into_iter().map(Into::into).collect();
-        let severities: Vec<_> = severity.0.unwrap_or_default().into_iter().map(Into::into).collect();
-        let assignees = assignee_filters(&assignee_id.0.unwrap_or_default())?;
-        let query = CaseQuery::parse(
-            &statuses,
-            &priorities,
-            &severities,
-            &assignees,
-            &tag.0.unwrap_or_default(),
-            q.0.as_deref(),
-            created_after.0.map(|t| t.0),
-            created_before.0.map(|t| t.0),
-            sort.0.map(Into::into),
-            order.0.map(Into::into),
-            limit.0,
-            cursor.0.as_deref(),
-        )?;
+        let query = CaseQuery::try_from(RawCaseQuery {
+            statuses: any_of(status.0),
+            priorities: any_of(priority.0),
+            severities: any_of(severity.0),
+            assignees: assignee_filters(&assignee_id.0.unwrap_or_default())?,
+            tags: tag.0.unwrap_or_default(),
+            text: q.0,
+            created_after: created_after.0.map(|t| t.0),
+            created_before: created_before.0.map(|t| t.0),
+            sort: sort.0.map(Into::into),
+            direction: order.0.map(Into::into),
+            limit: limit.0,
+            cursor: cursor.0,
+        })?;
         let workspace = workspace_id.0.id();
         let page = self.cases.list(caller.id(), workspace, query).await?;
         Ok(CaseListResponse::Ok(JsonResponse(page.into())))
@@ -248,22 +240,7 @@ impl CasesApi {
         case_id: Path<WireId<CaseId>>,
         body: JsonBody<UpdateCaseRequest>,
     ) -> Result<CaseResponse, Problems<UpdateCaseErrors>> {
-        let body = body.0;
-        let assignee = match body.assignee_id {
-            MaybeUndefined::Undefined => Nullable::Absent,
-            MaybeUndefined::Null => Nullable::Null,
-            MaybeUndefined::Value(id) => Nullable::Value(id.id()),
-        };
-        let update = CaseUpdate::parse(
-            body.version,
-            body.summary.as_deref(),
-            body.description.as_deref(),
-            body.status.map(Into::into),
-            body.priority.map(Into::into),
-            body.severity.map(Into::into),
-            assignee,
-            body.tags,
-        )?;
+        let update = CaseUpdate::try_from(RawCaseUpdate::from(body.0))?;
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let case = self.cases.update(caller.id(), workspace, case, update).await?;
         Ok(CaseResponse::Ok(JsonResponse(case.into())))

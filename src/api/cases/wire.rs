@@ -7,7 +7,10 @@ use serde_json::Value;
 
 use crate::http::wire::{Prefixed, Timestamp, WireId};
 use crate::ids::{AccountId, AttachmentId, CaseId, CommentId, EventId, ScanId, WorkspaceId};
-use crate::services::cases::{self, Case, CaseEvent, CaseSort, CaseStatus, Priority, Severity, SortOrder};
+use crate::services::cases::{
+    self, Case, CaseEvent, CaseSort, CaseStatus, Nullable, Priority, RawCaseUpdate, RawNewCase, Severity,
+    SortOrder,
+};
 
 /// Declares a wire enum mirroring a domain enum, with conversions both ways.
 macro_rules! wire_enum {
@@ -344,3 +347,36 @@ pub struct EventList {
 
 crate::http::wire::list_from_page!(CaseList, Case);
 crate::http::wire::list_from_page!(EventList, CaseEvent);
+
+impl From<CreateCaseRequest> for RawNewCase {
+    fn from(body: CreateCaseRequest) -> Self {
+        Self {
+            summary: body.summary,
+            description: body.description,
+            status: body.status.map(Into::into),
+            priority: body.priority.map(Into::into),
+            severity: body.severity.map(Into::into),
+            assignee_id: body.assignee_id.map(|id| id.id()),
+            tags: body.tags,
+        }
+    }
+}
+
+impl From<UpdateCaseRequest> for RawCaseUpdate {
+    fn from(body: UpdateCaseRequest) -> Self {
+        Self {
+            version: body.version,
+            summary: body.summary,
+            description: body.description,
+            status: body.status.map(Into::into),
+            priority: body.priority.map(Into::into),
+            severity: body.severity.map(Into::into),
+            assignee_id: match body.assignee_id {
+                MaybeUndefined::Undefined => Nullable::Absent,
+                MaybeUndefined::Null => Nullable::Null,
+                MaybeUndefined::Value(id) => Nullable::Value(id.id()),
+            },
+            tags: body.tags,
+        }
+    }
+}

@@ -47,6 +47,14 @@ pub struct AttachmentService {
     settings: AttachmentSettings,
 }
 
+/// A form whose bytes are staged, with what else the client sent.
+struct StagedUpload<'a> {
+    staged: &'a Staged,
+    file_name: FileName,
+    description: Option<String>,
+    key: Option<IdempotencyKey>,
+}
+
 impl AttachmentService {
     /// A service over `store` (records) and `evidence` (bytes), deciding
     /// access through `access`.
@@ -74,7 +82,8 @@ impl AttachmentService {
             self.check_room(conn, owner).await?;
         }
         let (staged, file_name, description) = self.read_form(&mut form).await?;
-        let result = self.record(caller, workspace, owner, &staged, file_name, description, key).await;
+        let upload = StagedUpload { staged: &staged, file_name, description, key };
+        let result = self.record(caller, workspace, owner, upload).await;
         // Moved into place, or not needed (a replay, stored already, failed).
         self.discard(&staged).await;
         if result.is_err() {
@@ -240,17 +249,14 @@ impl AttachmentService {
     }
 
     /// Writes the record of a staged upload, moving its bytes into place.
-    #[allow(clippy::too_many_arguments)]
     async fn record(
         &self,
         caller: AccountId,
         workspace: WorkspaceId,
         owner: Owner,
-        staged: &Staged,
-        file_name: FileName,
-        description: Option<String>,
-        key: Option<IdempotencyKey>,
+        upload: StagedUpload<'_>,
     ) -> Result<Created<Attachment>, AttachmentError> {
+        let StagedUpload { staged, file_name, description, key } = upload;
         let claim = key.map(|key| {
             let request = json!({
                 "owner": owner, "file_name": file_name.as_str(), "sha256": staged.sha256,

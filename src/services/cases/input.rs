@@ -46,21 +46,34 @@ pub struct NewCase {
     pub tags: Vec<String>,
 }
 
-impl NewCase {
-    /// Parses every field, reporting all invalid ones.
-    #[allow(clippy::too_many_arguments)]
-    pub fn parse(
-        summary: &str,
-        description: Option<&str>,
-        status: Option<CaseStatus>,
-        priority: Option<Priority>,
-        severity: Option<Severity>,
-        assignee_id: Option<AccountId>,
-        tags: Option<Vec<String>>,
-    ) -> Result<Self, ValidationErrors> {
+/// A case as a client asks to open it, before any field is checked.
+#[derive(Debug, Clone, Default)]
+pub struct RawNewCase {
+    /// One-line summary.
+    pub summary: String,
+    /// Markdown description.
+    pub description: Option<String>,
+    /// Starting status.
+    pub status: Option<CaseStatus>,
+    /// Priority.
+    pub priority: Option<Priority>,
+    /// Severity.
+    pub severity: Option<Severity>,
+    /// Assignee.
+    pub assignee_id: Option<AccountId>,
+    /// Tags.
+    pub tags: Option<Vec<String>>,
+}
+
+/// Checks every field, reporting all invalid ones.
+impl TryFrom<RawNewCase> for NewCase {
+    type Error = ValidationErrors;
+
+    fn try_from(raw: RawNewCase) -> Result<Self, ValidationErrors> {
+        let RawNewCase { summary, description, status, priority, severity, assignee_id, tags } = raw;
         match (
-            parse_summary(summary),
-            parse_description(description.unwrap_or_default()),
+            parse_summary(&summary),
+            parse_description(description.as_deref().unwrap_or_default()),
             parse_tags(tags.unwrap_or_default()),
         ) {
             (Ok(summary), Ok(description), Ok(tags)) => Ok(Self {
@@ -102,19 +115,35 @@ pub struct CaseUpdate {
     pub tags: Option<Vec<String>>,
 }
 
-impl CaseUpdate {
-    /// Parses a partial update; at least one field must be given.
-    #[allow(clippy::too_many_arguments)]
-    pub fn parse(
-        version: i32,
-        summary: Option<&str>,
-        description: Option<&str>,
-        status: Option<CaseStatus>,
-        priority: Option<Priority>,
-        severity: Option<Severity>,
-        assignee_id: Nullable<AccountId>,
-        tags: Option<Vec<String>>,
-    ) -> Result<Self, ValidationErrors> {
+/// A partial update as a client sends it, before any field is checked.
+#[derive(Debug, Clone, Default)]
+pub struct RawCaseUpdate {
+    /// The version the change is based on.
+    pub version: i32,
+    /// New summary.
+    pub summary: Option<String>,
+    /// New description.
+    pub description: Option<String>,
+    /// New status.
+    pub status: Option<CaseStatus>,
+    /// New priority.
+    pub priority: Option<Priority>,
+    /// New severity.
+    pub severity: Option<Severity>,
+    /// New assignee, or unassign.
+    pub assignee_id: Nullable<AccountId>,
+    /// New tags.
+    pub tags: Option<Vec<String>>,
+}
+
+/// Checks a partial update; at least one field must be given.
+impl TryFrom<RawCaseUpdate> for CaseUpdate {
+    type Error = ValidationErrors;
+
+    fn try_from(raw: RawCaseUpdate) -> Result<Self, ValidationErrors> {
+        let RawCaseUpdate { version, summary, description, status, priority, severity, assignee_id, tags } =
+            raw;
+        let (summary, description) = (summary.as_deref(), description.as_deref());
         let nothing = summary.is_none()
             && description.is_none()
             && status.is_none()
@@ -186,24 +215,56 @@ pub struct CaseQuery {
     pub page: PageRequest<Position>,
 }
 
-impl CaseQuery {
-    /// Parses filters, sort and paging, reporting all invalid parameters.
-    #[allow(clippy::too_many_arguments)]
-    pub fn parse(
-        statuses: &[CaseStatus],
-        priorities: &[Priority],
-        severities: &[Severity],
-        assignees: &[AssigneeFilter],
-        tags: &[String],
-        text: Option<&str>,
-        created_after: Option<DateTime<Utc>>,
-        created_before: Option<DateTime<Utc>>,
-        sort: Option<CaseSort>,
-        direction: Option<SortOrder>,
-        limit: Option<u32>,
-        cursor: Option<&str>,
-    ) -> Result<Self, ValidationErrors> {
-        let text = text.map(str::trim).filter(|t| !t.is_empty());
+/// A list request as a client sends it, before any parameter is checked;
+/// empty lists mean "no restriction".
+#[derive(Debug, Clone, Default)]
+pub struct RawCaseQuery {
+    /// Any of these statuses.
+    pub statuses: Vec<CaseStatus>,
+    /// Any of these priorities.
+    pub priorities: Vec<Priority>,
+    /// Any of these severities.
+    pub severities: Vec<Severity>,
+    /// Assigned to any of these (or unassigned).
+    pub assignees: Vec<AssigneeFilter>,
+    /// Carrying any of these tags.
+    pub tags: Vec<String>,
+    /// Text in summary or description.
+    pub text: Option<String>,
+    /// Created at or after.
+    pub created_after: Option<DateTime<Utc>>,
+    /// Created before.
+    pub created_before: Option<DateTime<Utc>>,
+    /// Sort column.
+    pub sort: Option<CaseSort>,
+    /// Sort direction.
+    pub direction: Option<SortOrder>,
+    /// Items per page.
+    pub limit: Option<u32>,
+    /// Where the previous page ended.
+    pub cursor: Option<String>,
+}
+
+/// Checks filters, sort and paging, reporting all invalid parameters.
+impl TryFrom<RawCaseQuery> for CaseQuery {
+    type Error = ValidationErrors;
+
+    fn try_from(raw: RawCaseQuery) -> Result<Self, ValidationErrors> {
+        let RawCaseQuery {
+            statuses,
+            priorities,
+            severities,
+            assignees,
+            tags,
+            text,
+            created_after,
+            created_before,
+            sort,
+            direction,
+            limit,
+            cursor,
+        } = raw;
+        let text = text.as_deref().map(str::trim).filter(|t| !t.is_empty());
         let text_error = text
             .filter(|t| t.chars().count() > QUERY_MAX_CHARS)
             .map(|_| format!("must be at most {QUERY_MAX_CHARS} characters"));
@@ -213,7 +274,7 @@ impl CaseQuery {
             (Some(after), Some(before)) if after >= before => Some("must be after created_after".to_owned()),
             _ => None,
         };
-        let page = PageRequest::parse(limit, cursor);
+        let page = PageRequest::parse(limit, cursor.as_deref());
         match (text_error, tag_error, range_error, page) {
             (None, None, None, Ok(page)) => Ok(Self {
                 filter: CaseFilter {
@@ -312,9 +373,10 @@ mod tests {
 
     #[test]
     fn an_update_must_change_something() {
-        let err =
-            CaseUpdate::parse(1, None, None, None, None, None, Nullable::Absent, None).expect_err("empty");
+        let err = CaseUpdate::try_from(RawCaseUpdate { version: 1, ..RawCaseUpdate::default() })
+            .expect_err("empty");
         assert_eq!(err.errors()[0].field, "body");
-        assert!(CaseUpdate::parse(1, None, None, None, None, None, Nullable::Null, None).is_ok());
+        let unassign = RawCaseUpdate { version: 1, assignee_id: Nullable::Null, ..RawCaseUpdate::default() };
+        assert!(CaseUpdate::try_from(unassign).is_ok());
     }
 }

@@ -12,6 +12,9 @@ mod service;
 pub use comments::{Comment, CommentBody, CommentEdit};
 pub use error::CaseError;
 pub use events::{CaseEvent, EventKind, scan_finished_event};
-pub use input::{AssigneeFilter, CaseQuery, CaseSort, CaseUpdate, NewCase, Nullable, SortOrder};
+pub use input::{
+    AssigneeFilter, CaseQuery, CaseSort, CaseUpdate, NewCase, Nullable, RawCaseQuery, RawCaseUpdate,
+    RawNewCase, SortOrder,
+};
 pub use model::{Case, CaseStatus, Priority, Severity};
 pub use service::CaseService;
