@@ -72,10 +72,13 @@ impl App {
     /// Connects to the database, applies migrations, builds every service and
     /// binds the listener.
     pub async fn build(settings: &Settings) -> Result<Self, BuildError> {
-        let signing_keys = keys::resolve(&settings.token_keys, &settings.database_url)?;
-        let store =
-            Store::connect(&settings.database_url, settings.pool_size(), settings.read_connections.into())
-                .await?;
+        let signing_keys = keys::resolve(&settings.auth.token_keys, &settings.database.url)?;
+        let store = Store::connect(
+            &settings.database.url,
+            settings.pool_size(),
+            settings.database.read_connections.into(),
+        )
+        .await?;
         let applied = store.run_migrations().await?;
         if !applied.is_empty() {
             tracing::info!(migrations = ?applied, "applied database migrations");
@@ -85,28 +88,28 @@ impl App {
             store.clone(),
             tokens,
             &IdentitySettings {
-                session_lifetime: settings.session_lifetime,
+                session_lifetime: settings.auth.session_lifetime,
                 max_hashes_in_flight: settings.hash_concurrency(),
-                attempts_per_email: settings.rate_limit_auth_per_email.0,
-                session_cache_ttl: settings.auth_cache_ttl,
+                attempts_per_email: settings.auth.rate_limit_auth_per_email.0,
+                session_cache_ttl: settings.auth.auth_cache_ttl,
             },
         )?;
         let wake = Arc::new(tokio::sync::Notify::new());
         let scan_settings = ScanSettings {
-            workers: usize::from(settings.scan_workers),
-            lease: settings.scan_lease,
+            workers: usize::from(settings.scans.workers),
+            lease: settings.scans.lease,
             poll_interval: SCAN_POLL,
-            scope: settings.scan_allowed_networks.clone(),
+            scope: settings.scans.allowed_networks.clone(),
         };
         let runner = Arc::new(ScanRunner::new(store.clone(), scan_settings, wake.clone()));
         let identity = Arc::new(identity);
         let evidence = EvidenceStore::open(&settings.evidence_location())?;
         let attachment_settings = AttachmentSettings {
-            max_size: settings.attachment_max_size,
-            max_per_owner: settings.attachment_max_count,
-            allowed_types: settings.attachment_types.clone(),
+            max_size: settings.evidence.attachment_max_size,
+            max_per_owner: settings.evidence.attachment_max_count,
+            allowed_types: settings.evidence.attachment_types.clone(),
         };
-        let access = Access::new(store.clone(), settings.auth_cache_ttl);
+        let access = Access::new(store.clone(), settings.auth.auth_cache_ttl);
         let caches = vec![identity.session_cache(), access.cache()];
         let services = Services {
             attachments: Arc::new(AttachmentService::new(
@@ -122,27 +125,27 @@ impl App {
             scans: Arc::new(ScanService::new(
                 store.clone(),
                 access.clone(),
-                settings.scan_allowed_networks.clone(),
+                settings.scans.allowed_networks.clone(),
                 wake,
             )),
             workspaces: Arc::new(WorkspaceService::new(store.clone(), access)),
         };
-        let bind_error = |source| BuildError::Bind { addr: settings.listen, source };
-        let acceptor = TcpListener::bind(settings.listen).into_acceptor().await.map_err(bind_error)?;
+        let bind_error = |source| BuildError::Bind { addr: settings.server.listen, source };
+        let acceptor = TcpListener::bind(settings.server.listen).into_acceptor().await.map_err(bind_error)?;
         let local_addr = acceptor
             .local_addr()
             .first()
             .and_then(|addr| addr.as_socket_addr().copied())
-            .unwrap_or(settings.listen);
+            .unwrap_or(settings.server.listen);
         let http = http::HttpSettings {
-            json_body_limit: settings.json_body_limit,
-            request_timeout: settings.request_timeout,
-            cors_allowed_origins: settings.cors_allowed_origins.clone(),
-            auth_per_address: settings.rate_limit_auth_per_address.0,
-            per_account: settings.rate_limit_per_account.0,
-            metrics_on_main: settings.metrics_listen.is_none(),
+            json_body_limit: settings.server.json_body_limit,
+            request_timeout: settings.server.request_timeout,
+            cors_allowed_origins: settings.server.cors_allowed_origins.clone(),
+            auth_per_address: settings.auth.rate_limit_auth_per_address.0,
+            per_account: settings.auth.rate_limit_per_account.0,
+            metrics_on_main: settings.server.metrics_listen.is_none(),
         };
-        let metrics_acceptor = match settings.metrics_listen {
+        let metrics_acceptor = match settings.server.metrics_listen {
             Some(addr) => Some(
                 TcpListener::bind(addr)
                     .into_acceptor()
@@ -151,7 +154,7 @@ impl App {
             ),
             None => None,
         };
-        let shutdown_grace = settings.shutdown_grace;
+        let shutdown_grace = settings.server.shutdown_grace;
         Ok(Self {
             acceptor,
             local_addr,

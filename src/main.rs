@@ -98,9 +98,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Migrate => {
             init_logging(&settings)?;
-            let store = Store::connect(&settings.database_url, 1, 0).await?;
+            let store = Store::connect(&settings.database.url, 1, 0).await?;
             let applied = store.run_migrations().await?;
-            println!("applied {} migration(s) to {}", applied.len(), settings.database_url);
+            println!("applied {} migration(s) to {}", applied.len(), settings.database.url);
             Ok(())
         }
         Command::Serve => {
@@ -113,7 +113,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn init_logging(settings: &Settings) -> anyhow::Result<()> {
-    logging::init(&settings.log_level, settings.log_format).context("CASEBOOK_LOG_LEVEL")
+    logging::init(&settings.log.level, settings.log.format).context("CASEBOOK_LOG_LEVEL")
 }
 
 /// Completes on SIGINT or SIGTERM.

@@ -18,9 +18,10 @@ use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, WriteMultipart};
+use secrecy::{ExposeSecret, SecretString};
 
 /// Where evidence is kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum EvidenceLocation {
     /// A directory on this machine (created if missing).
     Directory(PathBuf),
@@ -28,8 +29,9 @@ pub enum EvidenceLocation {
     S3(S3Location),
 }
 
-/// An S3-compatible bucket and how to reach it.
-#[derive(Clone, PartialEq, Eq)]
+/// An S3-compatible bucket and how to reach it. `Debug` shows the secret as
+/// `[REDACTED]`.
+#[derive(Debug, Clone)]
 pub struct S3Location {
     /// Bucket name.
     pub bucket: String,
@@ -41,17 +43,7 @@ pub struct S3Location {
     /// Access key id; `None` to use the environment's AWS credentials.
     pub access_key_id: Option<String>,
     /// Secret access key.
-    pub secret_access_key: Option<String>,
-}
-
-impl std::fmt::Debug for S3Location {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("S3Location")
-            .field("bucket", &self.bucket)
-            .field("endpoint", &self.endpoint)
-            .field("region", &self.region)
-            .finish_non_exhaustive()
-    }
+    pub secret_access_key: Option<SecretString>,
 }
 
 /// Why the evidence store failed.
@@ -115,7 +107,7 @@ impl EvidenceStore {
                         builder.with_allow_http(endpoint.starts_with("http://")).with_endpoint(endpoint);
                 }
                 if let (Some(id), Some(secret)) = (&s3.access_key_id, &s3.secret_access_key) {
-                    builder = builder.with_access_key_id(id).with_secret_access_key(secret);
+                    builder = builder.with_access_key_id(id).with_secret_access_key(secret.expose_secret());
                 }
                 Ok(Self { inner: Arc::new(builder.build()?), part_size: S3_PART_SIZE })
             }

@@ -93,7 +93,7 @@ async fn byte_ranges_and_etags_are_honoured(app: TestApp) {
 
 async fn the_size_limit_holds_at_exactly_the_limit(app: TestApp) {
     let limit = 64 * 1024;
-    let app = app.restart_with(|settings| settings.attachment_max_size = limit).await;
+    let app = app.restart_with(|settings| settings.evidence.attachment_max_size = limit).await;
     let (team, case_path) = team_with_case(&app).await;
 
     let at_limit = text_of_size(limit as usize);

@@ -175,7 +175,7 @@ async fn a_retried_upload_with_its_key_creates_one_attachment(app: TestApp) {
 }
 
 async fn a_case_holds_at_most_the_configured_number_of_files(app: TestApp) {
-    let app = app.restart_with(|settings| settings.attachment_max_count = 2).await;
+    let app = app.restart_with(|settings| settings.evidence.attachment_max_count = 2).await;
     let (team, case_path) = team_with_case(&app).await;
     for size in [10, 20] {
         let response = app.upload(&case_path, Some(&team.editor), note(text_of_size(size))).await;

@@ -22,7 +22,7 @@ const DEADLINE: Duration = Duration::from_secs(5);
 /// Two instances on one fresh PostgreSQL database, both caching for long.
 async fn two_instances() -> Option<(TestApp, TestApp)> {
     let first = TestApp::spawn(Backend::Postgres).await?;
-    let first = first.restart_with(|settings| settings.auth_cache_ttl = LONG_TTL).await;
+    let first = first.restart_with(|settings| settings.auth.auth_cache_ttl = LONG_TTL).await;
     let second = first.sibling(|_| {}).await;
     Some((first, second))
 }

@@ -169,13 +169,13 @@ impl TestApp {
         let db = Arc::new(TestDb::create(backend).await?);
         let mut settings = Settings::with_database(db.url().clone());
         evidence_location(storage, evidence_dir.path(), &mut settings).await?;
-        settings.listen = "127.0.0.1:0".parse().expect("address");
-        settings.pool_size = Some(4);
-        settings.token_keys = vec![SigningKey::generate().expect("random key")];
+        settings.server.listen = "127.0.0.1:0".parse().expect("address");
+        settings.database.pool_size = Some(4);
+        settings.auth.token_keys = vec![SigningKey::generate().expect("random key")];
         // Tests sign in far more often than people; the rate limit tests turn limits back on.
-        settings.rate_limit_auth_per_address = RateSetting(None);
-        settings.rate_limit_auth_per_email = RateSetting(None);
-        settings.rate_limit_per_account = RateSetting(None);
+        settings.auth.rate_limit_auth_per_address = RateSetting(None);
+        settings.auth.rate_limit_auth_per_email = RateSetting(None);
+        settings.auth.rate_limit_per_account = RateSetting(None);
         Some(Self::start(backend, db, evidence_dir, settings).await)
     }
 

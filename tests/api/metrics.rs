@@ -55,8 +55,8 @@ async fn metrics_move_as_requests_errors_and_scans_happen(app: TestApp) {
         assert!(text.contains(series), "missing {series}");
     }
     assert!(!text.contains("acct_"), "ids must not become labels");
-    let shared = match app.settings.database_url {
-        DatabaseUrl::Postgres(_) => f64::from(app.settings.read_connections),
+    let shared = match app.settings.database.url {
+        DatabaseUrl::Postgres(_) => f64::from(app.settings.database.read_connections),
         DatabaseUrl::Sqlite(_) => 0.0,
     };
     assert_eq!(sample(&app, CONNECTED_READERS).await, shared);
@@ -88,7 +88,8 @@ async fn metrics_move_as_requests_errors_and_scans_happen(app: TestApp) {
 }
 
 async fn metrics_can_have_a_listener_of_their_own(app: TestApp) {
-    let app = app.restart_with(|s| s.metrics_listen = Some("127.0.0.1:0".parse().expect("addr"))).await;
+    let app =
+        app.restart_with(|s| s.server.metrics_listen = Some("127.0.0.1:0".parse().expect("addr"))).await;
     let separate = app.metrics_url.clone().expect("a metrics listener");
 
     let on_main = app.get("/metrics", None).await;

@@ -14,7 +14,7 @@ use crate::helpers::{Backend, TestApp};
 
 /// Runs SQL on the test's database directly, behind the server's back.
 async fn execute(app: &TestApp, sql: &str) {
-    match &app.settings.database_url {
+    match &app.settings.database.url {
         DatabaseUrl::Postgres(url) => {
             let mut conn = AsyncPgConnection::establish(url).await.expect("connect");
             conn.batch_execute(sql).await.expect("sql");
@@ -52,7 +52,7 @@ async fn readiness_fails_while_migrations_are_pending(app: TestApp) {
 async fn readiness_flips_when_postgres_goes_away_and_comes_back() {
     let Some(app) = TestApp::spawn(Backend::Postgres).await else { return };
     assert_eq!(app.get("/health/ready", None).await.status, StatusCode::OK);
-    let DatabaseUrl::Postgres(url) = &app.settings.database_url else { unreachable!() };
+    let DatabaseUrl::Postgres(url) = &app.settings.database.url else { unreachable!() };
     let (base, name) = url.rsplit_once('/').expect("database name");
     let mut admin = AsyncPgConnection::establish(&format!("{base}/postgres")).await.expect("admin");
 
@@ -99,7 +99,8 @@ async fn every_response_carries_security_headers(app: TestApp) {
 }
 
 async fn only_allowed_origins_may_call_from_a_browser(app: TestApp) {
-    let app = app.restart_with(|s| s.cors_allowed_origins = vec!["https://app.example.com".into()]).await;
+    let app =
+        app.restart_with(|s| s.server.cors_allowed_origins = vec!["https://app.example.com".into()]).await;
     let preflight = |origin: &'static str| {
         app.client
             .request(Method::OPTIONS, format!("{}/v1/sessions", app.base_url))
@@ -120,7 +121,7 @@ async fn only_allowed_origins_may_call_from_a_browser(app: TestApp) {
 }
 
 async fn the_body_limit_is_a_setting(app: TestApp) {
-    let app = app.restart_with(|s| s.json_body_limit = 2048).await;
+    let app = app.restart_with(|s| s.server.json_body_limit = 2048).await;
     let body =
         json!({"email": "a@example.com", "password": "p".repeat(900), "display_name": "x".repeat(1200)});
 
@@ -132,7 +133,7 @@ async fn the_body_limit_is_a_setting(app: TestApp) {
 
 async fn a_request_slower_than_the_timeout_is_abandoned(app: TestApp) {
     app.sign_up("ada@example.com").await;
-    let app = app.restart_with(|s| s.request_timeout = Duration::from_millis(1)).await;
+    let app = app.restart_with(|s| s.server.request_timeout = Duration::from_millis(1)).await;
 
     let response = app.sign_in_as("ada@example.com", crate::helpers::PASSWORD).await;
 

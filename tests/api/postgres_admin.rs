@@ -36,7 +36,7 @@ pub struct PostgresAdmin {
 impl PostgresAdmin {
     /// Connects beside `app`, which must run on PostgreSQL.
     pub async fn beside(app: &TestApp) -> Self {
-        let DatabaseUrl::Postgres(url) = &app.settings.database_url else { panic!("not on PostgreSQL") };
+        let DatabaseUrl::Postgres(url) = &app.settings.database.url else { panic!("not on PostgreSQL") };
         let (base, database) = url.rsplit_once('/').expect("database name");
         let conn = AsyncPgConnection::establish(&format!("{base}/postgres")).await.expect("admin");
         Self { conn, url: url.clone(), database: database.to_owned() }

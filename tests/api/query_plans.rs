@@ -34,7 +34,7 @@ async fn postgres_serves_filtered_case_pages_from_indexes() {
     let Some(app) = TestApp::spawn(Backend::Postgres).await else { return };
     let team = Team::create(&app).await;
     app.create_case(&team.editor, team.id(), json!({"summary": "real"})).await;
-    let DatabaseUrl::Postgres(url) = &app.settings.database_url else { unreachable!("postgres") };
+    let DatabaseUrl::Postgres(url) = &app.settings.database.url else { unreachable!("postgres") };
     let mut conn = AsyncPgConnection::establish(url).await.expect("connect");
     let (ws, admin) = (bytea(team.id()), bytea(&team.admin_id));
     conn.batch_execute(&format!(

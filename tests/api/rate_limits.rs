@@ -22,7 +22,7 @@ fn assert_limited(response: &TestResponse) {
 
 async fn sign_ins_beyond_the_address_limit_wait_and_then_succeed(app: TestApp) {
     app.sign_up("ada@example.com").await;
-    let app = app.restart_with(|s| s.rate_limit_auth_per_address = per_second(3)).await;
+    let app = app.restart_with(|s| s.auth.rate_limit_auth_per_address = per_second(3)).await;
 
     for _ in 0..3 {
         app.sign_in_as("ada@example.com", "wrong password").await.assert_problem(401, "INVALID_CREDENTIALS");
@@ -50,7 +50,7 @@ async fn sign_ins_beyond_the_address_limit_wait_and_then_succeed(app: TestApp) {
 async fn sign_ins_beyond_the_email_limit_wait_and_then_succeed(app: TestApp) {
     app.sign_up("ada@example.com").await;
     app.sign_up("bob@example.com").await;
-    let app = app.restart_with(|s| s.rate_limit_auth_per_email = per_second(2)).await;
+    let app = app.restart_with(|s| s.auth.rate_limit_auth_per_email = per_second(2)).await;
 
     app.sign_in_as("ada@example.com", "wrong password").await.assert_problem(401, "INVALID_CREDENTIALS");
     app.sign_in_as("ADA@example.com ", "wrong password").await.assert_problem(401, "INVALID_CREDENTIALS");
@@ -68,7 +68,7 @@ async fn sign_ins_beyond_the_email_limit_wait_and_then_succeed(app: TestApp) {
 async fn calls_beyond_the_account_limit_wait_and_then_succeed(app: TestApp) {
     let ada = app.signed_in_user("ada@example.com").await;
     let bob = app.signed_in_user("bob@example.com").await;
-    let app = app.restart_with(|s| s.rate_limit_per_account = per_second(5)).await;
+    let app = app.restart_with(|s| s.auth.rate_limit_per_account = per_second(5)).await;
 
     for _ in 0..5 {
         assert_eq!(app.get("/v1/accounts/me", Some(&ada)).await.status, StatusCode::OK);

@@ -12,7 +12,7 @@ use crate::scan_support::{Ports, scan_path};
 use crate::team::Team;
 
 async fn a_queued_scan_is_cancelled_at_once(app: TestApp) {
-    let app = app.restart_with(|s| s.scan_workers = 0).await;
+    let app = app.restart_with(|s| s.scans.workers = 0).await;
     let team = Team::create(&app).await;
     let scan = app.create_scan(&team.editor, team.id(), json!({"target": "127.0.0.1", "ports": "22"})).await;
     let path = scan_path(&team, &scan);

@@ -178,7 +178,7 @@ async fn a_scan_linked_to_a_case_reports_on_the_case(app: TestApp) {
 }
 
 async fn a_scan_survives_the_death_of_its_server(app: TestApp) {
-    let app = app.restart_with(|s| s.scan_lease = Duration::from_secs(1)).await;
+    let app = app.restart_with(|s| s.scans.lease = Duration::from_secs(1)).await;
     let team = Team::create(&app).await;
     let ports = Ports::open().await;
     let body = json!({"target": "127.0.0.0/26", "ports": format!("1-1500,{},{}", ports.quiet(), ports.chatty.port()), "concurrency": 2});
@@ -223,7 +223,7 @@ async fn a_scan_survives_the_death_of_its_server(app: TestApp) {
 }
 
 async fn instances_sharing_a_database_take_different_scans(app: TestApp) {
-    let app = app.restart_with(|s| s.scan_workers = 1).await;
+    let app = app.restart_with(|s| s.scans.workers = 1).await;
     let sibling = app.sibling(|_| {}).await;
     let team = Team::create(&app).await;
     let first = app.create_scan(&team.editor, team.id(), long_scan()).await;

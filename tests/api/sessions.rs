@@ -106,7 +106,7 @@ async fn malformed_and_forged_tokens_are_invalid(app: TestApp) {
 }
 
 async fn expired_sessions_are_refused(app: TestApp) {
-    let app = app.restart_with(|settings| settings.session_lifetime = Duration::from_secs(1)).await;
+    let app = app.restart_with(|settings| settings.auth.session_lifetime = Duration::from_secs(1)).await;
     let token = app.signed_in_user("ada@example.com").await;
     assert_eq!(app.get("/v1/sessions/current", Some(&token)).await.status, StatusCode::OK);
 
@@ -117,15 +117,15 @@ async fn expired_sessions_are_refused(app: TestApp) {
 }
 
 async fn rotated_signing_keys_keep_old_tokens_until_the_old_key_is_retired(app: TestApp) {
-    let old_key = app.settings.token_keys[0].clone();
+    let old_key = app.settings.auth.token_keys[0].clone();
     let new_key = SigningKey::generate().expect("key");
     let old_token = app.signed_in_user("ada@example.com").await;
 
-    let app = app.restart_with(|s| s.token_keys = vec![new_key.clone(), old_key.clone()]).await;
+    let app = app.restart_with(|s| s.auth.token_keys = vec![new_key.clone(), old_key.clone()]).await;
     assert_eq!(app.get("/v1/sessions/current", Some(&old_token)).await.status, StatusCode::OK);
     let new_token = app.sign_in("ada@example.com").await;
 
-    let app = app.restart_with(|s| s.token_keys = vec![new_key.clone()]).await;
+    let app = app.restart_with(|s| s.auth.token_keys = vec![new_key.clone()]).await;
     app.get("/v1/sessions/current", Some(&old_token)).await.assert_problem(401, "INVALID_TOKEN");
     assert_eq!(app.get("/v1/sessions/current", Some(&new_token)).await.status, StatusCode::OK);
 }

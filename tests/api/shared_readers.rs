@@ -19,7 +19,7 @@ const DEADLINE: Duration = Duration::from_secs(10);
 async fn reads_go_on_while_the_shared_connections_are_lost_and_they_come_back() {
     let Some((app, team, case, path)) = a_case_on_postgres().await else { return };
     let mut admin = PostgresAdmin::beside(&app).await;
-    let expected = i64::from(app.settings.read_connections);
+    let expected = i64::from(app.settings.database.read_connections);
     assert_eq!(admin.count(APPLICATION_NAME).await, expected);
 
     // Cut only the shared connections (the pool stays) and keep them from coming back.
@@ -88,7 +88,7 @@ async fn a_read_stuck_on_one_shared_connection_does_not_hold_up_the_others() {
     let others = async {
         admin.until_one_waits(APPLICATION_NAME).await;
         let mut answers = Vec::new();
-        for _ in 0..3 * app.settings.read_connections {
+        for _ in 0..3 * app.settings.database.read_connections {
             let answer =
                 tokio::time::timeout(Duration::from_secs(5), app.get(&path, Some(&team.viewer))).await;
             answers.push(answer.map(|answer| (answer.status, answer.body == case)));

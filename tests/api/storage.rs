@@ -27,7 +27,7 @@ pub async fn evidence_location(
     settings: &mut Settings,
 ) -> Option<()> {
     match storage {
-        Storage::Local => settings.evidence_dir = Some(dir.join("evidence")),
+        Storage::Local => settings.evidence.dir = Some(dir.join("evidence")),
         Storage::S3 => {
             let Ok(endpoint) = std::env::var(S3_ENDPOINT_VAR) else {
                 assert!(
@@ -46,10 +46,10 @@ pub async fn evidence_location(
             let created =
                 created.unwrap_or_else(|err| panic!("S3 test server at {endpoint} unreachable: {err}"));
             assert!(created.status().is_success(), "create bucket: {}", created.status());
-            settings.evidence_s3_bucket = Some(bucket);
-            settings.evidence_s3_endpoint = Some(endpoint);
-            settings.evidence_s3_access_key_id = Some("testing".into());
-            settings.evidence_s3_secret_access_key = Some("testing".into());
+            settings.evidence.s3_bucket = Some(bucket);
+            settings.evidence.s3_endpoint = Some(endpoint);
+            settings.evidence.s3_access_key_id = Some("testing".into());
+            settings.evidence.s3_secret_access_key = Some("testing".into());
         }
     }
     Some(())

@@ -3,6 +3,7 @@
 //! database work. Several keys can be configured so they can be rotated: the
 //! first signs, all verify.
 
+use secrecy::{ExposeSecret, SecretSlice};
 use std::fmt;
 
 use base64::Engine as _;
@@ -23,9 +24,10 @@ const TOKEN_CHARS: usize = 64;
 /// Shortest signing key accepted: 256 bits.
 pub const MIN_KEY_BYTES: usize = 32;
 
-/// A secret key for signing tokens. Its `Debug` never shows it.
+/// A secret key for signing tokens. Its `Debug` never shows it, and its
+/// bytes are zeroed when it is dropped.
 #[derive(Clone)]
-pub struct SigningKey(Vec<u8>);
+pub struct SigningKey(SecretSlice<u8>);
 
 /// A configured key is not base64 or too short.
 #[derive(Debug, thiserror::Error)]
@@ -49,25 +51,25 @@ impl SigningKey {
         if bytes.len() < MIN_KEY_BYTES {
             return Err(SigningKeyError::TooShort(bytes.len()));
         }
-        Ok(Self(bytes))
+        Ok(Self(bytes.into()))
     }
 
     /// A fresh random 256-bit key.
     pub fn generate() -> Result<Self, getrandom::Error> {
         let mut bytes = vec![0u8; MIN_KEY_BYTES];
         getrandom::fill(&mut bytes)?;
-        Ok(Self(bytes))
+        Ok(Self(bytes.into()))
     }
 
     /// The key as unpadded base64url, for storing in a key file.
     pub fn encode(&self) -> String {
-        URL_SAFE_NO_PAD.encode(&self.0)
+        URL_SAFE_NO_PAD.encode(self.0.expose_secret())
     }
 }
 
 impl fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SigningKey(***)")
+        write!(f, "SigningKey({:?})", self.0)
     }
 }
 
@@ -81,7 +83,7 @@ impl TokenSigner {
     /// A signer over `keys`; the first signs. Returns `None` for no keys.
     pub fn new(keys: &[SigningKey]) -> Option<Self> {
         let keys: Vec<HmacSha256> =
-            keys.iter().filter_map(|key| HmacSha256::new_from_slice(&key.0).ok()).collect();
+            keys.iter().filter_map(|key| HmacSha256::new_from_slice(key.0.expose_secret()).ok()).collect();
         (!keys.is_empty()).then_some(Self { keys })
     }
 
