@@ -40,6 +40,20 @@ macro_rules! error_statuses {
 }
 pub(crate) use error_statuses;
 
+error_statuses! {
+    /// Errors of creating a record inside a workspace.
+    CreateErrors: 400, 401, 403, 404, 413, 415, 422;
+    /// Errors of listing records inside a workspace.
+    ListErrors: 401, 404, 422;
+    /// Errors of reading one record inside a workspace.
+    GetErrors: 401, 404;
+    /// Errors of changing a record inside a workspace (and of creates that
+    /// can conflict with what is there).
+    UpdateErrors: 400, 401, 403, 404, 409, 413, 415, 422;
+    /// Errors of deleting a record inside a workspace.
+    DeleteErrors: 401, 403, 404;
+}
+
 /// An operation's error: renders as a problem; documents the statuses `S`.
 pub struct Problems<S>(pub ApiError, PhantomData<S>);
 

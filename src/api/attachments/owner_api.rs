@@ -42,7 +42,7 @@ macro_rules! attachment_api {
                 #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
                 idempotency_key: poem_openapi::param::Header<Option<String>>,
                 form: super::upload::AttachmentUpload,
-            ) -> Result<super::responses::CreatedAttachment, Problems<super::responses::UploadAttachmentErrors>> {
+            ) -> Result<super::responses::CreatedAttachment, Problems<$crate::http::responses::UpdateErrors>> {
                 let key = $crate::http::idempotency::key(idempotency_key.0.as_deref())?;
                 let owner = Owner::$owner($owner_param.0.id());
                 let uploaded =
@@ -65,7 +65,7 @@ macro_rules! attachment_api {
                 limit: poem_openapi::param::Query<Option<u32>>,
                 /// The `next_cursor` of the previous page.
                 cursor: poem_openapi::param::Query<Option<String>>,
-            ) -> Result<super::responses::AttachmentListResponse, Problems<super::responses::ListAttachmentsErrors>>
+            ) -> Result<super::responses::AttachmentListResponse, Problems<$crate::http::responses::ListErrors>>
             {
                 let page = $crate::services::pagination::PageRequest::parse(limit.0, cursor.0.as_deref())?;
                 let owner = Owner::$owner($owner_param.0.id());
@@ -84,7 +84,7 @@ macro_rules! attachment_api {
                 $owner_param: poem_openapi::param::Path<$crate::http::wire::WireId<$id>>,
                 /// The attachment.
                 attachment_id: poem_openapi::param::Path<$crate::http::wire::WireId<$crate::ids::AttachmentId>>,
-            ) -> Result<super::responses::AttachmentResponse, Problems<super::responses::GetAttachmentErrors>> {
+            ) -> Result<super::responses::AttachmentResponse, Problems<$crate::http::responses::GetErrors>> {
                 let owner = Owner::$owner($owner_param.0.id());
                 let (workspace, id) = (workspace_id.0.id(), attachment_id.0.id());
                 let attachment = self.attachments.get(caller.id(), workspace, owner, id).await?;
@@ -137,7 +137,7 @@ macro_rules! attachment_api {
                 $owner_param: poem_openapi::param::Path<$crate::http::wire::WireId<$id>>,
                 /// The attachment.
                 attachment_id: poem_openapi::param::Path<$crate::http::wire::WireId<$crate::ids::AttachmentId>>,
-            ) -> Result<super::responses::AttachmentDeletedResponse, Problems<super::responses::DeleteAttachmentErrors>>
+            ) -> Result<super::responses::AttachmentDeletedResponse, Problems<$crate::http::responses::DeleteErrors>>
             {
                 let owner = Owner::$owner($owner_param.0.id());
                 let (workspace, id) = (workspace_id.0.id(), attachment_id.0.id());

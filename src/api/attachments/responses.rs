@@ -11,16 +11,8 @@ use crate::services::attachments::Attachment;
 use crate::services::idempotency::Created;
 
 error_statuses! {
-    /// Errors of the uploads.
-    UploadAttachmentErrors: 400, 401, 403, 404, 409, 413, 415, 422;
-    /// Errors of the attachment lists.
-    ListAttachmentsErrors: 401, 404, 422;
-    /// Errors of reading one attachment's record.
-    GetAttachmentErrors: 401, 404;
     /// Errors of the downloads.
     ContentErrors: 401, 404, 416;
-    /// Errors of the deletions.
-    DeleteAttachmentErrors: 401, 403, 404;
 }
 
 /// Answer of the uploads.

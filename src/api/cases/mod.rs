@@ -15,7 +15,7 @@ use crate::http::error::ApiError;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
 use crate::http::json_response::JsonResponse;
-use crate::http::responses::{Problems, error_statuses};
+use crate::http::responses::{CreateErrors, DeleteErrors, GetErrors, ListErrors, Problems, UpdateErrors};
 use crate::http::tags::ApiTags;
 use crate::http::wire::{Timestamp, WireId};
 use crate::ids::{AccountId, CaseId, WorkspaceId};
@@ -33,19 +33,6 @@ use wire::{
 pub struct CasesApi {
     /// Cases, their comments and audit trail.
     pub(in crate::api) cases: Arc<CaseService>,
-}
-
-error_statuses! {
-    /// Errors of `createCase`.
-    CreateCaseErrors: 400, 401, 403, 404, 413, 415, 422;
-    /// Errors of `listCases` and `listCaseEvents`.
-    ListCasesErrors: 401, 404, 422;
-    /// Errors of `getCase`.
-    GetCaseErrors: 401, 404;
-    /// Errors of `updateCase`.
-    UpdateCaseErrors: 400, 401, 403, 404, 409, 413, 415, 422;
-    /// Errors of `deleteCase`.
-    DeleteCaseErrors: 401, 403, 404;
 }
 
 /// Answer of `createCase`.
@@ -131,7 +118,7 @@ impl CasesApi {
         #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
         idempotency_key: Header<Option<String>>,
         body: JsonBody<CreateCaseRequest>,
-    ) -> Result<CreateCaseResponse, Problems<CreateCaseErrors>> {
+    ) -> Result<CreateCaseResponse, Problems<CreateErrors>> {
         let caller = caller.id();
         let request = NewCase::try_from(RawNewCase::from(body.0))?;
         let workspace = workspace_id.0.id();
@@ -184,7 +171,7 @@ impl CasesApi {
         limit: Query<Option<u32>>,
         /// The `next_cursor` of the previous page (same filters and sort).
         cursor: Query<Option<String>>,
-    ) -> Result<CaseListResponse, Problems<ListCasesErrors>> {
+    ) -> Result<CaseListResponse, Problems<ListErrors>> {
         let query = CaseQuery::try_from(RawCaseQuery {
             statuses: any_of(status.0),
             priorities: any_of(priority.0),
@@ -215,7 +202,7 @@ impl CasesApi {
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
         case_id: Path<WireId<CaseId>>,
-    ) -> Result<CaseResponse, Problems<GetCaseErrors>> {
+    ) -> Result<CaseResponse, Problems<GetErrors>> {
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let case = self.cases.get(caller.id(), workspace, case).await?;
         Ok(CaseResponse::Ok(JsonResponse(case.into())))
@@ -239,7 +226,7 @@ impl CasesApi {
         /// The case.
         case_id: Path<WireId<CaseId>>,
         body: JsonBody<UpdateCaseRequest>,
-    ) -> Result<CaseResponse, Problems<UpdateCaseErrors>> {
+    ) -> Result<CaseResponse, Problems<UpdateErrors>> {
         let update = CaseUpdate::try_from(RawCaseUpdate::from(body.0))?;
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let case = self.cases.update(caller.id(), workspace, case, update).await?;
@@ -261,7 +248,7 @@ impl CasesApi {
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
         case_id: Path<WireId<CaseId>>,
-    ) -> Result<CaseDeletedResponse, Problems<DeleteCaseErrors>> {
+    ) -> Result<CaseDeletedResponse, Problems<DeleteErrors>> {
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         self.cases.delete(caller.id(), workspace, case).await?;
         Ok(CaseDeletedResponse::NoContent)
@@ -288,7 +275,7 @@ impl CasesApi {
         limit: Query<Option<u32>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
-    ) -> Result<EventListResponse, Problems<ListCasesErrors>> {
+    ) -> Result<EventListResponse, Problems<ListErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let page = self.cases.events(caller.id(), workspace, case, page).await?;

@@ -11,7 +11,7 @@ use poem_openapi::{ApiResponse, OpenApi};
 use crate::http::auth::Caller;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
-use crate::http::responses::{Problems, error_statuses};
+use crate::http::responses::{CreateErrors, DeleteErrors, GetErrors, ListErrors, Problems, UpdateErrors};
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
 use crate::ids::{CaseId, CommentId, WorkspaceId};
@@ -24,19 +24,6 @@ use wire::{CommentList, CommentView, CreateCommentRequest, UpdateCommentRequest}
 pub struct CommentsApi {
     /// Cases, their comments and audit trail.
     pub(in crate::api) cases: Arc<CaseService>,
-}
-
-error_statuses! {
-    /// Errors of `createComment`.
-    CreateCommentErrors: 400, 401, 403, 404, 413, 415, 422;
-    /// Errors of `listComments`.
-    ListCommentsErrors: 401, 404, 422;
-    /// Errors of `getComment`.
-    GetCommentErrors: 401, 404;
-    /// Errors of `updateComment`.
-    UpdateCommentErrors: 400, 401, 403, 404, 409, 413, 415, 422;
-    /// Errors of `deleteComment`.
-    DeleteCommentErrors: 401, 403, 404;
 }
 
 /// Answer of `createComment`.
@@ -102,7 +89,7 @@ impl CommentsApi {
         #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
         idempotency_key: Header<Option<String>>,
         body: JsonBody<CreateCommentRequest>,
-    ) -> Result<CreateCommentResponse, Problems<CreateCommentErrors>> {
+    ) -> Result<CreateCommentResponse, Problems<CreateErrors>> {
         let caller = caller.id();
         let text = CommentBody::parse(&body.0.body)?;
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
@@ -138,7 +125,7 @@ impl CommentsApi {
         limit: Query<Option<u32>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
-    ) -> Result<CommentListResponse, Problems<ListCommentsErrors>> {
+    ) -> Result<CommentListResponse, Problems<ListErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let page = self.cases.comments(caller.id(), workspace, case, page).await?;
@@ -162,7 +149,7 @@ impl CommentsApi {
         case_id: Path<WireId<CaseId>>,
         /// The comment.
         comment_id: Path<WireId<CommentId>>,
-    ) -> Result<CommentResponse, Problems<GetCommentErrors>> {
+    ) -> Result<CommentResponse, Problems<GetErrors>> {
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let id = comment_id.0.id();
         let comment = self.cases.comment(caller.id(), workspace, case, id).await?;
@@ -188,7 +175,7 @@ impl CommentsApi {
         /// The comment.
         comment_id: Path<WireId<CommentId>>,
         body: JsonBody<UpdateCommentRequest>,
-    ) -> Result<CommentResponse, Problems<UpdateCommentErrors>> {
+    ) -> Result<CommentResponse, Problems<UpdateErrors>> {
         let edit = CommentEdit::parse(body.0.version, &body.0.body)?;
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let id = comment_id.0.id();
@@ -213,7 +200,7 @@ impl CommentsApi {
         case_id: Path<WireId<CaseId>>,
         /// The comment.
         comment_id: Path<WireId<CommentId>>,
-    ) -> Result<CommentDeletedResponse, Problems<DeleteCommentErrors>> {
+    ) -> Result<CommentDeletedResponse, Problems<DeleteErrors>> {
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let id = comment_id.0.id();
         self.cases.delete_comment(caller.id(), workspace, case, id).await?;

@@ -11,7 +11,7 @@ use poem_openapi::{ApiResponse, OpenApi};
 use crate::http::auth::Caller;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
-use crate::http::responses::{Problems, error_statuses};
+use crate::http::responses::{GetErrors, ListErrors, Problems, UpdateErrors, error_statuses};
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
 use crate::ids::{AccountId, WorkspaceId};
@@ -27,14 +27,6 @@ pub struct MembersApi {
 }
 
 error_statuses! {
-    /// Errors of `addMember`.
-    AddMemberErrors: 400, 401, 403, 404, 409, 413, 415, 422;
-    /// Errors of `listMembers`.
-    ListMembersErrors: 401, 404, 422;
-    /// Errors of `getMember`.
-    GetMemberErrors: 401, 404;
-    /// Errors of `updateMember`.
-    UpdateMemberErrors: 400, 401, 403, 404, 409, 413, 415, 422;
     /// Errors of `removeMember`.
     RemoveMemberErrors: 401, 403, 404, 409;
 }
@@ -100,7 +92,7 @@ impl MembersApi {
         #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
         idempotency_key: Header<Option<String>>,
         body: JsonBody<AddMemberRequest>,
-    ) -> Result<AddMemberResponse, Problems<AddMemberErrors>> {
+    ) -> Result<AddMemberResponse, Problems<UpdateErrors>> {
         let caller = caller.id();
         let request = NewMember::parse(&body.0.email, body.0.role.into())?;
         let workspace = workspace_id.0.id();
@@ -125,7 +117,7 @@ impl MembersApi {
         limit: Query<Option<u32>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
-    ) -> Result<MemberListResponse, Problems<ListMembersErrors>> {
+    ) -> Result<MemberListResponse, Problems<ListErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let workspace = workspace_id.0.id();
         let page = self.workspaces.list_members(caller.id(), workspace, page).await?;
@@ -147,7 +139,7 @@ impl MembersApi {
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The member's account.
         account_id: Path<WireId<AccountId>>,
-    ) -> Result<MemberResponse, Problems<GetMemberErrors>> {
+    ) -> Result<MemberResponse, Problems<GetErrors>> {
         let workspace = workspace_id.0.id();
         let member = account_id.0.id();
         let member = self.workspaces.get_member(caller.id(), workspace, member).await?;
@@ -170,7 +162,7 @@ impl MembersApi {
         /// The member's account.
         account_id: Path<WireId<AccountId>>,
         body: JsonBody<UpdateMemberRequest>,
-    ) -> Result<MemberResponse, Problems<UpdateMemberErrors>> {
+    ) -> Result<MemberResponse, Problems<UpdateErrors>> {
         let update = MemberRoleUpdate::parse(body.0.version, body.0.role.into())?;
         let workspace = workspace_id.0.id();
         let member = account_id.0.id();

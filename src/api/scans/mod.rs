@@ -18,7 +18,7 @@ use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
-use crate::http::responses::{Problems, error_statuses};
+use crate::http::responses::{CreateErrors, GetErrors, ListErrors, Problems, error_statuses};
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
 use crate::ids::{ScanId, WorkspaceId};
@@ -35,12 +35,6 @@ pub struct ScansApi {
 }
 
 error_statuses! {
-    /// Errors of `createScan`.
-    CreateScanErrors: 400, 401, 403, 404, 413, 415, 422;
-    /// Errors of the scan lists and streams.
-    ReadScanErrors: 401, 404, 422;
-    /// Errors of `getScan`.
-    GetScanErrors: 401, 404;
     /// Errors of `cancelScan` and `deleteScan`.
     ChangeScanErrors: 401, 403, 404, 409;
 }
@@ -133,7 +127,7 @@ impl ScansApi {
         #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
         idempotency_key: Header<Option<String>>,
         body: JsonBody<CreateScanRequest>,
-    ) -> Result<CreateScanResponse, Problems<CreateScanErrors>> {
+    ) -> Result<CreateScanResponse, Problems<CreateErrors>> {
         let caller = caller.id();
         let body = body.0;
         let case_id = body.case_id.map(|id| id.id());
@@ -161,7 +155,7 @@ impl ScansApi {
         limit: Query<Option<u32>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
-    ) -> Result<ScanListResponse, Problems<ReadScanErrors>> {
+    ) -> Result<ScanListResponse, Problems<ListErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let workspace = workspace_id.0.id();
         let page = self.scans.list(caller.id(), workspace, page).await?;
@@ -179,7 +173,7 @@ impl ScansApi {
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The scan.
         scan_id: Path<WireId<ScanId>>,
-    ) -> Result<ScanResponse, Problems<GetScanErrors>> {
+    ) -> Result<ScanResponse, Problems<GetErrors>> {
         let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
         let scan = self.scans.get(caller.id(), workspace, scan).await?;
         Ok(ScanResponse::Ok(Json(scan.into())))
@@ -205,7 +199,7 @@ impl ScansApi {
         limit: Query<Option<u32>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
-    ) -> Result<ScanResultListResponse, Problems<ReadScanErrors>> {
+    ) -> Result<ScanResultListResponse, Problems<ListErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
         let page = self.scans.results(caller.id(), workspace, scan, page).await?;
@@ -278,7 +272,7 @@ impl ScansApi {
         /// The id of the last event received; the stream continues after it.
         #[oai(name = "Last-Event-ID")]
         last_event_id: Header<Option<String>>,
-    ) -> Result<ScanEventStreamResponse, Problems<ReadScanErrors>> {
+    ) -> Result<ScanEventStreamResponse, Problems<ListErrors>> {
         let after = resume_point(last_event_id.0.as_deref())?;
         let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
         self.scans.authorize_watch(caller.id(), workspace, scan).await?;
@@ -313,7 +307,7 @@ impl ScansApi {
         #[oai(validator(minimum(value = "0")))]
         after: Query<Option<i32>>,
         socket: WebSocket,
-    ) -> Result<BoxWebSocketUpgraded, Problems<ReadScanErrors>> {
+    ) -> Result<BoxWebSocketUpgraded, Problems<ListErrors>> {
         let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
         self.scans.authorize_watch(caller.id(), workspace, scan).await?;
         let (scans, after) = (self.scans.clone(), after.0.unwrap_or(0));

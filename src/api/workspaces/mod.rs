@@ -11,7 +11,7 @@ use poem_openapi::{ApiResponse, OpenApi};
 use crate::http::auth::Caller;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
-use crate::http::responses::{Problems, error_statuses};
+use crate::http::responses::{DeleteErrors, GetErrors, Problems, UpdateErrors, error_statuses};
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
 use crate::ids::WorkspaceId;
@@ -31,12 +31,6 @@ error_statuses! {
     CreateWorkspaceErrors: 400, 401, 413, 415, 422;
     /// Errors of `listWorkspaces`.
     ListWorkspacesErrors: 401, 422;
-    /// Errors of `getWorkspace`.
-    GetWorkspaceErrors: 401, 404;
-    /// Errors of `updateWorkspace`.
-    UpdateWorkspaceErrors: 400, 401, 403, 404, 409, 413, 415, 422;
-    /// Errors of `deleteWorkspace`.
-    DeleteWorkspaceErrors: 401, 403, 404;
 }
 
 /// Answer of `createWorkspace`.
@@ -131,7 +125,7 @@ impl WorkspacesApi {
         caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
-    ) -> Result<WorkspaceResponse, Problems<GetWorkspaceErrors>> {
+    ) -> Result<WorkspaceResponse, Problems<GetErrors>> {
         let id = workspace_id.0.id();
         let workspace = self.workspaces.get(caller.id(), id).await?;
         Ok(WorkspaceResponse::Ok(Json(workspace.into())))
@@ -148,7 +142,7 @@ impl WorkspacesApi {
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
         body: JsonBody<UpdateWorkspaceRequest>,
-    ) -> Result<WorkspaceResponse, Problems<UpdateWorkspaceErrors>> {
+    ) -> Result<WorkspaceResponse, Problems<UpdateErrors>> {
         let body = body.0;
         let update = WorkspaceUpdate::parse(body.version, body.name.as_deref(), body.description.as_deref())?;
         let id = workspace_id.0.id();
@@ -165,7 +159,7 @@ impl WorkspacesApi {
         caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
-    ) -> Result<WorkspaceDeletedResponse, Problems<DeleteWorkspaceErrors>> {
+    ) -> Result<WorkspaceDeletedResponse, Problems<DeleteErrors>> {
         let id = workspace_id.0.id();
         self.workspaces.delete(caller.id(), id).await?;
         Ok(WorkspaceDeletedResponse::NoContent)
