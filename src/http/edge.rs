@@ -56,6 +56,19 @@ fn is_sane(id: &str) -> bool {
 /// One endpoint rather than closures around `next`: each closure layer's
 /// future held the whole request again while awaiting the next, and every
 /// request in flight carries these futures.
+///
+/// Why not poem's own `RequestId`, `SetHeader` and `Tracing` middleware for
+/// the parts they cover. Measured with `size_of_val` on the future of one
+/// call (poem 3.1.12, 2026-12-04): a bare route's future is 2,056 bytes;
+/// this edge around it, doing everything listed above, 3,608; poem's
+/// `SetHeader` and `Tracing` alone around the same route, 4,128. This edge
+/// must stay for the problem mapping, timeout and limits in any case, so
+/// the poem layers would add their 2,072 bytes to every request in flight
+/// (5,680 with both). They also do not fit: `RequestId` reuses a client's
+/// id unchecked or mints one without the `req_` prefix the conventions
+/// give, and `SetHeader` sets one header list for every path where Swagger
+/// UI's page needs its own content security policy and handlers may set
+/// their own headers first.
 pub struct Edge<E> {
     next: E,
     timeout: Duration,
