@@ -15,6 +15,7 @@ use uuid::Uuid;
 pub use cache::{ChangeCache, Mark};
 pub use follow::{Forgets, follow};
 
+use crate::ids::{AccountId, RecordId, SessionId, WorkspaceId};
 use crate::store::change_feed;
 use crate::store::{DbConn, StoreError};
 
@@ -22,18 +23,18 @@ use crate::store::{DbConn, StoreError};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
     /// A session ended.
-    Session(Uuid),
+    Session(SessionId),
     /// An account changed, or all or some of its sessions ended.
-    Account(Uuid),
+    Account(AccountId),
     /// A membership was added, changed or removed.
     Membership {
         /// Its workspace.
-        workspace: Uuid,
+        workspace: WorkspaceId,
         /// Its account.
-        account: Uuid,
+        account: AccountId,
     },
     /// A workspace was deleted with all its memberships.
-    Workspace(Uuid),
+    Workspace(WorkspaceId),
     /// Anything may have changed (a notice that could not be read).
     Everything,
 }
@@ -44,12 +45,12 @@ impl Change {
         let parsed = || -> Option<Self> {
             let (kind, rest) = notice.split_once(':')?;
             Some(match kind {
-                "session" => Self::Session(rest.parse().ok()?),
-                "account" => Self::Account(rest.parse().ok()?),
-                "workspace" => Self::Workspace(rest.parse().ok()?),
+                "session" => Self::Session(id(rest)?),
+                "account" => Self::Account(id(rest)?),
+                "workspace" => Self::Workspace(id(rest)?),
                 "membership" => {
                     let (workspace, account) = rest.split_once(':')?;
-                    Self::Membership { workspace: workspace.parse().ok()?, account: account.parse().ok()? }
+                    Self::Membership { workspace: id(workspace)?, account: id(account)? }
                 }
                 _ => return None,
             })
@@ -61,6 +62,11 @@ impl Change {
     pub async fn publish(self, conn: &mut DbConn<'_>) -> Result<(), StoreError> {
         change_feed::publish(conn, &self.to_string()).await
     }
+}
+
+/// An id as a notice writes it (the bare UUID).
+fn id<I: RecordId>(text: &str) -> Option<I> {
+    text.parse::<Uuid>().ok().map(I::from_uuid)
 }
 
 impl fmt::Display for Change {
@@ -83,10 +89,10 @@ mod tests {
     fn notices_read_back_as_the_change_they_tell() {
         let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
         for change in [
-            Change::Session(a),
-            Change::Account(a),
-            Change::Membership { workspace: a, account: b },
-            Change::Workspace(b),
+            Change::Session(SessionId::from_uuid(a)),
+            Change::Account(AccountId::from_uuid(a)),
+            Change::Membership { workspace: WorkspaceId::from_uuid(a), account: AccountId::from_uuid(b) },
+            Change::Workspace(WorkspaceId::from_uuid(b)),
             Change::Everything,
         ] {
             assert_eq!(Change::parse(&change.to_string()), change);

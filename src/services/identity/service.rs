@@ -149,7 +149,7 @@ impl IdentityService {
     /// session used lately costs none either.
     pub async fn authenticate(&self, token: &str) -> Result<Authenticated, IdentityError> {
         let session_id = self.tokens.verify(token).ok_or(IdentityError::InvalidToken)?;
-        if let Some(caller) = self.sessions.get(session_id.uuid())
+        if let Some(caller) = self.sessions.get(session_id)
             && caller.session.expires_at > clock::now()
         {
             return Ok(caller);
@@ -171,7 +171,7 @@ impl IdentityService {
     /// Ends one session.
     #[tracing::instrument(skip_all)]
     pub async fn sign_out(&self, session: SessionId) -> Result<(), IdentityError> {
-        let change = Change::Session(session.uuid());
+        let change = Change::Session(session);
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
         db_transaction!(conn, |tx| {
@@ -186,7 +186,7 @@ impl IdentityService {
     /// Ends every session of an account; returns how many there were.
     #[tracing::instrument(skip_all)]
     pub async fn sign_out_everywhere(&self, account: AccountId) -> Result<usize, IdentityError> {
-        let change = Change::Account(account.uuid());
+        let change = Change::Account(account);
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
         let ended = db_transaction!(conn, |tx| {
@@ -229,11 +229,11 @@ impl IdentityService {
             if password_changed {
                 sessions::delete_for_account(tx, account_id, Some(keep_session)).await?;
             }
-            Change::Account(account_id.uuid()).publish(tx).await?;
+            Change::Account(account_id).publish(tx).await?;
             Ok(Some(row))
         })?;
         if updated.is_some() {
-            self.sessions.forget(Change::Account(account_id.uuid()));
+            self.sessions.forget(Change::Account(account_id));
         }
         match updated {
             Some(row) => Ok(row.into()),

@@ -4,16 +4,15 @@
 
 use std::time::Duration;
 
-use uuid::Uuid;
-
 use super::Authenticated;
+use crate::ids::SessionId;
 use crate::services::changes::{Change, ChangeCache, Forgets, Mark};
 
 /// Most sessions cached.
 const CAPACITY: usize = 10_000;
 
 /// Authenticated callers by session id.
-pub struct SessionCache(ChangeCache<Uuid, Authenticated>);
+pub struct SessionCache(ChangeCache<SessionId, Authenticated>);
 
 impl SessionCache {
     /// A cache keeping each session at most `ttl` (zero: never).
@@ -22,7 +21,7 @@ impl SessionCache {
     }
 
     /// The caller of `session`, if cached and fresh.
-    pub fn get(&self, session: Uuid) -> Option<Authenticated> {
+    pub fn get(&self, session: SessionId) -> Option<Authenticated> {
         self.0.get(&session)
     }
 
@@ -33,7 +32,7 @@ impl SessionCache {
 
     /// Keeps a caller read after `mark`.
     pub fn put(&self, mark: Mark, caller: Authenticated) {
-        self.0.put(mark, caller.session.id.uuid(), caller);
+        self.0.put(mark, caller.session.id, caller);
     }
 }
 
@@ -42,7 +41,7 @@ impl Forgets for SessionCache {
         match change {
             Change::Session(id) => self.0.forget(&id),
             Change::Account(account) => {
-                self.0.forget_where(|_, caller| caller.account.id.uuid() == account);
+                self.0.forget_where(|_, caller| caller.account.id == account);
             }
             Change::Everything => self.0.forget_all(),
             Change::Membership { .. } | Change::Workspace(_) => {}

@@ -7,8 +7,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use uuid::Uuid;
-
 use super::{Failure, Role};
 use crate::ids::{AccountId, WorkspaceId};
 use crate::services::changes::{Change, ChangeCache, Forgets};
@@ -102,7 +100,7 @@ impl Access {
         account: AccountId,
         workspace: WorkspaceId,
     ) -> Result<Option<Role>, StoreError> {
-        let key = (workspace.uuid(), account.uuid());
+        let key = (workspace, account);
         if let Some(role) = self.roles.0.get(&key) {
             return Ok(Some(role));
         }
@@ -127,7 +125,7 @@ impl Access {
 }
 
 /// Roles by (workspace, account). Non-members are not cached.
-struct RoleCache(ChangeCache<(Uuid, Uuid), Role>);
+struct RoleCache(ChangeCache<(WorkspaceId, AccountId), Role>);
 
 impl Forgets for RoleCache {
     fn forget(&self, change: Change) {

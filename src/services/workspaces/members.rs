@@ -62,7 +62,7 @@ impl WorkspaceService {
             created_at: now,
             updated_at: now,
         };
-        let change = Change::Membership { workspace: workspace.uuid(), account: account.id.uuid() };
+        let change = Change::Membership { workspace, account: account.id };
         let created = db_transaction!(conn, |tx| {
             if let Some(earlier) = idempotency::begin::<Member>(tx, claim.as_ref()).await? {
                 return Ok(Created { value: earlier, replayed: true });
@@ -91,7 +91,7 @@ impl WorkspaceService {
     ) -> Result<Member, WorkspaceError> {
         let mut scope = self.access.writing(caller, workspace, Role::Admin).await?;
         let conn = &mut scope.db();
-        let change = Change::Membership { workspace: workspace.uuid(), account: member.uuid() };
+        let change = Change::Membership { workspace, account: member };
         let updated = db_transaction!(conn, |tx| {
             workspaces::lock(tx, workspace).await?;
             let current = load_member(tx, workspace, member).await?;
@@ -128,7 +128,7 @@ impl WorkspaceService {
         let need = if member == caller { Role::Viewer } else { Role::Admin };
         let mut scope = self.access.writing(caller, workspace, need).await?;
         let conn = &mut scope.db();
-        let change = Change::Membership { workspace: workspace.uuid(), account: member.uuid() };
+        let change = Change::Membership { workspace, account: member };
         db_transaction!(conn, |tx| {
             workspaces::lock(tx, workspace).await?;
             let current = load_member(tx, workspace, member).await?;

@@ -126,7 +126,7 @@ impl WorkspaceService {
     pub async fn delete(&self, caller: AccountId, id: WorkspaceId) -> Result<(), WorkspaceError> {
         let mut scope = self.access.writing(caller, id, Role::Admin).await?;
         let conn = &mut scope.db();
-        let change = Change::Workspace(id.uuid());
+        let change = Change::Workspace(id);
         db_transaction!(conn, |tx| {
             workspaces::delete(tx, id).await?;
             change.publish(tx).await?;
