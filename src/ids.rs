@@ -10,9 +10,9 @@ use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Binary;
 use uuid::Uuid;
 
-/// What every record id can do.
+/// What every record id can do (the one place its UUID goes in and out).
 pub trait RecordId: Copy + Send + Sync + 'static {
-    /// Wraps an existing UUID (as parsed from the wire).
+    /// Wraps an existing UUID (as parsed from the wire or a notice).
     fn from_uuid(id: Uuid) -> Self;
     /// The bare UUID.
     fn uuid(self) -> Uuid;
@@ -42,15 +42,6 @@ macro_rules! record_id {
                 Self($new)
             }
 
-            /// Wraps an existing UUID (as loaded from storage or parsed from a path).
-            pub fn from_uuid(id: Uuid) -> Self {
-                Self(id)
-            }
-
-            /// The bare UUID.
-            pub fn uuid(self) -> Uuid {
-                self.0
-            }
         }
 
         /// The bare UUID, hyphenated, for logs and messages (the API adds its prefix).

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::error::ApiError;
 use super::limits::RateLimits;
-use crate::ids::{AccountId, SessionId};
+use crate::ids::{AccountId, RecordId, SessionId};
 use crate::services::Services;
 use crate::services::identity::{Account, Authenticated, Session};
 

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::wire::{CaseList, CaseStatusWire, CaseView, PriorityWire, SeverityWire};
 use crate::http::wire::{Timestamp, WireId};
-use crate::ids::{AccountId, CaseId, WorkspaceId};
+use crate::ids::{AccountId, CaseId, RecordId, WorkspaceId};
 
 /// Asserts that `value` encodes to the same bytes through serde as
 /// through poem-openapi's `ToJSON`.

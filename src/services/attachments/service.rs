@@ -19,7 +19,7 @@ use super::form::{FormPart, UploadForm};
 use super::model::{Attachment, AttachmentSettings, Download, Owner};
 use super::range::RequestedRange;
 use super::staging::{self, Staged};
-use crate::ids::{AccountId, AttachmentId, CaseId, WorkspaceId};
+use crate::ids::{AccountId, AttachmentId, CaseId, RecordId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::cases::{CaseEvent, EventKind};
 use crate::services::idempotency::{self, Claim, Created, IdempotencyKey};

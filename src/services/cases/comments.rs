@@ -8,7 +8,7 @@ use serde_json::json;
 use super::events::{CaseEvent, EventKind};
 use super::service::load;
 use super::{CaseError, CaseService};
-use crate::ids::{AccountId, CaseId, CommentId, WorkspaceId};
+use crate::ids::{AccountId, CaseId, CommentId, RecordId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::kernel::Failure;

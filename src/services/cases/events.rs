@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::Case;
-use crate::ids::{AccountId, CaseId, EventId};
+use crate::ids::{AccountId, CaseId, EventId, RecordId};
 use crate::store::case_events::CaseEventRow;
 
 /// What happened.

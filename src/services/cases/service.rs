@@ -4,7 +4,7 @@
 use super::events::{self, CaseEvent};
 use super::input::Nullable;
 use super::{Case, CaseError, CaseStatus, CaseUpdate, NewCase};
-use crate::ids::{AccountId, CaseId, WorkspaceId};
+use crate::ids::{AccountId, CaseId, RecordId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::kernel::{Access, Failure, Role};

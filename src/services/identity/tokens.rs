@@ -12,7 +12,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use uuid::Uuid;
 
-use crate::ids::SessionId;
+use crate::ids::{RecordId, SessionId};
 
 type HmacSha256 = Hmac<Sha256>;
 

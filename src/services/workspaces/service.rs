@@ -3,7 +3,7 @@
 
 use super::model::stored_role;
 use super::{NewWorkspace, Role, Workspace, WorkspaceError, WorkspaceUpdate};
-use crate::ids::{AccountId, WorkspaceId};
+use crate::ids::{AccountId, RecordId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::changes::Change;
 use crate::services::idempotency::{self, Claim, Created};
