@@ -37,6 +37,8 @@ pub struct App {
     store: Store,
     /// Caches that the change feed keeps fresh.
     caches: Vec<Arc<dyn Forgets>>,
+    /// How often the change feed polls, on MySQL/MariaDB.
+    change_poll_interval: Duration,
     runner: Arc<ScanRunner>,
     http: http::HttpSettings,
     metrics_acceptor: Option<TcpAcceptor>,
@@ -83,7 +85,7 @@ impl App {
         if !applied.is_empty() {
             tracing::info!(migrations = ?applied, "applied database migrations");
         }
-        let tokens = TokenSigner::new(&signing_keys).ok_or(keys::KeysError::MissingForPostgres)?;
+        let tokens = TokenSigner::new(&signing_keys).ok_or(keys::KeysError::MissingForServerDatabase)?;
         let identity = IdentityService::new(
             store.clone(),
             tokens,
@@ -161,6 +163,7 @@ impl App {
             services,
             store,
             caches,
+            change_poll_interval: settings.database.change_poll_interval,
             runner,
             http,
             metrics_acceptor,
@@ -199,7 +202,11 @@ impl App {
             limits.clone(),
             self.services.identity.clone(),
         )));
-        let _changes = AbortOnDropHandle::new(tokio::spawn(changes::follow(self.store.clone(), self.caches)));
+        let _changes = AbortOnDropHandle::new(tokio::spawn(changes::follow(
+            self.store.clone(),
+            self.caches,
+            self.change_poll_interval,
+        )));
         let _sweeper =
             AbortOnDropHandle::new(tokio::spawn(sweep_evidence(self.services.attachments.clone())));
         let stop_workers = tokio_util::sync::CancellationToken::new();

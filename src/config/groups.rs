@@ -22,14 +22,16 @@ use crate::store::DatabaseUrl;
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Database")]
 pub struct DatabaseConfig {
-    /// Database URL: sqlite://PATH for an embedded SQLite file, or
-    /// postgres://USER:PASSWORD@HOST:PORT/DATABASE for PostgreSQL.
+    /// Database URL: sqlite://PATH for an embedded SQLite file,
+    /// postgres://USER:PASSWORD@HOST:PORT/DATABASE for PostgreSQL, or
+    /// mysql://USER:PASSWORD@HOST:PORT/DATABASE (or mariadb://...) for
+    /// MySQL 8.0+ or MariaDB 10.6+.
     #[arg(long = "database-url", value_name = "DATABASE_URL", global = true, env = "CASEBOOK_DATABASE_URL", default_value = "sqlite://casebook.db",
         value_parser = DatabaseUrl::parse)]
     pub url: DatabaseUrl,
 
     /// Most database connections held open at once. Default: 8 with
-    /// PostgreSQL; with SQLite two per CPU core, at most 8.
+    /// PostgreSQL or MySQL/MariaDB; with SQLite two per CPU core, at most 8.
     #[arg(long, global = true, env = "CASEBOOK_POOL_SIZE",
         value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub pool_size: Option<u32>,
@@ -37,10 +39,18 @@ pub struct DatabaseConfig {
     /// PostgreSQL connections shared by concurrent reads, besides the pool.
     /// Each carries many requests' single-statement reads at once
     /// (pipelined), with fewer round trips than a connection per request;
-    /// 0 sends every read to the pool. Ignored with SQLite.
+    /// 0 sends every read to the pool. Ignored with SQLite and MySQL/MariaDB.
     #[arg(long, global = true, env = "CASEBOOK_READ_CONNECTIONS", default_value_t = 4,
         value_parser = clap::value_parser!(u16).range(0..=64))]
     pub read_connections: u16,
+
+    /// MySQL/MariaDB only: how often each instance polls the change log for
+    /// changes other instances made (ended sessions, changed roles), which
+    /// PostgreSQL pushes with LISTEN/NOTIFY instead. A change made on one
+    /// instance reaches the others' caches within this time.
+    #[arg(long, global = true, env = "CASEBOOK_CHANGE_POLL_INTERVAL", default_value = "250ms",
+        value_parser = parse_poll_interval)]
+    pub change_poll_interval: Duration,
 }
 
 /// Where the server listens and how it treats requests.
@@ -261,6 +271,14 @@ fn parse_timeout(raw: &str) -> Result<Duration, String> {
         return Err("must be more than 0".into());
     }
     Ok(timeout)
+}
+
+fn parse_poll_interval(raw: &str) -> Result<Duration, String> {
+    let every = humantime::parse_duration(raw).map_err(|err| err.to_string())?;
+    if every < Duration::from_millis(10) || every > Duration::from_secs(60) {
+        return Err("must be from 10ms to 1m".into());
+    }
+    Ok(every)
 }
 
 fn parse_cache_ttl(raw: &str) -> Result<Duration, String> {

@@ -70,8 +70,8 @@ pub struct Settings {
     pub log: LogConfig,
 }
 
-/// Default pool size with PostgreSQL.
-const POSTGRES_POOL_SIZE: u32 = 8;
+/// Default pool size with a database server (PostgreSQL, MySQL/MariaDB).
+const SERVER_POOL_SIZE: u32 = 8;
 /// Largest default pool size with SQLite.
 const SQLITE_MAX_POOL_SIZE: u32 = 8;
 
@@ -107,7 +107,7 @@ impl Settings {
                 name.push(".evidence");
                 PathBuf::from(name)
             }
-            (None, DatabaseUrl::Postgres(_)) => PathBuf::from("casebook-evidence"),
+            (None, DatabaseUrl::Postgres(_) | DatabaseUrl::Mysql(_)) => PathBuf::from("casebook-evidence"),
         };
         EvidenceLocation::Directory(dir)
     }
@@ -119,7 +119,7 @@ impl Settings {
     /// read and wrote faster than 8, in 8 MiB less memory.
     pub fn pool_size(&self) -> u32 {
         self.database.pool_size.unwrap_or_else(|| match self.database.url {
-            DatabaseUrl::Postgres(_) => POSTGRES_POOL_SIZE,
+            DatabaseUrl::Postgres(_) | DatabaseUrl::Mysql(_) => SERVER_POOL_SIZE,
             DatabaseUrl::Sqlite(_) => {
                 let cores = std::thread::available_parallelism().map_or(1, usize::from);
                 u32::try_from(cores.saturating_mul(2)).unwrap_or(u32::MAX).min(SQLITE_MAX_POOL_SIZE)
@@ -153,7 +153,7 @@ mod tests {
 
     #[test]
     fn unsupported_database_urls_are_refused_at_startup() {
-        let err = Cli::try_parse_from(["casebook", "--database-url", "mysql://root@localhost/cb"])
+        let err = Cli::try_parse_from(["casebook", "--database-url", "oracle://root@localhost/cb"])
             .expect_err("refused");
         assert!(err.to_string().contains("unsupported database URL"), "{err}");
     }

@@ -11,13 +11,14 @@ use crate::store::DatabaseUrl;
 /// Why no signing keys could be had.
 #[derive(Debug, thiserror::Error)]
 pub enum KeysError {
-    /// PostgreSQL deployments share keys between instances; they must be given.
+    /// Server database deployments (PostgreSQL, MySQL/MariaDB) share keys
+    /// between instances; they must be given.
     #[error(
-        "CASEBOOK_TOKEN_KEYS is not set. With PostgreSQL, every Casebook instance must \
+        "CASEBOOK_TOKEN_KEYS is not set. With a database server (PostgreSQL, MySQL or MariaDB), every Casebook instance must \
          share the same token signing keys: generate one with `casebook generate-key` and \
          set CASEBOOK_TOKEN_KEYS (or --token-keys) on every instance"
     )]
-    MissingForPostgres,
+    MissingForServerDatabase,
     /// The key file could not be read or written.
     #[error("token key file {path}: {source}")]
     File {
@@ -45,7 +46,7 @@ pub fn resolve(configured: &[SigningKey], database: &DatabaseUrl) -> Result<Vec<
         return Ok(configured.to_vec());
     }
     match database {
-        DatabaseUrl::Postgres(_) => Err(KeysError::MissingForPostgres),
+        DatabaseUrl::Postgres(_) | DatabaseUrl::Mysql(_) => Err(KeysError::MissingForServerDatabase),
         DatabaseUrl::Sqlite(path) => load_or_create(&key_file_for(path)),
     }
 }

@@ -7,7 +7,7 @@ use diesel_async::RunQueryDsl;
 use super::schema::accounts;
 use crate::ids::AccountId;
 
-use super::{DbConn, DbTime, StoreError, db_run};
+use super::{DbConn, DbTime, StoreError, db_run, insert_returning, update_returning};
 
 /// An account as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -65,13 +65,8 @@ pub struct AccountChanges {
 
 /// Inserts an account. A taken email fails with [`StoreError::UniqueViolation`].
 pub async fn insert(conn: &mut DbConn<'_>, account: NewAccount) -> Result<AccountRow, StoreError> {
-    db_run!(conn: {
-        Ok(diesel::insert_into(accounts::table)
-            .values(account)
-            .returning(AccountRow::as_returning())
-            .get_result(conn)
-            .await?)
-    })
+    let id = account.id;
+    insert_returning!(conn, accounts::table, account, AccountRow::as_returning(), accounts::table.find(id))
 }
 
 /// Loads an account by id.
@@ -105,16 +100,11 @@ pub async fn update(
     conn: &mut DbConn<'_>,
     id: AccountId,
     expected_version: i32,
-    changes: AccountChanges,
+    changes: &AccountChanges,
 ) -> Result<Option<AccountRow>, StoreError> {
-    db_run!(conn: {
-        Ok(diesel::update(accounts::table)
-            .filter(accounts::id.eq(id))
-            .filter(accounts::version.eq(expected_version))
-            .set((changes, accounts::version.eq(accounts::version + 1)))
-            .returning(AccountRow::as_returning())
-            .get_result(conn)
-            .await
-            .optional()?)
-    })
+    let update = diesel::update(accounts::table)
+        .filter(accounts::id.eq(id))
+        .filter(accounts::version.eq(expected_version))
+        .set((changes, accounts::version.eq(accounts::version + 1)));
+    update_returning!(conn, update, AccountRow::as_returning(), accounts::table.find(id))
 }

@@ -7,7 +7,7 @@ use diesel_async::RunQueryDsl;
 use super::schema::{case_tags, cases};
 use crate::ids::{AccountId, CaseId, WorkspaceId};
 
-use super::{DbConn, DbTime, StoreError, db_run, insert_rows};
+use super::{DbConn, DbTime, StoreError, db_run, insert_rows, update_returning};
 
 diesel::define_sql_function! {
     /// SQL `lower(text)`, on both backends.
@@ -162,16 +162,11 @@ pub async fn update(
     expected_version: i32,
     changes: CaseChanges,
 ) -> Result<Option<CaseRow>, StoreError> {
-    db_run!(conn: {
-        Ok(diesel::update(cases::table)
-            .filter(cases::id.eq(id))
-            .filter(cases::version.eq(expected_version))
-            .set((changes, cases::version.eq(cases::version + 1)))
-            .returning(CaseRow::as_returning())
-            .get_result(conn)
-            .await
-            .optional()?)
-    })
+    let update = diesel::update(cases::table)
+        .filter(cases::id.eq(id))
+        .filter(cases::version.eq(expected_version))
+        .set((changes, cases::version.eq(cases::version + 1)));
+    update_returning!(conn, update, CaseRow::as_returning(), cases::table.find(id))
 }
 
 /// Replaces a case's tag rows.

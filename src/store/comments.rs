@@ -6,7 +6,7 @@ use diesel_async::RunQueryDsl;
 use super::schema::comments;
 use crate::ids::{AccountId, CaseId, CommentId};
 
-use super::{DbConn, DbTime, StoreError, db_run};
+use super::{DbConn, DbTime, StoreError, db_run, update_returning};
 
 /// A comment as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -81,16 +81,15 @@ pub async fn update(
     body: &str,
     at: DbTime,
 ) -> Result<Option<CommentRow>, StoreError> {
-    db_run!(conn: {
-        Ok(diesel::update(comments::table)
-            .filter(comments::id.eq(id))
-            .filter(comments::version.eq(expected_version))
-            .set((comments::body.eq(body), comments::updated_at.eq(at), comments::version.eq(comments::version + 1)))
-            .returning(CommentRow::as_returning())
-            .get_result(conn)
-            .await
-            .optional()?)
-    })
+    let update = diesel::update(comments::table)
+        .filter(comments::id.eq(id))
+        .filter(comments::version.eq(expected_version))
+        .set((
+            comments::body.eq(body),
+            comments::updated_at.eq(at),
+            comments::version.eq(comments::version + 1),
+        ));
+    update_returning!(conn, update, CommentRow::as_returning(), comments::table.find(id))
 }
 
 /// Deletes a comment.

@@ -33,33 +33,41 @@ pub async fn claim(
     expired_before: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<Claimed, StoreError> {
+    let expired = idempotency_keys::table
+        .find((account_id, key))
+        .filter(idempotency_keys::created_at.lt(DbTime::from(expired_before)));
+    let row = (
+        idempotency_keys::account_id.eq(account_id),
+        idempotency_keys::key.eq(key),
+        idempotency_keys::fingerprint.eq(fingerprint),
+        idempotency_keys::snapshot.eq(""),
+        idempotency_keys::created_at.eq(DbTime::from(now)),
+    );
+    let existing = idempotency_keys::table
+        .find((account_id, key))
+        .select((idempotency_keys::fingerprint, idempotency_keys::snapshot));
     db_run!(conn: {
-        diesel::delete(
-            idempotency_keys::table
-                .find((account_id, key))
-                .filter(idempotency_keys::created_at.lt(DbTime::from(expired_before))),
-        )
-        .execute(conn)
-        .await?;
-        let inserted = diesel::insert_into(idempotency_keys::table)
-            .values((
-                idempotency_keys::account_id.eq(account_id),
-                idempotency_keys::key.eq(key),
-                idempotency_keys::fingerprint.eq(fingerprint),
-                idempotency_keys::snapshot.eq(""),
-                idempotency_keys::created_at.eq(DbTime::from(now)),
-            ))
-            .on_conflict_do_nothing()
-            .execute(conn)
-            .await?;
+        diesel::delete(expired).execute(conn).await?;
+        let inserted =
+            diesel::insert_into(idempotency_keys::table).values(row).on_conflict_do_nothing().execute(conn).await?;
         if inserted == 1 {
             return Ok(Claimed::New);
         }
-        let (fingerprint, snapshot) = idempotency_keys::table
-            .find((account_id, key))
-            .select((idempotency_keys::fingerprint, idempotency_keys::snapshot))
-            .first::<(Vec<u8>, String)>(conn)
-            .await?;
+        let (fingerprint, snapshot) = existing.first::<(Vec<u8>, String)>(conn).await?;
+        Ok(Claimed::Existing { fingerprint, snapshot })
+    } mysql: {
+        // MySQL's stand-in for DO NOTHING (`ON DUPLICATE KEY UPDATE` a
+        // column to itself) counts a found row as affected, so it cannot
+        // tell a claim from a replay: a plain insert can, by its duplicate
+        // key error, which (unlike on PostgreSQL) leaves the transaction
+        // usable. A concurrent claim waits on the first one's row lock.
+        diesel::delete(expired).execute(conn).await?;
+        match diesel::insert_into(idempotency_keys::table).values(row).execute(conn).await.map_err(StoreError::from) {
+            Ok(_) => return Ok(Claimed::New),
+            Err(StoreError::UniqueViolation(_)) => {}
+            Err(err) => return Err(err),
+        }
+        let (fingerprint, snapshot) = existing.first::<(Vec<u8>, String)>(conn).await?;
         Ok(Claimed::Existing { fingerprint, snapshot })
     })
 }

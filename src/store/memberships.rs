@@ -8,7 +8,7 @@ use super::accounts::AccountRow;
 use super::schema::{accounts, memberships};
 use crate::ids::{AccountId, WorkspaceId};
 
-use super::{DbConn, DbTime, StoreError, db_run};
+use super::{DbConn, DbTime, StoreError, db_run, update_returning};
 
 /// A membership as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -103,19 +103,15 @@ pub async fn update_role(
     role: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<MembershipRow>, StoreError> {
-    db_run!(conn: {
-        Ok(diesel::update(memberships::table.find((workspace_id, account_id)))
-            .filter(memberships::version.eq(expected_version))
-            .set((
-                memberships::role.eq(role),
-                memberships::version.eq(memberships::version + 1),
-                memberships::updated_at.eq(DbTime::from(now)),
-            ))
-            .returning(MembershipRow::as_returning())
-            .get_result(conn)
-            .await
-            .optional()?)
-    })
+    let update = diesel::update(memberships::table.find((workspace_id, account_id)))
+        .filter(memberships::version.eq(expected_version))
+        .set((
+            memberships::role.eq(role),
+            memberships::version.eq(memberships::version + 1),
+            memberships::updated_at.eq(DbTime::from(now)),
+        ));
+    let key = memberships::table.find((workspace_id, account_id));
+    update_returning!(conn, update, MembershipRow::as_returning(), key)
 }
 
 /// Removes a member.

@@ -1,16 +1,18 @@
-//! Storage: pooled connections to SQLite or PostgreSQL, the schema, and the
-//! queries. The store knows how to save and load, not what is valid: business
+//! Storage: pooled connections to SQLite, PostgreSQL or MySQL/MariaDB, the
+//! schema, and the queries. The store knows how to save and load, not what is valid: business
 //! rules live in `services`.
 //!
-//! Every query is written once, against [`DbConn`], and expanded for both
-//! backends by [`db_run!`]; per-backend arms appear only where the SQL dialect
-//! truly differs.
+//! Every query is written once, against [`DbConn`], and expanded for every
+//! backend by [`db_run!`]; per-backend arms appear only where the SQL dialect
+//! truly differs. MySQL has no `RETURNING`: [`update_returning!`] and
+//! [`insert_returning!`] read the row back in the same transaction there.
 
 pub mod accounts;
 pub mod attachments;
 pub mod case_events;
 pub mod cases;
 pub mod change_feed;
+mod change_log;
 pub mod comments;
 pub mod db;
 pub mod evidence;
@@ -24,15 +26,19 @@ pub mod sessions;
 pub mod workspaces;
 
 pub use db::{
-    Backend, DatabaseUrl, DatabaseUrlError, DbConn, DbTime, POOL_APPLICATION_NAME, PoolStatus, PooledConn,
-    ReadConn, Store, StoreError, readers, settle_pooled,
+    Backend, Contended, DatabaseUrl, DatabaseUrlError, DbConn, DbTime, POOL_APPLICATION_NAME, PoolStatus,
+    PooledConn, ReadConn, Store, StoreError, readers, settle_pooled,
 };
 
 /// Runs one query body on whichever backend `$conn` (a `&mut DbConn`) holds,
 /// recording its latency. Inside the body, `$conn` is the backend's own
-/// async connection.
+/// async connection. The second form gives MySQL a body of its own, for SQL
+/// it lacks (such as `RETURNING`).
 macro_rules! db_run {
-    ($conn:ident: $body:block) => {{
+    ($conn:ident: $body:block) => {
+        $crate::store::db_run!($conn: $body mysql: $body)
+    };
+    ($conn:ident: $body:block mysql: $mysql:block) => {{
         let started = std::time::Instant::now();
         let result = match $conn {
             // Each in an async block, so that the body's `?` ends the
@@ -46,6 +52,10 @@ macro_rules! db_run {
                 shared.settle(async { $body }.await).await
             }
             $crate::store::DbConn::Sqlite($conn) => $body,
+            $crate::store::DbConn::Mysql($conn) => {
+                let result = async { $mysql }.await;
+                $crate::store::db::mysql::settle($conn, result).await
+            }
         };
         $crate::platform::metrics::observe_query(started.elapsed());
         result
@@ -54,10 +64,10 @@ macro_rules! db_run {
 pub(crate) use db_run;
 
 /// Inserts many rows into `$table` (optionally ignoring rows that would
-/// violate a unique key). PostgreSQL gets one multi-row statement; SQLite one
-/// statement per row, because diesel-async cannot send multi-row inserts to
-/// SQLite (call it inside a transaction there). The only place that
-/// difference is handled.
+/// violate a unique key). PostgreSQL and MySQL get one multi-row statement;
+/// SQLite one statement per row, because diesel-async cannot send multi-row
+/// inserts to SQLite (call it inside a transaction there). The only place
+/// that difference is handled.
 macro_rules! insert_rows {
     ($conn:ident, $table:path, $rows:expr $(, $on_conflict:ident)?) => {{
         let rows = $rows;
@@ -68,6 +78,9 @@ macro_rules! insert_rows {
                 }
                 $crate::store::DbConn::SharedPostgres(shared) => {
                     diesel::insert_into($table).values(rows)$(.$on_conflict())?.execute(&mut shared.conn()).await?;
+                }
+                $crate::store::DbConn::Mysql(conn) => {
+                    diesel::insert_into($table).values(rows)$(.$on_conflict())?.execute(&mut **conn).await?;
                 }
                 $crate::store::DbConn::Sqlite(conn) => {
                     for row in rows {
@@ -85,7 +98,11 @@ pub(crate) use insert_rows;
 /// `$tx` is a `&mut DbConn` bound to the transaction. On SQLite the
 /// transaction starts with `BEGIN IMMEDIATE`, so concurrent read-then-write
 /// transactions queue on the write lock instead of failing with "database is
-/// locked". The body's error type must implement `From<diesel::result::Error>`.
+/// locked". On MySQL, a transaction that loses a deadlock or times out
+/// waiting for a lock runs again, up to
+/// [`db::mysql::CONTENTION_RETRIES`] times (so the body must be able to run
+/// more than once). The body's error type must implement
+/// `From<diesel::result::Error>` and [`Contended`].
 macro_rules! db_transaction {
     ($conn:ident, |$tx:ident| $body:block) => {
         match $conn {
@@ -110,7 +127,69 @@ macro_rules! db_transaction {
                 })
                 .await
             }
+            $crate::store::DbConn::Mysql(conn) => {
+                let mut attempt = 0;
+                loop {
+                    let result = diesel_async::AsyncConnection::transaction(&mut **conn, async |conn| {
+                        let $tx = &mut $crate::store::DbConn::Mysql(conn);
+                        $body
+                    })
+                    .await;
+                    match result {
+                        Err(err)
+                            if attempt < $crate::store::db::mysql::CONTENTION_RETRIES
+                                && $crate::store::Contended::is_contention(&err) =>
+                        {
+                            attempt += 1;
+                            tokio::time::sleep($crate::store::db::mysql::contention_backoff(attempt)).await;
+                        }
+                        other => break other,
+                    }
+                }
+            }
         }
     };
 }
 pub(crate) use db_transaction;
+
+/// Runs `$update` (an UPDATE statement) and returns the row it changed as
+/// `$selection` (a `Selectable` selection or a column), or `None` when no
+/// row matched. On MySQL, which has no `RETURNING`, the update and the read
+/// back of `$row` (a query for the same row by its key) run in one
+/// transaction.
+macro_rules! update_returning {
+    ($conn:ident, $update:expr, $selection:expr, $row:expr) => {{
+        let update = $update;
+        $crate::store::db_run!($conn: {
+            Ok(update.returning($selection).get_result($conn).await.optional()?)
+        } mysql: {
+            diesel_async::AsyncConnection::transaction(&mut **$conn, async |conn| {
+                if update.execute(conn).await? == 0 {
+                    return Ok(None);
+                }
+                Ok(Some($row.select($selection).get_result(conn).await?))
+            })
+            .await
+        })
+    }};
+}
+pub(crate) use update_returning;
+
+/// Inserts `$row` into `$table` and returns it as stored, as `$selection`;
+/// on MySQL, which has no `RETURNING`, it is read back by `$key` (the
+/// query for the row by its key) in the same transaction.
+macro_rules! insert_returning {
+    ($conn:ident, $table:path, $row:expr, $selection:expr, $key:expr) => {{
+        let insert = diesel::insert_into($table).values($row);
+        $crate::store::db_run!($conn: {
+            Ok(insert.returning($selection).get_result($conn).await?)
+        } mysql: {
+            diesel_async::AsyncConnection::transaction(&mut **$conn, async |conn| {
+                insert.execute(conn).await?;
+                Ok($key.select($selection).get_result(conn).await?)
+            })
+            .await
+        })
+    }};
+}
+pub(crate) use insert_returning;

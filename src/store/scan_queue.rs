@@ -8,7 +8,7 @@ use super::scans::ScanRow;
 use super::schema::scans;
 use crate::ids::ScanId;
 
-use super::{DbConn, DbTime, StoreError, db_run};
+use super::{DbConn, DbTime, StoreError, db_run, update_returning};
 
 /// Progress of one finished chunk of probes.
 #[derive(Debug, Clone, Default)]
@@ -34,9 +34,10 @@ pub async fn any_waiting(conn: &mut DbConn<'_>, now: DbTime) -> Result<bool, Sto
 }
 
 /// Takes the oldest waiting scan — queued, or running under an expired lease
-/// (its worker died) — for `worker` until `lease_until`. On PostgreSQL the
-/// candidate row is locked with `FOR UPDATE SKIP LOCKED`, so instances
-/// sharing a database take different jobs; SQLite serialises writers.
+/// (its worker died) — for `worker` until `lease_until`. On PostgreSQL and
+/// MySQL/MariaDB the candidate row is locked with `FOR UPDATE SKIP LOCKED`,
+/// so instances sharing a database take different jobs; SQLite serialises
+/// writers.
 pub async fn claim(
     conn: &mut DbConn<'_>,
     worker: &str,
@@ -64,6 +65,16 @@ pub async fn claim(
             )
             .into());
         }
+        DbConn::Mysql(conn) => scans::table
+            .filter(waiting)
+            .order(scans::created_at.asc())
+            .select(scans::id)
+            .limit(1)
+            .for_update()
+            .skip_locked()
+            .first(&mut **conn)
+            .await
+            .optional()?,
         DbConn::Sqlite(conn) => scans::table
             .filter(waiting)
             .order(scans::created_at.asc())
@@ -74,20 +85,15 @@ pub async fn claim(
             .optional()?,
     };
     let Some(id) = candidate else { return Ok(None) };
-    db_run!(conn: {
-        Ok(diesel::update(scans::table.find(id))
-            .set((
-                scans::status.eq("running"),
-                scans::lease_owner.eq(Some(worker)),
-                scans::lease_expires_at.eq(Some(lease_until)),
-                scans::attempts.eq(scans::attempts + 1),
-                scans::started_at.eq(diesel::dsl::case_when(scans::started_at.is_null(), Some(now)).otherwise(scans::started_at)),
-            ))
-            .returning(ScanRow::as_returning())
-            .get_result(conn)
-            .await
-            .optional()?)
-    })
+    let update = diesel::update(scans::table.find(id)).set((
+        scans::status.eq("running"),
+        scans::lease_owner.eq(Some(worker)),
+        scans::lease_expires_at.eq(Some(lease_until)),
+        scans::attempts.eq(scans::attempts + 1),
+        scans::started_at
+            .eq(diesel::dsl::case_when(scans::started_at.is_null(), Some(now)).otherwise(scans::started_at)),
+    ));
+    update_returning!(conn, update, ScanRow::as_returning(), scans::table.find(id))
 }
 
 /// Extends `worker`'s lease; `None` when the lease was lost, otherwise
@@ -98,14 +104,8 @@ pub async fn renew(
     worker: &str,
     lease_until: DbTime,
 ) -> Result<Option<bool>, StoreError> {
-    db_run!(conn: {
-        Ok(diesel::update(scans::table.find(id).filter(scans::lease_owner.eq(worker)).filter(scans::status.eq("running")))
-            .set(scans::lease_expires_at.eq(Some(lease_until)))
-            .returning(scans::cancel_requested)
-            .get_result(conn)
-            .await
-            .optional()?)
-    })
+    let update = diesel::update(held_by(id, worker)).set(scans::lease_expires_at.eq(Some(lease_until)));
+    update_returning!(conn, update, scans::cancel_requested, scans::table.find(id))
 }
 
 /// Records a finished chunk (counters and resume point) if `worker` still
@@ -118,34 +118,24 @@ pub async fn record_chunk(
     progress: &ChunkProgress,
     events: i32,
 ) -> Result<Option<i32>, StoreError> {
-    db_run!(conn: {
-        let seq: Option<i32> = diesel::update(scans::table.find(id).filter(scans::lease_owner.eq(worker)).filter(scans::status.eq("running")))
-            .set((
-                scans::probes_done.eq(progress.probes_done),
-                scans::open_count.eq(scans::open_count + progress.open),
-                scans::closed_count.eq(scans::closed_count + progress.closed),
-                scans::filtered_count.eq(scans::filtered_count + progress.filtered),
-                scans::event_seq.eq(scans::event_seq + events),
-            ))
-            .returning(scans::event_seq)
-            .get_result(conn)
-            .await
-            .optional()?;
-        Ok(seq.map(|last| last - events))
-    })
+    let update = diesel::update(held_by(id, worker)).set((
+        scans::probes_done.eq(progress.probes_done),
+        scans::open_count.eq(scans::open_count + progress.open),
+        scans::closed_count.eq(scans::closed_count + progress.closed),
+        scans::filtered_count.eq(scans::filtered_count + progress.filtered),
+        scans::event_seq.eq(scans::event_seq + events),
+    ));
+    let seq: Option<i32> = update_returning!(conn, update, scans::event_seq, scans::table.find(id))?;
+    Ok(seq.map(|last| last - events))
 }
 
 /// Reserves `count` event numbers outside a worker (for a scan cancelled
 /// while queued); returns the number before the first.
 pub async fn record_chunk_events(conn: &mut DbConn<'_>, id: ScanId, count: i32) -> Result<i32, StoreError> {
-    db_run!(conn: {
-        let last: i32 = diesel::update(scans::table.find(id))
-            .set(scans::event_seq.eq(scans::event_seq + count))
-            .returning(scans::event_seq)
-            .get_result(conn)
-            .await?;
-        Ok(last - count)
-    })
+    let update = diesel::update(scans::table.find(id)).set(scans::event_seq.eq(scans::event_seq + count));
+    let last: Option<i32> = update_returning!(conn, update, scans::event_seq, scans::table.find(id))?;
+    let last = last.ok_or(StoreError::Query(diesel::result::Error::NotFound))?;
+    Ok(last - count)
 }
 
 /// Ends a scan held by `worker` with `status`; returns the event number
@@ -158,30 +148,37 @@ pub async fn finish(
     error: Option<String>,
     now: DbTime,
 ) -> Result<Option<ScanRow>, StoreError> {
-    db_run!(conn: {
-        Ok(diesel::update(scans::table.find(id).filter(scans::lease_owner.eq(worker)).filter(scans::status.eq("running")))
-            .set((
-                scans::status.eq(status),
-                scans::error.eq(error),
-                scans::finished_at.eq(Some(now)),
-                scans::lease_owner.eq(None::<String>),
-                scans::lease_expires_at.eq(None::<DbTime>),
-                scans::event_seq.eq(scans::event_seq + 1),
-            ))
-            .returning(ScanRow::as_returning())
-            .get_result(conn)
-            .await
-            .optional()?)
-    })
+    let update = diesel::update(held_by(id, worker)).set((
+        scans::status.eq(status),
+        scans::error.eq(error),
+        scans::finished_at.eq(Some(now)),
+        scans::lease_owner.eq(None::<String>),
+        scans::lease_expires_at.eq(None::<DbTime>),
+        scans::event_seq.eq(scans::event_seq + 1),
+    ));
+    update_returning!(conn, update, ScanRow::as_returning(), scans::table.find(id))
 }
 
 /// Gives a running scan back to the queue (on shutdown), keeping its progress.
 pub async fn release(conn: &mut DbConn<'_>, id: ScanId, worker: &str) -> Result<(), StoreError> {
     db_run!(conn: {
-        diesel::update(scans::table.find(id).filter(scans::lease_owner.eq(worker)).filter(scans::status.eq("running")))
+        diesel::update(held_by(id, worker))
             .set((scans::status.eq("queued"), scans::lease_owner.eq(None::<String>), scans::lease_expires_at.eq(None::<DbTime>)))
             .execute(conn)
             .await?;
         Ok(())
     })
 }
+
+/// The scan `id` while `worker` holds its lease (running, not taken over).
+fn held_by(id: ScanId, worker: &str) -> HeldBy<'_> {
+    scans::table.find(id).filter(scans::lease_owner.eq(worker)).filter(scans::status.eq("running"))
+}
+
+type HeldBy<'a> = diesel::dsl::Filter<
+    diesel::dsl::Filter<
+        diesel::dsl::Find<scans::table, ScanId>,
+        diesel::dsl::Eq<scans::lease_owner, &'a str>,
+    >,
+    diesel::dsl::Eq<scans::status, &'static str>,
+>;

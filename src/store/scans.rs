@@ -96,7 +96,7 @@ pub struct ScanEventRow {
 }
 
 /// Inserts a scan.
-pub async fn insert(conn: &mut DbConn<'_>, row: ScanRow) -> Result<(), StoreError> {
+pub async fn insert(conn: &mut DbConn<'_>, row: &ScanRow) -> Result<(), StoreError> {
     db_run!(conn: {
         diesel::insert_into(scans::table).values(row).execute(conn).await?;
         Ok(())
@@ -176,7 +176,7 @@ pub async fn request_cancel(
 
 /// Stores open ports; one already stored (a chunk redone after a takeover)
 /// is kept as it was.
-pub async fn insert_results(conn: &mut DbConn<'_>, rows: Vec<ScanResultRow>) -> Result<(), StoreError> {
+pub async fn insert_results(conn: &mut DbConn<'_>, rows: &[ScanResultRow]) -> Result<(), StoreError> {
     insert_rows!(conn, scan_results::table, rows, on_conflict_do_nothing)
 }
 

@@ -1,6 +1,6 @@
-//! Table definitions shared by both backends. Only portable SQL types are used
-//! (`Binary` for UUIDs, `Timestamp` for UTC times), so one query body compiles
-//! for SQLite and PostgreSQL alike.
+//! Table definitions shared by every backend. Only portable SQL types are
+//! used (`Binary` for UUIDs, `Timestamp` for UTC times), so one query body
+//! compiles for SQLite, PostgreSQL and MySQL alike.
 
 #![allow(missing_docs)] // diesel::table! generates undocumented column types.
 
@@ -219,3 +219,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     evidence_blobs,
     attachments,
 );
+
+diesel::table! {
+    /// MySQL/MariaDB only: changes that make cached authentication stale,
+    /// polled by every instance (PostgreSQL uses LISTEN/NOTIFY instead).
+    change_log (seq) {
+        seq -> BigInt,
+        notice -> Text,
+        created_at -> Timestamp,
+    }
+}

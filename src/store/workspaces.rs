@@ -7,7 +7,7 @@ use diesel_async::RunQueryDsl;
 use super::schema::{memberships, workspaces};
 use crate::ids::{AccountId, WorkspaceId};
 
-use super::{DbConn, DbTime, StoreError, db_run};
+use super::{DbConn, DbTime, StoreError, db_run, update_returning};
 
 /// A workspace as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -95,16 +95,11 @@ pub async fn update(
     expected_version: i32,
     changes: WorkspaceChanges,
 ) -> Result<Option<WorkspaceRow>, StoreError> {
-    db_run!(conn: {
-        Ok(diesel::update(workspaces::table)
-            .filter(workspaces::id.eq(id))
-            .filter(workspaces::version.eq(expected_version))
-            .set((changes, workspaces::version.eq(workspaces::version + 1)))
-            .returning(WorkspaceRow::as_returning())
-            .get_result(conn)
-            .await
-            .optional()?)
-    })
+    let update = diesel::update(workspaces::table)
+        .filter(workspaces::id.eq(id))
+        .filter(workspaces::version.eq(expected_version))
+        .set((changes, workspaces::version.eq(workspaces::version + 1)));
+    update_returning!(conn, update, WorkspaceRow::as_returning(), workspaces::table.find(id))
 }
 
 /// Deletes a workspace and, by cascade, everything in it.
@@ -130,12 +125,7 @@ pub async fn lock(conn: &mut DbConn<'_>, id: WorkspaceId) -> Result<bool, StoreE
 /// statement holding the row lock until commit, so concurrent creates get
 /// consecutive numbers, and a rolled-back create gives its number back.
 pub async fn next_case_number(conn: &mut DbConn<'_>, id: WorkspaceId) -> Result<Option<i32>, StoreError> {
-    db_run!(conn: {
-        Ok(diesel::update(workspaces::table.find(id))
-            .set(workspaces::case_seq.eq(workspaces::case_seq + 1))
-            .returning(workspaces::case_seq)
-            .get_result(conn)
-            .await
-            .optional()?)
-    })
+    let update =
+        diesel::update(workspaces::table.find(id)).set(workspaces::case_seq.eq(workspaces::case_seq + 1));
+    update_returning!(conn, update, workspaces::case_seq, workspaces::table.find(id))
 }

@@ -257,7 +257,7 @@ async fn signing_out_everywhere_ends_every_session(app: TestApp) {
     app.delete("/v1/accounts/me/sessions", None).await.assert_problem(401, "NEED_LOGIN");
 }
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     signing_up_creates_an_account,
     signing_up_with_a_registered_email_is_a_conflict,
     concurrent_sign_ups_with_one_email_create_one_account,

@@ -279,7 +279,7 @@ async fn an_idempotent_case_create_is_replayed_not_repeated(app: TestApp) {
     assert_eq!(events["items"].as_array().map(Vec::len), Some(1));
 }
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     opening_a_case_numbers_it_and_records_the_event,
     case_fields_are_validated_and_nothing_is_created,
     fifty_concurrent_creates_are_numbered_1_to_50,

@@ -193,7 +193,7 @@ async fn paging_while_others_write_neither_skips_nor_repeats(app: TestApp) {
     assert_eq!(seen, (1..=30).rev().collect::<Vec<_>>());
 }
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     every_filter_narrows_the_list,
     created_time_bounds_filter_the_list,
     list_parameters_are_validated,

@@ -127,7 +127,7 @@ async fn comments_are_in_the_audit_trail(app: TestApp) {
     assert_eq!(events["items"][0]["actor_id"].as_str(), Some(team.admin_id.as_str()));
 }
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     comments_answer_each_role_as_documented,
     only_authors_edit_their_comments,
     authors_and_admins_delete_comments,

@@ -6,105 +6,16 @@ use std::sync::Arc;
 use casebook::app::App;
 use casebook::config::{RateSetting, Settings};
 use casebook::services::identity::SigningKey;
-use casebook::store::DatabaseUrl;
-use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
 use crate::storage::{Storage, evidence_location};
-
-/// Where the PostgreSQL tests create their databases.
-const POSTGRES_URL_VAR: &str = "CASEBOOK_TEST_POSTGRES_URL";
-const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
-/// When set (CI sets it), an unreachable PostgreSQL fails the tests instead of skipping them.
-const REQUIRE_POSTGRES_VAR: &str = "CASEBOOK_REQUIRE_POSTGRES";
+pub use crate::test_db::{Backend, TestDb};
 
 /// A password every test account uses.
 pub const PASSWORD: &str = "correct horse battery staple";
-
-/// Which database a test runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-/// A database made for one test and removed after it.
-pub enum TestDb {
-    Sqlite { _dir: tempfile::TempDir, url: DatabaseUrl },
-    Postgres { admin_url: String, name: String, url: DatabaseUrl },
-}
-
-impl TestDb {
-    /// A fresh database, or `None` (after a loud message) when PostgreSQL is
-    /// not reachable and not required.
-    async fn create(backend: Backend) -> Option<Self> {
-        match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("temporary directory");
-                let url = DatabaseUrl::Sqlite(dir.path().join("casebook.db"));
-                Some(Self::Sqlite { _dir: dir, url })
-            }
-            Backend::Postgres => {
-                let admin_url =
-                    std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| DEFAULT_POSTGRES_URL.into());
-                let mut admin = match AsyncPgConnection::establish(&admin_url).await {
-                    Ok(conn) => conn,
-                    Err(err) if std::env::var_os(REQUIRE_POSTGRES_VAR).is_some() => {
-                        panic!(
-                            "{REQUIRE_POSTGRES_VAR} is set but PostgreSQL at {admin_url} is unreachable: {err}"
-                        )
-                    }
-                    Err(err) => {
-                        eprintln!(
-                            "\n*** SKIPPED: PostgreSQL at {admin_url} is unreachable ({err}).\n\
-                             *** Set {POSTGRES_URL_VAR} to a server URL to run this test on PostgreSQL.\n"
-                        );
-                        return None;
-                    }
-                };
-                let name = format!("casebook_test_{}", uuid::Uuid::new_v4().simple());
-                admin.batch_execute(&format!("CREATE DATABASE {name}")).await.expect("create test database");
-                let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
-                let url = DatabaseUrl::Postgres(format!("{base}/{name}"));
-                Some(Self::Postgres { admin_url, name, url })
-            }
-        }
-    }
-
-    fn url(&self) -> &DatabaseUrl {
-        match self {
-            Self::Sqlite { url, .. } | Self::Postgres { url, .. } => url,
-        }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Self::Postgres { admin_url, name, .. } = self {
-            let (admin_url, name) = (admin_url.clone(), name.clone());
-            let label = name.clone();
-            // Drop runs outside any runtime guarantee: use a thread of its own.
-            let dropped = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-                runtime.block_on(async {
-                    let mut admin =
-                        AsyncPgConnection::establish(&admin_url).await.map_err(std::io::Error::other)?;
-                    admin
-                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await
-                        .map_err(std::io::Error::other)
-                })
-            })
-            .join();
-            if !matches!(dropped, Ok(Ok(()))) {
-                eprintln!("could not drop test database {label}: {dropped:?}");
-            }
-        }
-    }
-}
 
 /// A running server and an HTTP client for it.
 pub struct TestApp {
@@ -342,26 +253,21 @@ impl Drop for TestApp {
     }
 }
 
-/// Declares each listed `async fn name(app: TestApp)` as two tests:
-/// `sqlite::name` and `postgres::name`.
+/// Declares each listed `async fn name(app: TestApp)` as three tests:
+/// `sqlite::name`, `postgres::name` and `mysql::name`.
 #[macro_export]
-macro_rules! on_both_backends {
+macro_rules! on_every_backend {
     ($($name:ident),* $(,)?) => {
-        mod sqlite {
+        $crate::on_every_backend!(@mod sqlite, Sqlite, $($name),*);
+        $crate::on_every_backend!(@mod postgres, Postgres, $($name),*);
+        $crate::on_every_backend!(@mod mysql, Mysql, $($name),*);
+    };
+    (@mod $module:ident, $backend:ident, $($name:ident),*) => {
+        mod $module {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await {
-                        super::$name(app).await;
-                    }
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await {
+                    if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::$backend).await {
                         super::$name(app).await;
                     }
                 }

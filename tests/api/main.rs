@@ -1,6 +1,8 @@
-//! Integration tests: the real server, over HTTP, on SQLite and PostgreSQL.
+//! Integration tests: the real server, over HTTP, on SQLite, PostgreSQL and
+//! MySQL/MariaDB.
 
 mod helpers;
+mod test_db;
 
 mod members;
 mod metrics;

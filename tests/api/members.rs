@@ -134,7 +134,7 @@ async fn any_member_may_leave(app: TestApp) {
     app.get(&path, Some(&team.admin)).await.assert_problem(404, "NOT_FOUND");
 }
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     members_answer_each_role_as_documented,
     adding_members_checks_the_email_and_duplicates,
     the_last_admin_cannot_leave_or_be_demoted,

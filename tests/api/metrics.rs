@@ -57,7 +57,7 @@ async fn metrics_move_as_requests_errors_and_scans_happen(app: TestApp) {
     assert!(!text.contains("acct_"), "ids must not become labels");
     let shared = match app.settings.database.url {
         DatabaseUrl::Postgres(_) => f64::from(app.settings.database.read_connections),
-        DatabaseUrl::Sqlite(_) => 0.0,
+        DatabaseUrl::Sqlite(_) | DatabaseUrl::Mysql(_) => 0.0,
     };
     assert_eq!(sample(&app, CONNECTED_READERS).await, shared);
     assert_eq!(sample(&app, LOST_READERS).await, 0.0);
@@ -102,7 +102,7 @@ async fn metrics_can_have_a_listener_of_their_own(app: TestApp) {
     assert_eq!(api_elsewhere.status(), StatusCode::NOT_FOUND, "the metrics listener serves only metrics");
 }
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     metrics_move_as_requests_errors_and_scans_happen,
     metrics_can_have_a_listener_of_their_own
 );

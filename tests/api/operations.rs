@@ -6,7 +6,7 @@ use std::time::Duration;
 use casebook::store::DatabaseUrl;
 use diesel::Connection as _;
 use diesel::connection::SimpleConnection as _;
-use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use diesel_async::{AsyncConnection, AsyncMysqlConnection, AsyncPgConnection, SimpleAsyncConnection};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -17,6 +17,10 @@ async fn execute(app: &TestApp, sql: &str) {
     match &app.settings.database.url {
         DatabaseUrl::Postgres(url) => {
             let mut conn = AsyncPgConnection::establish(url).await.expect("connect");
+            conn.batch_execute(sql).await.expect("sql");
+        }
+        DatabaseUrl::Mysql(url) => {
+            let mut conn = AsyncMysqlConnection::establish(url).await.expect("connect");
             conn.batch_execute(sql).await.expect("sql");
         }
         DatabaseUrl::Sqlite(path) => {
@@ -141,7 +145,7 @@ async fn a_request_slower_than_the_timeout_is_abandoned(app: TestApp) {
     assert!(response.body["detail"].as_str().expect("detail").contains("longer than"));
 }
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     the_server_is_live_and_ready,
     readiness_fails_while_migrations_are_pending,
     every_response_carries_security_headers,

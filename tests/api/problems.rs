@@ -113,7 +113,7 @@ async fn nul_characters_are_refused_before_they_reach_the_database(app: TestApp)
     assert_eq!(listed.body["items"], json!([]));
 }
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     nul_characters_are_refused_before_they_reach_the_database,
     malformed_json_is_a_400_problem,
     a_body_of_the_wrong_media_type_is_a_415_problem,

@@ -83,7 +83,7 @@ async fn calls_beyond_the_account_limit_wait_and_then_succeed(app: TestApp) {
     assert_eq!(app.get("/v1/accounts/me", Some(&ada)).await.status, StatusCode::OK);
 }
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     sign_ins_beyond_the_address_limit_wait_and_then_succeed,
     sign_ins_beyond_the_email_limit_wait_and_then_succeed,
     calls_beyond_the_account_limit_wait_and_then_succeed,

@@ -127,7 +127,7 @@ async fn the_websocket_streams_the_same_events(app: TestApp) {
     assert!(unauthenticated.is_err(), "a socket without a token was accepted");
 }
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     a_queued_scan_is_cancelled_at_once,
     the_event_stream_reports_progress_ports_and_status_and_resumes,
     the_websocket_streams_the_same_events,

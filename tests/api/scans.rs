@@ -245,7 +245,7 @@ async fn instances_sharing_a_database_take_different_scans(app: TestApp) {
     }
 }
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     instances_sharing_a_database_take_different_scans,
     scanning_loopback_finds_open_ports_and_reports_closed_ones,
     targets_outside_the_scope_are_refused_and_nothing_is_queued,

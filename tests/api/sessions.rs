@@ -145,7 +145,7 @@ async fn sessions_survive_a_restart(app: TestApp) {
     .assert_problem(409, "EMAIL_TAKEN");
 }
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     signing_in_returns_a_token_its_session_and_the_account,
     the_current_session_is_the_one_the_token_names,
     a_wrong_password_and_an_unknown_email_get_the_same_answer,

@@ -55,8 +55,9 @@ pub async fn evidence_location(
     Some(())
 }
 
-/// Declares each listed `async fn name(app: TestApp)` as four tests: on
-/// SQLite and PostgreSQL, each with evidence in a directory and in S3.
+/// Declares each listed `async fn name(app: TestApp)` as six tests: on
+/// SQLite, PostgreSQL and MySQL/MariaDB, each with evidence in a directory
+/// and in S3.
 #[macro_export]
 macro_rules! on_every_store {
     ($($name:ident),* $(,)?) => {
@@ -64,6 +65,8 @@ macro_rules! on_every_store {
         $crate::on_every_store!(@mod postgres_dir, Postgres, Local, $($name),*);
         $crate::on_every_store!(@mod sqlite_s3, Sqlite, S3, $($name),*);
         $crate::on_every_store!(@mod postgres_s3, Postgres, S3, $($name),*);
+        $crate::on_every_store!(@mod mysql_dir, Mysql, Local, $($name),*);
+        $crate::on_every_store!(@mod mysql_s3, Mysql, S3, $($name),*);
     };
     (@mod $module:ident, $backend:ident, $storage:ident, $($name:ident),*) => {
         mod $module {

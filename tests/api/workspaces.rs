@@ -214,7 +214,7 @@ async fn another_account_can_reuse_a_key(app: TestApp) {
     }
 }
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     creating_a_workspace_makes_the_creator_its_admin,
     workspace_fields_are_validated,
     listing_shows_only_my_workspaces_newest_first_in_pages,

@@ -10,8 +10,6 @@ use super::Change;
 use crate::store::Store;
 use crate::store::change_feed::ChangeFeed;
 
-/// How often a quiet feed checks its connection is still alive.
-const PING_EVERY: Duration = Duration::from_secs(15);
 /// How long to wait before connecting again after a failure.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
 
@@ -23,29 +21,24 @@ pub trait Forgets: Send + Sync {
     fn set_live(&self, live: bool);
 }
 
-/// Runs forever (abort the task to stop it).
-pub async fn follow(store: Store, caches: Vec<Arc<dyn Forgets>>) {
+/// Runs forever (abort the task to stop it). On MySQL/MariaDB the feed
+/// polls every `poll_every`.
+pub async fn follow(store: Store, caches: Vec<Arc<dyn Forgets>>, poll_every: Duration) {
     let set_live = |live| caches.iter().for_each(|cache| cache.set_live(live));
     loop {
-        match ChangeFeed::subscribe(store.url()).await {
+        match ChangeFeed::subscribe(store.url(), poll_every).await {
             // One instance per SQLite file: nothing else can change it.
             Ok(None) => return set_live(true),
             Ok(Some(mut feed)) => {
                 set_live(true);
                 tracing::debug!("following the change feed");
                 let lost = loop {
-                    let next = tokio::time::timeout(PING_EVERY, feed.next()).await;
-                    match next {
-                        Ok(Ok(notice)) => {
+                    match feed.next().await {
+                        Ok(notice) => {
                             let change = Change::parse(&notice);
                             caches.iter().for_each(|cache| cache.forget(change));
                         }
-                        Ok(Err(err)) => break err,
-                        Err(_quiet) => {
-                            if let Err(err) = feed.ping().await {
-                                break err;
-                            }
-                        }
+                        Err(err) => break err,
                     }
                 };
                 set_live(false);

@@ -223,7 +223,7 @@ impl IdentityService {
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
         let updated = db_transaction!(conn, |tx| {
-            let Some(row) = accounts::update(tx, account_id, given, changes).await? else {
+            let Some(row) = accounts::update(tx, account_id, given, &changes).await? else {
                 return Ok::<_, IdentityError>(None);
             };
             if password_changed {

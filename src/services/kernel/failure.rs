@@ -45,8 +45,8 @@ pub enum Failure {
     /// The idempotency key was used for a different request.
     #[error("the idempotency key was already used for a different request")]
     IdempotencyKeyReused,
-    /// The database is not answering (no connection, or it was lost);
-    /// trying again shortly may succeed.
+    /// The database is not answering (no connection, or it was lost), or
+    /// gave up waiting for a lock; trying again shortly may succeed.
     #[error("the database is not answering")]
     Unavailable(#[source] Cause),
     /// Something the client cannot fix: a failed query, a corrupt record,
@@ -76,10 +76,28 @@ pub struct Corrupt(pub String);
 impl From<StoreError> for Failure {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::Pool(_) | StoreError::PoolTimeout | StoreError::ConnectionLost(_) => {
-                Self::Unavailable(Box::new(err))
-            }
+            StoreError::Pool(_)
+            | StoreError::PoolTimeout
+            | StoreError::ConnectionLost(_)
+            | StoreError::Contention(_) => Self::Unavailable(Box::new(err)),
             other => Self::Internal(Box::new(other)),
+        }
+    }
+}
+
+impl Failure {
+    fn store_contention(err: &StoreError) -> bool {
+        crate::store::Contended::is_contention(err)
+    }
+}
+
+impl crate::store::Contended for Failure {
+    fn is_contention(&self) -> bool {
+        match self {
+            Self::Unavailable(cause) => {
+                cause.downcast_ref::<StoreError>().is_some_and(Self::store_contention)
+            }
+            _ => false,
         }
     }
 }
@@ -124,6 +142,11 @@ macro_rules! area_error {
         impl From<diesel::result::Error> for $area {
             fn from(err: diesel::result::Error) -> Self {
                 Self::Common(err.into())
+            }
+        }
+        impl $crate::store::Contended for $area {
+            fn is_contention(&self) -> bool {
+                matches!(self, Self::Common(failure) if failure.is_contention())
             }
         }
     };

@@ -148,7 +148,7 @@ impl ScanService {
                 return Ok(Created { value: earlier, replayed: true });
             }
             let scan = Scan::try_from(row.clone())?;
-            scans::insert(tx, row).await?;
+            scans::insert(tx, &row).await?;
             idempotency::finish(tx, claim.as_ref(), &scan).await?;
             Ok::<_, ScanError>(Created::new(scan))
         })?;

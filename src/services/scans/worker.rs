@@ -208,8 +208,8 @@ impl ScanRunner {
             else {
                 return Ok(false);
             };
-            scans::insert_results(tx, results).await?;
-            let rows = numbered(row.id, base, events, now.into());
+            scans::insert_results(tx, &results).await?;
+            let rows = numbered(row.id, base, &events, now.into());
             scans::insert_events(tx, rows).await?;
             Ok::<_, StoreError>(true)
         })
@@ -237,11 +237,8 @@ impl ScanRunner {
                 "open": scan.open_count, "closed": scan.closed_count, "filtered": scan.filtered_count,
                 "error": error,
             });
-            scans::insert_events(
-                tx,
-                numbered(scan.id, scan.event_seq - 1, vec![("status", data)], now.into()),
-            )
-            .await?;
+            scans::insert_events(tx, numbered(scan.id, scan.event_seq - 1, &[("status", data)], now.into()))
+                .await?;
             if let Some(case_id) = scan.case_id {
                 record_on_case(tx, &scan, case_id, now).await?;
             }
@@ -262,16 +259,16 @@ fn lease(duration: Duration) -> TimeDelta {
 fn numbered(
     scan_id: ScanId,
     base: i32,
-    events: Vec<(&str, serde_json::Value)>,
+    events: &[(&str, serde_json::Value)],
     at: DbTime,
 ) -> Vec<ScanEventRow> {
     events
-        .into_iter()
+        .iter()
         .zip(base + 1..)
         .map(|((kind, data), seq)| ScanEventRow {
             scan_id,
             seq,
-            kind: kind.to_owned(),
+            kind: (*kind).to_owned(),
             data: data.to_string(),
             created_at: at,
         })

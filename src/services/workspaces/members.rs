@@ -68,7 +68,7 @@ impl WorkspaceService {
                 return Ok(Created { value: earlier, replayed: true });
             }
             let member = Member::from_rows(row.clone(), account.clone())?;
-            match memberships::insert(tx, row).await {
+            match memberships::insert(tx, row.clone()).await {
                 Err(StoreError::UniqueViolation(_)) => return Err(WorkspaceError::AlreadyMember),
                 other => other?,
             }

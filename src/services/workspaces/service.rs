@@ -60,8 +60,8 @@ impl WorkspaceService {
                 return Ok(Created { value: earlier, replayed: true });
             }
             let workspace = Workspace::from_row(row.clone(), Role::Admin);
-            workspaces::insert(tx, row).await?;
-            memberships::insert(tx, membership).await?;
+            workspaces::insert(tx, row.clone()).await?;
+            memberships::insert(tx, membership.clone()).await?;
             idempotency::finish(tx, claim.as_ref(), &workspace).await?;
             Ok::<_, WorkspaceError>(Created::new(workspace))
         })

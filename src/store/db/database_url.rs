@@ -1,4 +1,5 @@
-//! Which database a URL names: `sqlite://PATH` or `postgres://...`.
+//! Which database a URL names: `sqlite://PATH`, `postgres://...` or
+//! `mysql://...` (`mariadb://...` is the same).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -11,22 +12,29 @@ pub enum DatabaseUrl {
     Sqlite(PathBuf),
     /// A PostgreSQL server URL (`postgres://` or `postgresql://`).
     Postgres(String),
+    /// A MySQL or MariaDB server URL, always spelt `mysql://` (the driver's
+    /// scheme) whichever of `mysql://` and `mariadb://` was given.
+    Mysql(String),
 }
 
-/// The URL names neither a SQLite file nor a PostgreSQL server.
+/// The URL names no SQLite file, PostgreSQL server or MySQL/MariaDB server.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "unsupported database URL {0:?}: use sqlite://PATH (for example sqlite://casebook.db) \
-     or postgres://USER@HOST:PORT/DATABASE"
+    "unsupported database URL {0:?}: use sqlite://PATH (for example sqlite://casebook.db), \
+     postgres://USER@HOST:PORT/DATABASE or mysql://USER@HOST:PORT/DATABASE"
 )]
 pub struct DatabaseUrlError(String);
 
 impl DatabaseUrl {
-    /// Parses `sqlite://PATH`, `sqlite:PATH`, `postgres://...` or `postgresql://...`.
+    /// Parses `sqlite://PATH`, `sqlite:PATH`, `postgres://...`,
+    /// `postgresql://...`, `mysql://...` or `mariadb://...`.
     pub fn parse(url: &str) -> Result<Self, DatabaseUrlError> {
         let url = url.trim();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             return Ok(Self::Postgres(url.to_owned()));
+        }
+        if let Some(rest) = url.strip_prefix("mysql://").or_else(|| url.strip_prefix("mariadb://")) {
+            return Ok(Self::Mysql(format!("mysql://{rest}")));
         }
         let path = url
             .strip_prefix("sqlite://")
@@ -43,6 +51,7 @@ impl DatabaseUrl {
         match self {
             Self::Sqlite(_) => super::Backend::Sqlite,
             Self::Postgres(_) => super::Backend::Postgres,
+            Self::Mysql(_) => super::Backend::Mysql,
         }
     }
 }
@@ -51,7 +60,7 @@ impl fmt::Display for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
-            Self::Postgres(url) => f.write_str(&redact(url)),
+            Self::Postgres(url) | Self::Mysql(url) => f.write_str(&redact(url)),
         }
     }
 }
@@ -91,11 +100,19 @@ mod tests {
             Some(DatabaseUrl::Sqlite("/var/lib/cb.db".into()))
         );
         assert!(matches!(DatabaseUrl::parse("postgresql://u@h/db"), Ok(DatabaseUrl::Postgres(_))));
+        assert_eq!(
+            DatabaseUrl::parse("mysql://u@h:3306/db").ok(),
+            Some(DatabaseUrl::Mysql("mysql://u@h:3306/db".into()))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("mariadb://u@h/db").ok(),
+            Some(DatabaseUrl::Mysql("mysql://u@h/db".into()))
+        );
     }
 
     #[test]
     fn other_urls_are_refused() {
-        for url in ["mysql://root@localhost/db", "casebook.db", "sqlite://", "sqlite::memory:"] {
+        for url in ["oracle://root@localhost/db", "casebook.db", "sqlite://", "sqlite::memory:"] {
             assert!(DatabaseUrl::parse(url).is_err(), "{url} was accepted");
         }
     }
@@ -105,7 +122,9 @@ mod tests {
         let url = "postgres://casebook:hunter2@db:5432/casebook";
         let parsed = DatabaseUrl::parse(url).expect("valid");
         assert_eq!(parsed.to_string(), "postgres://casebook:***@db:5432/casebook");
-        let err = DatabaseUrl::parse("mysql://root:hunter2@db/x").expect_err("refused");
+        let err = DatabaseUrl::parse("oracle://root:hunter2@db/x").expect_err("refused");
         assert!(!err.to_string().contains("hunter2"));
+        let mysql = DatabaseUrl::parse("mariadb://casebook:hunter2@db/casebook").expect("valid");
+        assert_eq!(mysql.to_string(), "mysql://casebook:***@db/casebook");
     }
 }

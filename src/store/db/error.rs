@@ -22,6 +22,11 @@ pub enum StoreError {
     /// sent on it; trying again on another connection may succeed.
     #[error("the database connection was lost")]
     ConnectionLost(#[source] DieselError),
+    /// A deadlock or lock wait timeout (MySQL/MariaDB) rolled the work
+    /// back; running it again may succeed. Transactions retry it a few times
+    /// before passing it on.
+    #[error("the database gave up waiting for a lock")]
+    Contention(#[source] DieselError),
     /// The query failed.
     #[error("database query failed")]
     Query(#[source] DieselError),
@@ -43,6 +48,7 @@ impl From<DieselError> for StoreError {
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 _,
             ) => Self::ConnectionLost(err),
+            err if super::mysql::is_contention(&err) => Self::Contention(err),
             other => Self::Query(other),
         }
     }

@@ -5,12 +5,14 @@
 mod database_url;
 mod error;
 pub(crate) mod migrate;
+pub mod mysql;
 mod pool;
 pub mod readers;
 mod sql_types;
 
 pub use database_url::{DatabaseUrl, DatabaseUrlError};
 pub use error::StoreError;
+pub use mysql::Contended;
 pub use pool::{
     APPLICATION_NAME as POOL_APPLICATION_NAME, Backend, DbConn, PoolStatus, PooledConn, ReadConn, Store,
     settle_pooled,

@@ -1,4 +1,4 @@
-//! Connection pools for both backends and the connection handle that queries
+//! Connection pools for every backend and the connection handle that queries
 //! are written against.
 
 use std::time::Duration;
@@ -6,7 +6,7 @@ use std::time::Duration;
 use diesel::SqliteConnection;
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
-use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use diesel_async::{AsyncConnection, AsyncMysqlConnection, AsyncPgConnection, SimpleAsyncConnection};
 
 use super::readers::{SharedConn, SharedLease, SharedReaders};
 use super::{DatabaseUrl, StoreError};
@@ -15,6 +15,7 @@ use super::{DatabaseUrl, StoreError};
 pub type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
 type PgManager = AsyncDieselConnectionManager<AsyncPgConnection>;
 type SqliteManager = AsyncDieselConnectionManager<SqliteConn>;
+type MysqlManager = AsyncDieselConnectionManager<AsyncMysqlConnection>;
 
 /// Pragmas set on every new SQLite connection: enforce foreign keys, wait for
 /// the write lock instead of failing, and use WAL so readers never block writers.
@@ -36,6 +37,8 @@ pub enum Backend {
     Sqlite,
     /// PostgreSQL (production).
     Postgres,
+    /// MySQL or MariaDB (production).
+    Mysql,
 }
 
 impl Backend {
@@ -44,6 +47,7 @@ impl Backend {
         match self {
             Self::Sqlite => "sqlite",
             Self::Postgres => "postgres",
+            Self::Mysql => "mysql",
         }
     }
 }
@@ -52,6 +56,7 @@ impl Backend {
 enum Pools {
     Postgres(bb8::Pool<PgManager>),
     Sqlite(bb8::Pool<SqliteManager>),
+    Mysql(bb8::Pool<MysqlManager>),
 }
 
 /// A pool of connections to one database. Cheap to clone.
@@ -93,6 +98,8 @@ pub enum PooledConn {
     Postgres(bb8::PooledConnection<'static, PgManager>),
     /// A SQLite connection.
     Sqlite(bb8::PooledConnection<'static, SqliteManager>),
+    /// A MySQL or MariaDB connection.
+    Mysql(bb8::PooledConnection<'static, MysqlManager>),
 }
 
 /// A connection for reads of one statement each, outside any transaction:
@@ -116,7 +123,7 @@ impl ReadConn {
     }
 }
 
-/// A borrowed connection of either backend: what every query takes.
+/// A borrowed connection of any backend: what every query takes.
 pub enum DbConn<'a> {
     /// A PostgreSQL connection.
     Postgres(&'a mut AsyncPgConnection),
@@ -125,6 +132,8 @@ pub enum DbConn<'a> {
     SharedPostgres(&'a SharedConn),
     /// A SQLite connection.
     Sqlite(&'a mut SqliteConn),
+    /// A MySQL or MariaDB connection.
+    Mysql(&'a mut AsyncMysqlConnection),
 }
 
 impl PooledConn {
@@ -133,6 +142,7 @@ impl PooledConn {
         match self {
             Self::Postgres(conn) => DbConn::Postgres(conn),
             Self::Sqlite(conn) => DbConn::Sqlite(conn),
+            Self::Mysql(conn) => DbConn::Mysql(conn),
         }
     }
 }
@@ -212,7 +222,23 @@ impl Store {
                     .map_err(|err| StoreError::Setup(format!("cannot open {url}: {err}")))?;
                 Pools::Sqlite(pool)
             }
+            DatabaseUrl::Mysql(raw) => {
+                let mut config = ManagerConfig::<AsyncMysqlConnection>::default();
+                config.recycling_method = RecyclingMethod::Fast;
+                config.custom_setup = Box::new(|url| Box::pin(super::mysql::establish(url.to_owned())));
+                let manager = MysqlManager::new_with_config(raw, config);
+                let pool = pool_builder(pool_size)
+                    .build(manager)
+                    .await
+                    .map_err(|err| StoreError::Setup(format!("cannot connect to {url}: {err}")))?;
+                Pools::Mysql(pool)
+            }
         };
+        if let Pools::Mysql(pool) = &pools {
+            let mut conn = pool.get().await?;
+            let version = super::mysql::check_version(&mut conn).await?;
+            tracing::info!(%version, "connected to MySQL/MariaDB");
+        }
         let readers = match url {
             DatabaseUrl::Postgres(raw) if read_connections > 0 => {
                 Some(std::sync::Arc::new(SharedReaders::connect(raw, read_connections).await?))
@@ -238,6 +264,7 @@ impl Store {
         let conn = match &self.pools {
             Pools::Postgres(pool) => pool.get_owned().await.map(PooledConn::Postgres),
             Pools::Sqlite(pool) => pool.get_owned().await.map(PooledConn::Sqlite),
+            Pools::Mysql(pool) => pool.get_owned().await.map(PooledConn::Mysql),
         };
         Ok(conn?)
     }
@@ -247,6 +274,7 @@ impl Store {
         let state = match &self.pools {
             Pools::Postgres(pool) => pool.state(),
             Pools::Sqlite(pool) => pool.state(),
+            Pools::Mysql(pool) => pool.state(),
         };
         PoolStatus {
             open: state.connections,

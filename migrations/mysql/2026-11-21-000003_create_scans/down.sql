@@ -1,0 +1,3 @@
+DROP TABLE scan_events;
+DROP TABLE scan_results;
+DROP TABLE scans;
