@@ -1,13 +1,17 @@
 //! Authentication is cached in each instance; a sign-out, an account change
 //! or a role change made on one instance reaches the others through
-//! PostgreSQL's LISTEN/NOTIFY, and while that feed is down nothing is served
-//! from the cache. (On one instance every change is seen at once: the
-//! sessions, accounts and members tests check that on both backends.)
+//! PostgreSQL's LISTEN/NOTIFY or MySQL/MariaDB's polled change log, and
+//! while that feed is down nothing is served from the cache. (On one
+//! instance every change is seen at once: the sessions, accounts and members
+//! tests check that on every backend.)
 
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::json;
+
+use casebook::store::DatabaseUrl;
+use diesel_async::{AsyncConnection, AsyncMysqlConnection, SimpleAsyncConnection};
 
 use crate::helpers::{Backend, TestApp, TestResponse};
 use crate::postgres_admin::PostgresAdmin;
@@ -19,9 +23,9 @@ const LONG_TTL: Duration = Duration::from_secs(600);
 /// How long a notice may take to reach the other instance.
 const DEADLINE: Duration = Duration::from_secs(5);
 
-/// Two instances on one fresh PostgreSQL database, both caching for long.
-async fn two_instances() -> Option<(TestApp, TestApp)> {
-    let first = TestApp::spawn(Backend::Postgres).await?;
+/// Two instances on one fresh database of `backend`, both caching for long.
+async fn two_instances(backend: Backend) -> Option<(TestApp, TestApp)> {
+    let first = TestApp::spawn(backend).await?;
     let first = first.restart_with(|settings| settings.auth.auth_cache_ttl = LONG_TTL).await;
     let second = first.sibling(|_| {}).await;
     Some((first, second))
@@ -54,8 +58,17 @@ fn status(code: u16) -> impl Fn(&TestResponse) -> bool {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn changes_on_one_instance_reach_the_other() {
-    let Some((a, b)) = two_instances().await else { return };
+async fn changes_on_one_instance_reach_the_other_on_postgres() {
+    changes_on_one_instance_reach_the_other(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_on_one_instance_reach_the_other_on_mysql() {
+    changes_on_one_instance_reach_the_other(Backend::Mysql).await;
+}
+
+async fn changes_on_one_instance_reach_the_other(backend: Backend) {
+    let Some((a, b)) = two_instances(backend).await else { return };
     let admin = a.signed_in_user("admin@example.com").await;
     let editor = a.signed_in_user("editor@example.com").await;
     let ws = a.create_workspace(&admin, "Blue team").await["id"].as_str().expect("id").to_owned();
@@ -117,7 +130,7 @@ async fn changes_on_one_instance_reach_the_other() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nothing_is_served_from_memory_while_the_feed_is_down() {
-    let Some((a, b)) = two_instances().await else { return };
+    let Some((a, b)) = two_instances(Backend::Postgres).await else { return };
     let token = a.signed_in_user("someone@example.com").await;
     assert_eq!(b.get("/v1/sessions/current", Some(&token)).await.status, StatusCode::OK);
     let mut admin = PostgresAdmin::beside(&a).await;
@@ -138,4 +151,34 @@ async fn nothing_is_served_from_memory_while_the_feed_is_down() {
     let fresh = b.sign_in("someone@example.com").await;
     assert_eq!(b.get("/v1/sessions/current", Some(&fresh)).await.status, StatusCode::OK);
     assert_eq!(a.get("/v1/sessions/current", Some(&fresh)).await.status, StatusCode::OK);
+}
+
+/// MySQL/MariaDB: while polls of the change log fail, an instance serves
+/// nothing from memory, so a change whose notice it cannot read (here a
+/// session deleted behind every instance's back) is seen at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_is_served_from_memory_while_the_change_log_cannot_be_read() {
+    let Some((a, b)) = two_instances(Backend::Mysql).await else { return };
+    let token = a.signed_in_user("someone@example.com").await;
+    assert_eq!(b.get("/v1/sessions/current", Some(&token)).await.status, StatusCode::OK);
+    let DatabaseUrl::Mysql(url) = &a.settings.database.url else { unreachable!() };
+    let mut admin = AsyncMysqlConnection::establish(url).await.expect("connect");
+
+    admin.batch_execute("RENAME TABLE change_log TO change_log_parked").await.expect("park the log");
+    // Give both instances' polls time to fail and stop their caches.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    admin.batch_execute("DELETE FROM sessions").await.expect("end sessions behind the servers' backs");
+    let on_b = b.get("/v1/sessions/current", Some(&token)).await;
+    admin.batch_execute("RENAME TABLE change_log_parked TO change_log").await.expect("restore the log");
+
+    on_b.assert_problem(401, "SESSION_EXPIRED");
+    let fresh = b.sign_in("someone@example.com").await;
+    assert_eq!(a.get("/v1/sessions/current", Some(&fresh)).await.status, StatusCode::OK);
+    assert_eq!(b.delete("/v1/sessions/current", Some(&fresh)).await.status, StatusCode::NO_CONTENT);
+    eventually(
+        "the sign-out on a, once the log is back",
+        || a.get("/v1/sessions/current", Some(&fresh)),
+        status(401),
+    )
+    .await;
 }

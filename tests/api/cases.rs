@@ -107,6 +107,28 @@ async fn fifty_concurrent_creates_are_numbered_1_to_50(app: TestApp) {
     assert_eq!(numbers, (1..=50).collect::<Vec<_>>());
 }
 
+async fn creates_spread_over_two_instances_are_numbered_without_gaps(app: TestApp) {
+    let team = Team::create(&app).await;
+    let sibling = app.sibling(|_| {}).await;
+    let path = format!("/v1/workspaces/{}/cases", team.id());
+
+    let responses = join_all((0..60).map(|i| {
+        let instance = if i % 2 == 0 { &app } else { &sibling };
+        instance.post(&path, Some(&team.editor), json!({"summary": format!("Case {i}")}))
+    }))
+    .await;
+
+    let mut numbers: Vec<i64> = responses
+        .iter()
+        .map(|r| {
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            r.body["number"].as_i64().expect("number")
+        })
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=60).collect::<Vec<_>>());
+}
+
 async fn cases_answer_each_role_as_documented(app: TestApp) {
     let team = Team::create(&app).await;
     let list = format!("/v1/workspaces/{}/cases", team.id());
@@ -283,6 +305,7 @@ crate::on_every_backend!(
     opening_a_case_numbers_it_and_records_the_event,
     case_fields_are_validated_and_nothing_is_created,
     fifty_concurrent_creates_are_numbered_1_to_50,
+    creates_spread_over_two_instances_are_numbered_without_gaps,
     cases_answer_each_role_as_documented,
     two_patches_from_one_version_give_one_success_and_one_conflict,
     every_change_is_in_the_audit_trail,

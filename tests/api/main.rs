@@ -1,6 +1,7 @@
 //! Integration tests: the real server, over HTTP, on SQLite, PostgreSQL and
 //! MySQL/MariaDB.
 
+mod db_proxy;
 mod helpers;
 mod test_db;
 

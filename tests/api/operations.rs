@@ -10,6 +10,7 @@ use diesel_async::{AsyncConnection, AsyncMysqlConnection, AsyncPgConnection, Sim
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
+use crate::db_proxy::DbProxy;
 use crate::helpers::{Backend, TestApp};
 
 /// Runs SQL on the test's database directly, behind the server's back.
@@ -81,6 +82,42 @@ async fn readiness_flips_when_postgres_goes_away_and_comes_back() {
     }
     assert_eq!(back, StatusCode::OK, "readiness did not recover");
     assert_eq!(app.get("/v1/accounts/me", None).await.status, StatusCode::UNAUTHORIZED);
+    app.signed_in_user("after@example.com").await;
+}
+
+/// MySQL/MariaDB: the server reaches its database through a proxy the test
+/// cuts (every connection dropped, new ones refused) and restores.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readiness_flips_when_mysql_goes_away_and_comes_back() {
+    let Some(app) = TestApp::spawn(Backend::Mysql).await else { return };
+    let DatabaseUrl::Mysql(url) = app.settings.database.url.clone() else { unreachable!() };
+    let (user, rest) = url.split_once('@').expect("user@host");
+    let (host, database) = rest.split_once('/').expect("host/database");
+    let proxy = DbProxy::start(host.parse().expect("host:port")).await;
+    // mysql_async would otherwise switch to the server's Unix socket, as
+    // it does for any server on this machine, going around the proxy.
+    let proxied = DatabaseUrl::Mysql(format!("{user}@{}/{database}?prefer_socket=false", proxy.addr()));
+    let app = app.restart_with(|settings| settings.database.url = proxied).await;
+    let token = app.signed_in_user("before@example.com").await;
+    assert_eq!(app.get("/health/ready", None).await.status, StatusCode::OK);
+
+    proxy.cut().await;
+    let gone = app.get("/health/ready", None).await;
+    let refused = app.get("/v1/workspaces", Some(&token)).await;
+    proxy.restore();
+
+    gone.assert_problem(503, "UNAVAILABLE");
+    refused.assert_problem(503, "UNAVAILABLE");
+    let mut back = StatusCode::SERVICE_UNAVAILABLE;
+    for _ in 0..50 {
+        back = app.get("/health/ready", None).await.status;
+        if back == StatusCode::OK {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(back, StatusCode::OK, "readiness did not recover");
+    assert_eq!(app.get("/v1/workspaces", Some(&token)).await.status, StatusCode::OK);
     app.signed_in_user("after@example.com").await;
 }
 

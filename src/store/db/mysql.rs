@@ -6,7 +6,10 @@
 use diesel::QueryableByName;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::sql_types::Text;
-use diesel_async::{AsyncConnection, AsyncMysqlConnection, RunQueryDsl, SimpleAsyncConnection};
+use diesel_async::{
+    AnsiTransactionManager, AsyncConnection, AsyncMysqlConnection, RunQueryDsl, SimpleAsyncConnection,
+    TransactionManager,
+};
 
 use super::StoreError;
 
@@ -85,13 +88,19 @@ pub async fn settle<T>(
     conn: &mut AsyncMysqlConnection,
     result: Result<T, StoreError>,
 ) -> Result<T, StoreError> {
-    match result {
+    let lost = match result {
         Err(StoreError::Query(err)) => match conn.batch_execute("SELECT 1").await {
-            Err(_) => Err(StoreError::ConnectionLost(err)),
-            Ok(()) => Err(StoreError::Query(err)),
+            Err(_) => err,
+            Ok(()) => return Err(StoreError::Query(err)),
         },
-        other => other,
-    }
+        Err(StoreError::ConnectionLost(err)) => err,
+        other => return other,
+    };
+    <AnsiTransactionManager as TransactionManager<AsyncMysqlConnection>>::transaction_manager_status_mut(
+        conn,
+    )
+    .set_in_error();
+    Err(StoreError::ConnectionLost(lost))
 }
 
 /// How many times a transaction that lost a deadlock or timed out waiting
