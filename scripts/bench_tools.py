@@ -1,0 +1,164 @@
+"""The machinery of scripts/bench: servers on loopback whose memory is
+sampled, wrk runs and their figures, and actions run in the background."""
+
+import os
+import re
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+CORES = os.cpu_count() or 1
+
+
+def log(message):
+    print(f"==> {message}", flush=True)
+
+
+def run(args, **kwargs):
+    return subprocess.run(args, check=True, text=True, capture_output=True, **kwargs).stdout
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A process on loopback whose resident memory is sampled while it runs.
+
+    It runs in a session of its own, as a server does when a service manager
+    or another terminal starts it, not in the session of the bench and its
+    load generators. Linux's scheduler (with autogroup on, as here) shares
+    the CPU between sessions first and between a session's threads second,
+    so a server sharing wrk's session competes with wrk inside one share:
+    with Casebook there, reads during a sign-in flood had a p99 3.2-8.9x
+    their unflooded value, against 1.3-1.9x in a session of its own
+    (interleaved, same binary, 200,000 cases)."""
+
+    def __init__(self, args, env, ready_path, log_path, port):
+        self.url = f"http://127.0.0.1:{port}"
+        self.log = open(log_path, "w")
+        self.process = subprocess.Popen(args, env=dict(os.environ, **env), stdout=self.log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+        try:
+            self._wait_ready(ready_path, log_path)
+        except BaseException:
+            # Not yet in the caller's list of servers to stop, and in a
+            # session of its own, so Ctrl-C would not reach it either.
+            self.stop()
+            raise
+        self.peak_kib = 0
+        self._sampling = False
+
+    def _wait_ready(self, ready_path, log_path):
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(self.url + ready_path, timeout=1)
+                return
+            except Exception:
+                if time.time() > deadline or self.process.poll() is not None:
+                    raise SystemExit(f"server did not start; see {log_path}")
+                time.sleep(0.1)
+
+    def rss_kib(self):
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+
+    def reset_peak(self):
+        """Resets the kernel's record of the peak RSS (VmHWM); False if the
+        kernel refuses (then only the samples count)."""
+        try:
+            Path(f"/proc/{self.process.pid}/clear_refs").write_text("5")
+            return True
+        except OSError:
+            return False
+
+    def kernel_peak_kib(self):
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(re.search(r"VmHWM:\s+(\d+)", status).group(1))
+
+    def sample_during(self, action):
+        """Runs `action`, returning (its result, peak RSS in MiB meanwhile):
+        the kernel's own high-water mark, reset before the action, and
+        samples every 50 ms where the kernel cannot reset it."""
+        exact = self.reset_peak()
+        peak = [self.rss_kib()]
+        done = threading.Event()
+
+        def sample():
+            while not done.is_set():
+                peak[0] = max(peak[0], self.rss_kib())
+                done.wait(0.05)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        try:
+            result = action()
+        finally:
+            done.set()
+            sampler.join()
+        if exact:
+            peak[0] = max(peak[0], self.kernel_peak_kib())
+        self.peak_kib = max(self.peak_kib, peak[0])
+        return result, peak[0] / 1024
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def parse_latency(text):
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * UNITS[unit]
+
+
+def wrk(url, script, connections, duration):
+    """One wrk run; returns requests/s, p50 and p99 in ms, and errors."""
+    threads = min(CORES, connections)
+    output = run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "30s",
+                  "--latency", "-s", script, url])
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = parse_latency(re.search(r"\s50%\s+(\S+)", output).group(1))
+    p99 = parse_latency(re.search(r"\s99%\s+(\S+)", output).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "errors": errors}
+
+
+
+
+class Background:
+    """Runs `action` on a thread; `result()` waits for it and returns what
+    it returned (or raises what it raised)."""
+
+    def __init__(self, action):
+        self._outcome = {}
+        self._thread = threading.Thread(target=self._run, args=(action,))
+        self._thread.start()
+
+    def _run(self, action):
+        try:
+            self._outcome["value"] = action()
+        except BaseException as err:  # re-raised in result()
+            self._outcome["error"] = err
+
+    def result(self):
+        self._thread.join()
+        if "error" in self._outcome:
+            raise self._outcome["error"]
+        return self._outcome["value"]
