@@ -33,12 +33,32 @@ pub use db::{
 /// Runs one query body on whichever backend `$conn` (a `&mut DbConn`) holds,
 /// recording its latency. Inside the body, `$conn` is the backend's own
 /// async connection. The second form gives MySQL a body of its own, for SQL
-/// it lacks (such as `RETURNING`).
+/// it lacks; the third, a MySQL body that runs in a transaction of its own.
+///
+/// A MySQL connection whose statement was abandoned midway (the request
+/// was dropped because its client hung up) cannot be trusted with the next
+/// one, so while a body runs outside a transaction of its own the
+/// connection is marked broken (see [`db::mysql::InFlight`]); if the body is
+/// dropped before it ends, the pool drops the connection instead of handing
+/// it to another request.
 macro_rules! db_run {
     ($conn:ident: $body:block) => {
         $crate::store::db_run!($conn: $body mysql: $body)
     };
-    ($conn:ident: $body:block mysql: $mysql:block) => {{
+    ($conn:ident: $body:block mysql: $mysql:block) => {
+        $crate::store::db_run!(@run $conn, $body, {
+            let in_flight = $crate::store::db::mysql::InFlight::mark($conn);
+            let result = async { $mysql }.await;
+            in_flight.clear($conn);
+            result
+        })
+    };
+    ($conn:ident: $body:block mysql_transaction: $mysql:block) => {
+        // A transaction dropped midway leaves the connection in it, which
+        // the pool already counts as broken.
+        $crate::store::db_run!(@run $conn, $body, { async { $mysql }.await })
+    };
+    (@run $conn:ident, $body:block, $mysql:block) => {{
         let started = std::time::Instant::now();
         let result = match $conn {
             // Each in an async block, so that the body's `?` ends the
@@ -53,7 +73,7 @@ macro_rules! db_run {
             }
             $crate::store::DbConn::Sqlite($conn) => $body,
             $crate::store::DbConn::Mysql($conn) => {
-                let result = async { $mysql }.await;
+                let result = $mysql;
                 $crate::store::db::mysql::settle($conn, result).await
             }
         };
@@ -143,7 +163,10 @@ macro_rules! db_transaction {
                             attempt += 1;
                             tokio::time::sleep($crate::store::db::mysql::contention_backoff(attempt)).await;
                         }
-                        other => break other,
+                        // BEGIN and COMMIT run outside any `db_run!`: a
+                        // failure there may be a lost connection.
+                        Err(err) => break Err($crate::store::db::mysql::settle_transaction(conn, err).await),
+                        ok => break ok,
                     }
                 }
             }
@@ -162,7 +185,7 @@ macro_rules! update_returning {
         let update = $update;
         $crate::store::db_run!($conn: {
             Ok(update.returning($selection).get_result($conn).await.optional()?)
-        } mysql: {
+        } mysql_transaction: {
             diesel_async::AsyncConnection::transaction(&mut **$conn, async |conn| {
                 if update.execute(conn).await? == 0 {
                     return Ok(None);
@@ -183,7 +206,7 @@ macro_rules! insert_returning {
         let insert = diesel::insert_into($table).values($row);
         $crate::store::db_run!($conn: {
             Ok(insert.returning($selection).get_result($conn).await?)
-        } mysql: {
+        } mysql_transaction: {
             diesel_async::AsyncConnection::transaction(&mut **$conn, async |conn| {
                 insert.execute(conn).await?;
                 Ok($key.select($selection).get_result(conn).await?)

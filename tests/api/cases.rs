@@ -129,6 +129,37 @@ async fn creates_spread_over_two_instances_are_numbered_without_gaps(app: TestAp
     assert_eq!(numbers, (1..=60).collect::<Vec<_>>());
 }
 
+async fn text_round_trips_exactly_and_search_metacharacters_are_data(app: TestApp) {
+    let team = Team::create(&app).await;
+    let list = format!("/v1/workspaces/{}/cases", team.id());
+    let summary = "50% off_ 'quoted' \"double\" back\\slash 🛡️ naïve";
+    let description = "🦀".repeat(20_000);
+    let case = app
+        .create_case(&team.editor, team.id(), json!({"summary": summary, "description": description}))
+        .await;
+    app.create_case(&team.editor, team.id(), json!({"summary": "plain words"})).await;
+
+    let read = app.get(&case_path(&team, &case), Some(&team.viewer)).await;
+    assert_eq!(
+        (read.body["summary"].as_str(), read.body["description"].as_str()),
+        (Some(summary), Some(&*description))
+    );
+    for q in ["%", "_", "\\", "'", "\"", "🛡️", "naïve", "OFF_"] {
+        let query = percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC);
+        let found = app.get(&format!("{list}?q={query}"), Some(&team.viewer)).await;
+        assert_eq!(found.status, StatusCode::OK, "{q}: {}", found.body);
+        let summaries: Vec<&str> = found.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|c| c["summary"].as_str())
+            .collect();
+        assert_eq!(summaries, vec![summary], "searching for {q:?}");
+    }
+    let nul = app.post(&list, Some(&team.editor), json!({"summary": "a\u{0}b"})).await;
+    nul.assert_problem(422, "VALIDATION_FAILED");
+}
+
 async fn cases_answer_each_role_as_documented(app: TestApp) {
     let team = Team::create(&app).await;
     let list = format!("/v1/workspaces/{}/cases", team.id());
@@ -306,6 +337,7 @@ crate::on_every_backend!(
     case_fields_are_validated_and_nothing_is_created,
     fifty_concurrent_creates_are_numbered_1_to_50,
     creates_spread_over_two_instances_are_numbered_without_gaps,
+    text_round_trips_exactly_and_search_metacharacters_are_data,
     cases_answer_each_role_as_documented,
     two_patches_from_one_version_give_one_success_and_one_conflict,
     every_change_is_in_the_audit_trail,

@@ -11,6 +11,7 @@ mod operations;
 mod pooled_connections;
 mod postgres_admin;
 
+mod abandoned_requests;
 mod accounts;
 mod attachment_content;
 mod attachments;

@@ -4,6 +4,7 @@
 //! or a lost connection (answered "try again").
 
 use diesel::QueryableByName;
+use diesel::connection::TransactionManagerStatus;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::sql_types::Text;
 use diesel_async::{
@@ -103,6 +104,44 @@ pub async fn settle<T>(
     Err(StoreError::ConnectionLost(lost))
 }
 
+/// A statement running outside a transaction of its own: the connection
+/// counts as broken until [`InFlight::clear`], so if the statement's future
+/// is dropped midway the pool drops the connection. It borrows the
+/// transaction manager's error state for the purpose (diesel-async reports
+/// a connection broken exactly then), saving the state it replaces, so the
+/// statement may run inside a caller's transaction too.
+pub struct InFlight(TransactionManagerStatus);
+
+impl InFlight {
+    /// Marks `conn` broken until cleared.
+    pub fn mark(conn: &mut AsyncMysqlConnection) -> Self {
+        Self(std::mem::replace(status(conn), TransactionManagerStatus::InError))
+    }
+
+    /// The statement ended: `conn` is as it was before.
+    pub fn clear(self, conn: &mut AsyncMysqlConnection) {
+        *status(conn) = self.0;
+    }
+}
+
+fn status(conn: &mut AsyncMysqlConnection) -> &mut TransactionManagerStatus {
+    <AnsiTransactionManager as TransactionManager<AsyncMysqlConnection>>::transaction_manager_status_mut(conn)
+}
+
+/// The error a transaction on `conn` failed with, or, when the connection
+/// turns out to be gone, a lost connection (and the connection marked
+/// broken so the pool drops it).
+pub async fn settle_transaction<E: From<DieselError>>(conn: &mut AsyncMysqlConnection, err: E) -> E {
+    if conn.batch_execute("SELECT 1").await.is_ok() {
+        return err;
+    }
+    status(conn).set_in_error();
+    E::from(DieselError::DatabaseError(
+        DatabaseErrorKind::ClosedConnection,
+        Box::new("the connection was lost during a transaction".to_owned()),
+    ))
+}
+
 /// How many times a transaction that lost a deadlock or timed out waiting
 /// for a lock runs again before its caller is told to try again.
 pub const CONTENTION_RETRIES: u32 = 4;
@@ -134,6 +173,7 @@ impl Contended for DieselError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::{DatabaseUrl, Store, db_run, db_transaction};
 
     #[test]
     fn versions_with_skip_locked_are_accepted() {
@@ -150,5 +190,99 @@ mod tests {
             let err = supported(version).expect_err("refused").to_string();
             assert!(err.contains(needed) && err.contains(&format!("{version:?}")), "{err}");
         }
+    }
+
+    /// The MariaDB server the tests use, or `None` (after a notice) when
+    /// none answers and `CASEBOOK_REQUIRE_MYSQL` is not set.
+    async fn test_server() -> Option<String> {
+        let url =
+            std::env::var("CASEBOOK_TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into());
+        match AsyncMysqlConnection::establish(&url).await {
+            Ok(_) => Some(url.trim_end_matches('/').to_owned()),
+            Err(err) if std::env::var_os("CASEBOOK_REQUIRE_MYSQL").is_some() => {
+                panic!("MySQL at {url}: {err}")
+            }
+            Err(err) => {
+                eprintln!("\n*** SKIPPED: MySQL at {url} is unreachable ({err}).\n");
+                None
+            }
+        }
+    }
+
+    async fn execute(conn: &mut crate::store::DbConn<'_>, statement: &str) -> Result<(), StoreError> {
+        db_run!(conn: {
+            diesel::sql_query(statement).execute(conn).await?;
+            Ok(())
+        })
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_transaction_that_loses_a_deadlock_runs_again() {
+        let Some(server) = test_server().await else { return };
+        let name = format!("casebook_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = AsyncMysqlConnection::establish(&server).await.expect("admin");
+        admin.batch_execute(&format!("CREATE DATABASE {name}")).await.expect("database");
+        let url = format!("{server}/{name}");
+        let mut other = establish(url.clone()).await.expect("other connection");
+        other
+            .batch_execute(
+                "CREATE TABLE t (id INT PRIMARY KEY, v INT NOT NULL); INSERT INTO t VALUES (1, 0), (2, 0); \
+                 CREATE TABLE filler (id INT PRIMARY KEY)",
+            )
+            .await
+            .expect("tables");
+        // The other transaction holds row 2 and has written more rows than
+        // ours will, so InnoDB picks ours as the deadlock's victim.
+        other
+            .batch_execute(
+                "BEGIN; INSERT INTO filler WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50) \
+                 SELECT i FROM n; UPDATE t SET v = v + 1 WHERE id = 2",
+            )
+            .await
+            .expect("the other transaction starts");
+        let other = tokio::sync::Mutex::new(Some(other));
+        let store = Store::connect(&DatabaseUrl::Mysql(url), 2, 0).await.expect("store");
+        let mut pooled = store.conn().await.expect("connection");
+        let conn = &mut pooled.db();
+        let attempts = std::sync::atomic::AtomicU32::new(0);
+
+        let result = db_transaction!(conn, |tx| {
+            let attempt = attempts.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            execute(tx, "UPDATE t SET v = v + 1 WHERE id = 1").await?;
+            if let Some(mut other) = other.lock().await.take() {
+                // It now waits for our row 1 while we wait for its row 2.
+                tokio::spawn(async move {
+                    other
+                        .batch_execute("UPDATE t SET v = v + 1 WHERE id = 1; COMMIT")
+                        .await
+                        .expect("it commits");
+                });
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            }
+            execute(tx, "UPDATE t SET v = v + 1 WHERE id = 2").await?;
+            Ok::<_, StoreError>(attempt)
+        });
+
+        let values: Vec<(i32, i32)> = {
+            let mut check = establish(format!("{server}/{name}")).await.expect("check");
+            diesel::sql_query("SELECT id, v FROM t ORDER BY id")
+                .load::<Row>(&mut check)
+                .await
+                .expect("values")
+                .into_iter()
+                .map(|row| (row.id, row.v))
+                .collect()
+        };
+        admin.batch_execute(&format!("DROP DATABASE {name}")).await.expect("drop");
+        assert_eq!(result.expect("the transaction succeeds in the end"), 2, "it ran twice");
+        assert_eq!(values, vec![(1, 2), (2, 2)], "both transactions' updates, each once");
+    }
+
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        id: i32,
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        v: i32,
     }
 }
