@@ -46,17 +46,11 @@ pub async fn claim(
 ) -> Result<Option<ScanRow>, StoreError> {
     let waiting =
         scans::status.eq("queued").or(scans::status.eq("running").and(scans::lease_expires_at.lt(now)));
+    let oldest = scans::table.filter(waiting).order(scans::created_at.asc()).select(scans::id).limit(1);
+    let locked = oldest.for_update().skip_locked();
     let candidate: Option<ScanId> = match conn {
-        DbConn::Postgres(conn) => scans::table
-            .filter(waiting)
-            .order(scans::created_at.asc())
-            .select(scans::id)
-            .limit(1)
-            .for_update()
-            .skip_locked()
-            .first(&mut **conn)
-            .await
-            .optional()?,
+        DbConn::Postgres(conn) => locked.first(&mut **conn).await.optional()?,
+        DbConn::Mysql(conn) => locked.first(&mut **conn).await.optional()?,
         // The row lock lasts only as long as a transaction, which a shared
         // connection never holds (callers claim inside `db_transaction!`).
         DbConn::SharedPostgres(_) => {
@@ -65,24 +59,8 @@ pub async fn claim(
             )
             .into());
         }
-        DbConn::Mysql(conn) => scans::table
-            .filter(waiting)
-            .order(scans::created_at.asc())
-            .select(scans::id)
-            .limit(1)
-            .for_update()
-            .skip_locked()
-            .first(&mut **conn)
-            .await
-            .optional()?,
-        DbConn::Sqlite(conn) => scans::table
-            .filter(waiting)
-            .order(scans::created_at.asc())
-            .select(scans::id)
-            .limit(1)
-            .first(&mut **conn)
-            .await
-            .optional()?,
+        // SQLite has no row locks: its one writer at a time is the lock.
+        DbConn::Sqlite(conn) => oldest.first(&mut **conn).await.optional()?,
     };
     let Some(id) = candidate else { return Ok(None) };
     let update = diesel::update(scans::table.find(id)).set((

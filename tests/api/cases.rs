@@ -87,6 +87,19 @@ async fn case_fields_are_validated_and_nothing_is_created(app: TestApp) {
     assert_eq!(created["number"], 1, "the refused creates used no numbers");
 }
 
+/// The numbers of created cases, in order; every response must be a 201.
+fn created_numbers(responses: &[crate::helpers::TestResponse]) -> Vec<i64> {
+    let mut numbers: Vec<i64> = responses
+        .iter()
+        .map(|r| {
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            r.body["number"].as_i64().expect("number")
+        })
+        .collect();
+    numbers.sort_unstable();
+    numbers
+}
+
 async fn fifty_concurrent_creates_are_numbered_1_to_50(app: TestApp) {
     let team = Team::create(&app).await;
     let path = format!("/v1/workspaces/{}/cases", team.id());
@@ -96,15 +109,7 @@ async fn fifty_concurrent_creates_are_numbered_1_to_50(app: TestApp) {
     )
     .await;
 
-    let mut numbers: Vec<i64> = responses
-        .iter()
-        .map(|r| {
-            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-            r.body["number"].as_i64().expect("number")
-        })
-        .collect();
-    numbers.sort_unstable();
-    assert_eq!(numbers, (1..=50).collect::<Vec<_>>());
+    assert_eq!(created_numbers(&responses), (1..=50).collect::<Vec<_>>());
 }
 
 async fn creates_spread_over_two_instances_are_numbered_without_gaps(app: TestApp) {
@@ -118,15 +123,7 @@ async fn creates_spread_over_two_instances_are_numbered_without_gaps(app: TestAp
     }))
     .await;
 
-    let mut numbers: Vec<i64> = responses
-        .iter()
-        .map(|r| {
-            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-            r.body["number"].as_i64().expect("number")
-        })
-        .collect();
-    numbers.sort_unstable();
-    assert_eq!(numbers, (1..=60).collect::<Vec<_>>());
+    assert_eq!(created_numbers(&responses), (1..=60).collect::<Vec<_>>());
 }
 
 async fn text_round_trips_exactly_and_search_metacharacters_are_data(app: TestApp) {
