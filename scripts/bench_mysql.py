@@ -9,11 +9,9 @@ import subprocess
 import urllib.parse
 import uuid
 
+from bench_tools import run
+
 MYSQL_URL = os.environ.get("CASEBOOK_TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306")
-
-
-def run(args, **kwargs):
-    return subprocess.run(args, check=True, text=True, capture_output=True, **kwargs).stdout
 
 
 def server():

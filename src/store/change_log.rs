@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncMysqlConnection, RunQueryDsl};
+use diesel_async::{AsyncMysqlConnection, RunQueryDsl};
 
 use super::schema::change_log;
 use super::{DbTime, StoreError};
@@ -52,7 +52,7 @@ pub(super) struct Poller {
 impl Poller {
     /// Connects to `url` and starts after the newest row written so far.
     pub(super) async fn connect(url: &str, every: Duration) -> Result<Self, StoreError> {
-        let mut conn = AsyncMysqlConnection::establish(url)
+        let mut conn = super::db::mysql::establish(url.to_owned())
             .await
             .map_err(|err| StoreError::Setup(format!("cannot open the change log poller: {err}")))?;
         let newest: Option<i64> =

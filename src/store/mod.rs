@@ -178,21 +178,21 @@ pub(crate) use db_transaction;
 /// Runs `$update` (an UPDATE statement) and returns the row it changed as
 /// `$selection` (a `Selectable` selection or a column), or `None` when no
 /// row matched. On MySQL, which has no `RETURNING`, the update and the read
-/// back of `$row` (a query for the same row by its key) run in one
-/// transaction.
+/// back of `$row` (a query for the same row by its key) run atomically (see
+/// [`db::mysql::atomically!`]).
 macro_rules! update_returning {
     ($conn:ident, $update:expr, $selection:expr, $row:expr) => {{
         let update = $update;
         $crate::store::db_run!($conn: {
             Ok(update.returning($selection).get_result($conn).await.optional()?)
         } mysql_transaction: {
-            diesel_async::AsyncConnection::transaction(&mut **$conn, async |conn| {
+            let write_and_read = async |conn: &mut diesel_async::AsyncMysqlConnection| {
                 if update.execute(conn).await? == 0 {
                     return Ok(None);
                 }
-                Ok(Some($row.select($selection).get_result(conn).await?))
-            })
-            .await
+                Ok::<_, $crate::store::StoreError>(Some($row.select($selection).get_result(conn).await?))
+            };
+            $crate::store::db::mysql::atomically!($conn, write_and_read)
         })
     }};
 }
@@ -200,18 +200,18 @@ pub(crate) use update_returning;
 
 /// Inserts `$row` into `$table` and returns it as stored, as `$selection`;
 /// on MySQL, which has no `RETURNING`, it is read back by `$key` (the
-/// query for the row by its key) in the same transaction.
+/// query for the row by its key) atomically (see [`db::mysql::atomically!`]).
 macro_rules! insert_returning {
     ($conn:ident, $table:path, $row:expr, $selection:expr, $key:expr) => {{
         let insert = diesel::insert_into($table).values($row);
         $crate::store::db_run!($conn: {
             Ok(insert.returning($selection).get_result($conn).await?)
         } mysql_transaction: {
-            diesel_async::AsyncConnection::transaction(&mut **$conn, async |conn| {
+            let write_and_read = async |conn: &mut diesel_async::AsyncMysqlConnection| {
                 insert.execute(conn).await?;
-                Ok($key.select($selection).get_result(conn).await?)
-            })
-            .await
+                Ok::<_, $crate::store::StoreError>($key.select($selection).get_result(conn).await?)
+            };
+            $crate::store::db::mysql::atomically!($conn, write_and_read)
         })
     }};
 }

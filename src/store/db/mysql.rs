@@ -24,7 +24,7 @@ const SESSION: &str = "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO
      SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
 
 /// Opens a connection with the [`SESSION`] settings (the pool's setup hook).
-pub(super) async fn establish(url: String) -> diesel::ConnectionResult<AsyncMysqlConnection> {
+pub(crate) async fn establish(url: String) -> diesel::ConnectionResult<AsyncMysqlConnection> {
     let mut conn = AsyncMysqlConnection::establish(&url).await?;
     conn.batch_execute(SESSION).await.map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
     Ok(conn)
@@ -141,6 +141,26 @@ pub async fn settle_transaction<E: From<DieselError>>(conn: &mut AsyncMysqlConne
         Box::new("the connection was lost during a transaction".to_owned()),
     ))
 }
+
+/// Whether `conn` is inside a transaction.
+pub fn in_transaction(conn: &mut AsyncMysqlConnection) -> bool {
+    matches!(status(conn).transaction_depth(), Ok(Some(_)))
+}
+
+/// Runs `$pair` (an async closure: a write and the read back of its row) on
+/// `$conn` atomically: as it is inside the caller's transaction, which most
+/// writes already run in, or else in a transaction of its own. A savepoint
+/// inside the caller's transaction would cost two round trips for nothing.
+macro_rules! atomically {
+    ($conn:ident, $pair:ident) => {
+        if $crate::store::db::mysql::in_transaction($conn) {
+            $pair(&mut **$conn).await
+        } else {
+            diesel_async::AsyncConnection::transaction(&mut **$conn, $pair).await
+        }
+    };
+}
+pub(crate) use atomically;
 
 /// How many times a transaction that lost a deadlock or timed out waiting
 /// for a lock runs again before its caller is told to try again.
