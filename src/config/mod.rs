@@ -100,14 +100,14 @@ impl Settings {
                 secret_access_key: evidence.s3_secret_access_key.clone(),
             });
         }
-        let dir = match (&evidence.dir, &self.database.url) {
+        let dir = match (&evidence.dir, self.database.url.sqlite_path()) {
             (Some(dir), _) => dir.clone(),
-            (None, DatabaseUrl::Sqlite(path)) => {
+            (None, Some(path)) => {
                 let mut name = path.as_os_str().to_owned();
                 name.push(".evidence");
                 PathBuf::from(name)
             }
-            (None, DatabaseUrl::Postgres(_) | DatabaseUrl::Mysql(_)) => PathBuf::from("casebook-evidence"),
+            (None, None) => PathBuf::from("casebook-evidence"),
         };
         EvidenceLocation::Directory(dir)
     }
@@ -118,9 +118,9 @@ impl Settings {
     /// caches, not throughput: in the load bench 4 connections on 2 cores
     /// read and wrote faster than 8, in 8 MiB less memory.
     pub fn pool_size(&self) -> u32 {
-        self.database.pool_size.unwrap_or_else(|| match self.database.url {
-            DatabaseUrl::Postgres(_) | DatabaseUrl::Mysql(_) => SERVER_POOL_SIZE,
-            DatabaseUrl::Sqlite(_) => {
+        self.database.pool_size.unwrap_or_else(|| match self.database.url.sqlite_path() {
+            None => SERVER_POOL_SIZE,
+            Some(_) => {
                 let cores = std::thread::available_parallelism().map_or(1, usize::from);
                 u32::try_from(cores.saturating_mul(2)).unwrap_or(u32::MAX).min(SQLITE_MAX_POOL_SIZE)
             }

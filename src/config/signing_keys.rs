@@ -45,9 +45,9 @@ pub fn resolve(configured: &[SigningKey], database: &DatabaseUrl) -> Result<Vec<
     if !configured.is_empty() {
         return Ok(configured.to_vec());
     }
-    match database {
-        DatabaseUrl::Postgres(_) | DatabaseUrl::Mysql(_) => Err(KeysError::MissingForServerDatabase),
-        DatabaseUrl::Sqlite(path) => load_or_create(&key_file_for(path)),
+    match database.sqlite_path() {
+        None => Err(KeysError::MissingForServerDatabase),
+        Some(path) => load_or_create(&key_file_for(path)),
     }
 }
 

@@ -4,7 +4,7 @@
 //! a `Failure` to a problem in one place.
 
 use crate::services::validation::ValidationErrors;
-use crate::store::StoreError;
+use crate::store::{Contended, StoreError};
 
 use super::Role;
 
@@ -85,17 +85,11 @@ impl From<StoreError> for Failure {
     }
 }
 
-impl Failure {
-    fn store_contention(err: &StoreError) -> bool {
-        crate::store::Contended::is_contention(err)
-    }
-}
-
-impl crate::store::Contended for Failure {
+impl Contended for Failure {
     fn is_contention(&self) -> bool {
         match self {
             Self::Unavailable(cause) => {
-                cause.downcast_ref::<StoreError>().is_some_and(Self::store_contention)
+                cause.downcast_ref::<StoreError>().is_some_and(StoreError::is_contention)
             }
             _ => false,
         }

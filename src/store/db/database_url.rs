@@ -46,6 +46,16 @@ impl DatabaseUrl {
         }
     }
 
+    /// The SQLite file, or `None` for a database server (PostgreSQL,
+    /// MySQL/MariaDB), whose instances share the database and so need
+    /// shared settings (token keys, an evidence location of their own).
+    pub fn sqlite_path(&self) -> Option<&std::path::Path> {
+        match self {
+            Self::Sqlite(path) => Some(path),
+            Self::Postgres(_) | Self::Mysql(_) => None,
+        }
+    }
+
     /// The backend this URL selects.
     pub fn backend(&self) -> super::Backend {
         match self {
