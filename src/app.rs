@@ -21,6 +21,7 @@ use crate::services::health::HealthService;
 use crate::services::identity::{IdentityService, IdentitySettings, TokenSigner};
 use crate::services::kernel::Access;
 use crate::services::scans::{ScanRunner, ScanService, ScanSettings};
+use crate::services::service_accounts::ServiceAccountService;
 use crate::services::telemetry::TelemetryService;
 use crate::services::workspaces::WorkspaceService;
 use crate::store::Store;
@@ -88,7 +89,7 @@ impl App {
         let tokens = TokenSigner::new(&signing_keys).ok_or(keys::KeysError::MissingForServerDatabase)?;
         let identity = IdentityService::new(
             store.clone(),
-            tokens,
+            tokens.clone(),
             &IdentitySettings {
                 session_lifetime: settings.auth.session_lifetime,
                 max_hashes_in_flight: settings.hash_concurrency(),
@@ -112,7 +113,9 @@ impl App {
             allowed_types: settings.evidence.attachment_types.clone(),
         };
         let access = Access::new(store.clone(), settings.auth.auth_cache_ttl);
-        let caches = vec![identity.session_cache(), access.cache()];
+        let caches = vec![identity.session_cache(), identity.key_cache(), access.cache()];
+        let service_accounts =
+            Arc::new(ServiceAccountService::new(access.clone(), tokens, identity.key_cache()));
         let services = Services {
             attachments: Arc::new(AttachmentService::new(
                 store.clone(),
@@ -130,6 +133,7 @@ impl App {
                 settings.scans.allowed_networks.clone(),
                 wake,
             )),
+            service_accounts,
             workspaces: Arc::new(WorkspaceService::new(store.clone(), access)),
         };
         let bind_error = |source| BuildError::Bind { addr: settings.server.listen, source };
@@ -145,6 +149,7 @@ impl App {
             cors_allowed_origins: settings.server.cors_allowed_origins.clone(),
             auth_per_address: settings.auth.rate_limit_auth_per_address.0,
             per_account: settings.auth.rate_limit_per_account.0,
+            per_api_key: settings.auth.rate_limit_per_api_key.0,
             metrics_on_main: settings.server.metrics_listen.is_none(),
         };
         let metrics_acceptor = match settings.server.metrics_listen {
@@ -197,7 +202,11 @@ impl App {
             docs = %format!("http://{}/docs", self.local_addr),
             "casebook is serving"
         );
-        let limits = Arc::new(http::RateLimits::new(self.http.auth_per_address, self.http.per_account));
+        let limits = Arc::new(http::RateLimits::new(
+            self.http.auth_per_address,
+            self.http.per_account,
+            self.http.per_api_key,
+        ));
         let _janitor = AbortOnDropHandle::new(tokio::spawn(forget_idle_limits(
             limits.clone(),
             self.services.identity.clone(),

@@ -122,3 +122,29 @@ record_id!(
     AttachmentId,
     Uuid::now_v7()
 );
+record_id!(
+    /// A service account's id (UUIDv7). A service account is also an
+    /// account (the same UUID), which is what records name as their actor.
+    ServiceAccountId,
+    Uuid::now_v7()
+);
+record_id!(
+    /// An API key's id: UUIDv4, since it is part of the key's secret and
+    /// should reveal nothing about when the key was made.
+    ApiKeyId,
+    Uuid::new_v4()
+);
+
+impl ServiceAccountId {
+    /// The account that stands for this service account (the same UUID).
+    pub fn account(self) -> AccountId {
+        AccountId(self.0)
+    }
+}
+
+impl AccountId {
+    /// This account as a service account id (meaningful when it is one).
+    pub fn as_service_account(self) -> ServiceAccountId {
+        ServiceAccountId(self.0)
+    }
+}

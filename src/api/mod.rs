@@ -11,6 +11,7 @@ mod comments;
 mod members;
 mod operations;
 mod scans;
+mod service_accounts;
 mod sessions;
 mod workspaces;
 
@@ -32,6 +33,8 @@ type Apis = (
     scans::ScansApi,
     attachments::CaseAttachmentsApi,
     attachments::ScanAttachmentsApi,
+    service_accounts::ServiceAccountsApi,
+    service_accounts::ApiKeysApi,
     operations::OperationsApi,
 );
 
@@ -47,6 +50,8 @@ fn handlers(services: &Services) -> Apis {
         scans::ScansApi { scans: services.scans.clone() },
         attachments::CaseAttachmentsApi { attachments: services.attachments.clone() },
         attachments::ScanAttachmentsApi { attachments: services.attachments.clone() },
+        service_accounts::ServiceAccountsApi { service_accounts: services.service_accounts.clone() },
+        service_accounts::ApiKeysApi { service_accounts: services.service_accounts.clone() },
         operations::OperationsApi { health: services.health.clone(), telemetry: services.telemetry.clone() },
     )
 }
@@ -64,7 +69,8 @@ fn published<T: OpenApi>(api: T) -> OpenApiService<T, ()> {
             "Incident case management for security teams: Casebook tracks security \
          incidents as cases inside workspaces.\n\n\
          Sign up with `POST /v1/accounts`, sign in with `POST /v1/sessions`, then send \
-         the token as `Authorization: Bearer <token>`. Every error is an RFC 9457 problem \
+         the token as `Authorization: Bearer <token>`. Automation uses a service account's \
+         API key (`cbk_...`) the same way, never a person's password. Every error is an RFC 9457 problem \
          (`application/problem+json`) with a stable `code`; every response carries an \
          `X-Request-Id`.",
         )

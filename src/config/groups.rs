@@ -133,6 +133,11 @@ pub struct AuthConfig {
     /// Authenticated API calls allowed per account: `N/period` or `off`.
     #[arg(long, global = true, env = "CASEBOOK_RATE_LIMIT_PER_ACCOUNT", default_value = "1200/1m", value_parser = RateSetting::parse)]
     pub rate_limit_per_account: RateSetting,
+
+    /// Authenticated API calls allowed per API key: `N/period` or `off`.
+    /// Each key has its own bucket, apart from its service account's others.
+    #[arg(long, global = true, env = "CASEBOOK_RATE_LIMIT_PER_API_KEY", default_value = "1200/1m", value_parser = RateSetting::parse)]
+    pub rate_limit_per_api_key: RateSetting,
 }
 
 /// Background scan workers and what they may scan.

@@ -1,5 +1,6 @@
-//! The bearer security scheme: who is calling. The token's signature is
-//! checked before any database work (by the identity service).
+//! The bearer security scheme: who is calling, a person with a session
+//! token or a service account with an API key. Either is checked before any
+//! database work (by the identity service).
 
 use poem::Request;
 use poem_openapi::SecurityScheme;
@@ -9,51 +10,54 @@ use std::sync::Arc;
 
 use super::error::ApiError;
 use super::limits::RateLimits;
-use crate::ids::{AccountId, RecordId, SessionId};
+use crate::ids::RecordId;
 use crate::services::Services;
-use crate::services::identity::{Account, Authenticated, Session};
+use crate::services::identity::Principal;
+use crate::services::kernel::Actor;
 
-// As a handler parameter this is the caller: who is signed in, with which
-// session. (The doc comment below is the security scheme's description.)
-/// A bearer token from `POST /v1/sessions`, sent as `Authorization: Bearer <token>`.
+// As a handler parameter this is the caller. (The doc comment below is the
+// security scheme's description, shown by Swagger UI's "Authorize".)
+/// `Authorization: Bearer <token>`, where the token is either
+///
+/// - a **session token**, from `POST /v1/sessions` (a person signing in), or
+/// - an **API key** of a service account, `cbk_...`, from
+///   `POST /v1/workspaces/{workspace_id}/service-accounts/{service_account_id}/keys`
+///   (automation). A key acts with its service account's role in that one
+///   workspace; account and session endpoints refuse it with 403
+///   `SERVICE_ACCOUNT_NOT_ALLOWED`.
+///
+/// Paste either into "Authorize" as it is, without the word `Bearer`.
 #[derive(SecurityScheme)]
 #[oai(rename = "bearerAuth", ty = "bearer", bearer_format = "opaque", checker = "authenticate")]
-pub struct Caller(Authenticated);
+pub struct Caller(Principal);
 
 impl Caller {
-    /// The signed-in account's id.
-    pub fn id(&self) -> AccountId {
-        self.0.account.id
+    /// Who acts, for the services.
+    pub fn actor(&self) -> Actor {
+        self.0.actor()
     }
 
-    /// The session the request came with.
-    pub fn session_id(&self) -> SessionId {
-        self.0.session.id
-    }
-
-    /// The account and session together.
-    pub fn authenticated(&self) -> &Authenticated {
+    /// The person or service account, for the identity service.
+    pub fn principal(&self) -> &Principal {
         &self.0
-    }
-
-    /// The signed-in account.
-    pub fn into_account(self) -> Account {
-        self.0.account
-    }
-
-    /// The session the request came with.
-    pub fn into_session(self) -> Session {
-        self.0.session
     }
 }
 
-async fn authenticate(request: &Request, bearer: Bearer) -> poem::Result<Authenticated> {
+async fn authenticate(request: &Request, bearer: Bearer) -> poem::Result<Principal> {
     let services = request.data::<Services>().ok_or_else(|| ApiError::internal(MissingServices))?;
     let caller = services.identity.authenticate(&bearer.token).await.map_err(ApiError::from)?;
-    let account_id = caller.account.id;
-    tracing::Span::current().record("account_id", tracing::field::display(account_id.uuid()));
-    if let Some(limits) = request.data::<Arc<RateLimits>>() {
-        limits.check_account(account_id)?;
+    let actor = caller.actor();
+    let span = tracing::Span::current();
+    span.record("account_id", tracing::field::display(actor.id.uuid()));
+    span.record("principal", actor.kind.as_str());
+    let limits = request.data::<Arc<RateLimits>>();
+    match (&caller, limits) {
+        (Principal::ServiceAccount(holder), Some(limits)) => {
+            span.record("api_key_id", tracing::field::display(holder.key.uuid()));
+            limits.check_api_key(holder.key)?;
+        }
+        (Principal::Person(_), Some(limits)) => limits.check_account(actor.id)?,
+        (_, None) => {}
     }
     Ok(caller)
 }

@@ -100,6 +100,8 @@ impl<E: Endpoint> Endpoint for Edge<E> {
             method = %request.method(),
             path = %request.uri().path(),
             account_id = tracing::field::Empty,
+            principal = tracing::field::Empty,
+            api_key_id = tracing::field::Empty,
         );
         request.extensions_mut().insert(request_id.clone());
         let is_docs = request.uri().path().starts_with("/docs");

@@ -112,6 +112,10 @@ impl From<Failure> for ApiError {
                 ProblemKind::Forbidden,
                 format!("Your role in this workspace is {}; this needs {}.", have.as_str(), need.as_str()),
             ),
+            Failure::PeopleOnly => Self::new(
+                ProblemKind::ServiceAccountNotAllowed,
+                "Only a person signed in with a session may do this, not a service account's API key.",
+            ),
             Failure::NotFound(what) => Self::new(ProblemKind::NotFound, format!("There is no such {what}.")),
             Failure::VersionConflict { what, current, given } => version_conflict(what, current, given),
             Failure::IdempotencyKeyReused => Self::new(
@@ -156,6 +160,15 @@ impl From<IdentityError> for ApiError {
             ),
             IdentityError::SessionExpired => {
                 Self::new(SessionExpired, "The session has expired or was signed out; sign in again.")
+            }
+            IdentityError::ApiKeyInvalid => Self::new(
+                ApiKeyInvalid,
+                "The API key is malformed, mistyped or unknown; check that it was copied whole.",
+            ),
+            IdentityError::ApiKeyRevoked => Self::new(ApiKeyRevoked, "The API key was revoked."),
+            IdentityError::ApiKeyExpired => Self::new(ApiKeyExpired, "The API key has expired."),
+            IdentityError::ServiceAccountDisabled => {
+                Self::new(ServiceAccountDisabled, "The API key's service account is disabled.")
             }
             IdentityError::RateLimited { retry_after } => Self::too_many(retry_after),
         }

@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::error::ApiError;
-use crate::ids::AccountId;
 use crate::services::idempotency::{Claim, IdempotencyKey};
+use crate::services::kernel::Actor;
 use crate::services::validation::ValidationErrors;
 
 /// The client's `Idempotency-Key`, checked, if it sent one.
@@ -17,14 +17,15 @@ pub fn key(raw: Option<&str>) -> Result<Option<IdempotencyKey>, ApiError> {
     .transpose()
 }
 
-/// The claim a create makes with the client's key, if it sent one.
+/// The claim a create makes with the client's key, if it sent one. Keys
+/// are the caller's own: a person's and a service account's never meet.
 pub fn claim(
-    account: AccountId,
+    caller: Actor,
     raw_key: Option<&str>,
     operation: &str,
     request: &impl Serialize,
 ) -> Result<Option<Claim>, ApiError> {
-    Ok(key(raw_key)?.map(|key| Claim::new(account, key, operation, request)))
+    Ok(key(raw_key)?.map(|key| Claim::new(caller.id, key, operation, request)))
 }
 
 /// `Idempotent-Replayed: true` on replays; no header otherwise.

@@ -5,6 +5,7 @@
 //! bearer scheme and the wire forms every resource shares. It knows no
 //! resource: [`crate::api`] hands it the handlers.
 
+pub mod actor;
 pub mod auth;
 mod described;
 pub mod document;
@@ -52,6 +53,8 @@ pub struct HttpSettings {
     pub auth_per_address: Option<Rate>,
     /// Authenticated calls per account.
     pub per_account: Option<Rate>,
+    /// Authenticated calls per API key.
+    pub per_api_key: Option<Rate>,
     /// Whether `/metrics` is served here (not on a listener of its own).
     pub metrics_on_main: bool,
 }
@@ -159,7 +162,7 @@ pub fn routes<T: OpenApi + 'static, D: OpenApi + 'static>(
 
 /// The metrics listener: `/metrics` only, inside the same edge.
 pub fn metrics_routes(services: Services) -> impl Endpoint<Output = Response> {
-    let limits = Arc::new(RateLimits::new(None, None));
+    let limits = Arc::new(RateLimits::new(None, None, None));
     let scrape = poem::endpoint::make(move |_| {
         let telemetry = services.telemetry.clone();
         async move { document(telemetry.scrape().await, "text/plain; version=0.0.4") }

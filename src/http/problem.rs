@@ -21,7 +21,9 @@ pub struct Problem {
     pub detail: String,
     /// A stable, machine-readable code: one of `MALFORMED_REQUEST`,
     /// `VALIDATION_FAILED`, `NEED_LOGIN`, `INVALID_TOKEN`, `SESSION_EXPIRED`,
-    /// `INVALID_CREDENTIALS`, `FORBIDDEN`, `NOT_FOUND`, `METHOD_NOT_ALLOWED`,
+    /// `API_KEY_INVALID`, `API_KEY_REVOKED`, `API_KEY_EXPIRED`,
+    /// `SERVICE_ACCOUNT_DISABLED`, `INVALID_CREDENTIALS`, `FORBIDDEN`,
+    /// `SERVICE_ACCOUNT_NOT_ALLOWED`, `NOT_FOUND`, `METHOD_NOT_ALLOWED`,
     /// `EMAIL_TAKEN`, `ALREADY_MEMBER`, `LAST_ADMIN`, `VERSION_CONFLICT`, `SCAN_FINISHED`,
     /// `SCAN_NOT_FINISHED`, `TARGET_OUT_OF_SCOPE`, `PAYLOAD_TOO_LARGE`,
     /// `UNSUPPORTED_MEDIA_TYPE`, `IDEMPOTENCY_KEY_REUSED`, `RATE_LIMITED`,
@@ -102,10 +104,20 @@ problem_kinds! {
     InvalidToken = (401, "INVALID_TOKEN", "invalid-token", "Invalid token");
     /// The session expired or was signed out.
     SessionExpired = (401, "SESSION_EXPIRED", "session-expired", "Session expired");
+    /// The API key is malformed, its checksum fails, or no such key exists.
+    ApiKeyInvalid = (401, "API_KEY_INVALID", "api-key-invalid", "Invalid API key");
+    /// The API key was revoked.
+    ApiKeyRevoked = (401, "API_KEY_REVOKED", "api-key-revoked", "API key revoked");
+    /// The API key has expired.
+    ApiKeyExpired = (401, "API_KEY_EXPIRED", "api-key-expired", "API key expired");
+    /// The API key's service account is disabled.
+    ServiceAccountDisabled = (401, "SERVICE_ACCOUNT_DISABLED", "service-account-disabled", "Service account disabled");
     /// Wrong email or password.
     InvalidCredentials = (401, "INVALID_CREDENTIALS", "invalid-credentials", "Invalid credentials");
     /// Signed in, but the role does not allow it.
     Forbidden = (403, "FORBIDDEN", "forbidden", "Forbidden");
+    /// Only a person may do this, not a service account (an API key).
+    ServiceAccountNotAllowed = (403, "SERVICE_ACCOUNT_NOT_ALLOWED", "service-account-not-allowed", "Not for service accounts");
     /// Nothing here (or nothing the caller may know of).
     NotFound = (404, "NOT_FOUND", "not-found", "Not found");
     /// The route exists, the method does not.

@@ -60,6 +60,7 @@ pub struct Problems<S>(pub ApiError, PhantomData<S>);
 /// Errors that become API problems (service errors, store errors).
 pub trait IntoApiError: Into<ApiError> {}
 impl IntoApiError for ApiError {}
+impl IntoApiError for crate::services::kernel::Failure {}
 impl IntoApiError for crate::services::identity::IdentityError {}
 impl IntoApiError for crate::services::validation::ValidationErrors {}
 impl IntoApiError for crate::services::workspaces::WorkspaceError {}
@@ -127,9 +128,11 @@ fn status_description(status: u16) -> &'static str {
     match status {
         400 => "The body is not well-formed JSON (`MALFORMED_REQUEST`).",
         401 => {
-            "Not signed in (`NEED_LOGIN`), or the token is bad (`INVALID_TOKEN`) or its session ended (`SESSION_EXPIRED`); for sign-in, `INVALID_CREDENTIALS`."
+            "Not signed in (`NEED_LOGIN`), or the token is bad (`INVALID_TOKEN`) or its session ended (`SESSION_EXPIRED`); an API key is bad (`API_KEY_INVALID`), revoked (`API_KEY_REVOKED`), expired (`API_KEY_EXPIRED`) or its service account disabled (`SERVICE_ACCOUNT_DISABLED`); for sign-in, `INVALID_CREDENTIALS`."
         }
-        403 => "Signed in, but the role does not allow this (`FORBIDDEN`).",
+        403 => {
+            "Signed in, but the role does not allow this (`FORBIDDEN`), or only a person may do it, not a service account (`SERVICE_ACCOUNT_NOT_ALLOWED`)."
+        }
         404 => "No such resource, or one the caller may not know of (`NOT_FOUND`).",
         409 => {
             "The request conflicts with the current state (`EMAIL_TAKEN`, `ALREADY_MEMBER`, `LAST_ADMIN`, `VERSION_CONFLICT`)."

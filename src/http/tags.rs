@@ -21,6 +21,8 @@ pub enum ApiTags {
     Scans,
     /// Evidence files on cases and scans.
     Attachments,
+    /// Machine principals of a workspace and their API keys, for automation.
+    ServiceAccounts,
     /// Health checks for orchestrators and load balancers.
     Operations,
 }

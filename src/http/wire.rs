@@ -9,7 +9,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::ids::{
-    AccountId, AttachmentId, CaseId, CommentId, EventId, RecordId, ScanId, SessionId, WorkspaceId,
+    AccountId, ApiKeyId, AttachmentId, CaseId, CommentId, EventId, RecordId, ScanId, ServiceAccountId,
+    SessionId, WorkspaceId,
 };
 
 /// A record id's wire form: its prefix and the schema clients see.
@@ -43,6 +44,8 @@ prefixed! {
     EventId = ("evt_", "EventId", "An audit event id: `evt_` and 32 hex digits.");
     ScanId = ("scan_", "ScanId", "A scan id: `scan_` and 32 hex digits.");
     AttachmentId = ("att_", "AttachmentId", "An attachment id: `att_` and 32 hex digits.");
+    ServiceAccountId = ("svc_", "ServiceAccountId", "A service account id: `svc_` and 32 hex digits.");
+    ApiKeyId = ("key_", "ApiKeyId", "An API key id: `key_` and 32 hex digits.");
 }
 
 /// A record id as clients see it: a type prefix and the UUID's 32 hex
@@ -219,6 +222,16 @@ impl serde::Serialize for Timestamp {
     /// The same string as [`ToJSON`].
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.render())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Timestamp {
+    /// RFC 3339 with any offset, read as UTC (as [`ParseFromJSON`]).
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        DateTime::parse_from_rfc3339(&raw)
+            .map(|time| Self(time.with_timezone(&Utc)))
+            .map_err(|err| serde::de::Error::custom(format!("not an RFC 3339 time: {err}")))
     }
 }
 

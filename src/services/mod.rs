@@ -11,6 +11,7 @@ pub mod identity;
 pub mod kernel;
 pub mod pagination;
 pub mod scans;
+pub mod service_accounts;
 pub mod telemetry;
 pub mod validation;
 pub mod workspaces;
@@ -32,6 +33,8 @@ pub struct Services {
     pub telemetry: Arc<telemetry::TelemetryService>,
     /// Network scans.
     pub scans: Arc<scans::ScanService>,
+    /// Service accounts and their API keys.
+    pub service_accounts: Arc<service_accounts::ServiceAccountService>,
     /// Workspaces, members and roles.
     pub workspaces: Arc<workspaces::WorkspaceService>,
 }

@@ -49,3 +49,23 @@ impl ValidationErrors {
         self.0.iter().map(|e| e.field.as_str()).collect::<Vec<_>>().join(", ")
     }
 }
+
+/// A name: trimmed, 1 to `max` characters, no control characters.
+pub fn name(raw: &str, max: usize) -> Result<String, String> {
+    let name = raw.trim();
+    match name.chars().count() {
+        0 => Err("must not be empty".into()),
+        n if n > max => Err(format!("must be at most {max} characters")),
+        _ if name.chars().any(char::is_control) => Err("must not contain control characters".into()),
+        _ => Ok(name.to_owned()),
+    }
+}
+
+/// A free text: trimmed, at most `max` characters (empty allowed).
+pub fn free_text(raw: &str, max: usize) -> Result<String, String> {
+    let text = raw.trim();
+    if text.chars().count() > max {
+        return Err(format!("must be at most {max} characters"));
+    }
+    Ok(text.to_owned())
+}

@@ -19,8 +19,10 @@ pub struct AccountRow {
     pub email: String,
     /// Name shown to others.
     pub display_name: String,
-    /// Argon2id PHC string.
+    /// Argon2id PHC string (empty for a service account, which cannot sign in).
     pub password_hash: String,
+    /// `person` or `service_account`.
+    pub kind: String,
     /// Optimistic-concurrency version, from 1.
     pub version: i32,
     /// When the account was created.
@@ -32,7 +34,7 @@ pub struct AccountRow {
 }
 
 /// A new account to insert.
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = accounts)]
 pub struct NewAccount {
     /// Account id (UUIDv7).
@@ -41,8 +43,10 @@ pub struct NewAccount {
     pub email: String,
     /// Name shown to others.
     pub display_name: String,
-    /// Argon2id PHC string.
+    /// Argon2id PHC string (empty for a service account).
     pub password_hash: String,
+    /// `person` or `service_account`.
+    pub kind: String,
     /// Creation time (also the first `updated_at`).
     #[diesel(serialize_as = DbTime)]
     pub created_at: DateTime<Utc>,
@@ -81,11 +85,15 @@ pub async fn find(conn: &mut DbConn<'_>, id: AccountId) -> Result<Option<Account
     })
 }
 
-/// Loads an account by its normalised email.
+/// The `kind` of accounts that are people.
+pub const PERSON: &str = "person";
+
+/// Loads a person's account by its normalised email.
 pub async fn find_by_email(conn: &mut DbConn<'_>, email: &str) -> Result<Option<AccountRow>, StoreError> {
     db_run!(conn: {
         Ok(accounts::table
             .filter(accounts::email.eq(email))
+            .filter(accounts::kind.eq(PERSON))
             .select(AccountRow::as_select())
             .first(conn)
             .await

@@ -32,6 +32,8 @@ pub struct AttachmentRow {
     pub description: Option<String>,
     /// Who uploaded it.
     pub uploaded_by: AccountId,
+    /// Whether a `person` or a `service_account` acted.
+    pub uploaded_by_kind: String,
     /// When.
     pub created_at: DbTime,
 }

@@ -18,6 +18,8 @@ pub struct CaseEventRow {
     pub case_id: CaseId,
     /// Who did it.
     pub actor_id: AccountId,
+    /// Whether a `person` or a `service_account` acted.
+    pub actor_kind: String,
     /// What happened (`case_created`, `field_changed`, ...).
     pub kind: String,
     /// Details, as a JSON object.

@@ -42,6 +42,8 @@ pub struct CaseRow {
     pub version: i32,
     /// Creator.
     pub created_by: AccountId,
+    /// Whether a `person` or a `service_account` acted.
+    pub created_by_kind: String,
     /// Creation time.
     pub created_at: DbTime,
     /// Last change.

@@ -18,6 +18,8 @@ pub struct CommentRow {
     pub case_id: CaseId,
     /// Who wrote it.
     pub author_id: AccountId,
+    /// Whether a `person` or a `service_account` acted.
+    pub author_kind: String,
     /// Markdown text.
     pub body: String,
     /// Optimistic-concurrency version.

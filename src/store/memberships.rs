@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use super::accounts::AccountRow;
+use super::accounts::{AccountRow, PERSON};
 use super::schema::{accounts, memberships};
 use crate::ids::{AccountId, WorkspaceId};
 
@@ -54,7 +54,8 @@ pub async fn role_of(
     })
 }
 
-/// One membership with its account.
+/// One person's membership with their account (service accounts' memberships
+/// are theirs alone: see `service_accounts`).
 pub async fn find(
     conn: &mut DbConn<'_>,
     workspace_id: WorkspaceId,
@@ -65,6 +66,7 @@ pub async fn find(
             .inner_join(accounts::table)
             .filter(memberships::workspace_id.eq(workspace_id))
             .filter(memberships::account_id.eq(account_id))
+            .filter(accounts::kind.eq(PERSON))
             .select((MembershipRow::as_select(), AccountRow::as_select()))
             .first(conn)
             .await
@@ -72,7 +74,7 @@ pub async fn find(
     })
 }
 
-/// Members with their accounts, newest account first, after the account id
+/// People who are members, with their accounts, newest account first, after the account id
 /// `after` (a keyset cursor).
 pub async fn list(
     conn: &mut DbConn<'_>,
@@ -86,6 +88,7 @@ pub async fn list(
             .inner_join(accounts::table)
             .filter(memberships::workspace_id.eq(workspace_id))
             .filter(memberships::account_id.lt(after))
+            .filter(accounts::kind.eq(PERSON))
             .order(memberships::account_id.desc())
             .limit(limit)
             .select((MembershipRow::as_select(), AccountRow::as_select()))
@@ -128,14 +131,39 @@ pub async fn delete(
     })
 }
 
-/// How many admins the workspace has.
+/// How many people are admins of the workspace.
 pub async fn count_admins(conn: &mut DbConn<'_>, workspace_id: WorkspaceId) -> Result<i64, StoreError> {
     db_run!(conn: {
         Ok(memberships::table
+            .inner_join(accounts::table)
             .filter(memberships::workspace_id.eq(workspace_id))
             .filter(memberships::role.eq("admin"))
+            .filter(accounts::kind.eq(PERSON))
             .count()
             .get_result(conn)
             .await?)
+    })
+}
+
+/// Sets a membership's role whatever its version (raising it), for the
+/// memberships that stand for service accounts, which are versioned as
+/// the service account.
+pub async fn set_role(
+    conn: &mut DbConn<'_>,
+    workspace_id: WorkspaceId,
+    account_id: AccountId,
+    role: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    db_run!(conn: {
+        diesel::update(memberships::table.find((workspace_id, account_id)))
+            .set((
+                memberships::role.eq(role),
+                memberships::version.eq(memberships::version + 1),
+                memberships::updated_at.eq(DbTime::from(now)),
+            ))
+            .execute(conn)
+            .await?;
+        Ok(())
     })
 }

@@ -8,6 +8,7 @@
 //! [`insert_returning!`] read the row back in the same transaction there.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod attachments;
 pub mod case_events;
 pub mod cases;
@@ -22,6 +23,7 @@ pub mod memberships;
 pub mod scan_queue;
 pub mod scans;
 pub mod schema;
+pub mod service_accounts;
 pub mod sessions;
 pub mod workspaces;
 

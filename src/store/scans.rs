@@ -53,6 +53,8 @@ pub struct ScanRow {
     pub event_seq: i32,
     /// Who asked for it.
     pub created_by: AccountId,
+    /// Whether a `person` or a `service_account` acted.
+    pub created_by_kind: String,
     /// When.
     pub created_at: DbTime,
     /// When a worker first took it.

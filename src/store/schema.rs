@@ -14,6 +14,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        kind -> Text,
     }
 }
 
@@ -68,6 +69,7 @@ diesel::table! {
         tags -> Text,
         version -> Integer,
         created_by -> Binary,
+        created_by_kind -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         resolved_at -> Nullable<Timestamp>,
@@ -90,6 +92,7 @@ diesel::table! {
         id -> Binary,
         case_id -> Binary,
         author_id -> Binary,
+        author_kind -> Text,
         body -> Text,
         version -> Integer,
         created_at -> Timestamp,
@@ -103,6 +106,7 @@ diesel::table! {
         id -> Binary,
         case_id -> Binary,
         actor_id -> Binary,
+        actor_kind -> Text,
         kind -> Text,
         data -> Text,
         created_at -> Timestamp,
@@ -143,6 +147,7 @@ diesel::table! {
         attempts -> Integer,
         event_seq -> Integer,
         created_by -> Binary,
+        created_by_kind -> Text,
         created_at -> Timestamp,
         started_at -> Nullable<Timestamp>,
         finished_at -> Nullable<Timestamp>,
@@ -194,7 +199,39 @@ diesel::table! {
         sha256 -> Text,
         description -> Nullable<Text>,
         uploaded_by -> Binary,
+        uploaded_by_kind -> Text,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Machine principals of one workspace (each is also an `accounts` row).
+    service_accounts (id) {
+        id -> Binary,
+        workspace_id -> Binary,
+        name -> Text,
+        description -> Text,
+        disabled -> Bool,
+        version -> Integer,
+        created_by -> Binary,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// API keys of service accounts, stored as a keyed hash of the secret.
+    api_keys (id) {
+        id -> Binary,
+        service_account_id -> Binary,
+        name -> Text,
+        prefix -> Text,
+        secret_hash -> Binary,
+        created_by -> Binary,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
     }
 }
 
@@ -203,6 +240,8 @@ diesel::joinable!(memberships -> workspaces (workspace_id));
 diesel::joinable!(memberships -> accounts (account_id));
 diesel::joinable!(comments -> cases (case_id));
 diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(service_accounts -> workspaces (workspace_id));
+diesel::joinable!(api_keys -> service_accounts (service_account_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     sessions,
@@ -218,6 +257,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     scan_events,
     evidence_blobs,
     attachments,
+    service_accounts,
+    api_keys,
 );
 
 diesel::table! {

@@ -28,11 +28,11 @@ error_statuses! {
     /// Errors of `createAccount`.
     CreateAccountErrors: 400, 409, 413, 415, 422, 429;
     /// Errors of `getMyAccount`.
-    GetMyAccountErrors: 401;
+    GetMyAccountErrors: 401, 403;
     /// Errors of `updateMyAccount`.
-    UpdateMyAccountErrors: 400, 401, 409, 413, 415, 422;
+    UpdateMyAccountErrors: 400, 401, 403, 409, 413, 415, 422;
     /// Errors of `deleteMySessions`.
-    DeleteMySessionsErrors: 401;
+    DeleteMySessionsErrors: 401, 403;
 }
 
 /// Answer of `createAccount`.
@@ -86,7 +86,8 @@ impl AccountsApi {
     /// The account of the signed-in caller.
     #[oai(path = "/v1/accounts/me", method = "get", operation_id = "getMyAccount")]
     async fn get_my_account(&self, caller: Caller) -> Result<AccountResponse, Problems<GetMyAccountErrors>> {
-        Ok(AccountResponse::Ok(Json(caller.into_account().into())))
+        let me = caller.principal().person()?;
+        Ok(AccountResponse::Ok(Json(me.account.clone().into())))
     }
 
     /// Update my account
@@ -108,7 +109,7 @@ impl AccountsApi {
             body.current_password,
             body.new_password,
         )?;
-        let account = self.identity.update_account(caller.authenticated(), update).await?;
+        let account = self.identity.update_account(caller.principal(), update).await?;
         Ok(AccountResponse::Ok(Json(account.into())))
     }
 
@@ -120,7 +121,7 @@ impl AccountsApi {
         &self,
         caller: Caller,
     ) -> Result<SessionsDeletedResponse, Problems<DeleteMySessionsErrors>> {
-        self.identity.sign_out_everywhere(caller.id()).await?;
+        self.identity.sign_out_everywhere(caller.principal()).await?;
         Ok(SessionsDeletedResponse::NoContent)
     }
 }

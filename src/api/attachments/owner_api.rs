@@ -46,7 +46,7 @@ macro_rules! attachment_api {
                 let key = $crate::http::idempotency::key(idempotency_key.0.as_deref())?;
                 let owner = Owner::$owner($owner_param.0.id());
                 let uploaded =
-                    self.attachments.upload(caller.id(), workspace_id.0.id(), owner, form, key).await?;
+                    self.attachments.upload(caller.actor(), workspace_id.0.id(), owner, form, key).await?;
                 let base = format!("/v1/workspaces/{}/{}/{}", workspace_id.0, $collection, $owner_param.0);
                 Ok(super::responses::created(&base, uploaded))
             }
@@ -69,7 +69,7 @@ macro_rules! attachment_api {
             {
                 let page = $crate::services::pagination::PageRequest::parse(limit.0, cursor.0.as_deref())?;
                 let owner = Owner::$owner($owner_param.0.id());
-                let page = self.attachments.list(caller.id(), workspace_id.0.id(), owner, page).await?;
+                let page = self.attachments.list(caller.actor(), workspace_id.0.id(), owner, page).await?;
                 Ok(super::responses::AttachmentListResponse::Ok(poem_openapi::payload::Json(page.into())))
             }
 
@@ -87,7 +87,7 @@ macro_rules! attachment_api {
             ) -> Result<super::responses::AttachmentResponse, Problems<$crate::http::responses::GetErrors>> {
                 let owner = Owner::$owner($owner_param.0.id());
                 let (workspace, id) = (workspace_id.0.id(), attachment_id.0.id());
-                let attachment = self.attachments.get(caller.id(), workspace, owner, id).await?;
+                let attachment = self.attachments.get(caller.actor(), workspace, owner, id).await?;
                 Ok(super::responses::AttachmentResponse::Ok(poem_openapi::payload::Json(attachment.into())))
             }
 
@@ -117,7 +117,7 @@ macro_rules! attachment_api {
                 let owner = Owner::$owner($owner_param.0.id());
                 let (workspace, id) = (workspace_id.0.id(), attachment_id.0.id());
                 let range = super::content::requested_range(range.0.as_deref(), if_range.0.as_deref());
-                let download = self.attachments.open(caller.id(), workspace, owner, id, range).await?;
+                let download = self.attachments.open(caller.actor(), workspace, owner, id, range).await?;
                 if super::content::is_current(&download.attachment, if_none_match.0.as_deref()) {
                     return Ok(super::content::ContentResponse::NotModified(super::content::etag(
                         &download.attachment,
@@ -141,7 +141,7 @@ macro_rules! attachment_api {
             {
                 let owner = Owner::$owner($owner_param.0.id());
                 let (workspace, id) = (workspace_id.0.id(), attachment_id.0.id());
-                self.attachments.delete(caller.id(), workspace, owner, id).await?;
+                self.attachments.delete(caller.actor(), workspace, owner, id).await?;
                 Ok(super::responses::AttachmentDeletedResponse::NoContent)
             }
         }

@@ -4,8 +4,9 @@
 use poem_openapi::types::multipart::Upload;
 use poem_openapi::{Multipart, Object};
 
+use crate::http::actor::{ActorId, ActorKindWire};
 use crate::http::wire::{Timestamp, WireId};
-use crate::ids::{AccountId, AttachmentId, CaseId, ScanId};
+use crate::ids::{AttachmentId, CaseId, ScanId};
 use crate::services::attachments::{Attachment, Owner};
 
 /// An evidence file attached to a case or a scan.
@@ -34,7 +35,9 @@ pub struct AttachmentView {
     #[oai(nullable)]
     pub description: Option<String>,
     /// Who uploaded it.
-    pub uploaded_by: WireId<AccountId>,
+    pub uploaded_by: ActorId,
+    /// Whether `uploaded_by` is a person or a service account.
+    pub uploaded_by_kind: ActorKindWire,
     /// When it was uploaded.
     pub created_at: Timestamp,
 }
@@ -54,7 +57,8 @@ impl From<Attachment> for AttachmentView {
             size: a.size,
             sha256: a.sha256,
             description: a.description,
-            uploaded_by: WireId::new(a.uploaded_by),
+            uploaded_by: ActorId::new(a.uploaded_by, a.uploaded_by_kind),
+            uploaded_by_kind: a.uploaded_by_kind.into(),
             created_at: a.created_at.into(),
         }
     }

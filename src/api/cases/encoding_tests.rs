@@ -9,8 +9,10 @@ use poem_openapi::types::ToJSON;
 use serde::Serialize;
 
 use super::wire::{CaseList, CaseStatusWire, CaseView, PriorityWire, SeverityWire};
+use crate::http::actor::ActorId;
 use crate::http::wire::{Timestamp, WireId};
 use crate::ids::{AccountId, CaseId, RecordId, WorkspaceId};
+use crate::services::kernel::ActorKind;
 
 /// Asserts that `value` encodes to the same bytes through serde as
 /// through poem-openapi's `ToJSON`.
@@ -26,6 +28,7 @@ fn at(rfc3339: &str) -> Timestamp {
 /// A case whose every optional field is set (`full`) or null, with text
 /// that JSON must escape.
 fn case(status: CaseStatusWire, priority: PriorityWire, severity: SeverityWire, full: bool) -> CaseView {
+    let kind = if full { ActorKind::ServiceAccount } else { ActorKind::Person };
     CaseView {
         id: WireId::new(CaseId::new()),
         workspace_id: WireId::new(WorkspaceId::new()),
@@ -39,7 +42,8 @@ fn case(status: CaseStatusWire, priority: PriorityWire, severity: SeverityWire, 
         assignee_id: full.then(|| WireId::new(AccountId::new())),
         tags: if full { vec!["phishing".into(), "tier-1".into()] } else { Vec::new() },
         version: 1,
-        created_by: WireId::new(AccountId::from_uuid(Uuid::nil())),
+        created_by: ActorId::new(AccountId::from_uuid(Uuid::nil()), kind),
+        created_by_kind: kind.into(),
         created_at: at("2026-11-21T10:00:00.123456789+02:00"),
         updated_at: at("1970-01-01T00:00:00Z"),
         resolved_at: full.then(|| at("9999-12-31T23:59:59.999999Z")),

@@ -119,7 +119,7 @@ impl CasesApi {
         idempotency_key: Header<Option<String>>,
         body: JsonBody<CreateCaseRequest>,
     ) -> Result<CreateCaseResponse, Problems<CreateErrors>> {
-        let caller = caller.id();
+        let caller = caller.actor();
         let request = NewCase::try_from(RawNewCase::from(body.0))?;
         let workspace = workspace_id.0.id();
         let operation = format!("createCase:{}", workspace_id.0);
@@ -187,7 +187,7 @@ impl CasesApi {
             cursor: cursor.0,
         })?;
         let workspace = workspace_id.0.id();
-        let page = self.cases.list(caller.id(), workspace, query).await?;
+        let page = self.cases.list(caller.actor(), workspace, query).await?;
         Ok(CaseListResponse::Ok(JsonResponse(page.into())))
     }
 
@@ -204,7 +204,7 @@ impl CasesApi {
         case_id: Path<WireId<CaseId>>,
     ) -> Result<CaseResponse, Problems<GetErrors>> {
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
-        let case = self.cases.get(caller.id(), workspace, case).await?;
+        let case = self.cases.get(caller.actor(), workspace, case).await?;
         Ok(CaseResponse::Ok(JsonResponse(case.into())))
     }
 
@@ -229,7 +229,7 @@ impl CasesApi {
     ) -> Result<CaseResponse, Problems<UpdateErrors>> {
         let update = CaseUpdate::try_from(RawCaseUpdate::from(body.0))?;
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
-        let case = self.cases.update(caller.id(), workspace, case, update).await?;
+        let case = self.cases.update(caller.actor(), workspace, case, update).await?;
         Ok(CaseResponse::Ok(JsonResponse(case.into())))
     }
 
@@ -250,7 +250,7 @@ impl CasesApi {
         case_id: Path<WireId<CaseId>>,
     ) -> Result<CaseDeletedResponse, Problems<DeleteErrors>> {
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
-        self.cases.delete(caller.id(), workspace, case).await?;
+        self.cases.delete(caller.actor(), workspace, case).await?;
         Ok(CaseDeletedResponse::NoContent)
     }
 
@@ -278,7 +278,7 @@ impl CasesApi {
     ) -> Result<EventListResponse, Problems<ListErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
-        let page = self.cases.events(caller.id(), workspace, case, page).await?;
+        let page = self.cases.events(caller.actor(), workspace, case, page).await?;
         Ok(EventListResponse::Ok(Json(page.into())))
     }
 }

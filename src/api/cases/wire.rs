@@ -5,6 +5,7 @@ use poem_openapi::{Enum, Object};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::http::actor::{ActorId, ActorKindWire};
 use crate::http::wire::{Prefixed, Timestamp, WireId};
 use crate::ids::{AccountId, AttachmentId, CaseId, CommentId, EventId, ScanId, WorkspaceId};
 use crate::services::cases::{
@@ -138,7 +139,9 @@ pub struct CaseView {
     /// Raised by one on every change; send it back with `PATCH`.
     pub version: i32,
     /// Who opened it.
-    pub created_by: WireId<AccountId>,
+    pub created_by: ActorId,
+    /// Whether `created_by` is a person or a service account.
+    pub created_by_kind: ActorKindWire,
     /// When it was opened.
     pub created_at: Timestamp,
     /// When it last changed.
@@ -166,7 +169,8 @@ impl From<Case> for CaseView {
             assignee_id: case.assignee_id.map(WireId::new),
             tags: case.tags,
             version: case.version,
-            created_by: WireId::new(case.created_by),
+            created_by: ActorId::new(case.created_by, case.created_by_kind),
+            created_by_kind: case.created_by_kind.into(),
             created_at: case.created_at.into(),
             updated_at: case.updated_at.into(),
             resolved_at: case.resolved_at.map(Into::into),
@@ -278,7 +282,9 @@ pub struct EventView {
     /// The case.
     pub case_id: WireId<CaseId>,
     /// Who did it.
-    pub actor_id: WireId<AccountId>,
+    pub actor_id: ActorId,
+    /// Whether `actor_id` is a person or a service account.
+    pub actor_kind: ActorKindWire,
     /// What happened: `case_created`, `field_changed` (with `field`, `old`,
     /// `new`), `assigned` (`old`, `new` account ids), `commented`,
     /// `comment_edited`, `comment_deleted` (`comment_id`), `scan_finished`
@@ -299,7 +305,8 @@ impl From<CaseEvent> for EventView {
         Self {
             id: WireId::new(event.id),
             case_id: WireId::new(event.case_id),
-            actor_id: WireId::new(event.actor_id),
+            actor_id: ActorId::new(event.actor_id, event.actor_kind),
+            actor_kind: event.actor_kind.into(),
             kind: event.kind.as_str().to_owned(),
             data: with_prefixed_ids(event.kind, event.data),
             created_at: event.created_at.into(),

@@ -90,7 +90,7 @@ impl CommentsApi {
         idempotency_key: Header<Option<String>>,
         body: JsonBody<CreateCommentRequest>,
     ) -> Result<CreateCommentResponse, Problems<CreateErrors>> {
-        let caller = caller.id();
+        let caller = caller.actor();
         let text = CommentBody::parse(&body.0.body)?;
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let operation = format!("createComment:{}", case_id.0);
@@ -128,7 +128,7 @@ impl CommentsApi {
     ) -> Result<CommentListResponse, Problems<ListErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
-        let page = self.cases.comments(caller.id(), workspace, case, page).await?;
+        let page = self.cases.comments(caller.actor(), workspace, case, page).await?;
         Ok(CommentListResponse::Ok(Json(page.into())))
     }
 
@@ -152,7 +152,7 @@ impl CommentsApi {
     ) -> Result<CommentResponse, Problems<GetErrors>> {
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let id = comment_id.0.id();
-        let comment = self.cases.comment(caller.id(), workspace, case, id).await?;
+        let comment = self.cases.comment(caller.actor(), workspace, case, id).await?;
         Ok(CommentResponse::Ok(Json(comment.into())))
     }
 
@@ -179,7 +179,7 @@ impl CommentsApi {
         let edit = CommentEdit::parse(body.0.version, &body.0.body)?;
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let id = comment_id.0.id();
-        let comment = self.cases.edit_comment(caller.id(), workspace, case, id, edit).await?;
+        let comment = self.cases.edit_comment(caller.actor(), workspace, case, id, edit).await?;
         Ok(CommentResponse::Ok(Json(comment.into())))
     }
 
@@ -203,7 +203,7 @@ impl CommentsApi {
     ) -> Result<CommentDeletedResponse, Problems<DeleteErrors>> {
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let id = comment_id.0.id();
-        self.cases.delete_comment(caller.id(), workspace, case, id).await?;
+        self.cases.delete_comment(caller.actor(), workspace, case, id).await?;
         Ok(CommentDeletedResponse::NoContent)
     }
 }

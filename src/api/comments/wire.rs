@@ -4,8 +4,9 @@ use poem_openapi::Object;
 use poem_openapi::types::Example;
 use serde::Deserialize;
 
+use crate::http::actor::{ActorId, ActorKindWire};
 use crate::http::wire::{Timestamp, WireId};
-use crate::ids::{AccountId, CaseId, CommentId};
+use crate::ids::{CaseId, CommentId};
 use crate::services::cases::Comment;
 
 /// A comment on a case.
@@ -17,7 +18,9 @@ pub struct CommentView {
     /// The case.
     pub case_id: WireId<CaseId>,
     /// Who wrote it.
-    pub author_id: WireId<AccountId>,
+    pub author_id: ActorId,
+    /// Whether `author_id` is a person or a service account.
+    pub author_kind: ActorKindWire,
     /// The text, in Markdown.
     pub body: String,
     /// Raised by one on every edit; send it back with `PATCH`.
@@ -33,7 +36,8 @@ impl From<Comment> for CommentView {
         Self {
             id: WireId::new(c.id),
             case_id: WireId::new(c.case_id),
-            author_id: WireId::new(c.author_id),
+            author_id: ActorId::new(c.author_id, c.author_kind),
+            author_kind: c.author_kind.into(),
             body: c.body,
             version: c.version,
             created_at: c.created_at.into(),

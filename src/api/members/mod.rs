@@ -93,7 +93,7 @@ impl MembersApi {
         idempotency_key: Header<Option<String>>,
         body: JsonBody<AddMemberRequest>,
     ) -> Result<AddMemberResponse, Problems<UpdateErrors>> {
-        let caller = caller.id();
+        let caller = caller.actor();
         let request = NewMember::parse(&body.0.email, body.0.role.into())?;
         let workspace = workspace_id.0.id();
         let operation = format!("addMember:{}", workspace_id.0);
@@ -120,7 +120,7 @@ impl MembersApi {
     ) -> Result<MemberListResponse, Problems<ListErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let workspace = workspace_id.0.id();
-        let page = self.workspaces.list_members(caller.id(), workspace, page).await?;
+        let page = self.workspaces.list_members(caller.actor(), workspace, page).await?;
         Ok(MemberListResponse::Ok(Json(page.into())))
     }
 
@@ -142,7 +142,7 @@ impl MembersApi {
     ) -> Result<MemberResponse, Problems<GetErrors>> {
         let workspace = workspace_id.0.id();
         let member = account_id.0.id();
-        let member = self.workspaces.get_member(caller.id(), workspace, member).await?;
+        let member = self.workspaces.get_member(caller.actor(), workspace, member).await?;
         Ok(MemberResponse::Ok(Json(member.into())))
     }
 
@@ -166,7 +166,7 @@ impl MembersApi {
         let update = MemberRoleUpdate::parse(body.0.version, body.0.role.into())?;
         let workspace = workspace_id.0.id();
         let member = account_id.0.id();
-        let member = self.workspaces.update_member(caller.id(), workspace, member, update).await?;
+        let member = self.workspaces.update_member(caller.actor(), workspace, member, update).await?;
         Ok(MemberResponse::Ok(Json(member.into())))
     }
 
@@ -189,7 +189,7 @@ impl MembersApi {
     ) -> Result<MemberRemovedResponse, Problems<RemoveMemberErrors>> {
         let workspace = workspace_id.0.id();
         let member = account_id.0.id();
-        self.workspaces.remove_member(caller.id(), workspace, member).await?;
+        self.workspaces.remove_member(caller.actor(), workspace, member).await?;
         Ok(MemberRemovedResponse::NoContent)
     }
 }

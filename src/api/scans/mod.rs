@@ -128,7 +128,7 @@ impl ScansApi {
         idempotency_key: Header<Option<String>>,
         body: JsonBody<CreateScanRequest>,
     ) -> Result<CreateScanResponse, Problems<CreateErrors>> {
-        let caller = caller.id();
+        let caller = caller.actor();
         let body = body.0;
         let case_id = body.case_id.map(|id| id.id());
         let request = NewScan::parse(&body.target, &body.ports, body.timeout_ms, body.concurrency, case_id)?;
@@ -158,7 +158,7 @@ impl ScansApi {
     ) -> Result<ScanListResponse, Problems<ListErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let workspace = workspace_id.0.id();
-        let page = self.scans.list(caller.id(), workspace, page).await?;
+        let page = self.scans.list(caller.actor(), workspace, page).await?;
         Ok(ScanListResponse::Ok(Json(page.into())))
     }
 
@@ -175,7 +175,7 @@ impl ScansApi {
         scan_id: Path<WireId<ScanId>>,
     ) -> Result<ScanResponse, Problems<GetErrors>> {
         let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
-        let scan = self.scans.get(caller.id(), workspace, scan).await?;
+        let scan = self.scans.get(caller.actor(), workspace, scan).await?;
         Ok(ScanResponse::Ok(Json(scan.into())))
     }
 
@@ -202,7 +202,7 @@ impl ScansApi {
     ) -> Result<ScanResultListResponse, Problems<ListErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
-        let page = self.scans.results(caller.id(), workspace, scan, page).await?;
+        let page = self.scans.results(caller.actor(), workspace, scan, page).await?;
         Ok(ScanResultListResponse::Ok(Json(page.into())))
     }
 
@@ -224,7 +224,7 @@ impl ScansApi {
         scan_id: Path<WireId<ScanId>>,
     ) -> Result<ScanResponse, Problems<ChangeScanErrors>> {
         let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
-        let scan = self.scans.cancel(caller.id(), workspace, scan).await?;
+        let scan = self.scans.cancel(caller.actor(), workspace, scan).await?;
         Ok(ScanResponse::Ok(Json(scan.into())))
     }
 
@@ -246,7 +246,7 @@ impl ScansApi {
         scan_id: Path<WireId<ScanId>>,
     ) -> Result<ScanDeletedResponse, Problems<ChangeScanErrors>> {
         let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
-        self.scans.delete(caller.id(), workspace, scan).await?;
+        self.scans.delete(caller.actor(), workspace, scan).await?;
         Ok(ScanDeletedResponse::NoContent)
     }
 
@@ -275,7 +275,7 @@ impl ScansApi {
     ) -> Result<ScanEventStreamResponse, Problems<ListErrors>> {
         let after = resume_point(last_event_id.0.as_deref())?;
         let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
-        self.scans.authorize_watch(caller.id(), workspace, scan).await?;
+        self.scans.authorize_watch(caller.actor(), workspace, scan).await?;
         let events = self.scans.watch(scan, after).map(ScanEventView::from).boxed();
         let stream =
             EventStream::new(events).keep_alive(std::time::Duration::from_secs(15)).to_event(|event| {
@@ -309,7 +309,7 @@ impl ScansApi {
         socket: WebSocket,
     ) -> Result<BoxWebSocketUpgraded, Problems<ListErrors>> {
         let (workspace, scan) = (workspace_id.0.id(), scan_id.0.id());
-        self.scans.authorize_watch(caller.id(), workspace, scan).await?;
+        self.scans.authorize_watch(caller.actor(), workspace, scan).await?;
         let (scans, after) = (self.scans.clone(), after.0.unwrap_or(0));
         Ok(socket
             .on_upgrade(move |mut socket| async move {

@@ -5,8 +5,9 @@ use poem_openapi::{Enum, Object};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::http::actor::{ActorId, ActorKindWire};
 use crate::http::wire::{Timestamp, WireId};
-use crate::ids::{AccountId, CaseId, ScanId, WorkspaceId};
+use crate::ids::{CaseId, ScanId, WorkspaceId};
 use crate::services::scans::{Scan, ScanEvent, ScanResult, ScanStatus};
 
 /// Where a scan is in its life: `queued` (waiting for a worker), `running`,
@@ -75,7 +76,9 @@ pub struct ScanView {
     /// A stop was requested and the worker has not honoured it yet.
     pub cancel_requested: bool,
     /// Who asked for it.
-    pub created_by: WireId<AccountId>,
+    pub created_by: ActorId,
+    /// Whether `created_by` is a person or a service account.
+    pub created_by_kind: ActorKindWire,
     /// When it was asked for.
     pub created_at: Timestamp,
     /// When a worker started it, or null.
@@ -104,7 +107,8 @@ impl From<Scan> for ScanView {
             filtered: s.filtered,
             error: s.error,
             cancel_requested: s.cancel_requested,
-            created_by: WireId::new(s.created_by),
+            created_by: ActorId::new(s.created_by, s.created_by_kind),
+            created_by_kind: s.created_by_kind.into(),
             created_at: s.created_at.into(),
             started_at: s.started_at.map(Into::into),
             finished_at: s.finished_at.map(Into::into),

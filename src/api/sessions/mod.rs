@@ -25,9 +25,9 @@ error_statuses! {
     /// Errors of `createSession`.
     CreateSessionErrors: 400, 401, 413, 415, 422;
     /// Errors of `getCurrentSession`.
-    GetCurrentSessionErrors: 401;
+    GetCurrentSessionErrors: 401, 403;
     /// Errors of `deleteCurrentSession`.
-    DeleteCurrentSessionErrors: 401;
+    DeleteCurrentSessionErrors: 401, 403;
 }
 
 /// Answer of `createSession`.
@@ -85,7 +85,8 @@ impl SessionsApi {
         &self,
         caller: Caller,
     ) -> Result<SessionResponse, Problems<GetCurrentSessionErrors>> {
-        Ok(SessionResponse::Ok(Json(caller.into_session().into())))
+        let me = caller.principal().person()?;
+        Ok(SessionResponse::Ok(Json(me.session.clone().into())))
     }
 
     /// Sign out
@@ -96,7 +97,7 @@ impl SessionsApi {
         &self,
         caller: Caller,
     ) -> Result<SessionDeletedResponse, Problems<DeleteCurrentSessionErrors>> {
-        self.identity.sign_out(caller.session_id()).await?;
+        self.identity.sign_out(caller.principal()).await?;
         Ok(SessionDeletedResponse::NoContent)
     }
 }

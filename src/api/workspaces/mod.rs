@@ -28,7 +28,7 @@ pub struct WorkspacesApi {
 
 error_statuses! {
     /// Errors of `createWorkspace`.
-    CreateWorkspaceErrors: 400, 401, 413, 415, 422;
+    CreateWorkspaceErrors: 400, 401, 403, 413, 415, 422;
     /// Errors of `listWorkspaces`.
     ListWorkspacesErrors: 401, 422;
 }
@@ -90,7 +90,7 @@ impl WorkspacesApi {
         idempotency_key: Header<Option<String>>,
         body: JsonBody<CreateWorkspaceRequest>,
     ) -> Result<CreateWorkspaceResponse, Problems<CreateWorkspaceErrors>> {
-        let caller = caller.id();
+        let caller = caller.actor();
         let request = NewWorkspace::parse(&body.0.name, body.0.description.as_deref())?;
         let claim = claim(caller, idempotency_key.0.as_deref(), "createWorkspace", &request)?;
         let created = self.workspaces.create(caller, request, claim).await?;
@@ -112,7 +112,7 @@ impl WorkspacesApi {
         cursor: Query<Option<String>>,
     ) -> Result<WorkspaceListResponse, Problems<ListWorkspacesErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
-        let page = self.workspaces.list(caller.id(), page).await?;
+        let page = self.workspaces.list(caller.actor(), page).await?;
         Ok(WorkspaceListResponse::Ok(Json(page.into())))
     }
 
@@ -127,7 +127,7 @@ impl WorkspacesApi {
         workspace_id: Path<WireId<WorkspaceId>>,
     ) -> Result<WorkspaceResponse, Problems<GetErrors>> {
         let id = workspace_id.0.id();
-        let workspace = self.workspaces.get(caller.id(), id).await?;
+        let workspace = self.workspaces.get(caller.actor(), id).await?;
         Ok(WorkspaceResponse::Ok(Json(workspace.into())))
     }
 
@@ -146,7 +146,7 @@ impl WorkspacesApi {
         let body = body.0;
         let update = WorkspaceUpdate::parse(body.version, body.name.as_deref(), body.description.as_deref())?;
         let id = workspace_id.0.id();
-        let workspace = self.workspaces.update(caller.id(), id, update).await?;
+        let workspace = self.workspaces.update(caller.actor(), id, update).await?;
         Ok(WorkspaceResponse::Ok(Json(workspace.into())))
     }
 
@@ -161,7 +161,7 @@ impl WorkspacesApi {
         workspace_id: Path<WireId<WorkspaceId>>,
     ) -> Result<WorkspaceDeletedResponse, Problems<DeleteErrors>> {
         let id = workspace_id.0.id();
-        self.workspaces.delete(caller.id(), id).await?;
+        self.workspaces.delete(caller.actor(), id).await?;
         Ok(WorkspaceDeletedResponse::NoContent)
     }
 }

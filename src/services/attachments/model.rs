@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::content::AllowedTypes;
 use crate::ids::{AccountId, AttachmentId, CaseId, ScanId, WorkspaceId};
+use crate::services::kernel::ActorKind;
 use crate::store::attachments::{AttachmentRow, OwnerKey};
 
 /// What an attachment hangs off.
@@ -58,6 +59,9 @@ pub struct Attachment {
     pub description: Option<String>,
     /// Who uploaded it.
     pub uploaded_by: AccountId,
+    /// Whether a person or a service account.
+    #[serde(default)]
+    pub uploaded_by_kind: ActorKind,
     /// When.
     pub created_at: DateTime<Utc>,
 }
@@ -81,6 +85,7 @@ impl TryFrom<AttachmentRow> for Attachment {
             sha256: row.sha256,
             description: row.description,
             uploaded_by: row.uploaded_by,
+            uploaded_by_kind: ActorKind::from_stored(&row.uploaded_by_kind),
             created_at: row.created_at.into(),
         })
     }
@@ -103,6 +108,7 @@ impl Attachment {
             sha256: self.sha256.clone(),
             description: self.description.clone(),
             uploaded_by: self.uploaded_by,
+            uploaded_by_kind: self.uploaded_by_kind.as_str().to_owned(),
             created_at: self.created_at.into(),
         }
     }

@@ -19,12 +19,12 @@ use super::form::{FormPart, UploadForm};
 use super::model::{Attachment, AttachmentSettings, Download, Owner};
 use super::range::RequestedRange;
 use super::staging::{self, Staged};
-use crate::ids::{AccountId, AttachmentId, CaseId, RecordId, WorkspaceId};
+use crate::ids::{AttachmentId, CaseId, RecordId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::cases::{CaseEvent, EventKind};
 use crate::services::idempotency::{self, Claim, Created, IdempotencyKey};
 use crate::services::kernel::Failure;
-use crate::services::kernel::{Access, Role};
+use crate::services::kernel::{Access, Actor, Role};
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
 use crate::store::evidence::EvidenceStore;
@@ -69,7 +69,7 @@ impl AttachmentService {
     #[tracing::instrument(skip_all)]
     pub async fn upload(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         owner: Owner,
         mut form: impl UploadForm,
@@ -96,7 +96,7 @@ impl AttachmentService {
     /// A page of the attachments of a case or scan, newest first (any member).
     pub async fn list(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         owner: Owner,
         page: PageRequest<AttachmentId>,
@@ -113,7 +113,7 @@ impl AttachmentService {
     /// One attachment's record (any member).
     pub async fn get(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         owner: Owner,
         id: AttachmentId,
@@ -128,7 +128,7 @@ impl AttachmentService {
     /// byte range.
     pub async fn open(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         owner: Owner,
         id: AttachmentId,
@@ -150,7 +150,7 @@ impl AttachmentService {
     #[tracing::instrument(skip_all)]
     pub async fn delete(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         owner: Owner,
         id: AttachmentId,
@@ -161,7 +161,7 @@ impl AttachmentService {
         let attachment = db_transaction!(conn, |tx| {
             let case = owning_case(tx, workspace, owner).await?;
             let attachment = load(tx, owner, id).await?;
-            let own = attachment.uploaded_by == caller && role >= Role::Editor;
+            let own = attachment.uploaded_by == caller.id && role >= Role::Editor;
             if !own && role < Role::Admin {
                 return Err(AttachmentError::NotUploader);
             }
@@ -251,7 +251,7 @@ impl AttachmentService {
     /// Writes the record of a staged upload, moving its bytes into place.
     async fn record(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         owner: Owner,
         upload: StagedUpload<'_>,
@@ -262,7 +262,7 @@ impl AttachmentService {
                 "owner": owner, "file_name": file_name.as_str(), "sha256": staged.sha256,
                 "media_type": staged.media_type.as_str(), "description": description,
             });
-            Claim::new(caller, key, &format!("uploadAttachment:{}", owner.noun()), &request)
+            Claim::new(caller.id, key, &format!("uploadAttachment:{}", owner.noun()), &request)
         });
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
@@ -289,7 +289,8 @@ impl AttachmentService {
                 size: staged.size,
                 sha256: staged.sha256.clone(),
                 description: description.clone(),
-                uploaded_by: caller,
+                uploaded_by: caller.id,
+                uploaded_by_kind: caller.kind,
                 created_at: now,
             };
             attachments::insert(tx, attachment.to_row()).await?;
@@ -365,7 +366,7 @@ async fn load(conn: &mut DbConn<'_>, owner: Owner, id: AttachmentId) -> Result<A
 async fn record_event(
     tx: &mut DbConn<'_>,
     case: CaseId,
-    actor: AccountId,
+    actor: Actor,
     kind: EventKind,
     attachment: &Attachment,
     at: DateTime<Utc>,

@@ -11,7 +11,7 @@ use super::{CaseError, CaseService};
 use crate::ids::{AccountId, CaseId, CommentId, RecordId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
-use crate::services::kernel::Failure;
+use crate::services::kernel::{Actor, ActorKind, Failure};
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
 use crate::services::workspaces::Role;
@@ -29,6 +29,9 @@ pub struct Comment {
     pub case_id: CaseId,
     /// Who wrote it.
     pub author_id: AccountId,
+    /// Whether a person or a service account.
+    #[serde(default)]
+    pub author_kind: ActorKind,
     /// Markdown text.
     pub body: String,
     /// Optimistic-concurrency version.
@@ -45,6 +48,7 @@ impl From<CommentRow> for Comment {
             id: row.id,
             case_id: row.case_id,
             author_id: row.author_id,
+            author_kind: ActorKind::from_stored(&row.author_kind),
             body: row.body,
             version: row.version,
             created_at: row.created_at.into(),
@@ -101,7 +105,7 @@ impl CaseService {
     #[tracing::instrument(skip_all)]
     pub async fn add_comment(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         case: CaseId,
         body: CommentBody,
@@ -118,7 +122,8 @@ impl CaseService {
             let comment = Comment {
                 id: CommentId::new(),
                 case_id: case,
-                author_id: caller,
+                author_id: caller.id,
+                author_kind: caller.kind,
                 body: body.0.clone(),
                 version: 1,
                 created_at: now,
@@ -134,7 +139,7 @@ impl CaseService {
     /// A page of a case's comments, newest first (any member).
     pub async fn comments(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         case: CaseId,
         page: PageRequest<CommentId>,
@@ -149,7 +154,7 @@ impl CaseService {
     /// One comment (any member).
     pub async fn comment(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         case: CaseId,
         id: CommentId,
@@ -164,7 +169,7 @@ impl CaseService {
     #[tracing::instrument(skip_all)]
     pub async fn edit_comment(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         case: CaseId,
         id: CommentId,
@@ -176,7 +181,7 @@ impl CaseService {
         db_transaction!(conn, |tx| {
             load(tx, workspace, case).await?;
             let current = load_comment(tx, case, id).await?;
-            if current.author_id != caller {
+            if current.author_id != caller.id {
                 return Err(CaseError::NotAuthor);
             }
             let conflict = |current| {
@@ -199,7 +204,7 @@ impl CaseService {
     #[tracing::instrument(skip_all)]
     pub async fn delete_comment(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         case: CaseId,
         id: CommentId,
@@ -210,7 +215,7 @@ impl CaseService {
         db_transaction!(conn, |tx| {
             load(tx, workspace, case).await?;
             let comment = load_comment(tx, case, id).await?;
-            let own = comment.author_id == caller && role >= Role::Editor;
+            let own = comment.author_id == caller.id && role >= Role::Editor;
             if !own && role < Role::Admin {
                 return Err(CaseError::NotAuthor);
             }
@@ -231,6 +236,7 @@ fn to_row(comment: &Comment) -> CommentRow {
         id: comment.id,
         case_id: comment.case_id,
         author_id: comment.author_id,
+        author_kind: comment.author_kind.as_str().to_owned(),
         body: comment.body.clone(),
         version: comment.version,
         created_at: comment.created_at.into(),
@@ -242,7 +248,7 @@ fn to_row(comment: &Comment) -> CommentRow {
 async fn record(
     tx: &mut DbConn<'_>,
     comment: &Comment,
-    actor: AccountId,
+    actor: Actor,
     kind: EventKind,
     at: DateTime<Utc>,
 ) -> Result<(), CaseError> {

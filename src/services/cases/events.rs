@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use super::Case;
 use crate::ids::{AccountId, CaseId, EventId, RecordId};
+use crate::services::kernel::{Actor, ActorKind};
 use crate::store::case_events::CaseEventRow;
 
 /// What happened.
@@ -76,6 +77,8 @@ pub struct CaseEvent {
     pub case_id: CaseId,
     /// Who did it.
     pub actor_id: AccountId,
+    /// Whether a person or a service account.
+    pub actor_kind: ActorKind,
     /// What happened.
     pub kind: EventKind,
     /// Details (ids in `data` are bare UUID strings).
@@ -86,14 +89,16 @@ pub struct CaseEvent {
 
 impl CaseEvent {
     /// A new event.
-    pub fn new(
-        case_id: CaseId,
-        actor_id: AccountId,
-        kind: EventKind,
-        data: Value,
-        at: DateTime<Utc>,
-    ) -> Self {
-        Self { id: EventId::new(), case_id, actor_id, kind, data, created_at: at }
+    pub fn new(case_id: CaseId, actor: Actor, kind: EventKind, data: Value, at: DateTime<Utc>) -> Self {
+        Self {
+            id: EventId::new(),
+            case_id,
+            actor_id: actor.id,
+            actor_kind: actor.kind,
+            kind,
+            data,
+            created_at: at,
+        }
     }
 
     pub(crate) fn to_row(&self) -> CaseEventRow {
@@ -101,6 +106,7 @@ impl CaseEvent {
             id: self.id,
             case_id: self.case_id,
             actor_id: self.actor_id,
+            actor_kind: self.actor_kind.as_str().to_owned(),
             kind: self.kind.as_str().to_owned(),
             data: self.data.to_string(),
             created_at: self.created_at.into(),
@@ -116,6 +122,7 @@ impl TryFrom<CaseEventRow> for CaseEvent {
             id: row.id,
             case_id: row.case_id,
             actor_id: row.actor_id,
+            actor_kind: ActorKind::from_stored(&row.actor_kind),
             kind: EventKind::from_name(&row.kind)
                 .ok_or_else(|| format!("unknown event kind {}", row.kind))?,
             data: serde_json::from_str(&row.data).map_err(|err| err.to_string())?,
@@ -125,17 +132,12 @@ impl TryFrom<CaseEventRow> for CaseEvent {
 }
 
 /// The event a finished scan writes on its case (in the scan's transaction).
-pub fn scan_finished_event(
-    case_id: CaseId,
-    actor: AccountId,
-    data: Value,
-    at: DateTime<Utc>,
-) -> CaseEventRow {
+pub fn scan_finished_event(case_id: CaseId, actor: Actor, data: Value, at: DateTime<Utc>) -> CaseEventRow {
     CaseEvent::new(case_id, actor, EventKind::ScanFinished, data, at).to_row()
 }
 
 /// The `case_created` event of a new case.
-pub(super) fn created(case: &Case, actor: AccountId) -> CaseEvent {
+pub(super) fn created(case: &Case, actor: Actor) -> CaseEvent {
     let data = json!({
         "number": case.number,
         "summary": case.summary,
@@ -149,7 +151,7 @@ pub(super) fn created(case: &Case, actor: AccountId) -> CaseEvent {
 }
 
 /// One event per changed field between `old` and `new`.
-pub(super) fn changes(old: &Case, new: &Case, actor: AccountId) -> Vec<CaseEvent> {
+pub(super) fn changes(old: &Case, new: &Case, actor: Actor) -> Vec<CaseEvent> {
     let (case_id, at) = (new.id, new.updated_at);
     let field = |name: &str, old: Value, new: Value| {
         (old != new).then(|| {

@@ -2,8 +2,8 @@
 
 use super::service::load;
 use super::{Case, CaseError, CaseEvent, CaseQuery, CaseService, CaseSort, SortOrder};
-use crate::ids::{AccountId, CaseId, EventId, WorkspaceId};
-use crate::services::kernel::Failure;
+use crate::ids::{CaseId, EventId, WorkspaceId};
+use crate::services::kernel::{Actor, Failure};
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::workspaces::Role;
 use crate::store::case_events;
@@ -15,7 +15,7 @@ impl CaseService {
     /// while others write.
     pub async fn list(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         query: CaseQuery,
     ) -> Result<Page<Case>, CaseError> {
@@ -42,7 +42,7 @@ impl CaseService {
     /// A page of a case's audit trail, newest first (any member).
     pub async fn events(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         id: CaseId,
         page: PageRequest<EventId>,

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{AccountId, CaseId, WorkspaceId};
-use crate::services::kernel::Corrupt;
+use crate::services::kernel::{ActorKind, Corrupt};
 use crate::store::cases::CaseRow;
 
 macro_rules! ranked_enum {
@@ -113,6 +113,9 @@ pub struct Case {
     pub version: i32,
     /// Creator.
     pub created_by: AccountId,
+    /// Whether a person or a service account.
+    #[serde(default)]
+    pub created_by_kind: ActorKind,
     /// Creation time.
     pub created_at: DateTime<Utc>,
     /// Last change.
@@ -147,6 +150,7 @@ impl TryFrom<CaseRow> for Case {
             tags,
             version: row.version,
             created_by: row.created_by,
+            created_by_kind: ActorKind::from_stored(&row.created_by_kind),
             created_at: row.created_at.into(),
             updated_at: row.updated_at.into(),
             resolved_at: row.resolved_at.map(Into::into),
@@ -171,6 +175,7 @@ impl Case {
             tags: serde_json::to_string(&self.tags).unwrap_or_else(|_| "[]".into()),
             version: self.version,
             created_by: self.created_by,
+            created_by_kind: self.created_by_kind.as_str().to_owned(),
             created_at: self.created_at.into(),
             updated_at: self.updated_at.into(),
             resolved_at: self.resolved_at.map(Into::into),

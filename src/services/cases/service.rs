@@ -7,7 +7,7 @@ use super::{Case, CaseError, CaseStatus, CaseUpdate, NewCase};
 use crate::ids::{AccountId, CaseId, RecordId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
-use crate::services::kernel::{Access, Failure, Role};
+use crate::services::kernel::{Access, Actor, Failure, Role};
 use crate::services::validation::ValidationErrors;
 use crate::store::cases::{self, CaseChanges};
 use crate::store::{DbConn, case_events, db_transaction, memberships, workspaces};
@@ -27,7 +27,7 @@ impl CaseService {
     #[tracing::instrument(skip_all)]
     pub async fn create(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         request: NewCase,
         claim: Option<Claim>,
@@ -57,7 +57,8 @@ impl CaseService {
                 assignee_id: request.assignee_id,
                 tags: request.tags.clone(),
                 version: 1,
-                created_by: caller,
+                created_by: caller.id,
+                created_by_kind: caller.kind,
                 created_at: now,
                 updated_at: now,
                 resolved_at: finished(request.status).then_some(now),
@@ -71,12 +72,7 @@ impl CaseService {
     }
 
     /// One case (any member).
-    pub async fn get(
-        &self,
-        caller: AccountId,
-        workspace: WorkspaceId,
-        id: CaseId,
-    ) -> Result<Case, CaseError> {
+    pub async fn get(&self, caller: Actor, workspace: WorkspaceId, id: CaseId) -> Result<Case, CaseError> {
         let mut scope = self.access.reading(caller, workspace, Role::Viewer).await?;
         let conn = &mut scope.db();
         load(conn, workspace, id).await
@@ -88,7 +84,7 @@ impl CaseService {
     #[tracing::instrument(skip_all)]
     pub async fn update(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         id: CaseId,
         update: CaseUpdate,
@@ -123,12 +119,7 @@ impl CaseService {
 
     /// Deletes a case with its comments and events (editors and admins).
     #[tracing::instrument(skip_all)]
-    pub async fn delete(
-        &self,
-        caller: AccountId,
-        workspace: WorkspaceId,
-        id: CaseId,
-    ) -> Result<(), CaseError> {
+    pub async fn delete(&self, caller: Actor, workspace: WorkspaceId, id: CaseId) -> Result<(), CaseError> {
         let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
         let conn = &mut scope.db();
         if !cases::delete(conn, workspace, id).await? {

@@ -1,5 +1,6 @@
 //! Changes that make cached authentication stale (a session ended, an
-//! account changed, a role changed, a workspace deleted), told to every
+//! account changed, a role changed, a workspace deleted, a service account
+//! disabled or deleted, an API key revoked), told to every
 //! instance. A service that makes such a change publishes it inside its
 //! transaction (other instances hear of it when it commits) and forgets it
 //! in its own caches right after the commit (so its next request already
@@ -15,7 +16,7 @@ use uuid::Uuid;
 pub use cache::{ChangeCache, Mark};
 pub use follow::{Forgets, follow};
 
-use crate::ids::{AccountId, RecordId, SessionId, WorkspaceId};
+use crate::ids::{AccountId, ApiKeyId, RecordId, ServiceAccountId, SessionId, WorkspaceId};
 use crate::store::change_feed;
 use crate::store::{DbConn, StoreError};
 
@@ -35,6 +36,10 @@ pub enum Change {
     },
     /// A workspace was deleted with all its memberships.
     Workspace(WorkspaceId),
+    /// A service account was disabled, enabled or deleted.
+    ServiceAccount(ServiceAccountId),
+    /// An API key was revoked.
+    ApiKey(ApiKeyId),
     /// Anything may have changed (a notice that could not be read).
     Everything,
 }
@@ -48,6 +53,8 @@ impl Change {
                 "session" => Self::Session(id(rest)?),
                 "account" => Self::Account(id(rest)?),
                 "workspace" => Self::Workspace(id(rest)?),
+                "service_account" => Self::ServiceAccount(id(rest)?),
+                "api_key" => Self::ApiKey(id(rest)?),
                 "membership" => {
                     let (workspace, account) = rest.split_once(':')?;
                     Self::Membership { workspace: id(workspace)?, account: id(account)? }
@@ -76,6 +83,8 @@ impl fmt::Display for Change {
             Self::Account(id) => write!(f, "account:{id}"),
             Self::Membership { workspace, account } => write!(f, "membership:{workspace}:{account}"),
             Self::Workspace(id) => write!(f, "workspace:{id}"),
+            Self::ServiceAccount(id) => write!(f, "service_account:{id}"),
+            Self::ApiKey(id) => write!(f, "api_key:{id}"),
             Self::Everything => f.write_str("everything"),
         }
     }
@@ -93,6 +102,8 @@ mod tests {
             Change::Account(AccountId::from_uuid(a)),
             Change::Membership { workspace: WorkspaceId::from_uuid(a), account: AccountId::from_uuid(b) },
             Change::Workspace(WorkspaceId::from_uuid(b)),
+            Change::ServiceAccount(ServiceAccountId::from_uuid(a)),
+            Change::ApiKey(ApiKeyId::from_uuid(b)),
             Change::Everything,
         ] {
             assert_eq!(Change::parse(&change.to_string()), change);

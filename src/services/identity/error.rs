@@ -20,6 +20,18 @@ pub enum IdentityError {
     /// The session has expired or was ended by signing out.
     #[error("the session has ended")]
     SessionExpired,
+    /// The API key is malformed, fails its checksum, or names no key.
+    #[error("the API key is not valid")]
+    ApiKeyInvalid,
+    /// The API key was revoked.
+    #[error("the API key was revoked")]
+    ApiKeyRevoked,
+    /// The API key has expired.
+    #[error("the API key has expired")]
+    ApiKeyExpired,
+    /// The API key's service account is disabled.
+    #[error("the service account is disabled")]
+    ServiceAccountDisabled,
     /// Too many sign-in or sign-up attempts for this email.
     #[error("too many attempts; retry after {retry_after:?}")]
     RateLimited {

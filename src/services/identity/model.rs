@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use super::{DisplayName, Email, Password};
-use crate::ids::{AccountId, SessionId};
+use crate::ids::{AccountId, ApiKeyId, ServiceAccountId, SessionId, WorkspaceId};
+use crate::services::kernel::{Actor, Failure};
 use crate::services::validation::ValidationErrors;
 use crate::store::accounts::AccountRow;
 use crate::store::sessions::SessionRow;
@@ -69,6 +70,46 @@ pub struct Authenticated {
     pub session: Session,
     /// Their account.
     pub account: Account,
+}
+
+/// A service account acting through one of its API keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyHolder {
+    /// The key used.
+    pub key: ApiKeyId,
+    /// The service account it belongs to.
+    pub service_account: ServiceAccountId,
+    /// The one workspace the service account acts in.
+    pub workspace: WorkspaceId,
+}
+
+/// Whoever a bearer token names: a person with a session, or a service
+/// account with an API key.
+#[derive(Debug, Clone)]
+pub enum Principal {
+    /// A person signed in with a session token.
+    Person(Authenticated),
+    /// A service account using an API key.
+    ServiceAccount(KeyHolder),
+}
+
+impl Principal {
+    /// Who acts, for access checks and records.
+    pub fn actor(&self) -> Actor {
+        match self {
+            Self::Person(caller) => Actor::person(caller.account.id),
+            Self::ServiceAccount(holder) => Actor::service_account(holder.service_account),
+        }
+    }
+
+    /// The person and their session; a service account is refused (for
+    /// one's own account and sessions, which service accounts do not have).
+    pub fn person(&self) -> Result<&Authenticated, Failure> {
+        match self {
+            Self::Person(caller) => Ok(caller),
+            Self::ServiceAccount(_) => Err(Failure::PeopleOnly),
+        }
+    }
 }
 
 /// The outcome of signing in.

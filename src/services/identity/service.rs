@@ -9,8 +9,8 @@ use chrono::TimeDelta;
 use super::model::PasswordChange;
 use super::session_cache::SessionCache;
 use super::{
-    Account, AccountUpdate, Authenticated, IdentityError, PasswordHasher, Session, SignIn, SignUp, SignedIn,
-    TokenSigner,
+    Account, AccountUpdate, Authenticated, IdentityError, KeyAuthenticator, PasswordHasher, Principal,
+    Session, SignIn, SignUp, SignedIn, TokenSigner, api_key_secret,
 };
 use crate::ids::{AccountId, SessionId};
 use crate::platform::clock;
@@ -44,6 +44,7 @@ pub struct IdentityService {
     session_lifetime: TimeDelta,
     attempts: Limiter<String>,
     sessions: Arc<SessionCache>,
+    keys: KeyAuthenticator,
 }
 
 impl IdentityService {
@@ -53,13 +54,15 @@ impl IdentityService {
         tokens: TokenSigner,
         settings: &IdentitySettings,
     ) -> Result<Self, IdentityError> {
+        let keys = KeyAuthenticator::new(store.clone(), tokens.clone(), settings.session_cache_ttl);
         Ok(Self {
-            store,
             hasher: PasswordHasher::new(settings.max_hashes_in_flight)?,
             tokens,
             session_lifetime: TimeDelta::from_std(settings.session_lifetime).unwrap_or(TimeDelta::MAX),
             attempts: Limiter::new(settings.attempts_per_email),
             sessions: Arc::new(SessionCache::new(settings.session_cache_ttl)),
+            keys,
+            store,
         })
     }
 
@@ -75,6 +78,7 @@ impl IdentityService {
             email: request.email.as_str().to_owned(),
             display_name: request.display_name.into_inner(),
             password_hash,
+            kind: accounts::PERSON.to_owned(),
             created_at: now,
             updated_at: now,
         };
@@ -144,10 +148,24 @@ impl IdentityService {
         self.sessions.clone()
     }
 
-    /// Resolves a bearer token to its session and account: the signature is
-    /// checked first, so a forged token costs no database work, and a
-    /// session used lately costs none either.
-    pub async fn authenticate(&self, token: &str) -> Result<Authenticated, IdentityError> {
+    /// The API key cache, for the change feed and the service accounts.
+    pub fn key_cache(&self) -> Arc<dyn Forgets> {
+        self.keys.cache()
+    }
+
+    /// Resolves a bearer token, a session token or an API key, to whoever
+    /// it names. Neither costs database work when it is malformed or
+    /// forged, nor when it was used lately.
+    pub async fn authenticate(&self, token: &str) -> Result<Principal, IdentityError> {
+        if api_key_secret::looks_like_key(token) {
+            return self.keys.authenticate(token).await.map(Principal::ServiceAccount);
+        }
+        self.authenticate_session(token).await.map(Principal::Person)
+    }
+
+    /// Resolves a session token: the signature is checked first, and a
+    /// session used lately is served from memory.
+    async fn authenticate_session(&self, token: &str) -> Result<Authenticated, IdentityError> {
         let session_id = self.tokens.verify(token).ok_or(IdentityError::InvalidToken)?;
         if let Some(caller) = self.sessions.get(session_id)
             && caller.session.expires_at > clock::now()
@@ -168,9 +186,10 @@ impl IdentityService {
         Ok(caller)
     }
 
-    /// Ends one session.
+    /// Ends the caller's session (people only).
     #[tracing::instrument(skip_all)]
-    pub async fn sign_out(&self, session: SessionId) -> Result<(), IdentityError> {
+    pub async fn sign_out(&self, caller: &Principal) -> Result<(), IdentityError> {
+        let session = caller.person()?.session.id;
         let change = Change::Session(session);
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
@@ -183,9 +202,11 @@ impl IdentityService {
         Ok(())
     }
 
-    /// Ends every session of an account; returns how many there were.
+    /// Ends every session of the caller's account (people only); returns
+    /// how many there were.
     #[tracing::instrument(skip_all)]
-    pub async fn sign_out_everywhere(&self, account: AccountId) -> Result<usize, IdentityError> {
+    pub async fn sign_out_everywhere(&self, caller: &Principal) -> Result<usize, IdentityError> {
+        let account = caller.person()?.account.id;
         let change = Change::Account(account);
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
@@ -204,9 +225,10 @@ impl IdentityService {
     #[tracing::instrument(skip_all)]
     pub async fn update_account(
         &self,
-        caller: &Authenticated,
+        caller: &Principal,
         update: AccountUpdate,
     ) -> Result<Account, IdentityError> {
+        let caller = caller.person()?;
         let account_id = caller.account.id;
         let password_hash = match &update.password_change {
             Some(change) => Some(self.new_password_hash(account_id, change).await?),

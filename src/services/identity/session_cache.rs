@@ -44,7 +44,10 @@ impl Forgets for SessionCache {
                 self.0.forget_where(|_, caller| caller.account.id == account);
             }
             Change::Everything => self.0.forget_all(),
-            Change::Membership { .. } | Change::Workspace(_) => {}
+            Change::Membership { .. }
+            | Change::Workspace(_)
+            | Change::ServiceAccount(_)
+            | Change::ApiKey(_) => {}
         }
     }
 

@@ -21,6 +21,8 @@ const MAC_BYTES: usize = 32;
 const TOKEN_BYTES: usize = ID_BYTES + MAC_BYTES;
 /// base64url without padding of 48 bytes.
 const TOKEN_CHARS: usize = 64;
+/// Separates secret digests from token signatures made with the same keys.
+const DIGEST_CONTEXT: &[u8] = b"casebook api key digest\0";
 /// Shortest signing key accepted: 256 bits.
 pub const MIN_KEY_BYTES: usize = 32;
 
@@ -117,6 +119,27 @@ impl TokenSigner {
         });
         signed_by_any.then(|| SessionId::from_uuid(Uuid::from_slice(id).unwrap_or_default()))
     }
+
+    /// A keyed digest of a high-entropy secret (an API key), made with the
+    /// first key: what is stored instead of the secret.
+    pub fn digest(&self, secret: &[u8]) -> Vec<u8> {
+        let mut mac = self.keys[0].clone();
+        mac.update(DIGEST_CONTEXT);
+        mac.update(secret);
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    /// Whether `digest` is the digest of `secret` under any configured key
+    /// (so secrets stored before a key rotation keep working while the old
+    /// key is configured). Comparison is constant-time.
+    pub fn verify_digest(&self, secret: &[u8], digest: &[u8]) -> bool {
+        self.keys.iter().any(|key| {
+            let mut mac = key.clone();
+            mac.update(DIGEST_CONTEXT);
+            mac.update(secret);
+            mac.verify_slice(digest).is_ok()
+        })
+    }
 }
 
 #[cfg(test)]
@@ -159,6 +182,17 @@ mod tests {
         assert!(before.verify(&new_token).is_none(), "signed with the old key");
         let retired = TokenSigner::new(&[new]).expect("signer");
         assert!(retired.verify(&old_token).is_none());
+    }
+
+    #[test]
+    fn digests_verify_under_any_configured_key_and_differ_from_signatures() {
+        let (old, new) = (key(), key());
+        let before = TokenSigner::new(std::slice::from_ref(&old)).expect("signer");
+        let digest = before.digest(b"secret");
+        let rotated = TokenSigner::new(&[new, old]).expect("signer");
+        assert!(rotated.verify_digest(b"secret", &digest));
+        assert!(!rotated.verify_digest(b"secreT", &digest));
+        assert!(!rotated.verify_digest(b"secret", &digest[..31]));
     }
 
     #[test]

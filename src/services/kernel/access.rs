@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Failure, Role};
+use super::{Actor, Failure, Role};
 use crate::ids::{AccountId, WorkspaceId};
 use crate::services::changes::{Change, ChangeCache, Forgets};
 use crate::store::{DbConn, PooledConn, ReadConn, Store, StoreError, memberships};
@@ -55,7 +55,7 @@ impl Access {
     /// `caller`'s work in `workspace`, if their role there is at least `need`.
     pub async fn writing(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         need: Role,
     ) -> Result<InWorkspace<PooledConn>, Failure> {
@@ -68,7 +68,7 @@ impl Access {
     /// `workspace`, if their role there is at least `need`.
     pub async fn reading(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         need: Role,
     ) -> Result<InWorkspace<ReadConn>, Failure> {
@@ -82,11 +82,11 @@ impl Access {
     pub async fn authorize(
         &self,
         conn: &mut DbConn<'_>,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         need: Role,
     ) -> Result<Role, Failure> {
-        let have = self.role_of(conn, caller, workspace).await?.ok_or(Failure::NoSuchWorkspace)?;
+        let have = self.role_of(conn, caller.id, workspace).await?.ok_or(Failure::NoSuchWorkspace)?;
         if have < need {
             return Err(Failure::Forbidden { have, need });
         }
@@ -133,7 +133,7 @@ impl Forgets for RoleCache {
             Change::Membership { workspace, account } => self.0.forget(&(workspace, account)),
             Change::Workspace(gone) => self.0.forget_where(|(workspace, _), _| *workspace == gone),
             Change::Everything => self.0.forget_all(),
-            Change::Session(_) | Change::Account(_) => {}
+            Change::Session(_) | Change::Account(_) | Change::ServiceAccount(_) | Change::ApiKey(_) => {}
         }
     }
 

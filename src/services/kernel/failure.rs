@@ -29,6 +29,9 @@ pub enum Failure {
         /// The role the action needs.
         need: Role,
     },
+    /// Only a person may do this; a service account (an API key) may not.
+    #[error("only a person may do this, not a service account")]
+    PeopleOnly,
     /// No such record (named: `case`, `comment`, `scan`...) in the workspace.
     #[error("no such {0}")]
     NotFound(&'static str),

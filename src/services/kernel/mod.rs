@@ -3,10 +3,12 @@
 //! the connection the work goes on.
 
 mod access;
+mod actor;
 mod failure;
 mod role;
 
 pub use access::{Access, InWorkspace};
+pub use actor::{Actor, ActorKind};
 pub(crate) use failure::area_error;
 pub use failure::{Cause, Corrupt, Failure};
 pub use role::Role;

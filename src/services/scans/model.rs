@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::ids::{AccountId, CaseId, ScanId, WorkspaceId};
-use crate::services::kernel::Corrupt;
+use crate::services::kernel::{ActorKind, Corrupt};
 use crate::store::scans::{ScanEventRow, ScanResultRow, ScanRow};
 
 /// Where a scan is in its life.
@@ -88,6 +88,9 @@ pub struct Scan {
     pub cancel_requested: bool,
     /// Who asked for it.
     pub created_by: AccountId,
+    /// Whether a person or a service account.
+    #[serde(default)]
+    pub created_by_kind: ActorKind,
     /// When.
     pub created_at: DateTime<Utc>,
     /// When a worker first took it.
@@ -120,6 +123,7 @@ impl TryFrom<ScanRow> for Scan {
             error: row.error,
             cancel_requested: row.cancel_requested,
             created_by: row.created_by,
+            created_by_kind: ActorKind::from_stored(&row.created_by_kind),
             created_at: row.created_at.into(),
             started_at: row.started_at.map(Into::into),
             finished_at: row.finished_at.map(Into::into),

@@ -14,11 +14,11 @@ use tokio::sync::Notify;
 
 use super::input::{CONCURRENCY, MAX_PROBES, TIMEOUT_MS};
 use super::{PortSpec, Scan, ScanError, ScanEvent, ScanResult, ScanTarget, Scope};
-use crate::ids::{AccountId, CaseId, ScanId, WorkspaceId};
+use crate::ids::{CaseId, ScanId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::kernel::Failure;
-use crate::services::kernel::{Access, Role};
+use crate::services::kernel::{Access, Actor, Role};
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
 use crate::store::scan_queue;
@@ -101,7 +101,7 @@ impl ScanService {
     #[tracing::instrument(skip_all)]
     pub async fn create(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         request: NewScan,
         claim: Option<Claim>,
@@ -138,7 +138,8 @@ impl ScanService {
             lease_expires_at: None,
             attempts: 0,
             event_seq: 0,
-            created_by: caller,
+            created_by: caller.id,
+            created_by_kind: caller.kind_name(),
             created_at: now.into(),
             started_at: None,
             finished_at: None,
@@ -159,7 +160,7 @@ impl ScanService {
     /// A page of the workspace's scans, newest first (any member).
     pub async fn list(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         page: PageRequest<ScanId>,
     ) -> Result<Page<Scan>, ScanError> {
@@ -171,12 +172,7 @@ impl ScanService {
     }
 
     /// One scan (any member).
-    pub async fn get(
-        &self,
-        caller: AccountId,
-        workspace: WorkspaceId,
-        id: ScanId,
-    ) -> Result<Scan, ScanError> {
+    pub async fn get(&self, caller: Actor, workspace: WorkspaceId, id: ScanId) -> Result<Scan, ScanError> {
         let mut scope = self.access.reading(caller, workspace, Role::Viewer).await?;
         let conn = &mut scope.db();
         let row = scans::find(conn, workspace, id).await?.ok_or(Failure::NotFound("scan"))?;
@@ -186,7 +182,7 @@ impl ScanService {
     /// A page of a scan's open ports in (address, port) order (any member).
     pub async fn results(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         id: ScanId,
         page: PageRequest<(String, i32)>,
@@ -201,12 +197,7 @@ impl ScanService {
     /// Stops a queued or running scan (editors and admins). A queued scan is
     /// cancelled at once; a running one within a moment, by its worker.
     #[tracing::instrument(skip_all)]
-    pub async fn cancel(
-        &self,
-        caller: AccountId,
-        workspace: WorkspaceId,
-        id: ScanId,
-    ) -> Result<Scan, ScanError> {
+    pub async fn cancel(&self, caller: Actor, workspace: WorkspaceId, id: ScanId) -> Result<Scan, ScanError> {
         let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
         let conn = &mut scope.db();
         let before = scans::find(conn, workspace, id).await?.ok_or(Failure::NotFound("scan"))?;
@@ -236,12 +227,7 @@ impl ScanService {
 
     /// Deletes a finished scan with its results (editors and admins).
     #[tracing::instrument(skip_all)]
-    pub async fn delete(
-        &self,
-        caller: AccountId,
-        workspace: WorkspaceId,
-        id: ScanId,
-    ) -> Result<(), ScanError> {
+    pub async fn delete(&self, caller: Actor, workspace: WorkspaceId, id: ScanId) -> Result<(), ScanError> {
         let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
         let conn = &mut scope.db();
         let row = scans::find(conn, workspace, id).await?.ok_or(Failure::NotFound("scan"))?;
@@ -255,7 +241,7 @@ impl ScanService {
     /// Checks that the caller may watch the scan (any member).
     pub async fn authorize_watch(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         id: ScanId,
     ) -> Result<(), ScanError> {

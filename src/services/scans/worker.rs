@@ -24,6 +24,7 @@ use super::scanner;
 use crate::ids::{CaseId, ScanId};
 use crate::platform::clock;
 use crate::services::cases::scan_finished_event;
+use crate::services::kernel::Actor;
 use crate::store::scan_queue::{self, ChunkProgress};
 use crate::store::scans::{self, ScanEventRow, ScanResultRow, ScanRow};
 use crate::store::{DbConn, DbTime, Store, StoreError, case_events, db_transaction};
@@ -285,7 +286,7 @@ async fn record_on_case(
         "scan_id": scan.id.to_string(), "status": scan.status, "target": scan.target, "ports": scan.ports,
         "open": scan.open_count, "closed": scan.closed_count, "filtered": scan.filtered_count,
     });
-    let event = scan_finished_event(case_id, scan.created_by, data, at);
+    let event = scan_finished_event(case_id, Actor::stored(scan.created_by, &scan.created_by_kind), data, at);
     case_events::insert(tx, vec![event]).await
 }
 

@@ -6,7 +6,7 @@ use crate::ids::{AccountId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::changes::Change;
 use crate::services::idempotency::{self, Claim, Created};
-use crate::services::kernel::Failure;
+use crate::services::kernel::{Actor, Failure};
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
 use crate::store::memberships::{self, MembershipRow};
@@ -16,7 +16,7 @@ impl WorkspaceService {
     /// The members of a workspace the caller belongs to.
     pub async fn list_members(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         page: PageRequest<AccountId>,
     ) -> Result<Page<Member>, WorkspaceError> {
@@ -30,7 +30,7 @@ impl WorkspaceService {
     /// One member of a workspace the caller belongs to.
     pub async fn get_member(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         member: AccountId,
     ) -> Result<Member, WorkspaceError> {
@@ -43,7 +43,7 @@ impl WorkspaceService {
     #[tracing::instrument(skip_all)]
     pub async fn add_member(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         request: NewMember,
         claim: Option<Claim>,
@@ -84,7 +84,7 @@ impl WorkspaceService {
     #[tracing::instrument(skip_all)]
     pub async fn update_member(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         member: AccountId,
         update: MemberRoleUpdate,
@@ -121,11 +121,11 @@ impl WorkspaceService {
     #[tracing::instrument(skip_all)]
     pub async fn remove_member(
         &self,
-        caller: AccountId,
+        caller: Actor,
         workspace: WorkspaceId,
         member: AccountId,
     ) -> Result<(), WorkspaceError> {
-        let need = if member == caller { Role::Viewer } else { Role::Admin };
+        let need = if member == caller.id { Role::Viewer } else { Role::Admin };
         let mut scope = self.access.writing(caller, workspace, need).await?;
         let conn = &mut scope.db();
         let change = Change::Membership { workspace, account: member };

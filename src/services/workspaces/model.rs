@@ -7,7 +7,7 @@ use super::Role;
 use crate::ids::{AccountId, WorkspaceId};
 use crate::services::identity::Email;
 use crate::services::kernel::Corrupt;
-use crate::services::validation::ValidationErrors;
+use crate::services::validation::{self, ValidationErrors};
 use crate::store::accounts::AccountRow;
 use crate::store::memberships::MembershipRow;
 use crate::store::workspaces::WorkspaceRow;
@@ -187,21 +187,11 @@ impl MemberRoleUpdate {
 }
 
 fn parse_name(raw: &str) -> Result<String, String> {
-    let name = raw.trim();
-    match name.chars().count() {
-        0 => Err("must not be empty".into()),
-        n if n > NAME_MAX_CHARS => Err(format!("must be at most {NAME_MAX_CHARS} characters")),
-        _ if name.chars().any(char::is_control) => Err("must not contain control characters".into()),
-        _ => Ok(name.to_owned()),
-    }
+    validation::name(raw, NAME_MAX_CHARS)
 }
 
 fn parse_description(raw: &str) -> Result<String, String> {
-    let description = raw.trim();
-    if description.chars().count() > DESCRIPTION_MAX_CHARS {
-        return Err(format!("must be at most {DESCRIPTION_MAX_CHARS} characters"));
-    }
-    Ok(description.to_owned())
+    validation::free_text(raw, DESCRIPTION_MAX_CHARS)
 }
 
 /// A stored role name; an unknown one is a corrupt record.

@@ -3,12 +3,12 @@
 
 use super::model::stored_role;
 use super::{NewWorkspace, Role, Workspace, WorkspaceError, WorkspaceUpdate};
-use crate::ids::{AccountId, RecordId, WorkspaceId};
+use crate::ids::{RecordId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::changes::Change;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::kernel::Failure;
-use crate::services::kernel::{Access, Corrupt};
+use crate::services::kernel::{Access, Actor, Corrupt};
 use crate::services::pagination::{Page, PageRequest};
 use crate::store::memberships::{self, MembershipRow};
 use crate::store::workspaces::{self, WorkspaceChanges, WorkspaceRow};
@@ -26,14 +26,15 @@ impl WorkspaceService {
         Self { store, access }
     }
 
-    /// Creates a workspace; the creator becomes its admin.
+    /// Creates a workspace; the creator becomes its admin (people only).
     #[tracing::instrument(skip_all)]
     pub async fn create(
         &self,
-        caller: AccountId,
+        caller: Actor,
         request: NewWorkspace,
         claim: Option<Claim>,
     ) -> Result<Created<Workspace>, WorkspaceError> {
+        let caller = caller.require_person()?;
         let now = clock::now();
         let row = WorkspaceRow {
             id: WorkspaceId::new(),
@@ -70,11 +71,12 @@ impl WorkspaceService {
     /// The caller's workspaces, newest first.
     pub async fn list(
         &self,
-        caller: AccountId,
+        caller: Actor,
         page: PageRequest<WorkspaceId>,
     ) -> Result<Page<Workspace>, WorkspaceError> {
         let mut pooled = self.store.conn().await?;
-        let rows = workspaces::list_for_account(&mut pooled.db(), caller, page.after, page.fetch()).await?;
+        let rows =
+            workspaces::list_for_account(&mut pooled.db(), caller.id, page.after, page.fetch()).await?;
         let workspaces = rows
             .into_iter()
             .map(|(row, role)| Ok(Workspace::from_row(row, stored_role(&role)?)))
@@ -83,7 +85,7 @@ impl WorkspaceService {
     }
 
     /// One workspace the caller belongs to.
-    pub async fn get(&self, caller: AccountId, id: WorkspaceId) -> Result<Workspace, WorkspaceError> {
+    pub async fn get(&self, caller: Actor, id: WorkspaceId) -> Result<Workspace, WorkspaceError> {
         let mut scope = self.access.reading(caller, id, Role::Viewer).await?;
         let role = scope.role;
         let conn = &mut scope.db();
@@ -95,7 +97,7 @@ impl WorkspaceService {
     #[tracing::instrument(skip_all)]
     pub async fn update(
         &self,
-        caller: AccountId,
+        caller: Actor,
         id: WorkspaceId,
         update: WorkspaceUpdate,
     ) -> Result<Workspace, WorkspaceError> {
@@ -121,10 +123,12 @@ impl WorkspaceService {
         }
     }
 
-    /// Deletes a workspace and everything in it (admins only).
+    /// Deletes a workspace and everything in it (admins, and people only:
+    /// a service account cannot delete the workspace it belongs to).
     #[tracing::instrument(skip_all)]
-    pub async fn delete(&self, caller: AccountId, id: WorkspaceId) -> Result<(), WorkspaceError> {
+    pub async fn delete(&self, caller: Actor, id: WorkspaceId) -> Result<(), WorkspaceError> {
         let mut scope = self.access.writing(caller, id, Role::Admin).await?;
+        caller.require_person()?;
         let conn = &mut scope.db();
         let change = Change::Workspace(id);
         db_transaction!(conn, |tx| {
