@@ -129,10 +129,10 @@ record_id!(
     Uuid::now_v7()
 );
 record_id!(
-    /// An API key's id: UUIDv4, since it is part of the key's secret and
-    /// should reveal nothing about when the key was made.
+    /// An API key's id (UUIDv7, so keys list newest first). It is part of
+    /// the key's text, after the random part.
     ApiKeyId,
-    Uuid::new_v4()
+    Uuid::now_v7()
 );
 
 impl ServiceAccountId {

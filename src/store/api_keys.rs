@@ -13,7 +13,7 @@ use super::{DbConn, DbTime, StoreError, db_run};
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = api_keys)]
 pub struct ApiKeyRow {
-    /// Key id (UUIDv4, part of the secret).
+    /// Key id (UUIDv7, part of the secret).
     pub id: ApiKeyId,
     /// The service account it acts as.
     pub service_account_id: ServiceAccountId,

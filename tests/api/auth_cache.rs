@@ -182,3 +182,58 @@ async fn nothing_is_served_from_memory_while_the_change_log_cannot_be_read() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_changes_on_one_instance_reach_the_other_within_a_second_on_postgres() {
+    key_changes_reach_the_other_instance(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_changes_on_one_instance_reach_the_other_within_a_second_on_mysql() {
+    key_changes_reach_the_other_instance(Backend::Mysql).await;
+}
+
+/// Revoking a key, demoting or disabling its service account on `a` is
+/// obeyed by `b` (which holds the key in memory) within a second.
+async fn key_changes_reach_the_other_instance(backend: Backend) {
+    let Some((a, b)) = two_instances(backend).await else { return };
+    let admin = a.signed_in_user("admin@example.com").await;
+    let ws = a.create_workspace(&admin, "Blue team").await["id"].as_str().expect("id").to_owned();
+    let bot = a.service_account_key(&admin, &ws, "editor").await;
+    let account = format!("/v1/workspaces/{ws}/service-accounts/{}", bot.id);
+    let cases = format!("/v1/workspaces/{ws}/cases");
+    let within_a_second = |what: &'static str, started: std::time::Instant| {
+        assert!(started.elapsed() < Duration::from_secs(1), "{what} took {:?}", started.elapsed());
+    };
+    for _ in 0..2 {
+        assert_eq!(b.get(&cases, Some(&bot.key)).await.status, StatusCode::OK);
+    }
+
+    let started = std::time::Instant::now();
+    let demote = a.patch(&account, Some(&admin), json!({"version": 1, "role": "viewer"})).await;
+    assert_eq!(demote.status, StatusCode::OK, "{}", demote.body);
+    eventually("the demotion on b", || b.post(&cases, Some(&bot.key), json!({"summary": "x"})), status(403))
+        .await;
+    within_a_second("the demotion", started);
+
+    let started = std::time::Instant::now();
+    let disable = a.patch(&account, Some(&admin), json!({"version": 2, "disabled": true})).await;
+    assert_eq!(disable.status, StatusCode::OK, "{}", disable.body);
+    eventually("disabling on b", || b.get(&cases, Some(&bot.key)), status(401))
+        .await
+        .assert_problem(401, "SERVICE_ACCOUNT_DISABLED");
+    within_a_second("disabling", started);
+    let enable = a.patch(&account, Some(&admin), json!({"version": 3, "disabled": false})).await;
+    assert_eq!(enable.status, StatusCode::OK, "{}", enable.body);
+    eventually("enabling on b", || b.get(&cases, Some(&bot.key)), status(200)).await;
+
+    let keys = a.get(&format!("{account}/keys"), Some(&admin)).await.body;
+    let key_id = keys["items"][0]["id"].as_str().expect("id").to_owned();
+    let started = std::time::Instant::now();
+    let revoke = a.delete(&format!("{account}/keys/{key_id}"), Some(&admin)).await;
+    assert_eq!(revoke.status, StatusCode::NO_CONTENT);
+    eventually("the revocation on b", || b.get(&cases, Some(&bot.key)), status(401))
+        .await
+        .assert_problem(401, "API_KEY_REVOKED");
+    within_a_second("the revocation", started);
+}

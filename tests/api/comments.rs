@@ -38,9 +38,16 @@ async fn comments_answer_each_role_as_documented(app: TestApp) {
     let listed = app.get(&path, Some(&team.viewer)).await.body;
     let bodies: Vec<_> =
         listed["items"].as_array().expect("items").iter().map(|c| c["body"].clone()).collect();
-    assert_eq!(bodies, [json!("from Admin"), json!("from Editor")]);
-    let one = &listed["items"][1];
+    assert_eq!(
+        bodies,
+        [json!("from AdminKey"), json!("from Admin"), json!("from EditorKey"), json!("from Editor")]
+    );
+    let by_key = &listed["items"][2];
+    assert_eq!(by_key["author_kind"], "service_account");
+    assert!(by_key["author_id"].as_str().is_some_and(|id| id.starts_with("svc_")), "{by_key}");
+    let one = &listed["items"][3];
     assert_eq!(one["author_id"].as_str(), Some(team.editor_id.as_str()));
+    assert_eq!(one["author_kind"], "person");
     assert_eq!(app.get(&comment_path(&path, one), Some(&team.viewer)).await.body, *one);
     app.get(&comment_path(&path, one), Some(&team.outsider)).await.assert_problem(404, "NOT_FOUND");
 }

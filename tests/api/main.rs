@@ -13,6 +13,7 @@ mod postgres_admin;
 
 mod abandoned_requests;
 mod accounts;
+mod api_keys;
 mod attachment_content;
 mod attachments;
 mod auth_cache;
@@ -27,6 +28,7 @@ mod rate_limits;
 mod scan_streams;
 mod scan_support;
 mod scans;
+mod service_accounts;
 mod sessions;
 mod shared_readers;
 mod shutdown;

@@ -1,5 +1,6 @@
-//! The text of an API key: `cbk_` and a base58 word holding the key's id,
-//! 160 random bits and a CRC32 of both. The fixed prefix lets secret
+//! The text of an API key: `cbk_` and a base58 word holding 160 random bits,
+//! the key's id and a CRC32 of both (random first, so the characters shown
+//! in listings tell keys apart). The fixed prefix lets secret
 //! scanners find leaked keys; the checksum lets a mistyped or truncated key
 //! be refused before any database work; the id finds the stored digest
 //! without a search. Only a digest of the whole text is stored.
@@ -26,10 +27,10 @@ pub fn looks_like_key(token: &str) -> bool {
 /// A fresh key text for the key `id`.
 pub fn generate(id: ApiKeyId) -> Result<String, getrandom::Error> {
     let mut payload = [0u8; PAYLOAD_BYTES];
-    payload[..ID_BYTES].copy_from_slice(id.uuid().as_bytes());
-    getrandom::fill(&mut payload[ID_BYTES..ID_BYTES + RANDOM_BYTES])?;
-    let checksum = checksum(&payload[..ID_BYTES + RANDOM_BYTES]);
-    payload[ID_BYTES + RANDOM_BYTES..].copy_from_slice(&checksum);
+    getrandom::fill(&mut payload[..RANDOM_BYTES])?;
+    payload[RANDOM_BYTES..RANDOM_BYTES + ID_BYTES].copy_from_slice(id.uuid().as_bytes());
+    let checksum = checksum(&payload[..RANDOM_BYTES + ID_BYTES]);
+    payload[RANDOM_BYTES + ID_BYTES..].copy_from_slice(&checksum);
     Ok(format!("{PREFIX}{}", bs58::encode(payload).into_string()))
 }
 
@@ -45,11 +46,11 @@ pub fn parse(text: &str) -> Option<ApiKeyId> {
     if written != PAYLOAD_BYTES {
         return None;
     }
-    let (body, sum) = payload.split_at(ID_BYTES + RANDOM_BYTES);
+    let (body, sum) = payload.split_at(RANDOM_BYTES + ID_BYTES);
     if checksum(body) != sum {
         return None;
     }
-    Uuid::from_slice(&body[..ID_BYTES]).ok().map(ApiKeyId::from_uuid)
+    Uuid::from_slice(&body[RANDOM_BYTES..]).ok().map(ApiKeyId::from_uuid)
 }
 
 /// The beginning of a key, shown in listings so people can tell keys apart.
@@ -79,9 +80,11 @@ mod tests {
     }
 
     #[test]
-    fn two_keys_share_no_secret() {
+    fn two_keys_share_no_secret_and_show_different_beginnings() {
         let id = ApiKeyId::new();
-        assert_ne!(generate(id).expect("random"), generate(id).expect("random"));
+        let (a, b) = (generate(id).expect("random"), generate(ApiKeyId::new()).expect("random"));
+        assert_ne!(a, generate(id).expect("random"));
+        assert_ne!(shown_prefix(&a), shown_prefix(&b));
     }
 
     #[test]
