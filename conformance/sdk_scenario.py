@@ -107,7 +107,47 @@ def main():
     assert scan.open >= 1 and len(results.items) == scan.open, (len(results.items), scan.open)
     assert any(r.port == int(own_port) for r in results.items), results.items
     print(f"python sdk: scan done, {scan.open} open of {scan.total}", flush=True)
+    service_account_scenario(api, ws)
     print("python sdk: scenario passed", flush=True)
+
+
+def service_account_scenario(api, ws):
+    step("create a service account and an API key")
+    admin = cb.ServiceAccountsApi(api)
+    bot = admin.create_service_account(ws, cb.CreateServiceAccountRequest(name="SIEM bridge", role=cb.Role.EDITOR))
+    assert bot.id.startswith("svc_") and bot.role == cb.Role.EDITOR, bot
+    issued = admin.create_api_key(ws, bot.id, cb.CreateApiKeyRequest(name="sdk"))
+    assert issued.secret.startswith("cbk_") and issued.secret.startswith(issued.key.prefix), issued.key
+    listed = admin.list_api_keys(ws, bot.id)
+    assert issued.secret not in listed.to_json(), "a listing shows the secret"
+
+    step("drive a case through its life with the key alone")
+    machine = client(issued.secret)
+    cases = cb.CasesApi(machine)
+    case = cases.create_case(ws, cb.CreateCaseRequest(summary="SIEM alert 4711", priority=cb.Priority.HIGH))
+    assert case.created_by == bot.id and case.created_by_kind == cb.ActorKind.SERVICE_ACCOUNT, case
+    comment = cb.CommentsApi(machine).create_comment(ws, case.id, cb.CreateCommentRequest(body="Enriched"))
+    assert comment.author_id == bot.id and comment.author_kind == cb.ActorKind.SERVICE_ACCOUNT, comment
+    for status in (cb.CaseStatus.IN_PROGRESS, cb.CaseStatus.RESOLVED, cb.CaseStatus.CLOSED):
+        case = cases.update_case(ws, case.id, cb.UpdateCaseRequest(version=case.version, status=status))
+    assert case.status == cb.CaseStatus.CLOSED and case.closed_at is not None, case
+    events = cases.list_case_events(ws, case.id, limit=100).items
+    assert events and all(e.actor_id == bot.id and e.actor_kind == cb.ActorKind.SERVICE_ACCOUNT for e in events)
+
+    step("a key is not a person, and a revoked key is refused")
+    expect_problem(lambda: cb.AccountsApi(machine).get_my_account(), 403, "SERVICE_ACCOUNT_NOT_ALLOWED")
+    admin.revoke_api_key(ws, bot.id, issued.key.id)
+    expect_problem(lambda: cases.get_case(ws, case.id), 401, "API_KEY_REVOKED")
+
+
+def expect_problem(call, status, code):
+    try:
+        call()
+    except ApiException as err:
+        assert err.status == status, (err.status, err.body)
+        assert code in (err.body or ""), err.body
+        return
+    raise AssertionError(f"expected {status} {code}")
 
 
 if __name__ == "__main__":

@@ -9,9 +9,13 @@ import {
   CaseStatus,
   Configuration,
   Priority,
+  ActorKind,
+  CommentsApi,
   ProblemFromJSON,
   ResponseError,
+  Role,
   ScansApi,
+  ServiceAccountsApi,
   SessionsApi,
   WorkspacesApi,
 } from "./client";
@@ -130,7 +134,59 @@ async function main(): Promise<void> {
   check(scan.open >= 1 && results.items.length === scan.open, "results match the count");
   check(results.items.some((r) => r.port === Number(ownPort)), "the server's own port is open");
   console.log(`typescript sdk: scan done, ${scan.open} open of ${scan.total}`);
+  await serviceAccountScenario(config, workspaceId);
   console.log("typescript sdk: scenario passed");
+}
+
+async function serviceAccountScenario(config: Configuration, workspaceId: string): Promise<void> {
+  step("create a service account and an API key");
+  const admin = new ServiceAccountsApi(config);
+  const bot = await admin.createServiceAccount({
+    workspaceId,
+    createServiceAccountRequest: { name: "SOAR playbook", role: Role.Editor },
+  });
+  check(bot.id.startsWith("svc_"), "service account id");
+  const issued = await admin.createApiKey({ workspaceId, serviceAccountId: bot.id, createApiKeyRequest: { name: "sdk" } });
+  check(issued.secret.startsWith("cbk_") && issued.secret.startsWith(issued.key.prefix), "the secret and its prefix");
+  const listed = await admin.listApiKeysRaw({ workspaceId, serviceAccountId: bot.id });
+  check(!(await listed.raw.text()).includes(issued.secret), "a listing does not show the secret");
+
+  step("drive a case through its life with the key alone");
+  const machine = new Configuration({ basePath: baseUrl, accessToken: issued.secret });
+  const cases = new CasesApi(machine);
+  let item = await cases.createCase({ workspaceId, createCaseRequest: { summary: "SOAR alert", priority: Priority.High } });
+  check(item.createdBy === bot.id && item.createdByKind === ActorKind.ServiceAccount, "the case names the bot");
+  const comment = await new CommentsApi(machine).createComment({
+    workspaceId,
+    caseId: item.id,
+    createCommentRequest: { body: "Enriched" },
+  });
+  check(comment.authorId === bot.id && comment.authorKind === ActorKind.ServiceAccount, "the comment names the bot");
+  for (const status of [CaseStatus.InProgress, CaseStatus.Resolved, CaseStatus.Closed]) {
+    item = await cases.updateCase({ workspaceId, caseId: item.id, updateCaseRequest: { version: item.version, status } });
+  }
+  check(item.status === CaseStatus.Closed, "closed");
+  const events = await cases.listCaseEvents({ workspaceId, caseId: item.id, limit: 100 });
+  check(events.items.length > 0, "events");
+  check(events.items.every((e) => e.actorId === bot.id && e.actorKind === ActorKind.ServiceAccount), "events name the bot");
+
+  step("a key is not a person, and a revoked key is refused");
+  await expectProblem(() => new AccountsApi(machine).getMyAccount(), 403, "SERVICE_ACCOUNT_NOT_ALLOWED");
+  await admin.revokeApiKey({ workspaceId, serviceAccountId: bot.id, keyId: issued.key.id });
+  await expectProblem(() => cases.getCase({ workspaceId, caseId: item.id }), 401, "API_KEY_REVOKED");
+}
+
+async function expectProblem(call: () => Promise<unknown>, status: number, code: string): Promise<void> {
+  try {
+    await call();
+  } catch (err) {
+    check(err instanceof ResponseError, `a ResponseError, not ${err}`);
+    const response = (err as ResponseError).response;
+    const problem = ProblemFromJSON(await response.json());
+    check(response.status === status && problem.code === code, `${status} ${code}, got ${response.status} ${problem.code}`);
+    return;
+  }
+  throw new Error(`expected ${status} ${code}`);
 }
 
 main().catch((err) => {

@@ -52,12 +52,19 @@ def scripts(directory, fixture, cores):
     """The wrk scripts of every scenario (`cores`: wrk threads)."""
     auth = f'["Authorization"] = "Bearer {fixture["token"]}"'
     ws = fixture["workspace"]
+    key_auth = f'["Authorization"] = "Bearer {fixture["api_key"]}"'
     ids = lua_list(fixture["case_ids"])
     return {
         "read_case": lua(directory, "read_case", THREAD_IDS + f"""
 local ids = {ids}
 function request()
   return wrk.format("GET", "/v1/workspaces/{ws}/cases/" .. ids[math.random(#ids)], {{{auth}}})
+end
+"""),
+        "read_case_key": lua(directory, "read_case_key", THREAD_IDS + f"""
+local ids = {ids}
+function request()
+  return wrk.format("GET", "/v1/workspaces/{ws}/cases/" .. ids[math.random(#ids)], {{{key_auth}}})
 end
 """),
         "session": lua(directory, "session", f"""
@@ -158,7 +165,8 @@ def settle(backend, database):
 
 
 def fixture_for(server):
-    """An admin, two members and a workspace; the admin's token."""
+    """An admin, two members, a workspace and an editor service account; the
+    admin's token and the service account's API key."""
     tag = uuid.uuid4().hex[:8]
     email = f"admin-{tag}@example.com"
     admin = http("POST", server.url + "/v1/accounts", {"email": email, "password": PASSWORD, "display_name": "Admin"})
@@ -170,8 +178,12 @@ def fixture_for(server):
     for role in ("editor", "viewer"):
         http("POST", server.url + f"/v1/workspaces/{workspace['id']}/members",
              {"email": f"{role}-{tag}@example.com", "role": role}, token)
+    bot = http("POST", server.url + f"/v1/workspaces/{workspace['id']}/service-accounts",
+               {"name": "Bench bot", "role": "editor"}, token)
+    issued = http("POST", server.url + f"/v1/workspaces/{workspace['id']}/service-accounts/{bot['id']}/keys",
+                  {"name": "bench"}, token)
     return {
-        "email": email, "token": token, "workspace": workspace["id"],
+        "email": email, "token": token, "workspace": workspace["id"], "api_key": issued["secret"],
         "workspace_hex": workspace["id"].removeprefix("ws_"), "admin_hex": admin["id"].removeprefix("acct_"),
     }
 
