@@ -11,9 +11,10 @@ use std::sync::Arc;
 use super::error::ApiError;
 use super::limits::RateLimits;
 use crate::ids::RecordId;
+use crate::platform::metrics;
 use crate::services::Services;
-use crate::services::identity::Principal;
-use crate::services::kernel::Actor;
+use crate::services::identity::{Principal, api_key_secret};
+use crate::services::kernel::{Actor, ActorKind};
 
 // As a handler parameter this is the caller. (The doc comment below is the
 // security scheme's description, shown by Swagger UI's "Authorize".)
@@ -45,7 +46,14 @@ impl Caller {
 
 async fn authenticate(request: &Request, bearer: Bearer) -> poem::Result<Principal> {
     let services = request.data::<Services>().ok_or_else(|| ApiError::internal(MissingServices))?;
-    let caller = services.identity.authenticate(&bearer.token).await.map_err(ApiError::from)?;
+    let checked = services.identity.authenticate(&bearer.token).await;
+    let kind = match &checked {
+        Ok(caller) => caller.actor().kind,
+        Err(_) if api_key_secret::looks_like_key(&bearer.token) => ActorKind::ServiceAccount,
+        Err(_) => ActorKind::Person,
+    };
+    metrics::observe_authentication(kind.as_str(), checked.is_ok());
+    let caller = checked.map_err(ApiError::from)?;
     let actor = caller.actor();
     let span = tracing::Span::current();
     span.record("account_id", tracing::field::display(actor.id.uuid()));

@@ -18,6 +18,8 @@ pub struct Metrics {
     pub http_requests: IntCounterVec,
     /// Request latency by method and operation.
     pub http_duration: HistogramVec,
+    /// Bearer tokens checked, by principal kind and outcome.
+    pub authentications: IntCounterVec,
     /// Database query latency.
     pub db_query_duration: Histogram,
     /// Database pool connections by state (`open`, `idle`, `waiting`).
@@ -49,6 +51,13 @@ fn build() -> Result<Metrics, prometheus::Error> {
                 .buckets(latency.clone()),
             &["method", "operation"],
         )?,
+        authentications: IntCounterVec::new(
+            Opts::new(
+                "authentications_total",
+                "Bearer tokens checked, by principal (person, service_account) and outcome (accepted, refused)",
+            ),
+            &["principal", "outcome"],
+        )?,
         db_query_duration: Histogram::with_opts(
             HistogramOpts::new("db_query_duration_seconds", "Database query latency").buckets(latency),
         )?,
@@ -73,6 +82,7 @@ fn build() -> Result<Metrics, prometheus::Error> {
     let r = &metrics.registry;
     r.register(Box::new(metrics.http_requests.clone()))?;
     r.register(Box::new(metrics.http_duration.clone()))?;
+    r.register(Box::new(metrics.authentications.clone()))?;
     r.register(Box::new(metrics.db_query_duration.clone()))?;
     r.register(Box::new(metrics.db_pool.clone()))?;
     r.register(Box::new(metrics.db_shared_readers.clone()))?;
@@ -92,6 +102,13 @@ pub static METRICS: LazyLock<Metrics> =
 /// Records one database query's latency.
 pub fn observe_query(elapsed: Duration) {
     METRICS.db_query_duration.observe(elapsed.as_secs_f64());
+}
+
+/// Records one bearer token checked: a session token (`person`) or an API
+/// key (`service_account`), accepted or refused.
+pub fn observe_authentication(principal: &str, accepted: bool) {
+    let outcome = if accepted { "accepted" } else { "refused" };
+    METRICS.authentications.with_label_values(&[principal, outcome]).inc();
 }
 
 /// Records one HTTP request.

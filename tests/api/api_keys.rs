@@ -126,6 +126,12 @@ async fn a_key_acts_in_its_workspace_only_and_never_as_a_person(app: TestApp) {
             "{event}"
         );
     }
+    // A service account is no assignee: only people are members.
+    let bot_account = bot.replace("svc_", "acct_");
+    let assign =
+        app.post(&cases, Some(&team.editor), json!({"summary": "x", "assignee_id": bot_account})).await;
+    assign.assert_problem(422, "VALIDATION_FAILED");
+    assert_eq!(assign.error_fields(), ["assignee_id"]);
     let by_person = app.post(&cases, Some(&team.editor), json!({"summary": "by hand"})).await.body;
     assert_eq!(
         (&by_person["created_by"], &by_person["created_by_kind"]),
@@ -161,6 +167,8 @@ async fn mistyped_keys_are_refused_before_any_query(app: TestApp) {
     // A scrape itself queries, and background work (the scan queue's poll)
     // now and then: of three bursts of 25 refusals, one at least must cost
     // no more queries than two scrapes with nothing between them.
+    let refused = r#"casebook_authentications_total{outcome="refused",principal="service_account"}"#;
+    let refused_before = sample(&app, refused).await;
     let idle = -sample(&app, QUERIES).await + sample(&app, QUERIES).await;
     let mut fewest = f64::MAX;
     for _ in 0..3 {
@@ -171,6 +179,7 @@ async fn mistyped_keys_are_refused_before_any_query(app: TestApp) {
         fewest = fewest.min(sample(&app, QUERIES).await - before);
     }
     assert!(fewest <= idle, "malformed keys cost queries: {fewest} in a burst, {idle} idle");
+    assert_eq!(sample(&app, refused).await - refused_before, 75.0, "refusals counted by principal");
     // Well-formed, checksummed, but unknown: one lookup, then the same answer.
     let other = api_key_secret::generate(ApiKeyId::new()).expect("random");
     app.get(&path, Some(&other)).await.assert_problem(401, "API_KEY_INVALID");

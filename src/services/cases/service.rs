@@ -140,13 +140,13 @@ pub(super) async fn load(
     Ok(row.try_into()?)
 }
 
-/// Only members can be assigned.
+/// Only people who are members can be assigned (not service accounts).
 async fn ensure_member(
     conn: &mut DbConn<'_>,
     workspace: WorkspaceId,
     account: AccountId,
 ) -> Result<(), CaseError> {
-    if memberships::role_of(conn, workspace, account).await?.is_none() {
+    if memberships::find(conn, workspace, account).await?.is_none() {
         return Err(ValidationErrors::single("assignee_id", "must be a member of the workspace").into());
     }
     Ok(())
