@@ -162,3 +162,21 @@ class Background:
         if "error" in self._outcome:
             raise self._outcome["error"]
         return self._outcome["value"]
+
+
+def split_ids(ids):
+    """Reads pick among up to 10,000 ids; patches take each of the others
+    once (at version 1): 60,000 of them, more than a run can use, unless
+    fewer cases were seeded."""
+    cut = min(10_000, len(ids) // 7)
+    return ids[:cut], ids[cut:]
+
+
+def merged(runs):
+    """Runs of one scenario as one: mean rate, worst percentiles, all errors."""
+    return {
+        "rps": sum(r["rps"] for r in runs) / len(runs),
+        "p50_ms": max(r["p50_ms"] for r in runs),
+        "p99_ms": max(r["p99_ms"] for r in runs),
+        "errors": sum(r["errors"] for r in runs),
+    }
