@@ -40,6 +40,32 @@ macro_rules! error_statuses {
 }
 pub(crate) use error_statuses;
 
+/// Declares the answer of an idempotent create: 201 with the record, its
+/// `Location`, and `Idempotent-Replayed: true` when the answer repeats an
+/// earlier request's. Each create names its type, its body, what the 201
+/// means and what the `Location` is:
+/// `idempotent_created!(pub CreateCaseResponse(Json<CaseView>), "The case was opened ...", "The new case's address.");`
+macro_rules! idempotent_created {
+    ($(#[$doc:meta])* $vis:vis $name:ident($body:ty), $meaning:tt, $location:tt) => {
+        $(#[$doc])*
+        #[derive(poem_openapi::ApiResponse)]
+        $vis enum $name {
+            #[doc = $meaning]
+            #[oai(status = 201)]
+            Created(
+                $body,
+                #[doc = $location]
+                #[oai(header = "Location")]
+                String,
+                /// `true` when this repeats the response of an earlier request with the same key.
+                #[oai(header = "Idempotent-Replayed")]
+                Option<String>,
+            ),
+        }
+    };
+}
+pub(crate) use idempotent_created;
+
 error_statuses! {
     /// Errors of creating a record inside a workspace.
     CreateErrors: 400, 401, 403, 404, 413, 415, 422;

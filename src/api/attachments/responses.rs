@@ -5,7 +5,7 @@ use poem_openapi::payload::Json;
 
 use super::wire::{AttachmentList, AttachmentView};
 use crate::http::idempotency::replayed;
-use crate::http::responses::error_statuses;
+use crate::http::responses::{error_statuses, idempotent_created};
 use crate::http::wire::WireId;
 use crate::services::attachments::Attachment;
 use crate::services::idempotency::Created;
@@ -15,22 +15,12 @@ error_statuses! {
     ContentErrors: 401, 404, 416;
 }
 
-/// Answer of the uploads.
-#[derive(ApiResponse)]
-pub enum CreatedAttachment {
-    /// The file was stored and attached (or, with `Idempotent-Replayed:
-    /// true`, an earlier upload with the same key).
-    #[oai(status = 201)]
-    Created(
-        Json<AttachmentView>,
-        /// The attachment's address.
-        #[oai(header = "Location")]
-        String,
-        /// `true` when this repeats the response of an earlier request with the same key.
-        #[oai(header = "Idempotent-Replayed")]
-        Option<String>,
-    ),
-}
+idempotent_created!(
+    /// Answer of the uploads.
+    pub CreatedAttachment(Json<AttachmentView>),
+    "The file was stored and attached (or, with `Idempotent-Replayed: true`, an earlier upload with the same key).",
+    "The attachment's address."
+);
 
 /// Answer of the attachment lists.
 #[derive(ApiResponse)]

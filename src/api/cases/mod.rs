@@ -15,7 +15,9 @@ use crate::http::error::ApiError;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
 use crate::http::json_response::JsonResponse;
-use crate::http::responses::{CreateErrors, DeleteErrors, GetErrors, ListErrors, Problems, UpdateErrors};
+use crate::http::responses::{
+    CreateErrors, DeleteErrors, GetErrors, ListErrors, Problems, UpdateErrors, idempotent_created,
+};
 use crate::http::tags::ApiTags;
 use crate::http::wire::{Timestamp, WireId};
 use crate::ids::{AccountId, CaseId, WorkspaceId};
@@ -35,22 +37,12 @@ pub struct CasesApi {
     pub(in crate::api) cases: Arc<CaseService>,
 }
 
-/// Answer of `createCase`.
-#[derive(ApiResponse)]
-enum CreateCaseResponse {
-    /// The case was opened (or, with `Idempotent-Replayed: true`, an earlier
-    /// create with the same key).
-    #[oai(status = 201)]
-    Created(
-        JsonResponse<CaseView>,
-        /// The new case's address.
-        #[oai(header = "Location")]
-        String,
-        /// `true` when this repeats the response of an earlier request with the same key.
-        #[oai(header = "Idempotent-Replayed")]
-        Option<String>,
-    ),
-}
+idempotent_created!(
+    /// Answer of `createCase`.
+    CreateCaseResponse(JsonResponse<CaseView>),
+    "The case was opened (or, with `Idempotent-Replayed: true`, an earlier create with the same key).",
+    "The new case's address."
+);
 
 /// Answer of `listCases`.
 #[derive(ApiResponse)]

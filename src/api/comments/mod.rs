@@ -11,7 +11,9 @@ use poem_openapi::{ApiResponse, OpenApi};
 use crate::http::auth::Caller;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
-use crate::http::responses::{CreateErrors, DeleteErrors, GetErrors, ListErrors, Problems, UpdateErrors};
+use crate::http::responses::{
+    CreateErrors, DeleteErrors, GetErrors, ListErrors, Problems, UpdateErrors, idempotent_created,
+};
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
 use crate::ids::{CaseId, CommentId, WorkspaceId};
@@ -26,22 +28,12 @@ pub struct CommentsApi {
     pub(in crate::api) cases: Arc<CaseService>,
 }
 
-/// Answer of `createComment`.
-#[derive(ApiResponse)]
-enum CreateCommentResponse {
-    /// The comment was added (or, with `Idempotent-Replayed: true`, an earlier
-    /// create with the same key).
-    #[oai(status = 201)]
-    Created(
-        Json<CommentView>,
-        /// The comment's address.
-        #[oai(header = "Location")]
-        String,
-        /// `true` when this repeats the response of an earlier request with the same key.
-        #[oai(header = "Idempotent-Replayed")]
-        Option<String>,
-    ),
-}
+idempotent_created!(
+    /// Answer of `createComment`.
+    CreateCommentResponse(Json<CommentView>),
+    "The comment was added (or, with `Idempotent-Replayed: true`, an earlier create with the same key).",
+    "The comment's address."
+);
 
 /// Answer of `listComments`.
 #[derive(ApiResponse)]

@@ -11,7 +11,9 @@ use poem_openapi::{ApiResponse, OpenApi};
 use crate::http::auth::Caller;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
-use crate::http::responses::{GetErrors, ListErrors, Problems, UpdateErrors, error_statuses};
+use crate::http::responses::{
+    GetErrors, ListErrors, Problems, UpdateErrors, error_statuses, idempotent_created,
+};
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
 use crate::ids::{AccountId, WorkspaceId};
@@ -31,22 +33,12 @@ error_statuses! {
     RemoveMemberErrors: 401, 403, 404, 409;
 }
 
-/// Answer of `addMember`.
-#[derive(ApiResponse)]
-enum AddMemberResponse {
-    /// The account is now a member (or, with `Idempotent-Replayed: true`, an
-    /// earlier add with the same key).
-    #[oai(status = 201)]
-    Created(
-        Json<MemberView>,
-        /// The membership's address.
-        #[oai(header = "Location")]
-        String,
-        /// `true` when this repeats the response of an earlier request with the same key.
-        #[oai(header = "Idempotent-Replayed")]
-        Option<String>,
-    ),
-}
+idempotent_created!(
+    /// Answer of `addMember`.
+    AddMemberResponse(Json<MemberView>),
+    "The account is now a member (or, with `Idempotent-Replayed: true`, an earlier add with the same key).",
+    "The membership's address."
+);
 
 /// Answer of `listMembers`.
 #[derive(ApiResponse)]

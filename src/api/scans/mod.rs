@@ -18,7 +18,9 @@ use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
-use crate::http::responses::{CreateErrors, GetErrors, ListErrors, Problems, error_statuses};
+use crate::http::responses::{
+    CreateErrors, GetErrors, ListErrors, Problems, error_statuses, idempotent_created,
+};
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
 use crate::ids::{ScanId, WorkspaceId};
@@ -39,22 +41,12 @@ error_statuses! {
     ChangeScanErrors: 401, 403, 404, 409;
 }
 
-/// Answer of `createScan`.
-#[derive(ApiResponse)]
-enum CreateScanResponse {
-    /// The scan is queued (or, with `Idempotent-Replayed: true`, an earlier
-    /// request with the same key).
-    #[oai(status = 201)]
-    Created(
-        Json<ScanView>,
-        /// The scan's address.
-        #[oai(header = "Location")]
-        String,
-        /// `true` when this repeats the response of an earlier request with the same key.
-        #[oai(header = "Idempotent-Replayed")]
-        Option<String>,
-    ),
-}
+idempotent_created!(
+    /// Answer of `createScan`.
+    CreateScanResponse(Json<ScanView>),
+    "The scan is queued (or, with `Idempotent-Replayed: true`, an earlier request with the same key).",
+    "The scan's address."
+);
 
 /// Answer of `listScans`.
 #[derive(ApiResponse)]

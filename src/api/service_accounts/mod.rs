@@ -15,7 +15,9 @@ pub use keys::ApiKeysApi;
 use crate::http::auth::Caller;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
-use crate::http::responses::{CreateErrors, DeleteErrors, Problems, UpdateErrors, error_statuses};
+use crate::http::responses::{
+    CreateErrors, DeleteErrors, Problems, UpdateErrors, error_statuses, idempotent_created,
+};
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
 use crate::ids::{ServiceAccountId, WorkspaceId};
@@ -38,22 +40,12 @@ error_statuses! {
     AdminListErrors: 401, 403, 404, 422;
 }
 
-/// Answer of `createServiceAccount`.
-#[derive(ApiResponse)]
-enum CreateServiceAccountResponse {
-    /// The service account was created, with no keys yet (or, with
-    /// `Idempotent-Replayed: true`, an earlier create with the same key).
-    #[oai(status = 201)]
-    Created(
-        Json<ServiceAccountView>,
-        /// The new service account's address.
-        #[oai(header = "Location")]
-        String,
-        /// `true` when this repeats the response of an earlier request with the same key.
-        #[oai(header = "Idempotent-Replayed")]
-        Option<String>,
-    ),
-}
+idempotent_created!(
+    /// Answer of `createServiceAccount`.
+    CreateServiceAccountResponse(Json<ServiceAccountView>),
+    "The service account was created, with no keys yet (or, with `Idempotent-Replayed: true`, an earlier create with the same key).",
+    "The new service account's address."
+);
 
 /// Answer of `listServiceAccounts`.
 #[derive(ApiResponse)]

@@ -11,7 +11,9 @@ use poem_openapi::{ApiResponse, OpenApi};
 use crate::http::auth::Caller;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
-use crate::http::responses::{DeleteErrors, GetErrors, Problems, UpdateErrors, error_statuses};
+use crate::http::responses::{
+    DeleteErrors, GetErrors, Problems, UpdateErrors, error_statuses, idempotent_created,
+};
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
 use crate::ids::WorkspaceId;
@@ -33,22 +35,12 @@ error_statuses! {
     ListWorkspacesErrors: 401, 422;
 }
 
-/// Answer of `createWorkspace`.
-#[derive(ApiResponse)]
-enum CreateWorkspaceResponse {
-    /// The workspace was created, with the caller as its admin (or, with
-    /// `Idempotent-Replayed: true`, an earlier create with the same key).
-    #[oai(status = 201)]
-    Created(
-        Json<WorkspaceView>,
-        /// The new workspace's address.
-        #[oai(header = "Location")]
-        String,
-        /// `true` when this repeats the response of an earlier request with the same key.
-        #[oai(header = "Idempotent-Replayed")]
-        Option<String>,
-    ),
-}
+idempotent_created!(
+    /// Answer of `createWorkspace`.
+    CreateWorkspaceResponse(Json<WorkspaceView>),
+    "The workspace was created, with the caller as its admin (or, with `Idempotent-Replayed: true`, an earlier create with the same key).",
+    "The new workspace's address."
+);
 
 /// Answer of `listWorkspaces`.
 #[derive(ApiResponse)]
