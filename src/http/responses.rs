@@ -40,6 +40,31 @@ macro_rules! error_statuses {
 }
 pub(crate) use error_statuses;
 
+/// Declares an operation's one success answer: its type, its status, its
+/// variant (with the body, if any) and what it means:
+/// `one_answer!(CaseResponse: 200 Ok(Json<CaseView>), "The case.");`
+macro_rules! one_answer {
+    ($(#[$doc:meta])* $vis:vis $name:ident: $status:tt $variant:ident($body:ty), $meaning:tt) => {
+        $(#[$doc])*
+        #[derive(poem_openapi::ApiResponse)]
+        $vis enum $name {
+            #[doc = $meaning]
+            #[oai(status = $status)]
+            $variant($body),
+        }
+    };
+    ($(#[$doc:meta])* $vis:vis $name:ident: $status:tt $variant:ident, $meaning:tt) => {
+        $(#[$doc])*
+        #[derive(poem_openapi::ApiResponse)]
+        $vis enum $name {
+            #[doc = $meaning]
+            #[oai(status = $status)]
+            $variant,
+        }
+    };
+}
+pub(crate) use one_answer;
+
 /// Declares the answer of an idempotent create: 201 with the record, its
 /// `Location`, and `Idempotent-Replayed: true` when the answer repeats an
 /// earlier request's. Each create names its type, its body, what the 201

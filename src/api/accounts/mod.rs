@@ -9,7 +9,7 @@ use poem_openapi::{ApiResponse, OpenApi};
 
 use crate::http::auth::Caller;
 use crate::http::json_body::JsonBody;
-use crate::http::responses::{Problems, error_statuses};
+use crate::http::responses::{Problems, error_statuses, one_answer};
 use crate::http::tags::ApiTags;
 use crate::services::identity::IdentityService;
 use crate::services::identity::{AccountUpdate, SignUp};
@@ -48,21 +48,17 @@ enum CreateAccountResponse {
     ),
 }
 
-/// Answer of `getMyAccount` and `updateMyAccount`.
-#[derive(ApiResponse)]
-enum AccountResponse {
-    /// The caller's account.
-    #[oai(status = 200)]
-    Ok(Json<AccountView>),
-}
+one_answer!(
+    /// Answer of `getMyAccount` and `updateMyAccount`.
+    AccountResponse: 200 Ok(Json<AccountView>),
+    "The caller's account."
+);
 
-/// Answer of `deleteMySessions`.
-#[derive(ApiResponse)]
-enum SessionsDeletedResponse {
-    /// Every session of the account has ended, this one included.
-    #[oai(status = 204)]
-    NoContent,
-}
+one_answer!(
+    /// Answer of `deleteMySessions`.
+    SessionsDeletedResponse: 204 NoContent,
+    "Every session of the account has ended, this one included."
+);
 
 #[OpenApi(tag = "ApiTags::Accounts")]
 impl AccountsApi {

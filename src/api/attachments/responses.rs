@@ -1,11 +1,10 @@
 //! Responses and error sets shared by the case and scan attachment APIs.
 
-use poem_openapi::ApiResponse;
 use poem_openapi::payload::Json;
 
 use super::wire::{AttachmentList, AttachmentView};
 use crate::http::idempotency::replayed;
-use crate::http::responses::{error_statuses, idempotent_created};
+use crate::http::responses::{error_statuses, idempotent_created, one_answer};
 use crate::http::wire::WireId;
 use crate::services::attachments::Attachment;
 use crate::services::idempotency::Created;
@@ -22,30 +21,23 @@ idempotent_created!(
     "The attachment's address."
 );
 
-/// Answer of the attachment lists.
-#[derive(ApiResponse)]
-pub enum AttachmentListResponse {
-    /// A page of attachments.
-    #[oai(status = 200)]
-    Ok(Json<AttachmentList>),
-}
+one_answer!(
+    /// Answer of the attachment lists.
+    pub AttachmentListResponse: 200 Ok(Json<AttachmentList>),
+    "A page of attachments."
+);
 
-/// Answer of reading one attachment's record.
-#[derive(ApiResponse)]
-pub enum AttachmentResponse {
-    /// The attachment.
-    #[oai(status = 200)]
-    Ok(Json<AttachmentView>),
-}
+one_answer!(
+    /// Answer of reading one attachment's record.
+    pub AttachmentResponse: 200 Ok(Json<AttachmentView>),
+    "The attachment."
+);
 
-/// Answer of the deletions.
-#[derive(ApiResponse)]
-pub enum AttachmentDeletedResponse {
-    /// The attachment is gone (its content too, unless another attachment
-    /// has the same).
-    #[oai(status = 204)]
-    NoContent,
-}
+one_answer!(
+    /// Answer of the deletions.
+    pub AttachmentDeletedResponse: 204 NoContent,
+    "The attachment is gone (its content too, unless another attachment has the same)."
+);
 
 /// 201 for an upload to the case or scan at `base`.
 pub fn created(base: &str, uploaded: Created<Attachment>) -> CreatedAttachment {

@@ -6,9 +6,9 @@ pub mod wire;
 
 use std::sync::Arc;
 
+use poem_openapi::OpenApi;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, OpenApi};
 
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
@@ -16,7 +16,7 @@ use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
 use crate::http::json_response::JsonResponse;
 use crate::http::responses::{
-    CreateErrors, DeleteErrors, GetErrors, ListErrors, Problems, UpdateErrors, idempotent_created,
+    CreateErrors, DeleteErrors, GetErrors, ListErrors, Problems, UpdateErrors, idempotent_created, one_answer,
 };
 use crate::http::tags::ApiTags;
 use crate::http::wire::{Timestamp, WireId};
@@ -44,37 +44,29 @@ idempotent_created!(
     "The new case's address."
 );
 
-/// Answer of `listCases`.
-#[derive(ApiResponse)]
-enum CaseListResponse {
-    /// A page of cases.
-    #[oai(status = 200)]
-    Ok(JsonResponse<CaseList>),
-}
+one_answer!(
+    /// Answer of `listCases`.
+    CaseListResponse: 200 Ok(JsonResponse<CaseList>),
+    "A page of cases."
+);
 
-/// Answer of `getCase` and `updateCase`.
-#[derive(ApiResponse)]
-enum CaseResponse {
-    /// The case.
-    #[oai(status = 200)]
-    Ok(JsonResponse<CaseView>),
-}
+one_answer!(
+    /// Answer of `getCase` and `updateCase`.
+    CaseResponse: 200 Ok(JsonResponse<CaseView>),
+    "The case."
+);
 
-/// Answer of `deleteCase`.
-#[derive(ApiResponse)]
-enum CaseDeletedResponse {
-    /// The case, its comments and its audit trail are gone.
-    #[oai(status = 204)]
-    NoContent,
-}
+one_answer!(
+    /// Answer of `deleteCase`.
+    CaseDeletedResponse: 204 NoContent,
+    "The case, its comments and its audit trail are gone."
+);
 
-/// Answer of `listCaseEvents`.
-#[derive(ApiResponse)]
-enum EventListResponse {
-    /// A page of the audit trail.
-    #[oai(status = 200)]
-    Ok(Json<EventList>),
-}
+one_answer!(
+    /// Answer of `listCaseEvents`.
+    EventListResponse: 200 Ok(Json<EventList>),
+    "A page of the audit trail."
+);
 
 /// A repeated filter parameter in domain terms (absent: no restriction).
 fn any_of<W, D: From<W>>(values: Option<Vec<W>>) -> Vec<D> {

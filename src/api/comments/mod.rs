@@ -4,15 +4,15 @@ pub mod wire;
 
 use std::sync::Arc;
 
+use poem_openapi::OpenApi;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, OpenApi};
 
 use crate::http::auth::Caller;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
 use crate::http::responses::{
-    CreateErrors, DeleteErrors, GetErrors, ListErrors, Problems, UpdateErrors, idempotent_created,
+    CreateErrors, DeleteErrors, GetErrors, ListErrors, Problems, UpdateErrors, idempotent_created, one_answer,
 };
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
@@ -35,29 +35,23 @@ idempotent_created!(
     "The comment's address."
 );
 
-/// Answer of `listComments`.
-#[derive(ApiResponse)]
-enum CommentListResponse {
-    /// A page of comments.
-    #[oai(status = 200)]
-    Ok(Json<CommentList>),
-}
+one_answer!(
+    /// Answer of `listComments`.
+    CommentListResponse: 200 Ok(Json<CommentList>),
+    "A page of comments."
+);
 
-/// Answer of `getComment` and `updateComment`.
-#[derive(ApiResponse)]
-enum CommentResponse {
-    /// The comment.
-    #[oai(status = 200)]
-    Ok(Json<CommentView>),
-}
+one_answer!(
+    /// Answer of `getComment` and `updateComment`.
+    CommentResponse: 200 Ok(Json<CommentView>),
+    "The comment."
+);
 
-/// Answer of `deleteComment`.
-#[derive(ApiResponse)]
-enum CommentDeletedResponse {
-    /// The comment is gone (the audit trail records that it was deleted).
-    #[oai(status = 204)]
-    NoContent,
-}
+one_answer!(
+    /// Answer of `deleteComment`.
+    CommentDeletedResponse: 204 NoContent,
+    "The comment is gone (the audit trail records that it was deleted)."
+);
 
 #[OpenApi(tag = "ApiTags::Comments")]
 impl CommentsApi {

@@ -4,15 +4,15 @@ pub mod wire;
 
 use std::sync::Arc;
 
+use poem_openapi::OpenApi;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, OpenApi};
 
 use crate::http::auth::Caller;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
 use crate::http::responses::{
-    GetErrors, ListErrors, Problems, UpdateErrors, error_statuses, idempotent_created,
+    GetErrors, ListErrors, Problems, UpdateErrors, error_statuses, idempotent_created, one_answer,
 };
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
@@ -40,29 +40,23 @@ idempotent_created!(
     "The membership's address."
 );
 
-/// Answer of `listMembers`.
-#[derive(ApiResponse)]
-enum MemberListResponse {
-    /// A page of members.
-    #[oai(status = 200)]
-    Ok(Json<MemberList>),
-}
+one_answer!(
+    /// Answer of `listMembers`.
+    MemberListResponse: 200 Ok(Json<MemberList>),
+    "A page of members."
+);
 
-/// Answer of `getMember` and `updateMember`.
-#[derive(ApiResponse)]
-enum MemberResponse {
-    /// The member.
-    #[oai(status = 200)]
-    Ok(Json<MemberView>),
-}
+one_answer!(
+    /// Answer of `getMember` and `updateMember`.
+    MemberResponse: 200 Ok(Json<MemberView>),
+    "The member."
+);
 
-/// Answer of `removeMember`.
-#[derive(ApiResponse)]
-enum MemberRemovedResponse {
-    /// The account is no longer a member.
-    #[oai(status = 204)]
-    NoContent,
-}
+one_answer!(
+    /// Answer of `removeMember`.
+    MemberRemovedResponse: 204 NoContent,
+    "The account is no longer a member."
+);
 
 fn member_location(workspace: &WireId<WorkspaceId>, account: AccountId) -> String {
     format!("/v1/workspaces/{}/members/{}", workspace, WireId::<AccountId>::new(account))

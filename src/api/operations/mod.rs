@@ -9,7 +9,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use crate::http::MetricsHere;
 use crate::http::error::ApiError;
 use crate::http::problem::ProblemKind;
-use crate::http::responses::{Problems, error_statuses};
+use crate::http::responses::{Problems, error_statuses, one_answer};
 use crate::http::tags::ApiTags;
 use crate::services::health::HealthService;
 use crate::services::telemetry::TelemetryService;
@@ -37,21 +37,17 @@ pub struct Health {
     pub status: String,
 }
 
-/// Answer of `getLiveness`.
-#[derive(ApiResponse)]
-enum LivenessResponse {
-    /// The process answers.
-    #[oai(status = 200)]
-    Ok(Json<Health>),
-}
+one_answer!(
+    /// Answer of `getLiveness`.
+    LivenessResponse: 200 Ok(Json<Health>),
+    "The process answers."
+);
 
-/// Answer of `getReadiness`.
-#[derive(ApiResponse)]
-enum ReadinessResponse {
-    /// The database answers and its migrations are current.
-    #[oai(status = 200)]
-    Ok(Json<Health>),
-}
+one_answer!(
+    /// Answer of `getReadiness`.
+    ReadinessResponse: 200 Ok(Json<Health>),
+    "The database answers and its migrations are current."
+);
 
 /// Answer of `getMetrics`.
 #[derive(ApiResponse)]

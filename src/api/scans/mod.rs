@@ -9,17 +9,17 @@ use futures::stream::BoxStream;
 use futures::{SinkExt, StreamExt};
 use poem::web::sse::Event;
 use poem::web::websocket::{BoxWebSocketUpgraded, Message, WebSocket};
+use poem_openapi::OpenApi;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::{EventStream, Json};
 use poem_openapi::types::ToJSON;
-use poem_openapi::{ApiResponse, OpenApi};
 
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
 use crate::http::responses::{
-    CreateErrors, GetErrors, ListErrors, Problems, error_statuses, idempotent_created,
+    CreateErrors, GetErrors, ListErrors, Problems, error_statuses, idempotent_created, one_answer,
 };
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
@@ -48,47 +48,35 @@ idempotent_created!(
     "The scan's address."
 );
 
-/// Answer of `listScans`.
-#[derive(ApiResponse)]
-enum ScanListResponse {
-    /// A page of scans.
-    #[oai(status = 200)]
-    Ok(Json<ScanList>),
-}
+one_answer!(
+    /// Answer of `listScans`.
+    ScanListResponse: 200 Ok(Json<ScanList>),
+    "A page of scans."
+);
 
-/// Answer of `getScan` and `cancelScan`.
-#[derive(ApiResponse)]
-enum ScanResponse {
-    /// The scan.
-    #[oai(status = 200)]
-    Ok(Json<ScanView>),
-}
+one_answer!(
+    /// Answer of `getScan` and `cancelScan`.
+    ScanResponse: 200 Ok(Json<ScanView>),
+    "The scan."
+);
 
-/// Answer of `listScanResults`.
-#[derive(ApiResponse)]
-enum ScanResultListResponse {
-    /// A page of open ports.
-    #[oai(status = 200)]
-    Ok(Json<ScanResultList>),
-}
+one_answer!(
+    /// Answer of `listScanResults`.
+    ScanResultListResponse: 200 Ok(Json<ScanResultList>),
+    "A page of open ports."
+);
 
-/// Answer of `deleteScan`.
-#[derive(ApiResponse)]
-enum ScanDeletedResponse {
-    /// The scan and its results are gone.
-    #[oai(status = 204)]
-    NoContent,
-}
+one_answer!(
+    /// Answer of `deleteScan`.
+    ScanDeletedResponse: 204 NoContent,
+    "The scan and its results are gone."
+);
 
-/// Answer of `streamScanEvents`.
-#[derive(ApiResponse)]
-enum ScanEventStreamResponse {
-    /// The scan's events as Server-Sent Events: each has the event number as
-    /// `id`, its `type` as `event`, and the `ScanEvent` as JSON `data`. The
-    /// stream ends after the `status` event.
-    #[oai(status = 200)]
-    Ok(EventStream<BoxStream<'static, ScanEventView>>),
-}
+one_answer!(
+    /// Answer of `streamScanEvents`.
+    ScanEventStreamResponse: 200 Ok(EventStream<BoxStream<'static, ScanEventView>>),
+    "The scan's events as Server-Sent Events: each has the event number as `id`, its `type` as `event`, and the `ScanEvent` as JSON `data`. The stream ends after the `status` event."
+);
 
 /// `Last-Event-ID`: the number of the last event the client saw.
 fn resume_point(raw: Option<&str>) -> Result<i32, ApiError> {

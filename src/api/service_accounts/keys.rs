@@ -11,7 +11,7 @@ use super::AdminListErrors;
 use super::wire::{ApiKeyList, CreateApiKeyRequest, IssuedApiKeyView};
 use crate::http::auth::Caller;
 use crate::http::json_body::JsonBody;
-use crate::http::responses::{CreateErrors, DeleteErrors, Problems};
+use crate::http::responses::{CreateErrors, DeleteErrors, Problems, one_answer};
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
 use crate::ids::{ApiKeyId, ServiceAccountId, WorkspaceId};
@@ -39,21 +39,17 @@ enum CreateApiKeyResponse {
     ),
 }
 
-/// Answer of `listApiKeys`.
-#[derive(ApiResponse)]
-enum ApiKeyListResponse {
-    /// A page of keys, without their secrets.
-    #[oai(status = 200)]
-    Ok(Json<ApiKeyList>),
-}
+one_answer!(
+    /// Answer of `listApiKeys`.
+    ApiKeyListResponse: 200 Ok(Json<ApiKeyList>),
+    "A page of keys, without their secrets."
+);
 
-/// Answer of `revokeApiKey`.
-#[derive(ApiResponse)]
-enum ApiKeyRevokedResponse {
-    /// The key is revoked (or already was); it is refused at once on every instance.
-    #[oai(status = 204)]
-    NoContent,
-}
+one_answer!(
+    /// Answer of `revokeApiKey`.
+    ApiKeyRevokedResponse: 204 NoContent,
+    "The key is revoked (or already was); it is refused at once on every instance."
+);
 
 #[OpenApi(tag = "ApiTags::ServiceAccounts")]
 impl ApiKeysApi {

@@ -6,9 +6,9 @@ pub mod wire;
 
 use std::sync::Arc;
 
+use poem_openapi::OpenApi;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, OpenApi};
 
 pub use keys::ApiKeysApi;
 
@@ -16,7 +16,7 @@ use crate::http::auth::Caller;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
 use crate::http::responses::{
-    CreateErrors, DeleteErrors, Problems, UpdateErrors, error_statuses, idempotent_created,
+    CreateErrors, DeleteErrors, Problems, UpdateErrors, error_statuses, idempotent_created, one_answer,
 };
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
@@ -47,29 +47,23 @@ idempotent_created!(
     "The new service account's address."
 );
 
-/// Answer of `listServiceAccounts`.
-#[derive(ApiResponse)]
-enum ServiceAccountListResponse {
-    /// A page of service accounts.
-    #[oai(status = 200)]
-    Ok(Json<ServiceAccountList>),
-}
+one_answer!(
+    /// Answer of `listServiceAccounts`.
+    ServiceAccountListResponse: 200 Ok(Json<ServiceAccountList>),
+    "A page of service accounts."
+);
 
-/// Answer of `getServiceAccount` and `updateServiceAccount`.
-#[derive(ApiResponse)]
-enum ServiceAccountResponse {
-    /// The service account.
-    #[oai(status = 200)]
-    Ok(Json<ServiceAccountView>),
-}
+one_answer!(
+    /// Answer of `getServiceAccount` and `updateServiceAccount`.
+    ServiceAccountResponse: 200 Ok(Json<ServiceAccountView>),
+    "The service account."
+);
 
-/// Answer of `deleteServiceAccount`.
-#[derive(ApiResponse)]
-enum ServiceAccountDeletedResponse {
-    /// The service account and its keys are gone; records it acted on keep its id.
-    #[oai(status = 204)]
-    NoContent,
-}
+one_answer!(
+    /// Answer of `deleteServiceAccount`.
+    ServiceAccountDeletedResponse: 204 NoContent,
+    "The service account and its keys are gone; records it acted on keep its id."
+);
 
 #[OpenApi(tag = "ApiTags::ServiceAccounts")]
 impl ServiceAccountsApi {

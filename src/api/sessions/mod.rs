@@ -9,7 +9,7 @@ use poem_openapi::{ApiResponse, OpenApi};
 
 use crate::http::auth::Caller;
 use crate::http::json_body::JsonBody;
-use crate::http::responses::{Problems, error_statuses};
+use crate::http::responses::{Problems, error_statuses, one_answer};
 use crate::http::tags::ApiTags;
 use crate::services::identity::IdentityService;
 use crate::services::identity::SignIn;
@@ -43,21 +43,17 @@ enum CreateSessionResponse {
     ),
 }
 
-/// Answer of `getCurrentSession`.
-#[derive(ApiResponse)]
-enum SessionResponse {
-    /// The session the token names.
-    #[oai(status = 200)]
-    Ok(Json<SessionView>),
-}
+one_answer!(
+    /// Answer of `getCurrentSession`.
+    SessionResponse: 200 Ok(Json<SessionView>),
+    "The session the token names."
+);
 
-/// Answer of `deleteCurrentSession`.
-#[derive(ApiResponse)]
-enum SessionDeletedResponse {
-    /// Signed out: the token no longer works.
-    #[oai(status = 204)]
-    NoContent,
-}
+one_answer!(
+    /// Answer of `deleteCurrentSession`.
+    SessionDeletedResponse: 204 NoContent,
+    "Signed out: the token no longer works."
+);
 
 #[OpenApi(tag = "ApiTags::Sessions")]
 impl SessionsApi {

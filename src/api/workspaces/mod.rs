@@ -4,15 +4,15 @@ pub mod wire;
 
 use std::sync::Arc;
 
+use poem_openapi::OpenApi;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, OpenApi};
 
 use crate::http::auth::Caller;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
 use crate::http::responses::{
-    DeleteErrors, GetErrors, Problems, UpdateErrors, error_statuses, idempotent_created,
+    DeleteErrors, GetErrors, Problems, UpdateErrors, error_statuses, idempotent_created, one_answer,
 };
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
@@ -42,29 +42,23 @@ idempotent_created!(
     "The new workspace's address."
 );
 
-/// Answer of `listWorkspaces`.
-#[derive(ApiResponse)]
-enum WorkspaceListResponse {
-    /// A page of the caller's workspaces.
-    #[oai(status = 200)]
-    Ok(Json<WorkspaceList>),
-}
+one_answer!(
+    /// Answer of `listWorkspaces`.
+    WorkspaceListResponse: 200 Ok(Json<WorkspaceList>),
+    "A page of the caller's workspaces."
+);
 
-/// Answer of `getWorkspace` and `updateWorkspace`.
-#[derive(ApiResponse)]
-enum WorkspaceResponse {
-    /// The workspace.
-    #[oai(status = 200)]
-    Ok(Json<WorkspaceView>),
-}
+one_answer!(
+    /// Answer of `getWorkspace` and `updateWorkspace`.
+    WorkspaceResponse: 200 Ok(Json<WorkspaceView>),
+    "The workspace."
+);
 
-/// Answer of `deleteWorkspace`.
-#[derive(ApiResponse)]
-enum WorkspaceDeletedResponse {
-    /// The workspace and everything in it are gone.
-    #[oai(status = 204)]
-    NoContent,
-}
+one_answer!(
+    /// Answer of `deleteWorkspace`.
+    WorkspaceDeletedResponse: 204 NoContent,
+    "The workspace and everything in it are gone."
+);
 
 #[OpenApi(tag = "ApiTags::Workspaces")]
 impl WorkspacesApi {
