@@ -22,6 +22,7 @@ use crate::services::identity::{IdentityService, IdentitySettings, TokenSigner};
 use crate::services::kernel::Access;
 use crate::services::scans::{ScanRunner, ScanService, ScanSettings};
 use crate::services::service_accounts::ServiceAccountService;
+use crate::services::tasks::TaskService;
 use crate::services::telemetry::TelemetryService;
 use crate::services::workspaces::WorkspaceService;
 use crate::store::Store;
@@ -134,6 +135,7 @@ impl App {
                 wake,
             )),
             service_accounts,
+            tasks: Arc::new(TaskService::new(access.clone())),
             workspaces: Arc::new(WorkspaceService::new(store.clone(), access)),
         };
         let bind_error = |source| BuildError::Bind { addr: settings.server.listen, source };

@@ -108,6 +108,11 @@ record_id!(
     Uuid::now_v7()
 );
 record_id!(
+    /// A task's id (UUIDv7).
+    TaskId,
+    Uuid::now_v7()
+);
+record_id!(
     /// An audit event's id (UUIDv7).
     EventId,
     Uuid::now_v7()

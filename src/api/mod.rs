@@ -8,11 +8,13 @@ mod accounts;
 mod attachments;
 mod cases;
 mod comments;
+mod common;
 mod members;
 mod operations;
 mod scans;
 mod service_accounts;
 mod sessions;
+mod tasks;
 mod workspaces;
 
 use std::sync::Arc;
@@ -30,6 +32,8 @@ type Apis = (
     members::MembersApi,
     cases::CasesApi,
     comments::CommentsApi,
+    tasks::CaseTasksApi,
+    tasks::WorkspaceTasksApi,
     scans::ScansApi,
     attachments::CaseAttachmentsApi,
     attachments::ScanAttachmentsApi,
@@ -47,6 +51,8 @@ fn handlers(services: &Services) -> Apis {
         members::MembersApi { workspaces: services.workspaces.clone() },
         cases::CasesApi { cases: services.cases.clone() },
         comments::CommentsApi { cases: services.cases.clone() },
+        tasks::CaseTasksApi { tasks: services.tasks.clone() },
+        tasks::WorkspaceTasksApi { tasks: services.tasks.clone() },
         scans::ScansApi { scans: services.scans.clone() },
         attachments::CaseAttachmentsApi { attachments: services.attachments.clone() },
         attachments::ScanAttachmentsApi { attachments: services.attachments.clone() },

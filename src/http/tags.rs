@@ -17,6 +17,8 @@ pub enum ApiTags {
     Cases,
     /// Discussion on a case.
     Comments,
+    /// The checklist of a case, and the workspace's tasks across cases.
+    Tasks,
     /// Network scans of the team's own hosts, run in the background.
     Scans,
     /// Evidence files on cases and scans.

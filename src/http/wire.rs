@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::ids::{
     AccountId, ApiKeyId, AttachmentId, CaseId, CommentId, EventId, RecordId, ScanId, ServiceAccountId,
-    SessionId, WorkspaceId,
+    SessionId, TaskId, WorkspaceId,
 };
 
 /// A record id's wire form: its prefix and the schema clients see.
@@ -41,6 +41,7 @@ prefixed! {
     WorkspaceId = ("ws_", "WorkspaceId", "A workspace id: `ws_` and 32 hex digits.");
     CaseId = ("case_", "CaseId", "A case id: `case_` and 32 hex digits.");
     CommentId = ("cmt_", "CommentId", "A comment id: `cmt_` and 32 hex digits.");
+    TaskId = ("task_", "TaskId", "A task id: `task_` and 32 hex digits.");
     EventId = ("evt_", "EventId", "An audit event id: `evt_` and 32 hex digits.");
     ScanId = ("scan_", "ScanId", "A scan id: `scan_` and 32 hex digits.");
     AttachmentId = ("att_", "AttachmentId", "An attachment id: `att_` and 32 hex digits.");

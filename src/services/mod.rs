@@ -12,6 +12,7 @@ pub mod kernel;
 pub mod pagination;
 pub mod scans;
 pub mod service_accounts;
+pub mod tasks;
 pub mod telemetry;
 pub mod validation;
 pub mod workspaces;
@@ -35,6 +36,8 @@ pub struct Services {
     pub scans: Arc<scans::ScanService>,
     /// Service accounts and their API keys.
     pub service_accounts: Arc<service_accounts::ServiceAccountService>,
+    /// The tasks of cases.
+    pub tasks: Arc<tasks::TaskService>,
     /// Workspaces, members and roles.
     pub workspaces: Arc<workspaces::WorkspaceService>,
 }

@@ -7,7 +7,7 @@ use diesel_async::RunQueryDsl;
 use super::schema::{case_tags, cases};
 use crate::ids::{AccountId, CaseId, WorkspaceId};
 
-use super::{DbConn, DbTime, StoreError, db_run, insert_rows, update_returning};
+use super::{DbConn, DbTime, StoreError, db_run, insert_rows, keyset, update_returning};
 
 diesel::define_sql_function! {
     /// SQL `lower(text)`, on both backends.
@@ -52,6 +52,8 @@ pub struct CaseRow {
     pub resolved_at: Option<DbTime>,
     /// When it was closed.
     pub closed_at: Option<DbTime>,
+    /// When it is due.
+    pub due_at: Option<DbTime>,
 }
 
 /// Fields to change; `None` leaves a field alone, `Some(None)` clears it.
@@ -76,6 +78,8 @@ pub struct CaseChanges {
     pub resolved_at: Option<Option<DbTime>>,
     /// New closing time, or none.
     pub closed_at: Option<Option<DbTime>>,
+    /// New due time, or none.
+    pub due_at: Option<Option<DbTime>>,
     /// Time of the change.
     pub updated_at: Option<DbTime>,
 }
@@ -123,6 +127,20 @@ pub struct CaseFilter {
     pub created_after: Option<DateTime<Utc>>,
     /// Created before.
     pub created_before: Option<DateTime<Utc>>,
+    /// Overdue (or, when false, not overdue) at a time.
+    pub overdue: Option<Overdue>,
+}
+
+/// Whether a record is past its due time at `now` and not yet finished
+/// (its status is none of `finished`); with `overdue` false, the opposite.
+#[derive(Debug, Clone)]
+pub struct Overdue {
+    /// Overdue (true) or not overdue (false).
+    pub overdue: bool,
+    /// The time that counts as now.
+    pub now: DateTime<Utc>,
+    /// The statuses of finished records, which are never overdue.
+    pub finished: Vec<String>,
 }
 
 /// A keyset position: the sort column's value (microseconds since the epoch
@@ -171,6 +189,25 @@ pub async fn update(
     update_returning!(conn, update, CaseRow::as_returning(), cases::table.find(id))
 }
 
+/// Locks a case of `workspace` for a change of its tasks' positions (by
+/// raising its `task_seq`), so such changes to one case run one after
+/// another; false when there is no such case.
+pub async fn lock_for_tasks(
+    conn: &mut DbConn<'_>,
+    workspace_id: WorkspaceId,
+    id: CaseId,
+) -> Result<bool, StoreError> {
+    db_run!(conn: {
+        let locked = diesel::update(
+            cases::table.filter(cases::id.eq(id)).filter(cases::workspace_id.eq(workspace_id)),
+        )
+        .set(cases::task_seq.eq(cases::task_seq + 1))
+        .execute(conn)
+        .await?;
+        Ok(locked > 0)
+    })
+}
+
 /// Replaces a case's tag rows.
 pub async fn replace_tags(
     conn: &mut DbConn<'_>,
@@ -214,28 +251,6 @@ pub async fn delete(
         .await?;
         Ok(deleted > 0)
     })
-}
-
-/// Orders the query by `$col` then id, starting after `$after`. The bound is
-/// written `col <= v AND (col < v OR id < x)` rather than the equivalent
-/// `col < v OR (col = v AND id < x)`: the leading range lets PostgreSQL seek
-/// the index to the cursor, where the OR form makes it walk every row before
-/// it (see the query plan test).
-macro_rules! keyset {
-    ($query:expr, $col:expr, $after:expr, Asc) => {{
-        let mut query = $query;
-        if let Some((value, id)) = $after {
-            query = query.filter($col.ge(value).and($col.gt(value).or(cases::id.gt(id))));
-        }
-        query.order(($col.asc(), cases::id.asc()))
-    }};
-    ($query:expr, $col:expr, $after:expr, Desc) => {{
-        let mut query = $query;
-        if let Some((value, id)) = $after {
-            query = query.filter($col.le(value).and($col.lt(value).or(cases::id.lt(id))));
-        }
-        query.order(($col.desc(), cases::id.desc()))
-    }};
 }
 
 /// A page of a workspace's cases matching `filter`, sorted by `key` in
@@ -293,15 +308,25 @@ pub async fn list(
         if let Some(before) = filter.created_before {
             query = query.filter(cases::created_at.lt(DbTime::from(before)));
         }
+        if let Some(Overdue { overdue, now, finished }) = &filter.overdue {
+            let now = DbTime::from(*now);
+            query = if *overdue {
+                query.filter(cases::due_at.lt(now).and(cases::status.ne_all(finished.clone())))
+            } else {
+                query.filter(
+                    cases::due_at.is_null().or(cases::due_at.ge(now)).or(cases::status.eq_any(finished.clone())),
+                )
+            };
+        }
         let query = match (key, direction) {
-            (SortKey::CreatedAt, Direction::Asc) => keyset!(query, cases::created_at, time_after, Asc),
-            (SortKey::CreatedAt, Direction::Desc) => keyset!(query, cases::created_at, time_after, Desc),
-            (SortKey::UpdatedAt, Direction::Asc) => keyset!(query, cases::updated_at, time_after, Asc),
-            (SortKey::UpdatedAt, Direction::Desc) => keyset!(query, cases::updated_at, time_after, Desc),
-            (SortKey::Priority, Direction::Asc) => keyset!(query, cases::priority, rank_after, Asc),
-            (SortKey::Priority, Direction::Desc) => keyset!(query, cases::priority, rank_after, Desc),
-            (SortKey::Severity, Direction::Asc) => keyset!(query, cases::severity, rank_after, Asc),
-            (SortKey::Severity, Direction::Desc) => keyset!(query, cases::severity, rank_after, Desc),
+            (SortKey::CreatedAt, Direction::Asc) => keyset!(query, cases::created_at, cases::id, time_after, Asc),
+            (SortKey::CreatedAt, Direction::Desc) => keyset!(query, cases::created_at, cases::id, time_after, Desc),
+            (SortKey::UpdatedAt, Direction::Asc) => keyset!(query, cases::updated_at, cases::id, time_after, Asc),
+            (SortKey::UpdatedAt, Direction::Desc) => keyset!(query, cases::updated_at, cases::id, time_after, Desc),
+            (SortKey::Priority, Direction::Asc) => keyset!(query, cases::priority, cases::id, rank_after, Asc),
+            (SortKey::Priority, Direction::Desc) => keyset!(query, cases::priority, cases::id, rank_after, Desc),
+            (SortKey::Severity, Direction::Asc) => keyset!(query, cases::severity, cases::id, rank_after, Asc),
+            (SortKey::Severity, Direction::Desc) => keyset!(query, cases::severity, cases::id, rank_after, Desc),
         };
         Ok(query.limit(limit).load(conn).await?)
     })

@@ -25,6 +25,7 @@ pub mod scans;
 pub mod schema;
 pub mod service_accounts;
 pub mod sessions;
+pub mod tasks;
 pub mod workspaces;
 
 pub use db::{
@@ -218,3 +219,28 @@ macro_rules! insert_returning {
     }};
 }
 pub(crate) use insert_returning;
+
+/// Orders a boxed query by `$col` then `$id` (both ascending or both
+/// descending), starting after `$after`. The bound is
+/// written `col <= v AND (col < v OR id < x)` rather than the equivalent
+/// `col < v OR (col = v AND id < x)`: the leading range lets PostgreSQL seek
+/// the index to the cursor, where the OR form makes it walk every row before
+/// it (see the query plan test).
+macro_rules! keyset {
+    ($query:expr, $col:expr, $id:expr, $after:expr, Asc) => {{
+        let mut query = $query;
+        if let Some((value, id)) = $after {
+            query = query.filter($col.ge(value).and($col.gt(value).or($id.gt(id))));
+        }
+        query.order(($col.asc(), $id.asc()))
+    }};
+    ($query:expr, $col:expr, $id:expr, $after:expr, Desc) => {{
+        let mut query = $query;
+        if let Some((value, id)) = $after {
+            query = query.filter($col.le(value).and($col.lt(value).or($id.lt(id))));
+        }
+        query.order(($col.desc(), $id.desc()))
+    }};
+}
+
+pub(crate) use keyset;

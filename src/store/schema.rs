@@ -74,6 +74,30 @@ diesel::table! {
         updated_at -> Timestamp,
         resolved_at -> Nullable<Timestamp>,
         closed_at -> Nullable<Timestamp>,
+        due_at -> Nullable<Timestamp>,
+        task_seq -> Integer,
+    }
+}
+
+diesel::table! {
+    /// The checklist of each case.
+    tasks (id) {
+        id -> Binary,
+        case_id -> Binary,
+        workspace_id -> Binary,
+        title -> Text,
+        description -> Text,
+        status -> Text,
+        assignee_id -> Nullable<Binary>,
+        due_at -> Nullable<Timestamp>,
+        due_key -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+        position -> Integer,
+        version -> Integer,
+        created_by -> Binary,
+        created_by_kind -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -240,6 +264,7 @@ diesel::joinable!(memberships -> workspaces (workspace_id));
 diesel::joinable!(memberships -> accounts (account_id));
 diesel::joinable!(comments -> cases (case_id));
 diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(tasks -> cases (case_id));
 diesel::joinable!(service_accounts -> workspaces (workspace_id));
 diesel::joinable!(api_keys -> service_accounts (service_account_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -251,6 +276,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_tags,
     comments,
     case_events,
+    tasks,
     idempotency_keys,
     scans,
     scan_results,

@@ -33,5 +33,7 @@ mod sessions;
 mod shared_readers;
 mod shutdown;
 mod storage;
+mod tasks;
+mod tasks_list;
 mod team;
 mod workspaces;

@@ -48,6 +48,7 @@ fn case(status: CaseStatusWire, priority: PriorityWire, severity: SeverityWire, 
         updated_at: at("1970-01-01T00:00:00Z"),
         resolved_at: full.then(|| at("9999-12-31T23:59:59.999999Z")),
         closed_at: full.then(|| at("2026-11-22T00:00:00.5Z")),
+        due_at: full.then(|| at("2026-11-23T00:00:00Z")),
     }
 }
 

@@ -2,6 +2,7 @@
 
 #[cfg(test)]
 mod encoding_tests;
+mod event_wire;
 pub mod wire;
 
 use std::sync::Arc;
@@ -10,8 +11,8 @@ use poem_openapi::OpenApi;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 
+use crate::api::common::assignee_filters;
 use crate::http::auth::Caller;
-use crate::http::error::ApiError;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
 use crate::http::json_response::JsonResponse;
@@ -20,15 +21,15 @@ use crate::http::responses::{
 };
 use crate::http::tags::ApiTags;
 use crate::http::wire::{Timestamp, WireId};
-use crate::ids::{AccountId, CaseId, WorkspaceId};
+use crate::ids::{CaseId, WorkspaceId};
 use crate::services::cases::{
-    AssigneeFilter, CaseQuery, CaseService, CaseUpdate, NewCase, RawCaseQuery, RawCaseUpdate, RawNewCase,
+    CaseQuery, CaseService, CaseUpdate, NewCase, RawCaseQuery, RawCaseUpdate, RawNewCase,
 };
 use crate::services::pagination::PageRequest;
-use crate::services::validation::ValidationErrors;
+use event_wire::EventList;
 use wire::{
-    CaseList, CaseSortWire, CaseStatusWire, CaseView, CreateCaseRequest, EventList, PriorityWire,
-    SeverityWire, SortOrderWire, UpdateCaseRequest,
+    CaseList, CaseSortWire, CaseStatusWire, CaseView, CreateCaseRequest, PriorityWire, SeverityWire,
+    SortOrderWire, UpdateCaseRequest,
 };
 
 /// Case operations.
@@ -71,18 +72,6 @@ one_answer!(
 /// A repeated filter parameter in domain terms (absent: no restriction).
 fn any_of<W, D: From<W>>(values: Option<Vec<W>>) -> Vec<D> {
     values.unwrap_or_default().into_iter().map(Into::into).collect()
-}
-
-/// `none`, or an account id.
-fn assignee_filters(raw: &[String]) -> Result<Vec<AssigneeFilter>, ApiError> {
-    raw.iter()
-        .map(|value| match value.as_str() {
-            "none" => Ok(AssigneeFilter::Nobody),
-            other => WireId::<AccountId>::parse(other).map(|id| AssigneeFilter::Account(id.id())).ok_or_else(
-                || ValidationErrors::single("assignee_id", "must be an account id or `none`").into(),
-            ),
-        })
-        .collect()
 }
 
 #[OpenApi(tag = "ApiTags::Cases")]
@@ -135,7 +124,8 @@ impl CasesApi {
         priority: Query<Option<Vec<PriorityWire>>>,
         /// Only cases with any of these severities.
         severity: Query<Option<Vec<SeverityWire>>>,
-        /// Only cases assigned to any of these accounts; `none` for unassigned.
+        /// Only cases assigned to any of these accounts; `me` for yourself,
+        /// `none` for unassigned.
         assignee_id: Query<Option<Vec<String>>>,
         /// Only cases with any of these tags.
         tag: Query<Option<Vec<String>>>,
@@ -146,6 +136,9 @@ impl CasesApi {
         created_after: Query<Option<Timestamp>>,
         /// Only cases created before this time.
         created_before: Query<Option<Timestamp>>,
+        /// `true`: only overdue cases (past `due_at`, neither resolved nor
+        /// closed); `false`: only cases that are not overdue.
+        overdue: Query<Option<bool>>,
         /// Sort by this (default `created_at`).
         sort: Query<Option<CaseSortWire>>,
         /// Sort direction (default `desc`).
@@ -156,22 +149,24 @@ impl CasesApi {
         /// The `next_cursor` of the previous page (same filters and sort).
         cursor: Query<Option<String>>,
     ) -> Result<CaseListResponse, Problems<ListErrors>> {
+        let caller = caller.actor();
         let query = CaseQuery::try_from(RawCaseQuery {
             statuses: any_of(status.0),
             priorities: any_of(priority.0),
             severities: any_of(severity.0),
-            assignees: assignee_filters(&assignee_id.0.unwrap_or_default())?,
+            assignees: assignee_filters(&assignee_id.0.unwrap_or_default(), caller.id)?,
             tags: tag.0.unwrap_or_default(),
             text: q.0,
             created_after: created_after.0.map(|t| t.0),
             created_before: created_before.0.map(|t| t.0),
+            overdue: overdue.0,
             sort: sort.0.map(Into::into),
             direction: order.0.map(Into::into),
             limit: limit.0,
             cursor: cursor.0,
         })?;
         let workspace = workspace_id.0.id();
-        let page = self.cases.list(caller.actor(), workspace, query).await?;
+        let page = self.cases.list(caller, workspace, query).await?;
         Ok(CaseListResponse::Ok(JsonResponse(page.into())))
     }
 

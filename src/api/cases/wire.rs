@@ -1,42 +1,16 @@
-//! Wire types of cases and their audit events.
+//! Wire types of cases.
 
+use poem_openapi::Object;
 use poem_openapi::types::{Example, MaybeUndefined};
-use poem_openapi::{Enum, Object};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
+use crate::api::common::{nullable, wire_enum};
 use crate::http::actor::{ActorId, ActorKindWire};
-use crate::http::wire::{Prefixed, Timestamp, WireId};
-use crate::ids::{AccountId, AttachmentId, CaseId, CommentId, EventId, ScanId, WorkspaceId};
+use crate::http::wire::{Timestamp, WireId};
+use crate::ids::{AccountId, CaseId, WorkspaceId};
 use crate::services::cases::{
-    self, Case, CaseEvent, CaseSort, CaseStatus, Nullable, Priority, RawCaseUpdate, RawNewCase, Severity,
-    SortOrder,
+    Case, CaseSort, CaseStatus, Priority, RawCaseUpdate, RawNewCase, Severity, SortOrder,
 };
-
-/// Declares a wire enum mirroring a domain enum, with conversions both ways.
-macro_rules! wire_enum {
-    ($(#[$doc:meta])* $wire:ident ($name:literal) <=> $domain:ty { $($(#[$vdoc:meta])* $variant:ident,)* }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Deserialize, Serialize)]
-        #[oai(rename = $name, rename_all = "snake_case")]
-        #[serde(rename_all = "snake_case")]
-        pub enum $wire {
-            $($(#[$vdoc])* $variant,)*
-        }
-
-        impl From<$wire> for $domain {
-            fn from(value: $wire) -> Self {
-                match value { $($wire::$variant => Self::$variant,)* }
-            }
-        }
-
-        impl From<$domain> for $wire {
-            fn from(value: $domain) -> Self {
-                match value { $(<$domain>::$variant => Self::$variant,)* }
-            }
-        }
-    };
-}
 
 wire_enum!(
     /// Where a case is in its life. Moving to `resolved` sets `resolved_at`,
@@ -152,6 +126,10 @@ pub struct CaseView {
     /// When it was closed, or null.
     #[oai(nullable)]
     pub closed_at: Option<Timestamp>,
+    /// When it is due, or null. A case past this time that is neither
+    /// resolved nor closed is overdue (see `listCases`' `overdue`).
+    #[oai(nullable)]
+    pub due_at: Option<Timestamp>,
 }
 
 impl From<Case> for CaseView {
@@ -175,6 +153,7 @@ impl From<Case> for CaseView {
             updated_at: case.updated_at.into(),
             resolved_at: case.resolved_at.map(Into::into),
             closed_at: case.closed_at.map(Into::into),
+            due_at: case.due_at.map(Into::into),
         }
     }
 }
@@ -213,6 +192,8 @@ pub struct CreateCaseRequest {
     /// Up to 20 tags, each 1 to 50 characters; trimmed, lowercased, no duplicates.
     #[oai(validator(max_items = 20))]
     pub tags: Option<Vec<String>>,
+    /// When it is due.
+    pub due_at: Option<Timestamp>,
 }
 
 impl Example for CreateCaseRequest {
@@ -225,6 +206,7 @@ impl Example for CreateCaseRequest {
             severity: Some(SeverityWire::Medium),
             assignee_id: None,
             tags: Some(vec!["phishing".into(), "email".into()]),
+            due_at: None,
         }
     }
 }
@@ -256,6 +238,10 @@ pub struct UpdateCaseRequest {
     /// The new tags, replacing the old ones.
     #[oai(validator(max_items = 20))]
     pub tags: Option<Vec<String>>,
+    /// A new due time, or null for none; leave out to keep.
+    #[serde(default)]
+    #[oai(nullable)]
+    pub due_at: MaybeUndefined<Timestamp>,
 }
 
 impl Example for UpdateCaseRequest {
@@ -269,91 +255,12 @@ impl Example for UpdateCaseRequest {
             severity: Some(SeverityWire::High),
             assignee_id: MaybeUndefined::Undefined,
             tags: None,
+            due_at: MaybeUndefined::Undefined,
         }
     }
-}
-
-/// One entry of a case's audit trail.
-#[derive(Debug, Object)]
-#[oai(rename = "CaseEvent")]
-pub struct EventView {
-    /// The event's id.
-    pub id: WireId<EventId>,
-    /// The case.
-    pub case_id: WireId<CaseId>,
-    /// Who did it.
-    pub actor_id: ActorId,
-    /// Whether `actor_id` is a person or a service account.
-    pub actor_kind: ActorKindWire,
-    /// What happened: `case_created`, `field_changed` (with `field`, `old`,
-    /// `new`), `assigned` (`old`, `new` account ids), `commented`,
-    /// `comment_edited`, `comment_deleted` (`comment_id`), `scan_finished`
-    /// (`scan_id`, `status`, `target`, `ports`, `open`, `closed`, `filtered`),
-    /// `attachment_added` and `attachment_deleted` (`attachment_id`,
-    /// `file_name`, `media_type`, `size`, `sha256`, and `scan_id` when the
-    /// file is on a scan linked to the case).
-    #[oai(rename = "type")]
-    pub kind: String,
-    /// The details; their shape depends on `type`.
-    pub data: Value,
-    /// When it happened.
-    pub created_at: Timestamp,
-}
-
-impl From<CaseEvent> for EventView {
-    fn from(event: CaseEvent) -> Self {
-        Self {
-            id: WireId::new(event.id),
-            case_id: WireId::new(event.case_id),
-            actor_id: ActorId::new(event.actor_id, event.actor_kind),
-            actor_kind: event.actor_kind.into(),
-            kind: event.kind.as_str().to_owned(),
-            data: with_prefixed_ids(event.kind, event.data),
-            created_at: event.created_at.into(),
-        }
-    }
-}
-
-/// Events store bare UUIDs; on the wire, ids carry their prefix.
-fn with_prefixed_ids(kind: cases::EventKind, mut data: Value) -> Value {
-    use cases::EventKind::*;
-    match kind {
-        Assigned => {
-            prefix::<AccountId>(&mut data["old"]);
-            prefix::<AccountId>(&mut data["new"]);
-        }
-        CaseCreated => prefix::<AccountId>(&mut data["assignee_id"]),
-        Commented | CommentEdited | CommentDeleted => prefix::<CommentId>(&mut data["comment_id"]),
-        ScanFinished => prefix::<ScanId>(&mut data["scan_id"]),
-        AttachmentAdded | AttachmentDeleted => {
-            prefix::<AttachmentId>(&mut data["attachment_id"]);
-            prefix::<ScanId>(&mut data["scan_id"]);
-        }
-        FieldChanged => {}
-    }
-    data
-}
-
-/// Rewrites a bare UUID string in `value` as an id of kind `I`.
-fn prefix<I: Prefixed>(value: &mut Value) {
-    if let Some(id) = value.as_str().and_then(|raw| uuid::Uuid::parse_str(raw).ok()) {
-        *value = Value::String(WireId::new(I::from_uuid(id)).to_string());
-    }
-}
-
-/// A page of audit events, newest first.
-#[derive(Debug, Object)]
-#[oai(rename = "CaseEventList")]
-pub struct EventList {
-    /// The events on this page.
-    pub items: Vec<EventView>,
-    /// Pass as `cursor` for the next page; null on the last page.
-    #[oai(nullable)]
-    pub next_cursor: Option<String>,
 }
 
 crate::http::wire::list_from_page!(CaseList, Case);
-crate::http::wire::list_from_page!(EventList, CaseEvent);
 
 impl From<CreateCaseRequest> for RawNewCase {
     fn from(body: CreateCaseRequest) -> Self {
@@ -365,6 +272,7 @@ impl From<CreateCaseRequest> for RawNewCase {
             severity: body.severity.map(Into::into),
             assignee_id: body.assignee_id.map(|id| id.id()),
             tags: body.tags,
+            due_at: body.due_at.map(|t| t.0),
         }
     }
 }
@@ -378,12 +286,9 @@ impl From<UpdateCaseRequest> for RawCaseUpdate {
             status: body.status.map(Into::into),
             priority: body.priority.map(Into::into),
             severity: body.severity.map(Into::into),
-            assignee_id: match body.assignee_id {
-                MaybeUndefined::Undefined => Nullable::Absent,
-                MaybeUndefined::Null => Nullable::Null,
-                MaybeUndefined::Value(id) => Nullable::Value(id.id()),
-            },
+            assignee_id: nullable(body.assignee_id, |id| id.id()),
             tags: body.tags,
+            due_at: nullable(body.due_at, |t| t.0),
         }
     }
 }

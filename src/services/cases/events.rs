@@ -33,6 +33,13 @@ pub enum EventKind {
     AttachmentAdded,
     /// An attachment was deleted; `data` as for `attachment_added`.
     AttachmentDeleted,
+    /// A task was added; `data`: `task_id`, `title`, `status`,
+    /// `assignee_id`, `due_at`, `position`.
+    TaskCreated,
+    /// One field of a task changed; `data`: `task_id`, `field`, `old`, `new`.
+    TaskChanged,
+    /// A task was deleted; `data`: `task_id`, `title`.
+    TaskDeleted,
 }
 
 impl EventKind {
@@ -48,6 +55,9 @@ impl EventKind {
             Self::ScanFinished => "scan_finished",
             Self::AttachmentAdded => "attachment_added",
             Self::AttachmentDeleted => "attachment_deleted",
+            Self::TaskCreated => "task_created",
+            Self::TaskChanged => "task_changed",
+            Self::TaskDeleted => "task_deleted",
         }
     }
 
@@ -62,6 +72,9 @@ impl EventKind {
             Self::ScanFinished,
             Self::AttachmentAdded,
             Self::AttachmentDeleted,
+            Self::TaskCreated,
+            Self::TaskChanged,
+            Self::TaskDeleted,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == name)
@@ -146,6 +159,7 @@ pub(super) fn created(case: &Case, actor: Actor) -> CaseEvent {
         "severity": case.severity.as_str(),
         "assignee_id": case.assignee_id.map(|id| id.uuid().to_string()),
         "tags": case.tags,
+        "due_at": case.due_at,
     });
     CaseEvent::new(case.id, actor, EventKind::CaseCreated, data, case.created_at)
 }
@@ -166,6 +180,7 @@ pub(super) fn changes(old: &Case, new: &Case, actor: Actor) -> Vec<CaseEvent> {
         field("priority", json!(old.priority.as_str()), json!(new.priority.as_str())),
         field("severity", json!(old.severity.as_str()), json!(new.severity.as_str())),
         field("tags", json!(old.tags), json!(new.tags)),
+        field("due_at", json!(old.due_at), json!(new.due_at)),
     ]
     .into_iter()
     .flatten()

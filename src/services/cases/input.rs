@@ -5,15 +5,12 @@ use serde::Serialize;
 
 use super::{CaseStatus, Priority, Severity};
 use crate::ids::AccountId;
-use crate::services::pagination::PageRequest;
 use crate::services::validation::ValidationErrors;
-use crate::store::cases::{CaseFilter, Position};
 
 const SUMMARY_MAX_CHARS: usize = 200;
 const DESCRIPTION_MAX_CHARS: usize = 20_000;
 const MAX_TAGS: usize = 20;
 const TAG_MAX_CHARS: usize = 50;
-const QUERY_MAX_CHARS: usize = 200;
 
 /// A field of a partial update that may be left alone, cleared, or set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -25,6 +22,17 @@ pub enum Nullable<T> {
     Null,
     /// A new value.
     Value(T),
+}
+
+impl<T: Copy> Nullable<T> {
+    /// Sets or clears `field` as this says (leaves it when absent).
+    pub fn apply_to(self, field: &mut Option<T>) {
+        match self {
+            Self::Absent => {}
+            Self::Null => *field = None,
+            Self::Value(value) => *field = Some(value),
+        }
+    }
 }
 
 /// A valid new case.
@@ -44,6 +52,8 @@ pub struct NewCase {
     pub assignee_id: Option<AccountId>,
     /// Normalised, sorted, distinct tags.
     pub tags: Vec<String>,
+    /// When it is due.
+    pub due_at: Option<DateTime<Utc>>,
 }
 
 /// A case as a client asks to open it, before any field is checked.
@@ -63,6 +73,8 @@ pub struct RawNewCase {
     pub assignee_id: Option<AccountId>,
     /// Tags.
     pub tags: Option<Vec<String>>,
+    /// When it is due.
+    pub due_at: Option<DateTime<Utc>>,
 }
 
 /// Checks every field, reporting all invalid ones.
@@ -70,7 +82,7 @@ impl TryFrom<RawNewCase> for NewCase {
     type Error = ValidationErrors;
 
     fn try_from(raw: RawNewCase) -> Result<Self, ValidationErrors> {
-        let RawNewCase { summary, description, status, priority, severity, assignee_id, tags } = raw;
+        let RawNewCase { summary, description, status, priority, severity, assignee_id, tags, due_at } = raw;
         match (
             parse_summary(&summary),
             parse_description(description.as_deref().unwrap_or_default()),
@@ -84,6 +96,7 @@ impl TryFrom<RawNewCase> for NewCase {
                 severity: severity.unwrap_or(Severity::Medium),
                 assignee_id,
                 tags,
+                due_at,
             }),
             (summary, description, tags) => Err(ValidationErrors::collect([
                 ("summary", summary.err()),
@@ -113,6 +126,8 @@ pub struct CaseUpdate {
     pub assignee_id: Nullable<AccountId>,
     /// New tags (replacing the old ones).
     pub tags: Option<Vec<String>>,
+    /// New due time, or none.
+    pub due_at: Nullable<DateTime<Utc>>,
 }
 
 /// A partial update as a client sends it, before any field is checked.
@@ -134,6 +149,8 @@ pub struct RawCaseUpdate {
     pub assignee_id: Nullable<AccountId>,
     /// New tags.
     pub tags: Option<Vec<String>>,
+    /// New due time, or none.
+    pub due_at: Nullable<DateTime<Utc>>,
 }
 
 /// Checks a partial update; at least one field must be given.
@@ -141,8 +158,17 @@ impl TryFrom<RawCaseUpdate> for CaseUpdate {
     type Error = ValidationErrors;
 
     fn try_from(raw: RawCaseUpdate) -> Result<Self, ValidationErrors> {
-        let RawCaseUpdate { version, summary, description, status, priority, severity, assignee_id, tags } =
-            raw;
+        let RawCaseUpdate {
+            version,
+            summary,
+            description,
+            status,
+            priority,
+            severity,
+            assignee_id,
+            tags,
+            due_at,
+        } = raw;
         let (summary, description) = (summary.as_deref(), description.as_deref());
         let nothing = summary.is_none()
             && description.is_none()
@@ -150,16 +176,25 @@ impl TryFrom<RawCaseUpdate> for CaseUpdate {
             && priority.is_none()
             && severity.is_none()
             && assignee_id == Nullable::Absent
-            && tags.is_none();
+            && tags.is_none()
+            && due_at == Nullable::Absent;
         let version_error = (version < 1).then(|| "must be at least 1".to_owned());
         let body_error = nothing.then(|| "set at least one field to change".to_owned());
         let summary = summary.map(parse_summary).transpose();
         let description = description.map(parse_description).transpose();
         let tags = tags.map(parse_tags).transpose();
         match (version_error, body_error, summary, description, tags) {
-            (None, None, Ok(summary), Ok(description), Ok(tags)) => {
-                Ok(Self { version, summary, description, status, priority, severity, assignee_id, tags })
-            }
+            (None, None, Ok(summary), Ok(description), Ok(tags)) => Ok(Self {
+                version,
+                summary,
+                description,
+                status,
+                priority,
+                severity,
+                assignee_id,
+                tags,
+                due_at,
+            }),
             (version_error, body_error, summary, description, tags) => Err(ValidationErrors::collect([
                 ("version", version_error),
                 ("summary", summary.err()),
@@ -167,148 +202,6 @@ impl TryFrom<RawCaseUpdate> for CaseUpdate {
                 ("tags", tags.err()),
                 ("body", body_error),
             ])),
-        }
-    }
-}
-
-/// Who a list is restricted to by assignee.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AssigneeFilter {
-    /// Unassigned cases.
-    Nobody,
-    /// Cases assigned to this account.
-    Account(AccountId),
-}
-
-/// What a case list is sorted by (ties are broken by id).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CaseSort {
-    /// Creation time.
-    CreatedAt,
-    /// Time of the last change.
-    UpdatedAt,
-    /// Priority rank.
-    Priority,
-    /// Severity rank.
-    Severity,
-}
-
-/// Which way a list runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortOrder {
-    /// Smallest first.
-    Asc,
-    /// Largest first.
-    Desc,
-}
-
-/// A valid list request: filters, sort and page.
-#[derive(Debug, Clone)]
-pub struct CaseQuery {
-    /// What to include.
-    pub filter: CaseFilter,
-    /// Sort column.
-    pub sort: CaseSort,
-    /// Sort direction.
-    pub direction: SortOrder,
-    /// Which page.
-    pub page: PageRequest<Position>,
-}
-
-/// A list request as a client sends it, before any parameter is checked;
-/// empty lists mean "no restriction".
-#[derive(Debug, Clone, Default)]
-pub struct RawCaseQuery {
-    /// Any of these statuses.
-    pub statuses: Vec<CaseStatus>,
-    /// Any of these priorities.
-    pub priorities: Vec<Priority>,
-    /// Any of these severities.
-    pub severities: Vec<Severity>,
-    /// Assigned to any of these (or unassigned).
-    pub assignees: Vec<AssigneeFilter>,
-    /// Carrying any of these tags.
-    pub tags: Vec<String>,
-    /// Text in summary or description.
-    pub text: Option<String>,
-    /// Created at or after.
-    pub created_after: Option<DateTime<Utc>>,
-    /// Created before.
-    pub created_before: Option<DateTime<Utc>>,
-    /// Sort column.
-    pub sort: Option<CaseSort>,
-    /// Sort direction.
-    pub direction: Option<SortOrder>,
-    /// Items per page.
-    pub limit: Option<u32>,
-    /// Where the previous page ended.
-    pub cursor: Option<String>,
-}
-
-/// Checks filters, sort and paging, reporting all invalid parameters.
-impl TryFrom<RawCaseQuery> for CaseQuery {
-    type Error = ValidationErrors;
-
-    fn try_from(raw: RawCaseQuery) -> Result<Self, ValidationErrors> {
-        let RawCaseQuery {
-            statuses,
-            priorities,
-            severities,
-            assignees,
-            tags,
-            text,
-            created_after,
-            created_before,
-            sort,
-            direction,
-            limit,
-            cursor,
-        } = raw;
-        let text = text.as_deref().map(str::trim).filter(|t| !t.is_empty());
-        let text_error = text
-            .filter(|t| t.chars().count() > QUERY_MAX_CHARS)
-            .map(|_| format!("must be at most {QUERY_MAX_CHARS} characters"));
-        let tags: Vec<String> = tags.iter().map(|t| t.trim().to_lowercase()).collect();
-        let tag_error = tags.iter().any(|t| t.is_empty()).then(|| "must not be empty".to_owned());
-        let range_error = match (created_after, created_before) {
-            (Some(after), Some(before)) if after >= before => Some("must be after created_after".to_owned()),
-            _ => None,
-        };
-        let page = PageRequest::parse(limit, cursor.as_deref());
-        match (text_error, tag_error, range_error, page) {
-            (None, None, None, Ok(page)) => Ok(Self {
-                filter: CaseFilter {
-                    statuses: statuses.iter().map(|s| s.as_str().to_owned()).collect(),
-                    priorities: priorities.iter().map(|p| p.rank()).collect(),
-                    severities: severities.iter().map(|s| s.rank()).collect(),
-                    assignees: assignees
-                        .iter()
-                        .filter_map(|a| match a {
-                            AssigneeFilter::Account(id) => Some(*id),
-                            AssigneeFilter::Nobody => None,
-                        })
-                        .collect(),
-                    unassigned: assignees.contains(&AssigneeFilter::Nobody),
-                    tags,
-                    text: text.map(str::to_lowercase),
-                    created_after,
-                    created_before,
-                },
-                sort: sort.unwrap_or(CaseSort::CreatedAt),
-                direction: direction.unwrap_or(SortOrder::Desc),
-                page,
-            }),
-            (text_error, tag_error, range_error, page) => {
-                let mut errors = ValidationErrors::collect([
-                    ("q", text_error),
-                    ("tag", tag_error),
-                    ("created_before", range_error),
-                ]);
-                if let Err(page_errors) = page {
-                    errors.extend(page_errors);
-                }
-                Err(errors)
-            }
         }
     }
 }

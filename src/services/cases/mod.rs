@@ -7,14 +7,14 @@ mod events;
 mod input;
 mod list;
 mod model;
+mod query;
 mod service;
 
 pub use comments::{Comment, CommentBody, CommentEdit};
 pub use error::CaseError;
 pub use events::{CaseEvent, EventKind, scan_finished_event};
-pub use input::{
-    AssigneeFilter, CaseQuery, CaseSort, CaseUpdate, NewCase, Nullable, RawCaseQuery, RawCaseUpdate,
-    RawNewCase, SortOrder,
-};
+pub use input::{CaseUpdate, NewCase, Nullable, RawCaseUpdate, RawNewCase};
+pub(crate) use model::ranked_enum;
 pub use model::{Case, CaseStatus, Priority, Severity};
+pub use query::{AssigneeFilter, CaseQuery, CaseSort, RawCaseQuery, SortOrder};
 pub use service::CaseService;

@@ -39,6 +39,7 @@ macro_rules! ranked_enum {
         }
     };
 }
+pub(crate) use ranked_enum;
 
 ranked_enum!(
     /// Where a case is in its life.
@@ -124,6 +125,9 @@ pub struct Case {
     pub resolved_at: Option<DateTime<Utc>>,
     /// When it was closed (set by status changes).
     pub closed_at: Option<DateTime<Utc>>,
+    /// When it is due, if it has a due time.
+    #[serde(default)]
+    pub due_at: Option<DateTime<Utc>>,
 }
 
 /// A stored case is read strictly: an unknown status, rank or tag list is
@@ -155,7 +159,15 @@ impl TryFrom<CaseRow> for Case {
             updated_at: row.updated_at.into(),
             resolved_at: row.resolved_at.map(Into::into),
             closed_at: row.closed_at.map(Into::into),
+            due_at: row.due_at.map(Into::into),
         })
+    }
+}
+
+impl CaseStatus {
+    /// Resolved and closed cases are finished: never overdue.
+    pub fn is_finished(self) -> bool {
+        matches!(self, Self::Resolved | Self::Closed)
     }
 }
 
@@ -180,6 +192,7 @@ impl Case {
             updated_at: self.updated_at.into(),
             resolved_at: self.resolved_at.map(Into::into),
             closed_at: self.closed_at.map(Into::into),
+            due_at: self.due_at.map(Into::into),
         }
     }
 }

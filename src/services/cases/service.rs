@@ -2,15 +2,13 @@
 //! change writes its audit events in the same transaction.
 
 use super::events::{self, CaseEvent};
-use super::input::Nullable;
 use super::{Case, CaseError, CaseStatus, CaseUpdate, NewCase};
-use crate::ids::{AccountId, CaseId, RecordId, WorkspaceId};
+use crate::ids::{CaseId, RecordId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
-use crate::services::kernel::{Access, Actor, Failure, Role};
-use crate::services::validation::ValidationErrors;
+use crate::services::kernel::{Access, Actor, Failure, Role, ensure_assignable};
 use crate::store::cases::{self, CaseChanges};
-use crate::store::{DbConn, case_events, db_transaction, memberships, workspaces};
+use crate::store::{DbConn, case_events, db_transaction, workspaces};
 
 /// Cases of workspaces.
 pub struct CaseService {
@@ -35,7 +33,7 @@ impl CaseService {
         let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
         let conn = &mut scope.db();
         if let Some(assignee) = request.assignee_id {
-            ensure_member(conn, workspace, assignee).await?;
+            ensure_assignable(conn, workspace, assignee, "assignee_id").await?;
         }
         db_transaction!(conn, |tx| {
             if let Some(earlier) = idempotency::begin::<Case>(tx, claim.as_ref()).await? {
@@ -63,6 +61,7 @@ impl CaseService {
                 updated_at: now,
                 resolved_at: finished(request.status).then_some(now),
                 closed_at: (request.status == CaseStatus::Closed).then_some(now),
+                due_at: request.due_at,
             };
             cases::insert(tx, case.to_row(), &case.tags).await?;
             case_events::insert(tx, vec![events::created(&case, caller).to_row()]).await?;
@@ -91,8 +90,8 @@ impl CaseService {
     ) -> Result<Case, CaseError> {
         let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
         let conn = &mut scope.db();
-        if let Nullable::Value(assignee) = update.assignee_id {
-            ensure_member(conn, workspace, assignee).await?;
+        if let super::Nullable::Value(assignee) = update.assignee_id {
+            ensure_assignable(conn, workspace, assignee, "assignee_id").await?;
         }
         db_transaction!(conn, |tx| {
             let current = load(tx, workspace, id).await?;
@@ -140,18 +139,6 @@ pub(super) async fn load(
     Ok(row.try_into()?)
 }
 
-/// Only people who are members can be assigned (not service accounts).
-async fn ensure_member(
-    conn: &mut DbConn<'_>,
-    workspace: WorkspaceId,
-    account: AccountId,
-) -> Result<(), CaseError> {
-    if memberships::find(conn, workspace, account).await?.is_none() {
-        return Err(ValidationErrors::single("assignee_id", "must be a member of the workspace").into());
-    }
-    Ok(())
-}
-
 fn conflict(current: i32, given: i32) -> CaseError {
     Failure::VersionConflict { what: "case", current, given }.into()
 }
@@ -172,11 +159,8 @@ fn apply(current: &Case, update: &CaseUpdate) -> Case {
     next.status = update.status.unwrap_or(current.status);
     next.priority = update.priority.unwrap_or(current.priority);
     next.severity = update.severity.unwrap_or(current.severity);
-    match update.assignee_id {
-        Nullable::Absent => {}
-        Nullable::Null => next.assignee_id = None,
-        Nullable::Value(account) => next.assignee_id = Some(account),
-    }
+    update.assignee_id.apply_to(&mut next.assignee_id);
+    update.due_at.apply_to(&mut next.due_at);
     if next.status != current.status {
         (next.resolved_at, next.closed_at) = match next.status {
             CaseStatus::Resolved => (Some(now), None),
@@ -201,6 +185,7 @@ fn changes_between(current: &Case, next: &Case) -> CaseChanges {
         tags: (current.tags != next.tags).then(|| next_row.tags.clone()),
         resolved_at: (current.resolved_at != next.resolved_at).then_some(next_row.resolved_at),
         closed_at: (current.closed_at != next.closed_at).then_some(next_row.closed_at),
+        due_at: (current.due_at != next.due_at).then_some(next_row.due_at),
         updated_at: Some(next_row.updated_at),
     }
 }

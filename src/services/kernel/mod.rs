@@ -4,11 +4,13 @@
 
 mod access;
 mod actor;
+mod assignee;
 mod failure;
 mod role;
 
 pub use access::{Access, InWorkspace};
 pub use actor::{Actor, ActorKind};
+pub use assignee::ensure_assignable;
 pub(crate) use failure::area_error;
 pub use failure::{Cause, Corrupt, Failure};
 pub use role::Role;

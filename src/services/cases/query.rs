@@ -1,0 +1,164 @@
+//! Parsing a client's case list request (filters, sort, page) into a valid query.
+
+use chrono::{DateTime, Utc};
+
+use super::{CaseStatus, Priority, Severity};
+use crate::ids::AccountId;
+use crate::platform::clock;
+use crate::services::pagination::PageRequest;
+use crate::services::validation::ValidationErrors;
+use crate::store::cases::{CaseFilter, Overdue, Position};
+
+const QUERY_MAX_CHARS: usize = 200;
+
+/// Who a list is restricted to by assignee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    /// Unassigned cases.
+    Nobody,
+    /// Cases assigned to this account.
+    Account(AccountId),
+}
+
+/// What a case list is sorted by (ties are broken by id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseSort {
+    /// Creation time.
+    CreatedAt,
+    /// Time of the last change.
+    UpdatedAt,
+    /// Priority rank.
+    Priority,
+    /// Severity rank.
+    Severity,
+}
+
+/// Which way a list runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortOrder {
+    /// Smallest first.
+    Asc,
+    /// Largest first.
+    Desc,
+}
+
+/// A valid list request: filters, sort and page.
+#[derive(Debug, Clone)]
+pub struct CaseQuery {
+    /// What to include.
+    pub filter: CaseFilter,
+    /// Sort column.
+    pub sort: CaseSort,
+    /// Sort direction.
+    pub direction: SortOrder,
+    /// Which page.
+    pub page: PageRequest<Position>,
+}
+
+/// A list request as a client sends it, before any parameter is checked;
+/// empty lists mean "no restriction".
+#[derive(Debug, Clone, Default)]
+pub struct RawCaseQuery {
+    /// Any of these statuses.
+    pub statuses: Vec<CaseStatus>,
+    /// Any of these priorities.
+    pub priorities: Vec<Priority>,
+    /// Any of these severities.
+    pub severities: Vec<Severity>,
+    /// Assigned to any of these (or unassigned).
+    pub assignees: Vec<AssigneeFilter>,
+    /// Carrying any of these tags.
+    pub tags: Vec<String>,
+    /// Text in summary or description.
+    pub text: Option<String>,
+    /// Created at or after.
+    pub created_after: Option<DateTime<Utc>>,
+    /// Created before.
+    pub created_before: Option<DateTime<Utc>>,
+    /// Only overdue (true) or only not overdue (false) cases.
+    pub overdue: Option<bool>,
+    /// Sort column.
+    pub sort: Option<CaseSort>,
+    /// Sort direction.
+    pub direction: Option<SortOrder>,
+    /// Items per page.
+    pub limit: Option<u32>,
+    /// Where the previous page ended.
+    pub cursor: Option<String>,
+}
+
+/// Checks filters, sort and paging, reporting all invalid parameters.
+impl TryFrom<RawCaseQuery> for CaseQuery {
+    type Error = ValidationErrors;
+
+    fn try_from(raw: RawCaseQuery) -> Result<Self, ValidationErrors> {
+        let RawCaseQuery {
+            statuses,
+            priorities,
+            severities,
+            assignees,
+            tags,
+            text,
+            created_after,
+            created_before,
+            overdue,
+            sort,
+            direction,
+            limit,
+            cursor,
+        } = raw;
+        let text = text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let text_error = text
+            .filter(|t| t.chars().count() > QUERY_MAX_CHARS)
+            .map(|_| format!("must be at most {QUERY_MAX_CHARS} characters"));
+        let tags: Vec<String> = tags.iter().map(|t| t.trim().to_lowercase()).collect();
+        let tag_error = tags.iter().any(|t| t.is_empty()).then(|| "must not be empty".to_owned());
+        let range_error = match (created_after, created_before) {
+            (Some(after), Some(before)) if after >= before => Some("must be after created_after".to_owned()),
+            _ => None,
+        };
+        let page = PageRequest::parse(limit, cursor.as_deref());
+        match (text_error, tag_error, range_error, page) {
+            (None, None, None, Ok(page)) => Ok(Self {
+                filter: CaseFilter {
+                    statuses: statuses.iter().map(|s| s.as_str().to_owned()).collect(),
+                    priorities: priorities.iter().map(|p| p.rank()).collect(),
+                    severities: severities.iter().map(|s| s.rank()).collect(),
+                    assignees: assignees
+                        .iter()
+                        .filter_map(|a| match a {
+                            AssigneeFilter::Account(id) => Some(*id),
+                            AssigneeFilter::Nobody => None,
+                        })
+                        .collect(),
+                    unassigned: assignees.contains(&AssigneeFilter::Nobody),
+                    tags,
+                    text: text.map(str::to_lowercase),
+                    created_after,
+                    created_before,
+                    overdue: overdue.map(|overdue| Overdue {
+                        overdue,
+                        now: clock::now(),
+                        finished: [CaseStatus::Resolved, CaseStatus::Closed]
+                            .map(|s| s.as_str().to_owned())
+                            .to_vec(),
+                    }),
+                },
+                sort: sort.unwrap_or(CaseSort::CreatedAt),
+                direction: direction.unwrap_or(SortOrder::Desc),
+                page,
+            }),
+            (text_error, tag_error, range_error, page) => {
+                let mut errors = ValidationErrors::collect([
+                    ("q", text_error),
+                    ("tag", tag_error),
+                    ("created_before", range_error),
+                ]);
+                if let Err(page_errors) = page {
+                    errors.extend(page_errors);
+                }
+                Err(errors)
+            }
+        }
+    }
+}
