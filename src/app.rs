@@ -17,6 +17,7 @@ use crate::services::Services;
 use crate::services::attachments::{AttachmentService, AttachmentSettings};
 use crate::services::cases::CaseService;
 use crate::services::changes::{self, Forgets};
+use crate::services::fields::FieldService;
 use crate::services::health::HealthService;
 use crate::services::identity::{IdentityService, IdentitySettings, TokenSigner};
 use crate::services::kernel::Access;
@@ -128,6 +129,7 @@ impl App {
             telemetry: Arc::new(TelemetryService::new(store.clone(), identity.clone())),
             identity,
             cases: Arc::new(CaseService::new(access.clone())),
+            fields: Arc::new(FieldService::new(access.clone())),
             scans: Arc::new(ScanService::new(
                 store.clone(),
                 access.clone(),

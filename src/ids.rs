@@ -113,6 +113,11 @@ record_id!(
     Uuid::now_v7()
 );
 record_id!(
+    /// A custom field definition's id (UUIDv7).
+    FieldId,
+    Uuid::now_v7()
+);
+record_id!(
     /// An audit event's id (UUIDv7).
     EventId,
     Uuid::now_v7()

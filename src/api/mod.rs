@@ -9,6 +9,7 @@ mod attachments;
 mod cases;
 mod comments;
 mod common;
+mod fields;
 mod members;
 mod operations;
 mod scans;
@@ -33,6 +34,7 @@ type Apis = (
     cases::CasesApi,
     comments::CommentsApi,
     tasks::CaseTasksApi,
+    fields::FieldsApi,
     tasks::WorkspaceTasksApi,
     scans::ScansApi,
     attachments::CaseAttachmentsApi,
@@ -52,6 +54,7 @@ fn handlers(services: &Services) -> Apis {
         cases::CasesApi { cases: services.cases.clone() },
         comments::CommentsApi { cases: services.cases.clone() },
         tasks::CaseTasksApi { tasks: services.tasks.clone() },
+        fields::FieldsApi { fields: services.fields.clone() },
         tasks::WorkspaceTasksApi { tasks: services.tasks.clone() },
         scans::ScansApi { scans: services.scans.clone() },
         attachments::CaseAttachmentsApi { attachments: services.attachments.clone() },

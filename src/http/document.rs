@@ -128,6 +128,7 @@ pub fn complete(derived: &str) -> Document {
     close_request_schemas(&mut document);
     describe_event_streams(&mut document);
     add_upload_examples(&mut document);
+    super::field_value_schemas::describe(&mut document);
     add_links(&mut document);
     Document(document)
 }

@@ -9,6 +9,7 @@ use poem::http::StatusCode;
 use super::problem::ProblemKind;
 use crate::services::attachments::AttachmentError;
 use crate::services::cases::CaseError;
+use crate::services::fields::FieldError as CustomFieldError;
 use crate::services::health::Unready;
 use crate::services::identity::IdentityError;
 use crate::services::kernel::Failure;
@@ -200,6 +201,24 @@ impl From<CaseError> for ApiError {
             CaseError::NotAuthor => {
                 Self::new(ProblemKind::Forbidden, "Only the author of this comment may do this.")
             }
+        }
+    }
+}
+
+impl From<CustomFieldError> for ApiError {
+    fn from(err: CustomFieldError) -> Self {
+        match err {
+            CustomFieldError::Common(failure) => failure.into(),
+            CustomFieldError::KeyTaken(key) => Self::new(
+                ProblemKind::CustomFieldKeyTaken,
+                format!("Another custom field of this workspace has the key {key:?}."),
+            ),
+            CustomFieldError::InUse { cases } => Self::new(
+                ProblemKind::CustomFieldInUse,
+                format!(
+                    "{cases} case(s) hold values this change removes; send clear_values=true to clear them."
+                ),
+            ),
         }
     }
 }

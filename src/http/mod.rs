@@ -11,6 +11,7 @@ mod described;
 pub mod document;
 mod edge;
 pub mod error;
+mod field_value_schemas;
 pub mod idempotency;
 pub mod json_body;
 pub mod json_response;

@@ -24,7 +24,8 @@ pub struct Problem {
     /// `API_KEY_INVALID`, `API_KEY_REVOKED`, `API_KEY_EXPIRED`,
     /// `SERVICE_ACCOUNT_DISABLED`, `INVALID_CREDENTIALS`, `FORBIDDEN`,
     /// `SERVICE_ACCOUNT_NOT_ALLOWED`, `NOT_FOUND`, `METHOD_NOT_ALLOWED`,
-    /// `EMAIL_TAKEN`, `ALREADY_MEMBER`, `LAST_ADMIN`, `VERSION_CONFLICT`, `SCAN_FINISHED`,
+    /// `EMAIL_TAKEN`, `ALREADY_MEMBER`, `LAST_ADMIN`, `CUSTOM_FIELD_KEY_TAKEN`,
+    /// `CUSTOM_FIELD_IN_USE`, `VERSION_CONFLICT`, `SCAN_FINISHED`,
     /// `SCAN_NOT_FINISHED`, `TARGET_OUT_OF_SCOPE`, `PAYLOAD_TOO_LARGE`,
     /// `UNSUPPORTED_MEDIA_TYPE`, `IDEMPOTENCY_KEY_REUSED`, `RATE_LIMITED`,
     /// `INTERNAL`. New codes may be added; treat unknown ones by `status`.
@@ -128,6 +129,10 @@ problem_kinds! {
     LastAdmin = (409, "LAST_ADMIN", "last-admin", "Last admin");
     /// The email is registered already.
     EmailTaken = (409, "EMAIL_TAKEN", "email-taken", "Email taken");
+    /// Another custom field of the workspace has this key.
+    CustomFieldKeyTaken = (409, "CUSTOM_FIELD_KEY_TAKEN", "custom-field-key-taken", "Custom field key taken");
+    /// Cases hold values the change would remove (ask to clear them).
+    CustomFieldInUse = (409, "CUSTOM_FIELD_IN_USE", "custom-field-in-use", "Custom field in use");
     /// The resource changed since the client read it.
     VersionConflict = (409, "VERSION_CONFLICT", "version-conflict", "Version conflict");
     /// The body is larger than allowed.

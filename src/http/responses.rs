@@ -103,6 +103,8 @@ error_statuses! {
     UpdateErrors: 400, 401, 403, 404, 409, 413, 415, 422;
     /// Errors of deleting a record inside a workspace.
     DeleteErrors: 401, 403, 404;
+    /// Errors of deleting a record that others may still use.
+    DeleteInUseErrors: 401, 403, 404, 409, 422;
 }
 
 /// An operation's error: renders as a problem; documents the statuses `S`.
@@ -119,6 +121,7 @@ impl IntoApiError for crate::services::cases::CaseError {}
 impl IntoApiError for crate::services::scans::ScanError {}
 impl IntoApiError for crate::services::health::Unready {}
 impl IntoApiError for crate::services::attachments::AttachmentError {}
+impl IntoApiError for crate::services::fields::FieldError {}
 
 impl<S, E: IntoApiError> From<E> for Problems<S> {
     fn from(err: E) -> Self {

@@ -19,6 +19,8 @@ pub enum ApiTags {
     Comments,
     /// The checklist of a case, and the workspace's tasks across cases.
     Tasks,
+    /// A workspace's own fields on its cases.
+    CustomFields,
     /// Network scans of the team's own hosts, run in the background.
     Scans,
     /// Evidence files on cases and scans.

@@ -9,8 +9,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::ids::{
-    AccountId, ApiKeyId, AttachmentId, CaseId, CommentId, EventId, RecordId, ScanId, ServiceAccountId,
-    SessionId, TaskId, WorkspaceId,
+    AccountId, ApiKeyId, AttachmentId, CaseId, CommentId, EventId, FieldId, RecordId, ScanId,
+    ServiceAccountId, SessionId, TaskId, WorkspaceId,
 };
 
 /// A record id's wire form: its prefix and the schema clients see.
@@ -42,6 +42,7 @@ prefixed! {
     CaseId = ("case_", "CaseId", "A case id: `case_` and 32 hex digits.");
     CommentId = ("cmt_", "CommentId", "A comment id: `cmt_` and 32 hex digits.");
     TaskId = ("task_", "TaskId", "A task id: `task_` and 32 hex digits.");
+    FieldId = ("fld_", "FieldId", "A custom field id: `fld_` and 32 hex digits.");
     EventId = ("evt_", "EventId", "An audit event id: `evt_` and 32 hex digits.");
     ScanId = ("scan_", "ScanId", "A scan id: `scan_` and 32 hex digits.");
     AttachmentId = ("att_", "AttachmentId", "An attachment id: `att_` and 32 hex digits.");

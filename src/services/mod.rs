@@ -5,6 +5,7 @@
 pub mod attachments;
 pub mod cases;
 pub mod changes;
+pub mod fields;
 pub mod health;
 pub mod idempotency;
 pub mod identity;
@@ -30,6 +31,8 @@ pub struct Services {
     pub identity: Arc<identity::IdentityService>,
     /// Cases, their comments and audit trail.
     pub cases: Arc<cases::CaseService>,
+    /// Custom field definitions.
+    pub fields: Arc<fields::FieldService>,
     /// Metrics scrapes.
     pub telemetry: Arc<telemetry::TelemetryService>,
     /// Network scans.

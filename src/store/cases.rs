@@ -1,18 +1,15 @@
 //! Saving and loading cases and their tags.
 
-use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::schema::{case_tags, cases};
 use crate::ids::{AccountId, CaseId, WorkspaceId};
 
-use super::{DbConn, DbTime, StoreError, db_run, insert_rows, keyset, update_returning};
-
-diesel::define_sql_function! {
-    /// SQL `lower(text)`, on both backends.
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
+pub use super::case_list::{
+    CaseFilter, Direction, FieldFilter, FieldTest, Overdue, Position, Range, SortKey, list,
+};
+use super::{DbConn, DbTime, StoreError, db_run, insert_rows, update_returning};
 
 /// A case as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -54,6 +51,8 @@ pub struct CaseRow {
     pub closed_at: Option<DbTime>,
     /// When it is due.
     pub due_at: Option<DbTime>,
+    /// Custom field values, as a JSON object keyed by field key.
+    pub custom_fields: String,
 }
 
 /// Fields to change; `None` leaves a field alone, `Some(None)` clears it.
@@ -80,72 +79,11 @@ pub struct CaseChanges {
     pub closed_at: Option<Option<DbTime>>,
     /// New due time, or none.
     pub due_at: Option<Option<DbTime>>,
+    /// New custom field values (JSON object).
+    pub custom_fields: Option<String>,
     /// Time of the change.
     pub updated_at: Option<DbTime>,
 }
-
-/// Which column a list is sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortKey {
-    /// Creation time.
-    CreatedAt,
-    /// Last change.
-    UpdatedAt,
-    /// Priority rank.
-    Priority,
-    /// Severity rank.
-    Severity,
-}
-
-/// Which way a list is sorted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// Smallest first.
-    Asc,
-    /// Largest first.
-    Desc,
-}
-
-/// What a list is restricted to; empty vectors mean "no restriction".
-#[derive(Debug, Clone, Default)]
-pub struct CaseFilter {
-    /// Any of these statuses.
-    pub statuses: Vec<String>,
-    /// Any of these priority ranks.
-    pub priorities: Vec<i32>,
-    /// Any of these severity ranks.
-    pub severities: Vec<i32>,
-    /// Assigned to any of these accounts...
-    pub assignees: Vec<AccountId>,
-    /// ...or (when true) unassigned.
-    pub unassigned: bool,
-    /// Carrying any of these tags.
-    pub tags: Vec<String>,
-    /// Lowercased text contained in summary or description.
-    pub text: Option<String>,
-    /// Created at or after.
-    pub created_after: Option<DateTime<Utc>>,
-    /// Created before.
-    pub created_before: Option<DateTime<Utc>>,
-    /// Overdue (or, when false, not overdue) at a time.
-    pub overdue: Option<Overdue>,
-}
-
-/// Whether a record is past its due time at `now` and not yet finished
-/// (its status is none of `finished`); with `overdue` false, the opposite.
-#[derive(Debug, Clone)]
-pub struct Overdue {
-    /// Overdue (true) or not overdue (false).
-    pub overdue: bool,
-    /// The time that counts as now.
-    pub now: DateTime<Utc>,
-    /// The statuses of finished records, which are never overdue.
-    pub finished: Vec<String>,
-}
-
-/// A keyset position: the sort column's value (microseconds since the epoch
-/// for times, the rank for priority and severity) and the case id.
-pub type Position = (i64, CaseId);
 
 /// Inserts a case and its tag rows.
 pub async fn insert(conn: &mut DbConn<'_>, row: CaseRow, tags: &[String]) -> Result<(), StoreError> {
@@ -251,95 +189,4 @@ pub async fn delete(
         .await?;
         Ok(deleted > 0)
     })
-}
-
-/// A page of a workspace's cases matching `filter`, sorted by `key` in
-/// `direction`, starting after `after`.
-pub async fn list(
-    conn: &mut DbConn<'_>,
-    workspace_id: WorkspaceId,
-    filter: &CaseFilter,
-    key: SortKey,
-    direction: Direction,
-    after: Option<Position>,
-    limit: i64,
-) -> Result<Vec<CaseRow>, StoreError> {
-    let time_after = after
-        .map(|(micros, id)| (DbTime::from(DateTime::from_timestamp_micros(micros).unwrap_or_default()), id));
-    let rank_after = after.map(|(rank, id)| (i32::try_from(rank).unwrap_or(i32::MAX), id));
-    db_run!(conn: {
-        let mut query = cases::table
-            .filter(cases::workspace_id.eq(workspace_id))
-            .select(CaseRow::as_select())
-            .into_boxed();
-        if !filter.statuses.is_empty() {
-            query = query.filter(cases::status.eq_any(filter.statuses.clone()));
-        }
-        if !filter.priorities.is_empty() {
-            query = query.filter(cases::priority.eq_any(filter.priorities.clone()));
-        }
-        if !filter.severities.is_empty() {
-            query = query.filter(cases::severity.eq_any(filter.severities.clone()));
-        }
-        let assignees = filter.assignees.clone();
-        query = match (assignees.is_empty(), filter.unassigned) {
-            (true, false) => query,
-            (true, true) => query.filter(cases::assignee_id.is_null()),
-            (false, false) => query.filter(cases::assignee_id.eq_any(assignees)),
-            (false, true) => query.filter(cases::assignee_id.eq_any(assignees).or(cases::assignee_id.is_null())),
-        };
-        if !filter.tags.is_empty() {
-            let tagged = case_tags::table
-                .filter(case_tags::workspace_id.eq(workspace_id))
-                .filter(case_tags::tag.eq_any(filter.tags.clone()))
-                .select(case_tags::case_id);
-            query = query.filter(cases::id.eq_any(tagged));
-        }
-        if let Some(text) = &filter.text {
-            let pattern = format!("%{}%", escape_like(text));
-            query = query.filter(
-                lower(cases::summary).like(pattern.clone()).escape('\\')
-                    .or(lower(cases::description).like(pattern).escape('\\')),
-            );
-        }
-        if let Some(after) = filter.created_after {
-            query = query.filter(cases::created_at.ge(DbTime::from(after)));
-        }
-        if let Some(before) = filter.created_before {
-            query = query.filter(cases::created_at.lt(DbTime::from(before)));
-        }
-        if let Some(Overdue { overdue, now, finished }) = &filter.overdue {
-            let now = DbTime::from(*now);
-            query = if *overdue {
-                query.filter(cases::due_at.lt(now).and(cases::status.ne_all(finished.clone())))
-            } else {
-                query.filter(
-                    cases::due_at.is_null().or(cases::due_at.ge(now)).or(cases::status.eq_any(finished.clone())),
-                )
-            };
-        }
-        let query = match (key, direction) {
-            (SortKey::CreatedAt, Direction::Asc) => keyset!(query, cases::created_at, cases::id, time_after, Asc),
-            (SortKey::CreatedAt, Direction::Desc) => keyset!(query, cases::created_at, cases::id, time_after, Desc),
-            (SortKey::UpdatedAt, Direction::Asc) => keyset!(query, cases::updated_at, cases::id, time_after, Asc),
-            (SortKey::UpdatedAt, Direction::Desc) => keyset!(query, cases::updated_at, cases::id, time_after, Desc),
-            (SortKey::Priority, Direction::Asc) => keyset!(query, cases::priority, cases::id, rank_after, Asc),
-            (SortKey::Priority, Direction::Desc) => keyset!(query, cases::priority, cases::id, rank_after, Desc),
-            (SortKey::Severity, Direction::Asc) => keyset!(query, cases::severity, cases::id, rank_after, Asc),
-            (SortKey::Severity, Direction::Desc) => keyset!(query, cases::severity, cases::id, rank_after, Desc),
-        };
-        Ok(query.limit(limit).load(conn).await?)
-    })
-}
-
-/// Escapes `%`, `_` and `\` for a LIKE pattern with `\` as the escape character.
-fn escape_like(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
 }

@@ -76,6 +76,38 @@ diesel::table! {
         closed_at -> Nullable<Timestamp>,
         due_at -> Nullable<Timestamp>,
         task_seq -> Integer,
+        custom_fields -> Text,
+    }
+}
+
+diesel::table! {
+    /// Definitions of the custom fields of each workspace.
+    custom_fields (id) {
+        id -> Binary,
+        workspace_id -> Binary,
+        key -> Text,
+        label -> Text,
+        description -> Text,
+        field_type -> Text,
+        options -> Text,
+        required -> Bool,
+        version -> Integer,
+        created_by -> Binary,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// One row per custom field value of a case (per option of a
+    /// multi-select), for filtering.
+    case_field_values (case_id, field_id, value_key) {
+        case_id -> Binary,
+        field_id -> Binary,
+        workspace_id -> Binary,
+        created_at -> Timestamp,
+        value_key -> Text,
+        value_number -> Nullable<Double>,
     }
 }
 
@@ -265,6 +297,7 @@ diesel::joinable!(memberships -> accounts (account_id));
 diesel::joinable!(comments -> cases (case_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(tasks -> cases (case_id));
+diesel::joinable!(case_field_values -> cases (case_id));
 diesel::joinable!(service_accounts -> workspaces (workspace_id));
 diesel::joinable!(api_keys -> service_accounts (service_account_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -277,6 +310,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     comments,
     case_events,
     tasks,
+    custom_fields,
+    case_field_values,
     idempotency_keys,
     scans,
     scan_results,

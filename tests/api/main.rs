@@ -21,6 +21,8 @@ mod cases;
 mod cases_list;
 mod comments;
 mod contract;
+mod custom_field_filters;
+mod custom_fields;
 mod evidence;
 mod problems;
 mod query_plans;

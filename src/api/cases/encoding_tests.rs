@@ -49,6 +49,21 @@ fn case(status: CaseStatusWire, priority: PriorityWire, severity: SeverityWire, 
         resolved_at: full.then(|| at("9999-12-31T23:59:59.999999Z")),
         closed_at: full.then(|| at("2026-11-22T00:00:00.5Z")),
         due_at: full.then(|| at("2026-11-23T00:00:00Z")),
+        custom_fields: if full {
+            use crate::api::fields::wire::FieldValueWire as F;
+            [
+                ("a_int", F::Integer(-7)),
+                ("b_num", F::Number(2.5)),
+                ("c_bool", F::Boolean(true)),
+                ("d_text", F::Text("ü \"q\"".into())),
+                ("e_opts", F::Options(vec!["x".into(), "y".into()])),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect()
+        } else {
+            Default::default()
+        },
     }
 }
 

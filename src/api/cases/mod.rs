@@ -139,6 +139,11 @@ impl CasesApi {
         /// `true`: only overdue cases (past `due_at`, neither resolved nor
         /// closed); `false`: only cases that are not overdue.
         overdue: Query<Option<bool>>,
+        /// Only cases whose custom field satisfies this: `key=value`
+        /// (equality, any type; for `multi_select`, has the option),
+        /// `key>=value`, `key>value`, `key<=value`, `key<value` (`integer`,
+        /// `number`, `date`, `datetime`). Repeat for several; all apply.
+        custom_field: Query<Option<Vec<String>>>,
         /// Sort by this (default `created_at`).
         sort: Query<Option<CaseSortWire>>,
         /// Sort direction (default `desc`).
@@ -160,6 +165,7 @@ impl CasesApi {
             created_after: created_after.0.map(|t| t.0),
             created_before: created_before.0.map(|t| t.0),
             overdue: overdue.0,
+            custom_fields: custom_field.0.unwrap_or_default(),
             sort: sort.0.map(Into::into),
             direction: order.0.map(Into::into),
             limit: limit.0,

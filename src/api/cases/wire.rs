@@ -1,10 +1,13 @@
 //! Wire types of cases.
 
+use std::collections::BTreeMap;
+
 use poem_openapi::Object;
 use poem_openapi::types::{Example, MaybeUndefined};
 use serde::{Deserialize, Serialize};
 
 use crate::api::common::{nullable, wire_enum};
+use crate::api::fields::wire::FieldValueWire;
 use crate::http::actor::{ActorId, ActorKindWire};
 use crate::http::wire::{Timestamp, WireId};
 use crate::ids::{AccountId, CaseId, WorkspaceId};
@@ -130,6 +133,9 @@ pub struct CaseView {
     /// resolved nor closed is overdue (see `listCases`' `overdue`).
     #[oai(nullable)]
     pub due_at: Option<Timestamp>,
+    /// The workspace's custom fields that have a value on this case, by
+    /// key (see `listCustomFields`).
+    pub custom_fields: BTreeMap<String, FieldValueWire>,
 }
 
 impl From<Case> for CaseView {
@@ -154,6 +160,11 @@ impl From<Case> for CaseView {
             resolved_at: case.resolved_at.map(Into::into),
             closed_at: case.closed_at.map(Into::into),
             due_at: case.due_at.map(Into::into),
+            custom_fields: case
+                .custom_fields
+                .into_iter()
+                .filter_map(|(key, value)| Some((key, FieldValueWire::from_json(value)?)))
+                .collect(),
         }
     }
 }
@@ -194,6 +205,10 @@ pub struct CreateCaseRequest {
     pub tags: Option<Vec<String>>,
     /// When it is due.
     pub due_at: Option<Timestamp>,
+    /// Values of the workspace's custom fields, by key; each must suit its
+    /// field's type, and required fields must be given. A problem names
+    /// the field as `custom_fields.<key>`.
+    pub custom_fields: Option<BTreeMap<String, FieldValueWire>>,
 }
 
 impl Example for CreateCaseRequest {
@@ -207,6 +222,7 @@ impl Example for CreateCaseRequest {
             assignee_id: None,
             tags: Some(vec!["phishing".into(), "email".into()]),
             due_at: None,
+            custom_fields: None,
         }
     }
 }
@@ -242,6 +258,9 @@ pub struct UpdateCaseRequest {
     #[serde(default)]
     #[oai(nullable)]
     pub due_at: MaybeUndefined<Timestamp>,
+    /// Custom field values to set, by key; `null` clears one; fields not
+    /// named keep their values.
+    pub custom_fields: Option<BTreeMap<String, Option<FieldValueWire>>>,
 }
 
 impl Example for UpdateCaseRequest {
@@ -256,6 +275,7 @@ impl Example for UpdateCaseRequest {
             assignee_id: MaybeUndefined::Undefined,
             tags: None,
             due_at: MaybeUndefined::Undefined,
+            custom_fields: None,
         }
     }
 }
@@ -273,6 +293,12 @@ impl From<CreateCaseRequest> for RawNewCase {
             assignee_id: body.assignee_id.map(|id| id.id()),
             tags: body.tags,
             due_at: body.due_at.map(|t| t.0),
+            custom_fields: body
+                .custom_fields
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(key, value)| (key, value.into_json()))
+                .collect(),
         }
     }
 }
@@ -289,6 +315,12 @@ impl From<UpdateCaseRequest> for RawCaseUpdate {
             assignee_id: nullable(body.assignee_id, |id| id.id()),
             tags: body.tags,
             due_at: nullable(body.due_at, |t| t.0),
+            custom_fields: body
+                .custom_fields
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(key, value)| (key, value.map_or(serde_json::Value::Null, FieldValueWire::into_json)))
+                .collect(),
         }
     }
 }

@@ -160,6 +160,7 @@ pub(super) fn created(case: &Case, actor: Actor) -> CaseEvent {
         "assignee_id": case.assignee_id.map(|id| id.uuid().to_string()),
         "tags": case.tags,
         "due_at": case.due_at,
+        "custom_fields": case.custom_fields,
     });
     CaseEvent::new(case.id, actor, EventKind::CaseCreated, data, case.created_at)
 }
@@ -185,6 +186,12 @@ pub(super) fn changes(old: &Case, new: &Case, actor: Actor) -> Vec<CaseEvent> {
     .into_iter()
     .flatten()
     .collect();
+    let keys: std::collections::BTreeSet<&String> =
+        old.custom_fields.keys().chain(new.custom_fields.keys()).collect();
+    events.extend(keys.into_iter().filter_map(|key| {
+        let value = |case: &Case| case.custom_fields.get(key).cloned().unwrap_or(Value::Null);
+        field(&format!("custom_fields.{key}"), value(old), value(new))
+    }));
     if old.assignee_id != new.assignee_id {
         let id = |a: Option<AccountId>| a.map(|a| a.uuid().to_string());
         let data = json!({"old": id(old.assignee_id), "new": id(new.assignee_id)});

@@ -1,7 +1,10 @@
 //! Parsing what clients send about cases into valid domain input.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use serde_json::Value;
 
 use super::{CaseStatus, Priority, Severity};
 use crate::ids::AccountId;
@@ -54,6 +57,9 @@ pub struct NewCase {
     pub tags: Vec<String>,
     /// When it is due.
     pub due_at: Option<DateTime<Utc>>,
+    /// Custom field values by key, as sent (checked by the service against
+    /// the workspace's definitions).
+    pub custom_fields: BTreeMap<String, Value>,
 }
 
 /// A case as a client asks to open it, before any field is checked.
@@ -75,6 +81,8 @@ pub struct RawNewCase {
     pub tags: Option<Vec<String>>,
     /// When it is due.
     pub due_at: Option<DateTime<Utc>>,
+    /// Custom field values by key.
+    pub custom_fields: BTreeMap<String, Value>,
 }
 
 /// Checks every field, reporting all invalid ones.
@@ -82,7 +90,17 @@ impl TryFrom<RawNewCase> for NewCase {
     type Error = ValidationErrors;
 
     fn try_from(raw: RawNewCase) -> Result<Self, ValidationErrors> {
-        let RawNewCase { summary, description, status, priority, severity, assignee_id, tags, due_at } = raw;
+        let RawNewCase {
+            summary,
+            description,
+            status,
+            priority,
+            severity,
+            assignee_id,
+            tags,
+            due_at,
+            custom_fields,
+        } = raw;
         match (
             parse_summary(&summary),
             parse_description(description.as_deref().unwrap_or_default()),
@@ -97,6 +115,7 @@ impl TryFrom<RawNewCase> for NewCase {
                 assignee_id,
                 tags,
                 due_at,
+                custom_fields,
             }),
             (summary, description, tags) => Err(ValidationErrors::collect([
                 ("summary", summary.err()),
@@ -128,6 +147,8 @@ pub struct CaseUpdate {
     pub tags: Option<Vec<String>>,
     /// New due time, or none.
     pub due_at: Nullable<DateTime<Utc>>,
+    /// Custom field values to set (`null` clears one); others stay.
+    pub custom_fields: BTreeMap<String, Value>,
 }
 
 /// A partial update as a client sends it, before any field is checked.
@@ -151,6 +172,8 @@ pub struct RawCaseUpdate {
     pub tags: Option<Vec<String>>,
     /// New due time, or none.
     pub due_at: Nullable<DateTime<Utc>>,
+    /// Custom field values to set (`null` clears one); others stay.
+    pub custom_fields: BTreeMap<String, Value>,
 }
 
 /// Checks a partial update; at least one field must be given.
@@ -168,6 +191,7 @@ impl TryFrom<RawCaseUpdate> for CaseUpdate {
             assignee_id,
             tags,
             due_at,
+            custom_fields,
         } = raw;
         let (summary, description) = (summary.as_deref(), description.as_deref());
         let nothing = summary.is_none()
@@ -177,7 +201,8 @@ impl TryFrom<RawCaseUpdate> for CaseUpdate {
             && severity.is_none()
             && assignee_id == Nullable::Absent
             && tags.is_none()
-            && due_at == Nullable::Absent;
+            && due_at == Nullable::Absent
+            && custom_fields.is_empty();
         let version_error = (version < 1).then(|| "must be at least 1".to_owned());
         let body_error = nothing.then(|| "set at least one field to change".to_owned());
         let summary = summary.map(parse_summary).transpose();
@@ -194,6 +219,7 @@ impl TryFrom<RawCaseUpdate> for CaseUpdate {
                 assignee_id,
                 tags,
                 due_at,
+                custom_fields,
             }),
             (version_error, body_error, summary, description, tags) => Err(ValidationErrors::collect([
                 ("version", version_error),

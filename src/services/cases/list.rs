@@ -1,5 +1,6 @@
 //! Listing cases (filtered, sorted, keyset-paged) and a case's audit trail.
 
+use super::custom_values;
 use super::service::load;
 use super::{Case, CaseError, CaseEvent, CaseQuery, CaseService, CaseSort, SortOrder};
 use crate::ids::{CaseId, EventId, WorkspaceId};
@@ -17,10 +18,14 @@ impl CaseService {
         &self,
         caller: Actor,
         workspace: WorkspaceId,
-        query: CaseQuery,
+        mut query: CaseQuery,
     ) -> Result<Page<Case>, CaseError> {
         let mut scope = self.access.writing(caller, workspace, Role::Viewer).await?;
         let conn = &mut scope.db();
+        if !query.custom_fields.is_empty() {
+            let fields = custom_values::definitions(conn, workspace).await?;
+            query.filter.fields = custom_values::filters(&fields, &query.custom_fields)?;
+        }
         let page = &query.page;
         let rows = cases::list(
             conn,

@@ -2,6 +2,7 @@
 //! audit trail written in the same transaction as every change.
 
 mod comments;
+mod custom_values;
 mod error;
 mod events;
 mod input;

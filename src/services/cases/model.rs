@@ -1,7 +1,10 @@
 //! Case domain types.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::ids::{AccountId, CaseId, WorkspaceId};
 use crate::services::kernel::{ActorKind, Corrupt};
@@ -128,6 +131,9 @@ pub struct Case {
     /// When it is due, if it has a due time.
     #[serde(default)]
     pub due_at: Option<DateTime<Utc>>,
+    /// Custom field values in canonical form, by field key.
+    #[serde(default)]
+    pub custom_fields: BTreeMap<String, Value>,
 }
 
 /// A stored case is read strictly: an unknown status, rank or tag list is
@@ -141,6 +147,8 @@ impl TryFrom<CaseRow> for Case {
         let priority = Priority::from_rank(row.priority).ok_or_else(|| corrupt("unknown priority"))?;
         let severity = Severity::from_rank(row.severity).ok_or_else(|| corrupt("unknown severity"))?;
         let tags = serde_json::from_str(&row.tags).map_err(|_| corrupt("unreadable tags"))?;
+        let custom_fields =
+            serde_json::from_str(&row.custom_fields).map_err(|_| corrupt("unreadable custom fields"))?;
         Ok(Self {
             id: row.id,
             workspace_id: row.workspace_id,
@@ -160,6 +168,7 @@ impl TryFrom<CaseRow> for Case {
             resolved_at: row.resolved_at.map(Into::into),
             closed_at: row.closed_at.map(Into::into),
             due_at: row.due_at.map(Into::into),
+            custom_fields,
         })
     }
 }
@@ -193,6 +202,7 @@ impl Case {
             resolved_at: self.resolved_at.map(Into::into),
             closed_at: self.closed_at.map(Into::into),
             due_at: self.due_at.map(Into::into),
+            custom_fields: serde_json::to_string(&self.custom_fields).unwrap_or_else(|_| "{}".into()),
         }
     }
 }

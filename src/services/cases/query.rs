@@ -53,6 +53,9 @@ pub struct CaseQuery {
     pub direction: SortOrder,
     /// Which page.
     pub page: PageRequest<Position>,
+    /// Custom field conditions, resolved by the service against the
+    /// workspace's definitions into `filter.fields`.
+    pub custom_fields: Vec<String>,
 }
 
 /// A list request as a client sends it, before any parameter is checked;
@@ -77,6 +80,8 @@ pub struct RawCaseQuery {
     pub created_before: Option<DateTime<Utc>>,
     /// Only overdue (true) or only not overdue (false) cases.
     pub overdue: Option<bool>,
+    /// Custom field conditions: `key=value`, `key>=value`, `key<value`...
+    pub custom_fields: Vec<String>,
     /// Sort column.
     pub sort: Option<CaseSort>,
     /// Sort direction.
@@ -102,6 +107,7 @@ impl TryFrom<RawCaseQuery> for CaseQuery {
             created_after,
             created_before,
             overdue,
+            custom_fields,
             sort,
             direction,
             limit,
@@ -143,7 +149,9 @@ impl TryFrom<RawCaseQuery> for CaseQuery {
                             .map(|s| s.as_str().to_owned())
                             .to_vec(),
                     }),
+                    fields: Vec::new(),
                 },
+                custom_fields,
                 sort: sort.unwrap_or(CaseSort::CreatedAt),
                 direction: direction.unwrap_or(SortOrder::Desc),
                 page,

@@ -1,6 +1,9 @@
 //! The case service: creating, reading, changing and deleting cases. Every
 //! change writes its audit events in the same transaction.
 
+use std::collections::BTreeMap;
+
+use super::custom_values;
 use super::events::{self, CaseEvent};
 use super::{Case, CaseError, CaseStatus, CaseUpdate, NewCase};
 use crate::ids::{CaseId, RecordId, WorkspaceId};
@@ -35,6 +38,10 @@ impl CaseService {
         if let Some(assignee) = request.assignee_id {
             ensure_assignable(conn, workspace, assignee, "assignee_id").await?;
         }
+        let fields = custom_values::definitions(conn, workspace).await?;
+        let none = BTreeMap::new();
+        let values =
+            custom_values::apply(conn, workspace, &none, &fields, &request.custom_fields, true).await?;
         db_transaction!(conn, |tx| {
             if let Some(earlier) = idempotency::begin::<Case>(tx, claim.as_ref()).await? {
                 return Ok(Created { value: earlier, replayed: true });
@@ -62,8 +69,10 @@ impl CaseService {
                 resolved_at: finished(request.status).then_some(now),
                 closed_at: (request.status == CaseStatus::Closed).then_some(now),
                 due_at: request.due_at,
+                custom_fields: values.clone(),
             };
             cases::insert(tx, case.to_row(), &case.tags).await?;
+            custom_values::index(tx, &fields, &none, &case).await?;
             case_events::insert(tx, vec![events::created(&case, caller).to_row()]).await?;
             idempotency::finish(tx, claim.as_ref(), &case).await?;
             Ok::<_, CaseError>(Created::new(case))
@@ -93,12 +102,21 @@ impl CaseService {
         if let super::Nullable::Value(assignee) = update.assignee_id {
             ensure_assignable(conn, workspace, assignee, "assignee_id").await?;
         }
+        let fields = match update.custom_fields.is_empty() {
+            true => Vec::new(),
+            false => custom_values::definitions(conn, workspace).await?,
+        };
         db_transaction!(conn, |tx| {
             let current = load(tx, workspace, id).await?;
             if current.version != update.version {
                 return Err(conflict(current.version, update.version));
             }
-            let next = apply(&current, &update);
+            let mut next = apply(&current, &update);
+            if !update.custom_fields.is_empty() {
+                let (changes, old) = (&update.custom_fields, &current.custom_fields);
+                next.custom_fields =
+                    custom_values::apply(tx, workspace, old, &fields, changes, false).await?;
+            }
             let events = events::changes(&current, &next, caller);
             if events.is_empty() {
                 return Ok(current);
@@ -111,6 +129,7 @@ impl CaseService {
             if current.tags != next.tags {
                 cases::replace_tags(tx, id, workspace, &next.tags).await?;
             }
+            custom_values::index(tx, &fields, &current.custom_fields, &next).await?;
             case_events::insert(tx, events.iter().map(CaseEvent::to_row).collect()).await?;
             Ok::<_, CaseError>(Case::try_from(row)?)
         })
@@ -186,6 +205,7 @@ fn changes_between(current: &Case, next: &Case) -> CaseChanges {
         resolved_at: (current.resolved_at != next.resolved_at).then_some(next_row.resolved_at),
         closed_at: (current.closed_at != next.closed_at).then_some(next_row.closed_at),
         due_at: (current.due_at != next.due_at).then_some(next_row.due_at),
+        custom_fields: (current.custom_fields != next.custom_fields).then(|| next_row.custom_fields.clone()),
         updated_at: Some(next_row.updated_at),
     }
 }
