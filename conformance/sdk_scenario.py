@@ -108,6 +108,7 @@ def main():
     assert any(r.port == int(own_port) for r in results.items), results.items
     print(f"python sdk: scan done, {scan.open} open of {scan.total}", flush=True)
     service_account_scenario(api, ws)
+    custom_field_scenario(api, ws, account.id)
     print("python sdk: scenario passed", flush=True)
 
 
@@ -138,6 +139,39 @@ def service_account_scenario(api, ws):
     expect_problem(lambda: cb.AccountsApi(machine).get_my_account(), 403, "SERVICE_ACCOUNT_NOT_ALLOWED")
     admin.revoke_api_key(ws, bot.id, issued.key.id)
     expect_problem(lambda: cases.get_case(ws, case.id), 401, "API_KEY_REVOKED")
+
+
+CUSTOM_VALUES = {
+    "string": "Finance", "text": "Line one\nline two", "integer": 42, "number": 2.5, "boolean": True,
+    "date": "2026-03-01", "datetime": "2026-03-01T08:00:00.000000Z", "url": "https://tickets.example.com/T-1",
+    "select": "high", "multi_select": ["low", "high"], "member": None,
+}
+
+
+def custom_field_scenario(api, ws, me):
+    step("define a custom field of every type")
+    fields = cb.CustomFieldsApi(api)
+    for kind in CUSTOM_VALUES:
+        options = ["low", "high"] if kind.endswith("select") else None
+        fields.create_custom_field(ws, cb.CreateCustomFieldRequest(
+            key=f"f_{kind}", label=kind, type=cb.CustomFieldType(kind), options=options))
+    assert len(fields.list_custom_fields(ws).items) == len(CUSTOM_VALUES)
+
+    step("set and read every type on a case")
+    values = {f"f_{kind}": value if kind != "member" else me for kind, value in CUSTOM_VALUES.items()}
+    cases = cb.CasesApi(api)
+    request = cb.CreateCaseRequest(summary="With custom fields",
+                                   custom_fields={k: cb.CustomFieldValue(v) for k, v in values.items()})
+    case = cases.create_case(ws, request)
+    read = {k: v.actual_instance for k, v in cases.get_case(ws, case.id).custom_fields.items()}
+    assert read == values, (read, values)
+
+    step("filter by a custom field, then clear one")
+    found = cases.list_cases(ws, custom_field=["f_multi_select=high", "f_integer>=40"]).items
+    assert [c.id for c in found] == [case.id], found
+    patch = cb.UpdateCaseRequest(version=case.version, custom_fields={"f_integer": cb.NullableCustomFieldValue(None)})
+    updated = cases.update_case(ws, case.id, patch)
+    assert "f_integer" not in updated.custom_fields and updated.version == case.version + 1, updated
 
 
 def expect_problem(call, status, code):

@@ -180,3 +180,23 @@ def merged(runs):
         "p99_ms": max(r["p99_ms"] for r in runs),
         "errors": sum(r["errors"] for r in runs),
     }
+
+
+def argon2_reference(python, seconds):
+    """Hashes per second of argon2-cffi (the reference C code) at Casebook's
+    parameters, one thread per core."""
+    code = f"""
+import threading, time
+from argon2.low_level import hash_secret_raw, Type
+count = [0]
+stop = time.time() + {seconds}
+def work():
+    while time.time() < stop:
+        hash_secret_raw(b"bench password 1", b"saltsaltsaltsalt", time_cost=2, memory_cost=19456,
+                        parallelism=1, hash_len=32, type=Type.ID)
+        count[0] += 1
+threads = [threading.Thread(target=work) for _ in range({CORES})]
+[t.start() for t in threads]; [t.join() for t in threads]
+print(count[0] / {seconds})
+"""
+    return float(run([python, "-c", code]))

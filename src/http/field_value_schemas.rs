@@ -14,7 +14,10 @@ pub fn describe(document: &mut Value) {
     let Some(value) = schemas.get_mut(VALUE).and_then(Value::as_object_mut) else { return };
     value.remove("type");
     let mut nullable = value.clone();
-    nullable.insert("nullable".into(), Value::Bool(true));
+    // OpenAPI 3.0 allows `nullable` only beside a `type`: on each choice.
+    for choice in nullable.get_mut("anyOf").and_then(Value::as_array_mut).into_iter().flatten() {
+        choice["nullable"] = Value::Bool(true);
+    }
     nullable.insert(
         "description".into(),
         json!("A custom field value as for `CustomFieldValue`, or `null` to clear the field."),

@@ -1,6 +1,8 @@
 //! Field-level validation failures, collected so a client learns about every
 //! offending field at once rather than one per round trip.
 
+use chrono::{DateTime, Utc};
+
 /// One offending field and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
@@ -59,6 +61,18 @@ pub fn name(raw: &str, max: usize) -> Result<String, String> {
         _ if name.chars().any(char::is_control) => Err("must not contain control characters".into()),
         _ => Ok(name.to_owned()),
     }
+}
+
+/// A time kept in a time column (a due time): from 1970 up to, not
+/// including, 9999-12-31, which every engine stores and which sorts before
+/// "no due time".
+pub fn storable_time(time: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    let (first, end) =
+        (DateTime::UNIX_EPOCH, DateTime::from_timestamp(253_402_214_400, 0).unwrap_or_default());
+    if time < first || time >= end {
+        return Err("must be from 1970-01-01 and before 9999-12-31".into());
+    }
+    Ok(time)
 }
 
 /// A free text: trimmed, at most `max` characters (empty allowed).

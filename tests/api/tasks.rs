@@ -110,6 +110,8 @@ async fn task_input_is_validated_and_nothing_changes(app: TestApp) {
         (json!({"title": "ok", "position": 2}), vec!["position"]),
         (json!({"title": "ok", "assignee_id": outsider_id}), vec!["assignee_id"]),
         (json!({"title": "", "position": 0}), vec!["title", "position"]),
+        (json!({"title": "ok", "due_at": "0001-01-01T00:00:00Z"}), vec!["due_at"]),
+        (json!({"title": "ok", "due_at": "9999-12-31T00:00:00Z"}), vec!["due_at"]),
     ] {
         let response = app.post(&path, Some(&team.editor), body.clone()).await;
         response.assert_problem(422, "VALIDATION_FAILED");

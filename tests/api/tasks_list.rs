@@ -175,6 +175,10 @@ async fn cases_carry_a_due_time_and_the_overdue_filter(app: TestApp) {
     let invalid = app.patch(&case_path, Some(&team.editor), json!({"version": 3, "due_at": "soon"})).await;
     invalid.assert_problem(422, "VALIDATION_FAILED");
     assert_eq!(invalid.error_fields(), ["due_at"]);
+    let ancient = app
+        .patch(&case_path, Some(&team.editor), json!({"version": 3, "due_at": "0999-12-31T00:00:00Z"}))
+        .await;
+    assert_eq!(ancient.error_fields(), ["due_at"]);
 }
 
 crate::on_every_backend!(

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{CaseStatus, Priority, Severity};
 use crate::ids::AccountId;
-use crate::services::validation::ValidationErrors;
+use crate::services::validation::{self, ValidationErrors};
 
 const SUMMARY_MAX_CHARS: usize = 200;
 const DESCRIPTION_MAX_CHARS: usize = 20_000;
@@ -28,6 +28,14 @@ pub enum Nullable<T> {
 }
 
 impl<T: Copy> Nullable<T> {
+    /// Checks a value, if one was given.
+    pub fn check<E>(self, f: impl FnOnce(T) -> Result<T, E>) -> Result<Self, E> {
+        match self {
+            Self::Value(value) => f(value).map(Self::Value),
+            other => Ok(other),
+        }
+    }
+
     /// Sets or clears `field` as this says (leaves it when absent).
     pub fn apply_to(self, field: &mut Option<T>) {
         match self {
@@ -105,8 +113,9 @@ impl TryFrom<RawNewCase> for NewCase {
             parse_summary(&summary),
             parse_description(description.as_deref().unwrap_or_default()),
             parse_tags(tags.unwrap_or_default()),
+            due_at.map(validation::storable_time).transpose(),
         ) {
-            (Ok(summary), Ok(description), Ok(tags)) => Ok(Self {
+            (Ok(summary), Ok(description), Ok(tags), Ok(due_at)) => Ok(Self {
                 summary,
                 description,
                 status: status.unwrap_or(CaseStatus::New),
@@ -117,10 +126,11 @@ impl TryFrom<RawNewCase> for NewCase {
                 due_at,
                 custom_fields,
             }),
-            (summary, description, tags) => Err(ValidationErrors::collect([
+            (summary, description, tags, due_at) => Err(ValidationErrors::collect([
                 ("summary", summary.err()),
                 ("description", description.err()),
                 ("tags", tags.err()),
+                ("due_at", due_at.err()),
             ])),
         }
     }
@@ -208,8 +218,9 @@ impl TryFrom<RawCaseUpdate> for CaseUpdate {
         let summary = summary.map(parse_summary).transpose();
         let description = description.map(parse_description).transpose();
         let tags = tags.map(parse_tags).transpose();
-        match (version_error, body_error, summary, description, tags) {
-            (None, None, Ok(summary), Ok(description), Ok(tags)) => Ok(Self {
+        let due_at = due_at.check(validation::storable_time);
+        match (version_error, body_error, summary, description, tags, due_at) {
+            (None, None, Ok(summary), Ok(description), Ok(tags), Ok(due_at)) => Ok(Self {
                 version,
                 summary,
                 description,
@@ -221,13 +232,16 @@ impl TryFrom<RawCaseUpdate> for CaseUpdate {
                 due_at,
                 custom_fields,
             }),
-            (version_error, body_error, summary, description, tags) => Err(ValidationErrors::collect([
-                ("version", version_error),
-                ("summary", summary.err()),
-                ("description", description.err()),
-                ("tags", tags.err()),
-                ("body", body_error),
-            ])),
+            (version_error, body_error, summary, description, tags, due_at) => {
+                Err(ValidationErrors::collect([
+                    ("version", version_error),
+                    ("summary", summary.err()),
+                    ("description", description.err()),
+                    ("tags", tags.err()),
+                    ("due_at", due_at.err()),
+                    ("body", body_error),
+                ]))
+            }
         }
     }
 }

@@ -57,8 +57,9 @@ impl TryFrom<RawNewTask> for NewTask {
             validation::name(&title, TITLE_MAX_CHARS),
             description_text(description.as_deref().unwrap_or_default()),
             position_error,
+            due_at.map(validation::storable_time).transpose(),
         ) {
-            (Ok(title), Ok(description), None) => Ok(Self {
+            (Ok(title), Ok(description), None, Ok(due_at)) => Ok(Self {
                 title,
                 description,
                 status: status.unwrap_or(TaskStatus::Todo),
@@ -66,10 +67,11 @@ impl TryFrom<RawNewTask> for NewTask {
                 due_at,
                 position,
             }),
-            (title, description, position) => Err(ValidationErrors::collect([
+            (title, description, position, due_at) => Err(ValidationErrors::collect([
                 ("title", title.err()),
                 ("description", description.err()),
                 ("position", position),
+                ("due_at", due_at.err()),
             ])),
         }
     }
@@ -132,15 +134,17 @@ impl TryFrom<RawTaskUpdate> for TaskUpdate {
             title,
             description,
             position.filter(|p| *p < 1).map(|_| "must be at least 1".to_owned()),
+            due_at.check(validation::storable_time),
         ) {
-            (None, None, Ok(title), Ok(description), None) => {
+            (None, None, Ok(title), Ok(description), None, Ok(due_at)) => {
                 Ok(Self { version, title, description, status, assignee_id, due_at, position })
             }
-            (version, body, title, description, position) => Err(ValidationErrors::collect([
+            (version, body, title, description, position, due_at) => Err(ValidationErrors::collect([
                 ("version", version),
                 ("title", title.err()),
                 ("description", description.err()),
                 ("position", position),
+                ("due_at", due_at.err()),
                 ("body", body),
             ])),
         }
