@@ -109,6 +109,7 @@ def main():
     print(f"python sdk: scan done, {scan.open} open of {scan.total}", flush=True)
     service_account_scenario(api, ws)
     custom_field_scenario(api, ws, account.id)
+    task_scenario(api, ws, case.id, account.id)
     print("python sdk: scenario passed", flush=True)
 
 
@@ -172,6 +173,24 @@ def custom_field_scenario(api, ws, me):
     patch = cb.UpdateCaseRequest(version=case.version, custom_fields={"f_integer": cb.NullableCustomFieldValue(None)})
     updated = cases.update_case(ws, case.id, patch)
     assert "f_integer" not in updated.custom_fields and updated.version == case.version + 1, updated
+
+
+def task_scenario(api, ws, case_id, me):
+    step("a checklist of tasks: add, move, finish, and my overdue work")
+    tasks = cb.TasksApi(api)
+    contain = tasks.create_task(ws, case_id, cb.CreateTaskRequest(
+        title="Contain", assignee_id=me, due_at="2020-01-01T00:00:00Z"), idempotency_key=f"t-{uuid.uuid4().hex}")
+    collect = tasks.create_task(ws, case_id, cb.CreateTaskRequest(title="Collect"))
+    assert (contain.position, collect.position, contain.status) == (1, 2, cb.TaskStatus.TODO), (contain, collect)
+    moved = tasks.update_task(ws, case_id, collect.id, cb.UpdateTaskRequest(version=collect.version, position=1))
+    assert moved.position == 1 and tasks.get_task(ws, case_id, contain.id).position == 2
+    mine = tasks.list_tasks(ws, assignee_id=["me"], overdue=True).items
+    assert [t.id for t in mine] == [contain.id], mine
+    done = tasks.update_task(ws, case_id, contain.id, cb.UpdateTaskRequest(version=contain.version, status=cb.TaskStatus.DONE))
+    assert done.completed_at is not None and not tasks.list_tasks(ws, assignee_id=["me"], overdue=True).items
+    assert [t.title for t in tasks.list_case_tasks(ws, case_id).items] == ["Collect", "Contain"]
+    tasks.delete_task(ws, case_id, collect.id)
+    assert [t.position for t in tasks.list_case_tasks(ws, case_id).items] == [1]
 
 
 def expect_problem(call, status, code):

@@ -20,6 +20,8 @@ import {
   ScansApi,
   ServiceAccountsApi,
   SessionsApi,
+  TasksApi,
+  TaskStatus,
   WorkspacesApi,
 } from "./client";
 
@@ -139,6 +141,7 @@ async function main(): Promise<void> {
   console.log(`typescript sdk: scan done, ${scan.open} open of ${scan.total}`);
   await serviceAccountScenario(config, workspaceId);
   await customFieldScenario(config, workspaceId, account.id);
+  await taskScenario(config, workspaceId, created.id, account.id);
   console.log("typescript sdk: scenario passed");
 }
 
@@ -228,6 +231,34 @@ async function customFieldScenario(config: Configuration, workspaceId: string, m
     updateCaseRequest: { version: item.version, customFields: { f_integer: null as unknown as CustomFieldValue } },
   });
   check(!("f_integer" in updated.customFields) && updated.version === item.version + 1, "f_integer cleared");
+}
+
+async function taskScenario(config: Configuration, workspaceId: string, caseId: string, me: string): Promise<void> {
+  step("a checklist of tasks: add, move, finish, and my overdue work");
+  const tasks = new TasksApi(config);
+  const contain = await tasks.createTask({
+    workspaceId,
+    caseId,
+    idempotencyKey: `t-${Date.now()}`,
+    createTaskRequest: { title: "Contain", assigneeId: me, dueAt: new Date("2020-01-01T00:00:00Z") },
+  });
+  const collect = await tasks.createTask({ workspaceId, caseId, createTaskRequest: { title: "Collect" } });
+  check(contain.position === 1 && collect.position === 2 && contain.status === TaskStatus.Todo, "appended in order");
+  const moved = await tasks.updateTask({ workspaceId, caseId, taskId: collect.id, updateTaskRequest: { version: collect.version, position: 1 } });
+  check(moved.position === 1 && (await tasks.getTask({ workspaceId, caseId, taskId: contain.id })).position === 2, "moved");
+  const mine = await tasks.listTasks({ workspaceId, assigneeId: ["me"], overdue: true });
+  check(mine.items.length === 1 && mine.items[0].id === contain.id, "my overdue work");
+  const done = await tasks.updateTask({
+    workspaceId,
+    caseId,
+    taskId: contain.id,
+    updateTaskRequest: { version: contain.version, status: TaskStatus.Done },
+  });
+  check(done.completedAt != null, "completed_at is set");
+  check((await tasks.listTasks({ workspaceId, assigneeId: ["me"], overdue: true })).items.length === 0, "no longer overdue");
+  await tasks.deleteTask({ workspaceId, caseId, taskId: collect.id });
+  const left = await tasks.listCaseTasks({ workspaceId, caseId });
+  check(left.items.length === 1 && left.items[0].position === 1, "renumbered after a delete");
 }
 
 async function expectProblem(call: () => Promise<unknown>, status: number, code: string): Promise<void> {
