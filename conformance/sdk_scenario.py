@@ -157,6 +157,10 @@ def custom_field_scenario(api, ws, me):
         fields.create_custom_field(ws, cb.CreateCustomFieldRequest(
             key=f"f_{kind}", label=kind, type=cb.CustomFieldType(kind), options=options))
     assert len(fields.list_custom_fields(ws).items) == len(CUSTOM_VALUES)
+    spare = fields.create_custom_field(ws, cb.CreateCustomFieldRequest(key="spare", label="Spare", type=cb.CustomFieldType.STRING))
+    relabelled = fields.update_custom_field(ws, spare.id, cb.UpdateCustomFieldRequest(version=spare.version, label="Kept"))
+    assert fields.get_custom_field(ws, spare.id).label == "Kept" == relabelled.label
+    fields.delete_custom_field(ws, spare.id)
 
     step("set and read every type on a case")
     values = {f"f_{kind}": value if kind != "member" else me for kind, value in CUSTOM_VALUES.items()}

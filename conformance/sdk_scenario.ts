@@ -208,6 +208,13 @@ async function customFieldScenario(config: Configuration, workspaceId: string, m
     });
   }
   check((await fields.listCustomFields({ workspaceId })).items.length === Object.keys(customValues).length, "fields");
+  const spare = await fields.createCustomField({
+    workspaceId,
+    createCustomFieldRequest: { key: "spare", label: "Spare", type: CustomFieldType.String },
+  });
+  await fields.updateCustomField({ workspaceId, fieldId: spare.id, updateCustomFieldRequest: { version: spare.version, label: "Kept" } });
+  check((await fields.getCustomField({ workspaceId, fieldId: spare.id })).label === "Kept", "relabelled");
+  await fields.deleteCustomField({ workspaceId, fieldId: spare.id });
 
   step("set and read every type on a case");
   const values: { [key: string]: CustomFieldValue } = {};
