@@ -75,6 +75,14 @@ pub fn storable_time(time: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     Ok(time)
 }
 
+/// Markdown kept exactly as sent, at most `max` characters (empty allowed).
+pub fn markdown(raw: &str, max: usize) -> Result<String, String> {
+    if raw.chars().count() > max {
+        return Err(format!("must be at most {max} characters"));
+    }
+    Ok(raw.to_owned())
+}
+
 /// A free text: trimmed, at most `max` characters (empty allowed).
 pub fn free_text(raw: &str, max: usize) -> Result<String, String> {
     let text = raw.trim();

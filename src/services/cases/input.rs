@@ -111,7 +111,7 @@ impl TryFrom<RawNewCase> for NewCase {
         } = raw;
         match (
             parse_summary(&summary),
-            parse_description(description.as_deref().unwrap_or_default()),
+            validation::markdown(description.as_deref().unwrap_or_default(), DESCRIPTION_MAX_CHARS),
             parse_tags(tags.unwrap_or_default()),
             due_at.map(validation::storable_time).transpose(),
         ) {
@@ -216,7 +216,7 @@ impl TryFrom<RawCaseUpdate> for CaseUpdate {
         let version_error = (version < 1).then(|| "must be at least 1".to_owned());
         let body_error = nothing.then(|| "set at least one field to change".to_owned());
         let summary = summary.map(parse_summary).transpose();
-        let description = description.map(parse_description).transpose();
+        let description = description.map(|d| validation::markdown(d, DESCRIPTION_MAX_CHARS)).transpose();
         let tags = tags.map(parse_tags).transpose();
         let due_at = due_at.check(validation::storable_time);
         match (version_error, body_error, summary, description, tags, due_at) {
@@ -254,13 +254,6 @@ fn parse_summary(raw: &str) -> Result<String, String> {
         _ if summary.chars().any(char::is_control) => Err("must not contain control characters".into()),
         _ => Ok(summary.to_owned()),
     }
-}
-
-fn parse_description(raw: &str) -> Result<String, String> {
-    if raw.chars().count() > DESCRIPTION_MAX_CHARS {
-        return Err(format!("must be at most {DESCRIPTION_MAX_CHARS} characters"));
-    }
-    Ok(raw.to_owned())
 }
 
 /// Trims and lowercases each tag; refuses empty, long, duplicate or too many.

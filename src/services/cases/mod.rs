@@ -17,5 +17,5 @@ pub use events::{CaseEvent, EventKind, scan_finished_event};
 pub use input::{CaseUpdate, NewCase, Nullable, RawCaseUpdate, RawNewCase};
 pub(crate) use model::ranked_enum;
 pub use model::{Case, CaseStatus, Priority, Severity};
-pub use query::{AssigneeFilter, CaseQuery, CaseSort, RawCaseQuery, SortOrder};
+pub use query::{AssigneeFilter, CaseQuery, CaseSort, RawCaseQuery, SortOrder, overdue_now};
 pub use service::CaseService;

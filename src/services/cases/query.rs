@@ -20,6 +20,26 @@ pub enum AssigneeFilter {
     Account(AccountId),
 }
 
+impl AssigneeFilter {
+    /// The accounts `filters` name, and whether unassigned records are wanted too.
+    pub fn split(filters: &[Self]) -> (Vec<AccountId>, bool) {
+        let accounts = filters
+            .iter()
+            .filter_map(|a| match a {
+                Self::Account(id) => Some(*id),
+                Self::Nobody => None,
+            })
+            .collect();
+        (accounts, filters.contains(&Self::Nobody))
+    }
+}
+
+/// Overdue (or, with `overdue` false, not overdue) as of now, for records
+/// whose finished statuses are `finished`.
+pub fn overdue_now(overdue: bool, finished: &[&str]) -> Overdue {
+    Overdue { overdue, now: clock::now(), finished: finished.iter().map(|s| (*s).to_owned()).collect() }
+}
+
 /// What a case list is sorted by (ties are broken by id).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaseSort {
@@ -130,24 +150,14 @@ impl TryFrom<RawCaseQuery> for CaseQuery {
                     statuses: statuses.iter().map(|s| s.as_str().to_owned()).collect(),
                     priorities: priorities.iter().map(|p| p.rank()).collect(),
                     severities: severities.iter().map(|s| s.rank()).collect(),
-                    assignees: assignees
-                        .iter()
-                        .filter_map(|a| match a {
-                            AssigneeFilter::Account(id) => Some(*id),
-                            AssigneeFilter::Nobody => None,
-                        })
-                        .collect(),
-                    unassigned: assignees.contains(&AssigneeFilter::Nobody),
+                    assignees: AssigneeFilter::split(&assignees).0,
+                    unassigned: AssigneeFilter::split(&assignees).1,
                     tags,
                     text: text.map(str::to_lowercase),
                     created_after,
                     created_before,
-                    overdue: overdue.map(|overdue| Overdue {
-                        overdue,
-                        now: clock::now(),
-                        finished: [CaseStatus::Resolved, CaseStatus::Closed]
-                            .map(|s| s.as_str().to_owned())
-                            .to_vec(),
+                    overdue: overdue.map(|overdue| {
+                        overdue_now(overdue, &[CaseStatus::Resolved.as_str(), CaseStatus::Closed.as_str()])
                     }),
                     fields: Vec::new(),
                 },

@@ -55,7 +55,7 @@ impl TryFrom<RawNewTask> for NewTask {
         let position_error = position.filter(|p| *p < 1).map(|_| "must be at least 1".to_owned());
         match (
             validation::name(&title, TITLE_MAX_CHARS),
-            description_text(description.as_deref().unwrap_or_default()),
+            validation::markdown(description.as_deref().unwrap_or_default(), DESCRIPTION_MAX_CHARS),
             position_error,
             due_at.map(validation::storable_time).transpose(),
         ) {
@@ -127,7 +127,8 @@ impl TryFrom<RawTaskUpdate> for TaskUpdate {
             && due_at == Nullable::Absent
             && position.is_none();
         let title = title.as_deref().map(|t| validation::name(t, TITLE_MAX_CHARS)).transpose();
-        let description = description.as_deref().map(description_text).transpose();
+        let description =
+            description.as_deref().map(|d| validation::markdown(d, DESCRIPTION_MAX_CHARS)).transpose();
         match (
             (version < 1).then(|| "must be at least 1".to_owned()),
             nothing.then(|| "set at least one field to change".to_owned()),
@@ -238,13 +239,6 @@ impl TryFrom<RawTaskQuery> for TaskQuery {
             }
         }
     }
-}
-
-fn description_text(raw: &str) -> Result<String, String> {
-    if raw.chars().count() > DESCRIPTION_MAX_CHARS {
-        return Err(format!("must be at most {DESCRIPTION_MAX_CHARS} characters"));
-    }
-    Ok(raw.to_owned())
 }
 
 #[cfg(test)]

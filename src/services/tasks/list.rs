@@ -3,11 +3,10 @@
 
 use super::{Task, TaskQuery, TaskService, TaskSort, TaskStatus};
 use crate::ids::WorkspaceId;
-use crate::platform::clock;
-use crate::services::cases::{AssigneeFilter, SortOrder};
+use crate::services::cases::{AssigneeFilter, SortOrder, overdue_now};
 use crate::services::kernel::{Actor, Failure, Role};
 use crate::services::pagination::Page;
-use crate::store::cases::{Direction, Overdue};
+use crate::store::cases::Direction;
 use crate::store::tasks::{self, TaskFilter, TaskPosition, TaskSortKey, due_key};
 
 impl TaskService {
@@ -22,24 +21,16 @@ impl TaskService {
     ) -> Result<Page<Task>, Failure> {
         let mut scope = self.access.writing(caller, workspace, Role::Viewer).await?;
         let conn = &mut scope.db();
+        let (assignees, unassigned) = AssigneeFilter::split(&query.assignees);
         let filter = TaskFilter {
             case_id: query.case_id,
             statuses: query.statuses.iter().map(|s| s.as_str().to_owned()).collect(),
-            assignees: query
-                .assignees
-                .iter()
-                .filter_map(|a| match a {
-                    AssigneeFilter::Account(id) => Some(*id),
-                    AssigneeFilter::Nobody => None,
-                })
-                .collect(),
-            unassigned: query.assignees.contains(&AssigneeFilter::Nobody),
+            assignees,
+            unassigned,
             due_before: query.due_before,
             due_after: query.due_after,
-            overdue: query.overdue.map(|overdue| Overdue {
-                overdue,
-                now: clock::now(),
-                finished: [TaskStatus::Done, TaskStatus::Cancelled].map(|s| s.as_str().to_owned()).to_vec(),
+            overdue: query.overdue.map(|overdue| {
+                overdue_now(overdue, &[TaskStatus::Done.as_str(), TaskStatus::Cancelled.as_str()])
             }),
         };
         let (key, direction) = (
