@@ -110,6 +110,7 @@ def main():
     service_account_scenario(api, ws)
     custom_field_scenario(api, ws, account.id)
     task_scenario(api, ws, case.id, account.id)
+    template_scenario(api, ws)
     print("python sdk: scenario passed", flush=True)
 
 
@@ -195,6 +196,27 @@ def task_scenario(api, ws, case_id, me):
     assert [t.title for t in tasks.list_case_tasks(ws, case_id).items] == ["Collect", "Contain"]
     tasks.delete_task(ws, case_id, collect.id)
     assert [t.position for t in tasks.list_case_tasks(ws, case_id).items] == [1]
+
+
+def template_scenario(api, ws):
+    step("a case template: make one, open a case from it, change it, delete it")
+    templates = cb.CaseTemplatesApi(api)
+    defaults = cb.CaseTemplateDefaults(summary="Phishing reported", priority=cb.Priority.HIGH, tags=["phishing"],
+                                       custom_fields={"f_select": cb.CustomFieldValue("high")}, due_in_seconds=86400)
+    steps = [cb.CaseTemplateTask(title="Collect headers", due_in_seconds=3600), cb.CaseTemplateTask(title="Block sender")]
+    made = templates.create_case_template(ws, cb.CreateCaseTemplateRequest(name="Phishing", defaults=defaults, tasks=steps),
+                                          idempotency_key=f"tpl-{uuid.uuid4().hex}")
+    assert made.id.startswith("tpl_") and [t.title for t in made.tasks] == ["Collect headers", "Block sender"], made
+    assert [t.id for t in templates.list_case_templates(ws).items] == [made.id]
+    case = cb.CasesApi(api).create_case(ws, cb.CreateCaseRequest(template_id=made.id))
+    assert (case.template_id, case.summary, case.priority) == (made.id, "Phishing reported", cb.Priority.HIGH), case
+    assert case.custom_fields["f_select"].actual_instance == "high" and case.due_at is not None, case
+    titles = [t.title for t in cb.TasksApi(api).list_case_tasks(ws, case.id).items]
+    assert titles == ["Collect headers", "Block sender"], titles
+    changed = templates.update_case_template(ws, made.id, cb.UpdateCaseTemplateRequest(version=made.version, name="Phish", tasks=[]))
+    assert (changed.name, changed.tasks, templates.get_case_template(ws, made.id).version) == ("Phish", [], made.version + 1)
+    templates.delete_case_template(ws, made.id)
+    expect_problem(lambda: templates.get_case_template(ws, made.id), 404, "NOT_FOUND")
 
 
 def expect_problem(call, status, code):

@@ -7,6 +7,7 @@ import {
   AttachmentsApi,
   CasesApi,
   CaseStatus,
+  CaseTemplatesApi,
   Configuration,
   Priority,
   ActorKind,
@@ -142,6 +143,7 @@ async function main(): Promise<void> {
   await serviceAccountScenario(config, workspaceId);
   await customFieldScenario(config, workspaceId, account.id);
   await taskScenario(config, workspaceId, created.id, account.id);
+  await templateScenario(config, workspaceId);
   console.log("typescript sdk: scenario passed");
 }
 
@@ -266,6 +268,36 @@ async function taskScenario(config: Configuration, workspaceId: string, caseId: 
   await tasks.deleteTask({ workspaceId, caseId, taskId: collect.id });
   const left = await tasks.listCaseTasks({ workspaceId, caseId });
   check(left.items.length === 1 && left.items[0].position === 1, "renumbered after a delete");
+}
+
+async function templateScenario(config: Configuration, workspaceId: string): Promise<void> {
+  step("a case template: make one, open a case from it, change it, delete it");
+  const templates = new CaseTemplatesApi(config);
+  const made = await templates.createCaseTemplate({
+    workspaceId,
+    idempotencyKey: `tpl-${Date.now()}`,
+    createCaseTemplateRequest: {
+      name: "Phishing",
+      defaults: { summary: "Phishing reported", priority: Priority.High, tags: ["phishing"], customFields: { f_select: "high" }, dueInSeconds: 86400 },
+      tasks: [{ title: "Collect headers", dueInSeconds: 3600 }, { title: "Block sender" }],
+    },
+  });
+  check(made.id.startsWith("tpl_") && made.tasks.map((t) => t.title).join("|") === "Collect headers|Block sender", "template made");
+  const listed = await templates.listCaseTemplates({ workspaceId });
+  check(listed.items.length === 1 && listed.items[0].id === made.id, "template listed");
+  const item = await new CasesApi(config).createCase({ workspaceId, createCaseRequest: { templateId: made.id } });
+  check(item.templateId === made.id && item.summary === "Phishing reported" && item.priority === Priority.High, "case from template");
+  check(item.customFields["f_select"] === "high" && item.dueAt != null, "template defaults applied");
+  const titles = (await new TasksApi(config).listCaseTasks({ workspaceId, caseId: item.id })).items.map((t) => t.title);
+  check(titles.join("|") === "Collect headers|Block sender", `template tasks: ${titles}`);
+  const changed = await templates.updateCaseTemplate({
+    workspaceId,
+    templateId: made.id,
+    updateCaseTemplateRequest: { version: made.version, name: "Phish", tasks: [] },
+  });
+  check(changed.name === "Phish" && changed.tasks.length === 0 && changed.version === made.version + 1, "template changed");
+  await templates.deleteCaseTemplate({ workspaceId, templateId: made.id });
+  await expectProblem(() => templates.getCaseTemplate({ workspaceId, templateId: made.id }), 404, "NOT_FOUND");
 }
 
 async function expectProblem(call: () => Promise<unknown>, status: number, code: string): Promise<void> {

@@ -25,6 +25,7 @@ use crate::services::scans::{ScanRunner, ScanService, ScanSettings};
 use crate::services::service_accounts::ServiceAccountService;
 use crate::services::tasks::TaskService;
 use crate::services::telemetry::TelemetryService;
+use crate::services::templates::TemplateService;
 use crate::services::workspaces::WorkspaceService;
 use crate::store::Store;
 use crate::store::evidence::EvidenceStore;
@@ -138,6 +139,7 @@ impl App {
             )),
             service_accounts,
             tasks: Arc::new(TaskService::new(access.clone())),
+            templates: Arc::new(TemplateService::new(access.clone())),
             workspaces: Arc::new(WorkspaceService::new(store.clone(), access)),
         };
         let bind_error = |source| BuildError::Bind { addr: settings.server.listen, source };

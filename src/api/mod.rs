@@ -16,6 +16,7 @@ mod scans;
 mod service_accounts;
 mod sessions;
 mod tasks;
+mod templates;
 mod workspaces;
 
 use std::sync::Arc;
@@ -35,6 +36,7 @@ type Apis = (
     comments::CommentsApi,
     tasks::CaseTasksApi,
     fields::FieldsApi,
+    templates::TemplatesApi,
     tasks::WorkspaceTasksApi,
     scans::ScansApi,
     attachments::CaseAttachmentsApi,
@@ -55,6 +57,7 @@ fn handlers(services: &Services) -> Apis {
         comments::CommentsApi { cases: services.cases.clone() },
         tasks::CaseTasksApi { tasks: services.tasks.clone() },
         fields::FieldsApi { fields: services.fields.clone() },
+        templates::TemplatesApi { templates: services.templates.clone() },
         tasks::WorkspaceTasksApi { tasks: services.tasks.clone() },
         scans::ScansApi { scans: services.scans.clone() },
         attachments::CaseAttachmentsApi { attachments: services.attachments.clone() },

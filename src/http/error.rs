@@ -14,6 +14,7 @@ use crate::services::health::Unready;
 use crate::services::identity::IdentityError;
 use crate::services::kernel::Failure;
 use crate::services::scans::ScanError;
+use crate::services::templates::TemplateError;
 use crate::services::validation::{FieldError, ValidationErrors};
 use crate::services::workspaces::WorkspaceError;
 
@@ -218,6 +219,18 @@ impl From<CustomFieldError> for ApiError {
                 format!(
                     "{cases} case(s) hold values this change removes; send clear_values=true to clear them."
                 ),
+            ),
+        }
+    }
+}
+
+impl From<TemplateError> for ApiError {
+    fn from(err: TemplateError) -> Self {
+        match err {
+            TemplateError::Common(failure) => failure.into(),
+            TemplateError::NameTaken(name) => Self::new(
+                ProblemKind::CaseTemplateNameTaken,
+                format!("Another case template of this workspace is named {name:?}."),
             ),
         }
     }

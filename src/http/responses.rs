@@ -122,6 +122,7 @@ impl IntoApiError for crate::services::scans::ScanError {}
 impl IntoApiError for crate::services::health::Unready {}
 impl IntoApiError for crate::services::attachments::AttachmentError {}
 impl IntoApiError for crate::services::fields::FieldError {}
+impl IntoApiError for crate::services::templates::TemplateError {}
 
 impl<S, E: IntoApiError> From<E> for Problems<S> {
     fn from(err: E) -> Self {

@@ -21,6 +21,8 @@ pub enum ApiTags {
     Tasks,
     /// A workspace's own fields on its cases.
     CustomFields,
+    /// Recipes for opening cases: defaults and a checklist of tasks.
+    CaseTemplates,
     /// Network scans of the team's own hosts, run in the background.
     Scans,
     /// Evidence files on cases and scans.

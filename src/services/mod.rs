@@ -15,6 +15,7 @@ pub mod scans;
 pub mod service_accounts;
 pub mod tasks;
 pub mod telemetry;
+pub mod templates;
 pub mod validation;
 pub mod workspaces;
 
@@ -41,6 +42,8 @@ pub struct Services {
     pub service_accounts: Arc<service_accounts::ServiceAccountService>,
     /// The tasks of cases.
     pub tasks: Arc<tasks::TaskService>,
+    /// Case templates.
+    pub templates: Arc<templates::TemplateService>,
     /// Workspaces, members and roles.
     pub workspaces: Arc<workspaces::WorkspaceService>,
 }

@@ -42,6 +42,11 @@ impl ValidationErrors {
         self.0.extend(other.0);
     }
 
+    /// The same failures, each field named within `parent` (`defaults.tags`).
+    pub fn within(self, parent: &str) -> Self {
+        Self(self.0.into_iter().map(|e| FieldError { field: format!("{parent}.{}", e.field), ..e }).collect())
+    }
+
     /// The offending fields.
     pub fn errors(&self) -> &[FieldError] {
         &self.0
@@ -90,4 +95,48 @@ pub fn free_text(raw: &str, max: usize) -> Result<String, String> {
         return Err(format!("must be at most {max} characters"));
     }
     Ok(text.to_owned())
+}
+
+/// Most tags on a case (or a template's defaults).
+pub const MAX_TAGS: usize = 20;
+const TAG_MAX_CHARS: usize = 50;
+
+/// Tags: each trimmed and lowercased; empty, long, duplicate or too many
+/// are refused. Sorted.
+pub fn tags(raw: Vec<String>) -> Result<Vec<String>, String> {
+    if raw.len() > MAX_TAGS {
+        return Err(format!("must have at most {MAX_TAGS} tags"));
+    }
+    let mut tags = Vec::with_capacity(raw.len());
+    for tag in raw {
+        let tag = tag.trim().to_lowercase();
+        match tag.chars().count() {
+            0 => return Err("each tag must not be empty".into()),
+            n if n > TAG_MAX_CHARS => {
+                return Err(format!("each tag must be at most {TAG_MAX_CHARS} characters"));
+            }
+            _ if tag.chars().any(char::is_control) => {
+                return Err("tags must not contain control characters".into());
+            }
+            _ if tags.contains(&tag) => return Err(format!("the tag {tag:?} appears twice")),
+            _ => tags.push(tag),
+        }
+    }
+    tags.sort();
+    Ok(tags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_normalised_and_checked() {
+        assert_eq!(tags(vec![" Phishing ".into(), "EDR".into()]), Ok(vec!["edr".into(), "phishing".into()]));
+        assert!(tags(vec!["a".into(), " A".into()]).is_err());
+        assert!(tags(vec!["".into()]).is_err());
+        assert!(tags(vec!["t".repeat(51)]).is_err());
+        assert!(tags((0..21).map(|i| i.to_string()).collect()).is_err());
+        assert!(tags((0..20).map(|i| i.to_string()).collect()).is_ok());
+    }
 }

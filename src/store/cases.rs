@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::schema::{case_tags, cases};
-use crate::ids::{AccountId, CaseId, WorkspaceId};
+use crate::ids::{AccountId, CaseId, TemplateId, WorkspaceId};
 
 pub use super::case_list::{
     CaseFilter, Direction, FieldFilter, FieldTest, Overdue, Position, Range, SortKey, list,
@@ -53,6 +53,8 @@ pub struct CaseRow {
     pub due_at: Option<DbTime>,
     /// Custom field values, as a JSON object keyed by field key.
     pub custom_fields: String,
+    /// The template that made it, if one did.
+    pub template_id: Option<TemplateId>,
 }
 
 /// Fields to change; `None` leaves a field alone, `Some(None)` clears it.

@@ -12,6 +12,7 @@ pub mod api_keys;
 pub mod attachments;
 pub mod case_events;
 mod case_list;
+pub mod case_templates;
 pub mod cases;
 pub mod change_feed;
 mod change_log;

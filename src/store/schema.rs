@@ -77,6 +77,24 @@ diesel::table! {
         due_at -> Nullable<Timestamp>,
         task_seq -> Integer,
         custom_fields -> Text,
+        template_id -> Nullable<Binary>,
+    }
+}
+
+diesel::table! {
+    /// Recipes for opening cases: defaults and a list of tasks.
+    case_templates (id) {
+        id -> Binary,
+        workspace_id -> Binary,
+        name -> Text,
+        name_key -> Text,
+        description -> Text,
+        defaults -> Text,
+        tasks -> Text,
+        version -> Integer,
+        created_by -> Binary,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -312,6 +330,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     tasks,
     custom_fields,
     case_field_values,
+    case_templates,
     idempotency_keys,
     scans,
     scan_results,

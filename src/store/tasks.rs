@@ -9,7 +9,7 @@ use super::cases::{Direction, Overdue};
 use super::schema::tasks;
 use crate::ids::{AccountId, CaseId, TaskId, WorkspaceId};
 
-use super::{DbConn, DbTime, StoreError, db_run, keyset, update_returning};
+use super::{DbConn, DbTime, StoreError, db_run, insert_rows, keyset, update_returning};
 
 /// A task as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -121,6 +121,11 @@ pub async fn insert(conn: &mut DbConn<'_>, row: &TaskRow) -> Result<(), StoreErr
         diesel::insert_into(tasks::table).values(row.clone()).execute(conn).await?;
         Ok(())
     })
+}
+
+/// Inserts many tasks at once (a new case's checklist).
+pub async fn insert_all(conn: &mut DbConn<'_>, rows: Vec<TaskRow>) -> Result<(), StoreError> {
+    insert_rows!(conn, tasks::table, rows)
 }
 
 /// Loads a task of a case.

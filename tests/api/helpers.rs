@@ -6,6 +6,10 @@ use std::sync::Arc;
 use casebook::app::App;
 use casebook::config::{RateSetting, Settings};
 use casebook::services::identity::SigningKey;
+use casebook::store::DatabaseUrl;
+use diesel::Connection as _;
+use diesel::connection::SimpleConnection as _;
+use diesel_async::{AsyncConnection, AsyncMysqlConnection, AsyncPgConnection, SimpleAsyncConnection};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -197,12 +201,38 @@ impl TestApp {
         TestResponse { status, headers, body }
     }
 
+    /// Runs SQL on the test's database directly, behind the server's back.
+    pub async fn execute_sql(&self, sql: &str) {
+        match &self.settings.database.url {
+            DatabaseUrl::Postgres(url) => {
+                let mut conn = AsyncPgConnection::establish(url).await.expect("connect");
+                conn.batch_execute(sql).await.expect("sql");
+            }
+            DatabaseUrl::Mysql(url) => {
+                let mut conn = AsyncMysqlConnection::establish(url).await.expect("connect");
+                conn.batch_execute(sql).await.expect("sql");
+            }
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy()).expect("open");
+                conn.batch_execute("PRAGMA busy_timeout = 5000;").expect("pragma");
+                conn.batch_execute(sql).expect("sql");
+            }
+        }
+    }
+
     pub async fn get(&self, path: &str, token: Option<&str>) -> TestResponse {
         self.request(Method::GET, path, token, None).await
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> TestResponse {
         self.request(Method::POST, path, token, Some(body)).await
+    }
+
+    /// Posts `body` with an `Idempotency-Key`.
+    pub async fn post_with_key(&self, path: &str, token: &str, key: &str, body: Value) -> TestResponse {
+        let request = self.client.post(format!("{}{path}", self.base_url)).bearer_auth(token);
+        Self::read(request.header("Idempotency-Key", key).json(&body).send().await.expect("request sent"))
+            .await
     }
 
     pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> TestResponse {

@@ -17,6 +17,7 @@ mod api_keys;
 mod attachment_content;
 mod attachments;
 mod auth_cache;
+mod case_templates;
 mod cases;
 mod cases_list;
 mod comments;

@@ -4,33 +4,12 @@
 use std::time::Duration;
 
 use casebook::store::DatabaseUrl;
-use diesel::Connection as _;
-use diesel::connection::SimpleConnection as _;
-use diesel_async::{AsyncConnection, AsyncMysqlConnection, AsyncPgConnection, SimpleAsyncConnection};
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::db_proxy::DbProxy;
 use crate::helpers::{Backend, TestApp};
-
-/// Runs SQL on the test's database directly, behind the server's back.
-async fn execute(app: &TestApp, sql: &str) {
-    match &app.settings.database.url {
-        DatabaseUrl::Postgres(url) => {
-            let mut conn = AsyncPgConnection::establish(url).await.expect("connect");
-            conn.batch_execute(sql).await.expect("sql");
-        }
-        DatabaseUrl::Mysql(url) => {
-            let mut conn = AsyncMysqlConnection::establish(url).await.expect("connect");
-            conn.batch_execute(sql).await.expect("sql");
-        }
-        DatabaseUrl::Sqlite(path) => {
-            let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy()).expect("open");
-            conn.batch_execute("PRAGMA busy_timeout = 5000;").expect("pragma");
-            conn.batch_execute(sql).expect("sql");
-        }
-    }
-}
 
 /// Readiness once it answers 200, or its last answer after 5 s of asking.
 async fn readiness_within_5s(app: &TestApp) -> StatusCode {
@@ -55,14 +34,14 @@ async fn the_server_is_live_and_ready(app: TestApp) {
 
 async fn readiness_fails_while_migrations_are_pending(app: TestApp) {
     let latest = "SELECT max(version) FROM __diesel_schema_migrations";
-    execute(&app, &format!("CREATE TABLE parked AS SELECT * FROM __diesel_schema_migrations WHERE version = ({latest}); \
+    app.execute_sql(&format!("CREATE TABLE parked AS SELECT * FROM __diesel_schema_migrations WHERE version = ({latest}); \
                             DELETE FROM __diesel_schema_migrations WHERE version = (SELECT version FROM parked);")).await;
 
     let unready = app.get("/health/ready", None).await;
 
     unready.assert_problem(503, "UNAVAILABLE");
     assert!(unready.body["detail"].as_str().expect("detail").contains("expects"), "{}", unready.body);
-    execute(&app, "INSERT INTO __diesel_schema_migrations SELECT * FROM parked; DROP TABLE parked;").await;
+    app.execute_sql("INSERT INTO __diesel_schema_migrations SELECT * FROM parked; DROP TABLE parked;").await;
     assert_eq!(app.get("/health/ready", None).await.status, StatusCode::OK);
 }
 

@@ -64,6 +64,7 @@ fn case(status: CaseStatusWire, priority: PriorityWire, severity: SeverityWire, 
         } else {
             Default::default()
         },
+        template_id: full.then(|| WireId::new(crate::ids::TemplateId::new())),
     }
 }
 

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::http::actor::{ActorId, ActorKindWire};
 use crate::http::wire::{Prefixed, Timestamp, WireId};
-use crate::ids::{AccountId, AttachmentId, CaseId, CommentId, EventId, ScanId, TaskId};
+use crate::ids::{AccountId, AttachmentId, CaseId, CommentId, EventId, ScanId, TaskId, TemplateId};
 use crate::services::cases::{self, CaseEvent};
 
 /// One entry of a case's audit trail.
@@ -20,7 +20,8 @@ pub struct EventView {
     pub actor_id: ActorId,
     /// Whether `actor_id` is a person or a service account.
     pub actor_kind: ActorKindWire,
-    /// What happened: `case_created`, `field_changed` (with `field`, `old`,
+    /// What happened: `case_created` (the case's fields, and the
+    /// `template_id` it was opened from or null), `field_changed` (with `field`, `old`,
     /// `new`), `assigned` (`old`, `new` account ids), `commented`,
     /// `comment_edited`, `comment_deleted` (`comment_id`), `scan_finished`
     /// (`scan_id`, `status`, `target`, `ports`, `open`, `closed`, `filtered`),
@@ -60,7 +61,10 @@ fn with_prefixed_ids(kind: cases::EventKind, mut data: Value) -> Value {
             prefix::<AccountId>(&mut data["old"]);
             prefix::<AccountId>(&mut data["new"]);
         }
-        CaseCreated => prefix::<AccountId>(&mut data["assignee_id"]),
+        CaseCreated => {
+            prefix::<AccountId>(&mut data["assignee_id"]);
+            prefix::<TemplateId>(&mut data["template_id"]);
+        }
         Commented | CommentEdited | CommentDeleted => prefix::<CommentId>(&mut data["comment_id"]),
         ScanFinished => prefix::<ScanId>(&mut data["scan_id"]),
         AttachmentAdded | AttachmentDeleted => {

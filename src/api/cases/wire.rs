@@ -10,7 +10,7 @@ use crate::api::common::{nullable, wire_enum};
 use crate::api::fields::wire::FieldValueWire;
 use crate::http::actor::{ActorId, ActorKindWire};
 use crate::http::wire::{Timestamp, WireId};
-use crate::ids::{AccountId, CaseId, WorkspaceId};
+use crate::ids::{AccountId, CaseId, TemplateId, WorkspaceId};
 use crate::services::cases::{
     Case, CaseSort, CaseStatus, Priority, RawCaseUpdate, RawNewCase, Severity, SortOrder,
 };
@@ -136,6 +136,10 @@ pub struct CaseView {
     /// The workspace's custom fields that have a value on this case, by
     /// key (see `listCustomFields`).
     pub custom_fields: BTreeMap<String, FieldValueWire>,
+    /// The case template it was opened from, or null. It stays when the
+    /// template is deleted.
+    #[oai(nullable)]
+    pub template_id: Option<WireId<TemplateId>>,
 }
 
 impl From<Case> for CaseView {
@@ -165,6 +169,7 @@ impl From<Case> for CaseView {
                 .into_iter()
                 .filter_map(|(key, value)| Some((key, FieldValueWire::from_json(value)?)))
                 .collect(),
+            template_id: case.template_id.map(WireId::new),
         }
     }
 }
@@ -186,17 +191,18 @@ pub struct CaseList {
 #[oai(rename = "CreateCaseRequest", example, skip_serializing_if_is_none)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCaseRequest {
-    /// One line, 1 to 200 characters after trimming.
+    /// One line, 1 to 200 characters after trimming. Required, unless the
+    /// template named by `template_id` gives one.
     #[oai(validator(min_length = 1, max_length = 200))]
-    pub summary: String,
+    pub summary: Option<String>,
     /// Markdown, up to 20,000 characters.
     #[oai(validator(max_length = 20000))]
     pub description: Option<String>,
     /// Initial status (default `new`).
     pub status: Option<CaseStatusWire>,
-    /// Priority (default `medium`).
+    /// Priority (default: the template's, else `medium`).
     pub priority: Option<PriorityWire>,
-    /// Severity (default `medium`).
+    /// Severity (default: the template's, else `medium`).
     pub severity: Option<SeverityWire>,
     /// A member of the workspace to assign it to.
     pub assignee_id: Option<WireId<AccountId>>,
@@ -209,12 +215,19 @@ pub struct CreateCaseRequest {
     /// field's type, and required fields must be given. A problem names
     /// the field as `custom_fields.<key>`.
     pub custom_fields: Option<BTreeMap<String, FieldValueWire>>,
+    /// A case template of the workspace to open the case from: each field
+    /// this request leaves out comes from the template's `defaults`
+    /// (custom field values merge by key, this request's winning; `due_at`
+    /// is the template's `due_in_seconds` from now), and the template's
+    /// tasks are added in the same transaction. An unknown template
+    /// answers 422.
+    pub template_id: Option<WireId<TemplateId>>,
 }
 
 impl Example for CreateCaseRequest {
     fn example() -> Self {
         Self {
-            summary: "Phishing mail with credential harvester link".into(),
+            summary: Some("Phishing mail with credential harvester link".into()),
             description: Some("Reported by three people in finance.".into()),
             status: None,
             priority: Some(PriorityWire::High),
@@ -223,6 +236,7 @@ impl Example for CreateCaseRequest {
             tags: Some(vec!["phishing".into(), "email".into()]),
             due_at: None,
             custom_fields: None,
+            template_id: None,
         }
     }
 }
@@ -299,6 +313,7 @@ impl From<CreateCaseRequest> for RawNewCase {
                 .into_iter()
                 .map(|(key, value)| (key, value.into_json()))
                 .collect(),
+            template_id: body.template_id.map(|id| id.id()),
         }
     }
 }

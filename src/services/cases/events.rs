@@ -161,6 +161,7 @@ pub(super) fn created(case: &Case, actor: Actor) -> CaseEvent {
         "tags": case.tags,
         "due_at": case.due_at,
         "custom_fields": case.custom_fields,
+        "template_id": case.template_id.map(|id| id.uuid().to_string()),
     });
     CaseEvent::new(case.id, actor, EventKind::CaseCreated, data, case.created_at)
 }

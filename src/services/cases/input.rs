@@ -7,13 +7,13 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{CaseStatus, Priority, Severity};
-use crate::ids::AccountId;
+use crate::ids::{AccountId, TemplateId};
 use crate::services::validation::{self, ValidationErrors};
 
-const SUMMARY_MAX_CHARS: usize = 200;
-const DESCRIPTION_MAX_CHARS: usize = 20_000;
-const MAX_TAGS: usize = 20;
-const TAG_MAX_CHARS: usize = 50;
+/// Longest summary of a case.
+pub const SUMMARY_MAX_CHARS: usize = 200;
+/// Longest description of a case.
+pub const DESCRIPTION_MAX_CHARS: usize = 20_000;
 
 /// A field of a partial update that may be left alone, cleared, or set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -46,35 +46,39 @@ impl<T: Copy> Nullable<T> {
     }
 }
 
-/// A valid new case.
+/// A new case as asked for, every given field valid. What it leaves out,
+/// the template it names (if any) fills, then the defaults (see the case
+/// service).
 #[derive(Debug, Clone, Serialize)]
 pub struct NewCase {
-    /// Trimmed summary, 1 to 200 characters.
-    pub summary: String,
+    /// Trimmed summary, 1 to 200 characters; only a template may leave it out.
+    pub summary: Option<String>,
     /// Description, up to 20,000 characters.
-    pub description: String,
+    pub description: Option<String>,
     /// Initial status (default `new`).
     pub status: CaseStatus,
-    /// Priority (default `medium`).
-    pub priority: Priority,
-    /// Severity (default `medium`).
-    pub severity: Severity,
+    /// Priority.
+    pub priority: Option<Priority>,
+    /// Severity.
+    pub severity: Option<Severity>,
     /// Assignee; must be a member (checked by the service).
     pub assignee_id: Option<AccountId>,
     /// Normalised, sorted, distinct tags.
-    pub tags: Vec<String>,
+    pub tags: Option<Vec<String>>,
     /// When it is due.
     pub due_at: Option<DateTime<Utc>>,
     /// Custom field values by key, as sent (checked by the service against
     /// the workspace's definitions).
     pub custom_fields: BTreeMap<String, Value>,
+    /// The template to open it from.
+    pub template_id: Option<TemplateId>,
 }
 
 /// A case as a client asks to open it, before any field is checked.
 #[derive(Debug, Clone, Default)]
 pub struct RawNewCase {
     /// One-line summary.
-    pub summary: String,
+    pub summary: Option<String>,
     /// Markdown description.
     pub description: Option<String>,
     /// Starting status.
@@ -91,6 +95,8 @@ pub struct RawNewCase {
     pub due_at: Option<DateTime<Utc>>,
     /// Custom field values by key.
     pub custom_fields: BTreeMap<String, Value>,
+    /// The template to open it from.
+    pub template_id: Option<TemplateId>,
 }
 
 /// Checks every field, reporting all invalid ones.
@@ -108,23 +114,30 @@ impl TryFrom<RawNewCase> for NewCase {
             tags,
             due_at,
             custom_fields,
+            template_id,
         } = raw;
+        let summary = match (summary, template_id) {
+            (Some(summary), _) => validation::name(&summary, SUMMARY_MAX_CHARS).map(Some),
+            (None, Some(_)) => Ok(None),
+            (None, None) => Err("is required (unless the template named by template_id gives one)".into()),
+        };
         match (
-            parse_summary(&summary),
-            validation::markdown(description.as_deref().unwrap_or_default(), DESCRIPTION_MAX_CHARS),
-            parse_tags(tags.unwrap_or_default()),
+            summary,
+            description.map(|d| validation::markdown(&d, DESCRIPTION_MAX_CHARS)).transpose(),
+            tags.map(validation::tags).transpose(),
             due_at.map(validation::storable_time).transpose(),
         ) {
             (Ok(summary), Ok(description), Ok(tags), Ok(due_at)) => Ok(Self {
                 summary,
                 description,
                 status: status.unwrap_or(CaseStatus::New),
-                priority: priority.unwrap_or(Priority::Medium),
-                severity: severity.unwrap_or(Severity::Medium),
+                priority,
+                severity,
                 assignee_id,
                 tags,
                 due_at,
                 custom_fields,
+                template_id,
             }),
             (summary, description, tags, due_at) => Err(ValidationErrors::collect([
                 ("summary", summary.err()),
@@ -215,9 +228,9 @@ impl TryFrom<RawCaseUpdate> for CaseUpdate {
             && custom_fields.is_empty();
         let version_error = (version < 1).then(|| "must be at least 1".to_owned());
         let body_error = nothing.then(|| "set at least one field to change".to_owned());
-        let summary = summary.map(parse_summary).transpose();
+        let summary = summary.map(|s| validation::name(s, SUMMARY_MAX_CHARS)).transpose();
         let description = description.map(|d| validation::markdown(d, DESCRIPTION_MAX_CHARS)).transpose();
-        let tags = tags.map(parse_tags).transpose();
+        let tags = tags.map(validation::tags).transpose();
         let due_at = due_at.check(validation::storable_time);
         match (version_error, body_error, summary, description, tags, due_at) {
             (None, None, Ok(summary), Ok(description), Ok(tags), Ok(due_at)) => Ok(Self {
@@ -246,56 +259,9 @@ impl TryFrom<RawCaseUpdate> for CaseUpdate {
     }
 }
 
-fn parse_summary(raw: &str) -> Result<String, String> {
-    let summary = raw.trim();
-    match summary.chars().count() {
-        0 => Err("must not be empty".into()),
-        n if n > SUMMARY_MAX_CHARS => Err(format!("must be at most {SUMMARY_MAX_CHARS} characters")),
-        _ if summary.chars().any(char::is_control) => Err("must not contain control characters".into()),
-        _ => Ok(summary.to_owned()),
-    }
-}
-
-/// Trims and lowercases each tag; refuses empty, long, duplicate or too many.
-fn parse_tags(raw: Vec<String>) -> Result<Vec<String>, String> {
-    if raw.len() > MAX_TAGS {
-        return Err(format!("must have at most {MAX_TAGS} tags"));
-    }
-    let mut tags = Vec::with_capacity(raw.len());
-    for tag in raw {
-        let tag = tag.trim().to_lowercase();
-        match tag.chars().count() {
-            0 => return Err("each tag must not be empty".into()),
-            n if n > TAG_MAX_CHARS => {
-                return Err(format!("each tag must be at most {TAG_MAX_CHARS} characters"));
-            }
-            _ if tag.chars().any(char::is_control) => {
-                return Err("tags must not contain control characters".into());
-            }
-            _ if tags.contains(&tag) => return Err(format!("the tag {tag:?} appears twice")),
-            _ => tags.push(tag),
-        }
-    }
-    tags.sort();
-    Ok(tags)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tags_are_normalised_and_checked() {
-        assert_eq!(
-            parse_tags(vec![" Phishing ".into(), "EDR".into()]),
-            Ok(vec!["edr".into(), "phishing".into()])
-        );
-        assert!(parse_tags(vec!["a".into(), " A".into()]).is_err());
-        assert!(parse_tags(vec!["".into()]).is_err());
-        assert!(parse_tags(vec!["t".repeat(51)]).is_err());
-        assert!(parse_tags((0..21).map(|i| i.to_string()).collect()).is_err());
-        assert!(parse_tags((0..20).map(|i| i.to_string()).collect()).is_ok());
-    }
 
     #[test]
     fn an_update_must_change_something() {

@@ -4,6 +4,7 @@ use super::custom_values;
 use super::service::load;
 use super::{Case, CaseError, CaseEvent, CaseQuery, CaseService, CaseSort, SortOrder};
 use crate::ids::{CaseId, EventId, WorkspaceId};
+use crate::services::fields;
 use crate::services::kernel::{Actor, Failure};
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::workspaces::Role;
@@ -23,7 +24,7 @@ impl CaseService {
         let mut scope = self.access.writing(caller, workspace, Role::Viewer).await?;
         let conn = &mut scope.db();
         if !query.custom_fields.is_empty() {
-            let fields = custom_values::definitions(conn, workspace).await?;
+            let fields = fields::definitions(conn, workspace).await?;
             query.filter.fields = custom_values::filters(&fields, &query.custom_fields)?;
         }
         let page = &query.page;

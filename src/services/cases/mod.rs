@@ -5,6 +5,7 @@ mod comments;
 mod custom_values;
 mod error;
 mod events;
+mod from_template;
 mod input;
 mod list;
 mod model;
@@ -14,7 +15,9 @@ mod service;
 pub use comments::{Comment, CommentBody, CommentEdit};
 pub use error::CaseError;
 pub use events::{CaseEvent, EventKind, scan_finished_event};
-pub use input::{CaseUpdate, NewCase, Nullable, RawCaseUpdate, RawNewCase};
+pub use input::{
+    CaseUpdate, DESCRIPTION_MAX_CHARS, NewCase, Nullable, RawCaseUpdate, RawNewCase, SUMMARY_MAX_CHARS,
+};
 pub(crate) use model::ranked_enum;
 pub use model::{Case, CaseStatus, Priority, Severity};
 pub use query::{AssigneeFilter, CaseQuery, CaseSort, RawCaseQuery, SortOrder, overdue_now};

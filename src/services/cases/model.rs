@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::ids::{AccountId, CaseId, WorkspaceId};
+use crate::ids::{AccountId, CaseId, TemplateId, WorkspaceId};
 use crate::services::kernel::{ActorKind, Corrupt};
 use crate::store::cases::CaseRow;
 
@@ -134,6 +134,10 @@ pub struct Case {
     /// Custom field values in canonical form, by field key.
     #[serde(default)]
     pub custom_fields: BTreeMap<String, Value>,
+    /// The template it was opened from, if any (kept when the template is
+    /// deleted).
+    #[serde(default)]
+    pub template_id: Option<TemplateId>,
 }
 
 /// A stored case is read strictly: an unknown status, rank or tag list is
@@ -169,6 +173,7 @@ impl TryFrom<CaseRow> for Case {
             closed_at: row.closed_at.map(Into::into),
             due_at: row.due_at.map(Into::into),
             custom_fields,
+            template_id: row.template_id,
         })
     }
 }
@@ -203,6 +208,7 @@ impl Case {
             closed_at: self.closed_at.map(Into::into),
             due_at: self.due_at.map(Into::into),
             custom_fields: serde_json::to_string(&self.custom_fields).unwrap_or_else(|_| "{}".into()),
+            template_id: self.template_id,
         }
     }
 }

@@ -3,13 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use super::custom_values;
 use super::events::{self, CaseEvent};
 use super::{Case, CaseError, CaseStatus, CaseUpdate, NewCase};
+use super::{custom_values, from_template};
 use crate::ids::{CaseId, RecordId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::kernel::{Access, Actor, Failure, Role, ensure_assignable};
+use crate::services::validation::ValidationErrors;
+use crate::services::{fields, tasks, templates};
 use crate::store::cases::{self, CaseChanges};
 use crate::store::{DbConn, case_events, db_transaction, workspaces};
 
@@ -24,7 +26,9 @@ impl CaseService {
         Self { access }
     }
 
-    /// Opens a case (editors and admins). Its number is the workspace's next.
+    /// Opens a case (editors and admins). Its number is the workspace's
+    /// next. With a template, what the request leaves out comes from the
+    /// template, and the template's tasks are added in the same transaction.
     #[tracing::instrument(skip_all)]
     pub async fn create(
         &self,
@@ -35,13 +39,19 @@ impl CaseService {
     ) -> Result<Created<Case>, CaseError> {
         let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
         let conn = &mut scope.db();
-        if let Some(assignee) = request.assignee_id {
+        let template = match request.template_id {
+            Some(id) => Some(templates::load(conn, workspace, id).await?.ok_or_else(|| {
+                ValidationErrors::single("template_id", "is not a case template of this workspace")
+            })?),
+            None => None,
+        };
+        let draft = from_template::fill(&request, template.as_ref())?;
+        if let Some(assignee) = draft.assignee_id {
             ensure_assignable(conn, workspace, assignee, "assignee_id").await?;
         }
-        let fields = custom_values::definitions(conn, workspace).await?;
+        let fields = fields::definitions(conn, workspace).await?;
         let none = BTreeMap::new();
-        let values =
-            custom_values::apply(conn, workspace, &none, &fields, &request.custom_fields, true).await?;
+        let values = fields::apply(conn, workspace, &none, &fields, &draft.custom_fields, true).await?;
         db_transaction!(conn, |tx| {
             if let Some(earlier) = idempotency::begin::<Case>(tx, claim.as_ref()).await? {
                 return Ok(Created { value: earlier, replayed: true });
@@ -49,31 +59,33 @@ impl CaseService {
             let number =
                 workspaces::next_case_number(tx, workspace).await?.ok_or(Failure::NoSuchWorkspace)?;
             let now = clock::now();
-            let finished = |status| matches!(status, CaseStatus::Resolved | CaseStatus::Closed);
             let case = Case {
                 id: CaseId::new(),
                 workspace_id: workspace,
                 number,
-                summary: request.summary.clone(),
-                description: request.description.clone(),
-                status: request.status,
-                priority: request.priority,
-                severity: request.severity,
-                assignee_id: request.assignee_id,
-                tags: request.tags.clone(),
+                summary: draft.summary.clone(),
+                description: draft.description.clone(),
+                status: draft.status,
+                priority: draft.priority,
+                severity: draft.severity,
+                assignee_id: draft.assignee_id,
+                tags: draft.tags.clone(),
                 version: 1,
                 created_by: caller.id,
                 created_by_kind: caller.kind,
                 created_at: now,
                 updated_at: now,
-                resolved_at: finished(request.status).then_some(now),
-                closed_at: (request.status == CaseStatus::Closed).then_some(now),
-                due_at: request.due_at,
+                resolved_at: draft.status.is_finished().then_some(now),
+                closed_at: (draft.status == CaseStatus::Closed).then_some(now),
+                due_at: draft.due_at(now),
                 custom_fields: values.clone(),
+                template_id: request.template_id,
             };
             cases::insert(tx, case.to_row(), &case.tags).await?;
             custom_values::index(tx, &fields, &none, &case).await?;
-            case_events::insert(tx, vec![events::created(&case, caller).to_row()]).await?;
+            let mut events = vec![events::created(&case, caller)];
+            events.extend(tasks::seed(tx, (workspace, case.id), draft.first_tasks(now), caller, now).await?);
+            case_events::insert(tx, events.iter().map(CaseEvent::to_row).collect()).await?;
             idempotency::finish(tx, claim.as_ref(), &case).await?;
             Ok::<_, CaseError>(Created::new(case))
         })
@@ -104,7 +116,7 @@ impl CaseService {
         }
         let fields = match update.custom_fields.is_empty() {
             true => Vec::new(),
-            false => custom_values::definitions(conn, workspace).await?,
+            false => fields::definitions(conn, workspace).await?,
         };
         db_transaction!(conn, |tx| {
             let current = load(tx, workspace, id).await?;
@@ -114,8 +126,7 @@ impl CaseService {
             let mut next = apply(&current, &update);
             if !update.custom_fields.is_empty() {
                 let (changes, old) = (&update.custom_fields, &current.custom_fields);
-                next.custom_fields =
-                    custom_values::apply(tx, workspace, old, &fields, changes, false).await?;
+                next.custom_fields = fields::apply(tx, workspace, old, &fields, changes, false).await?;
             }
             let events = events::changes(&current, &next, caller);
             if events.is_empty() {

@@ -1,6 +1,8 @@
 //! Clearing values from cases when an admin removes options of a field, or
 //! the field itself, and asks for the values to go with them. Each case
 //! changed gets a new version and an audit event, as any change would.
+//! Case templates lose such values from their defaults too, so no template
+//! holds a value no case could take.
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
@@ -9,6 +11,7 @@ use super::{FieldDefinition, FieldError, FieldType, index_entries};
 use crate::ids::CaseId;
 use crate::services::cases::{Case, CaseEvent, EventKind};
 use crate::services::kernel::{Actor, Failure};
+use crate::services::templates;
 use crate::store::cases::{self, CaseChanges};
 use crate::store::field_values::{self, FieldValueRow};
 use crate::store::{DbConn, case_events};
@@ -71,6 +74,8 @@ pub(super) async fn clear(
         let event = CaseEvent::new(case.id, actor, EventKind::FieldChanged, data, now);
         case_events::insert(tx, vec![event.to_row()]).await?;
     }
+    let keep = |value: &Value| Some(remaining(field, removal, value)).filter(|kept| !kept.is_null());
+    templates::strip_field(tx, field.workspace_id, &field.key, keep, now).await?;
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 //! definitions ([`values`]); changing or deleting a definition that cases
 //! use clears those values only when asked.
 
+mod apply;
 mod clear;
 mod error;
 mod input;
@@ -10,6 +11,7 @@ mod model;
 mod service;
 mod values;
 
+pub use apply::{apply, definitions};
 pub use error::FieldError;
 pub use input::{FieldUpdate, NewField};
 pub use model::{FieldDefinition, FieldType};

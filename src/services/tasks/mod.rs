@@ -6,8 +6,10 @@ mod events;
 mod input;
 mod list;
 mod model;
+mod seed;
 mod service;
 
 pub use input::{NewTask, RawNewTask, RawTaskQuery, RawTaskUpdate, TaskQuery, TaskSort, TaskUpdate};
 pub use model::{Task, TaskStatus};
+pub use seed::{FirstTask, seed};
 pub use service::TaskService;

@@ -1,0 +1,2 @@
+ALTER TABLE cases DROP COLUMN template_id;
+DROP TABLE case_templates;
