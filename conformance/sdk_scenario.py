@@ -111,6 +111,7 @@ def main():
     custom_field_scenario(api, ws, account.id)
     task_scenario(api, ws, case.id, account.id)
     template_scenario(api, ws)
+    observable_scenario(api, ws, case.id)
     print("python sdk: scenario passed", flush=True)
 
 
@@ -217,6 +218,26 @@ def template_scenario(api, ws):
     assert (changed.name, changed.tasks, templates.get_case_template(ws, made.id).version) == ("Phish", [], made.version + 1)
     templates.delete_case_template(ws, made.id)
     expect_problem(lambda: templates.get_case_template(ws, made.id), 404, "NOT_FOUND")
+
+
+def observable_scenario(api, ws, case_id):
+    step("observables: canonical values, one per case, found across the workspace")
+    observables = cb.ObservablesApi(api)
+    request = cb.CreateObservableRequest(type=cb.ObservableType.DOMAIN, value="Evil.Example.", is_ioc=True, tlp=cb.Tlp.RED)
+    added = observables.create_observable_with_http_info(ws, case_id, request, idempotency_key=f"obs-{uuid.uuid4().hex}")
+    assert added.status_code == 201 and added.data.value == "evil.example" and added.data.id.startswith("obs_"), added
+    again = observables.create_observable_with_http_info(ws, case_id, cb.CreateObservableRequest(type=cb.ObservableType.DOMAIN, value="evil.example"))
+    assert again.status_code == 200 and again.data.id == added.data.id, again
+    other = cb.CasesApi(api).create_case(ws, cb.CreateCaseRequest(summary="Second sighting"))
+    shared = observables.create_observable(ws, other.id, cb.CreateObservableRequest(type=cb.ObservableType.DOMAIN, value="EVIL.example"))
+    assert shared.other_cases == 1, shared
+    found = observables.list_observables(ws, type=[cb.ObservableType.DOMAIN], value="evil.example.").items
+    assert sorted(o.case_id for o in found) == sorted([case_id, other.id]), found
+    changed = observables.update_observable(ws, case_id, added.data.id, cb.UpdateObservableRequest(version=added.data.version, sighted=True))
+    assert changed.sighted and changed.version == added.data.version + 1, changed
+    assert [o.id for o in observables.list_case_observables(ws, case_id, is_ioc=True).items] == [added.data.id]
+    observables.delete_observable(ws, other.id, shared.id)
+    assert observables.get_observable(ws, case_id, added.data.id).other_cases == 0
 
 
 def expect_problem(call, status, code):

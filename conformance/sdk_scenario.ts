@@ -15,6 +15,9 @@ import {
   CustomFieldsApi,
   CustomFieldType,
   CustomFieldValue,
+  ObservablesApi,
+  ObservableType,
+  Tlp,
   ProblemFromJSON,
   ResponseError,
   Role,
@@ -144,6 +147,7 @@ async function main(): Promise<void> {
   await customFieldScenario(config, workspaceId, account.id);
   await taskScenario(config, workspaceId, created.id, account.id);
   await templateScenario(config, workspaceId);
+  await observableScenario(config, workspaceId, created.id);
   console.log("typescript sdk: scenario passed");
 }
 
@@ -298,6 +302,26 @@ async function templateScenario(config: Configuration, workspaceId: string): Pro
   check(changed.name === "Phish" && changed.tasks.length === 0 && changed.version === made.version + 1, "template changed");
   await templates.deleteCaseTemplate({ workspaceId, templateId: made.id });
   await expectProblem(() => templates.getCaseTemplate({ workspaceId, templateId: made.id }), 404, "NOT_FOUND");
+}
+
+async function observableScenario(config: Configuration, workspaceId: string, caseId: string): Promise<void> {
+  step("observables: canonical values, one per case, found across the workspace");
+  const observables = new ObservablesApi(config);
+  const createObservableRequest = { type: ObservableType.Domain, value: "Evil.Example.", isIoc: true, tlp: Tlp.Red };
+  const added = await observables.createObservableRaw({ workspaceId, caseId, idempotencyKey: `obs-${Date.now()}`, createObservableRequest });
+  const made = await added.value();
+  check(added.raw.status === 201 && made.value === "evil.example" && made.id.startsWith("obs_"), "observable added in canonical form");
+  const again = await observables.createObservableRaw({ workspaceId, caseId, createObservableRequest: { type: ObservableType.Domain, value: "evil.example" } });
+  check(again.raw.status === 200 && (await again.value()).id === made.id, "the same value is the same observable");
+  const other = await new CasesApi(config).createCase({ workspaceId, createCaseRequest: { summary: "Second sighting" } });
+  const shared = await observables.createObservable({ workspaceId, caseId: other.id, createObservableRequest: { type: ObservableType.Domain, value: "EVIL.example" } });
+  check(shared.otherCases === 1, "correlated with the first case");
+  const found = await observables.listObservables({ workspaceId, type: [ObservableType.Domain], value: "evil.example." });
+  check(found.items.map((o) => o.caseId).sort().join() === [caseId, other.id].sort().join(), "found in both cases");
+  const changed = await observables.updateObservable({ workspaceId, caseId, observableId: made.id, updateObservableRequest: { version: made.version, sighted: true } });
+  check(changed.sighted && changed.version === made.version + 1, "observable changed");
+  await observables.deleteObservable({ workspaceId, caseId: other.id, observableId: shared.id });
+  check((await observables.getObservable({ workspaceId, caseId, observableId: made.id })).otherCases === 0, "correlation follows deletes");
 }
 
 async function expectProblem(call: () => Promise<unknown>, status: number, code: string): Promise<void> {

@@ -21,6 +21,7 @@ use crate::services::fields::FieldService;
 use crate::services::health::HealthService;
 use crate::services::identity::{IdentityService, IdentitySettings, TokenSigner};
 use crate::services::kernel::Access;
+use crate::services::observables::ObservableService;
 use crate::services::scans::{ScanRunner, ScanService, ScanSettings};
 use crate::services::service_accounts::ServiceAccountService;
 use crate::services::tasks::TaskService;
@@ -131,6 +132,7 @@ impl App {
             identity,
             cases: Arc::new(CaseService::new(access.clone())),
             fields: Arc::new(FieldService::new(access.clone())),
+            observables: Arc::new(ObservableService::new(access.clone())),
             scans: Arc::new(ScanService::new(
                 store.clone(),
                 access.clone(),

@@ -118,6 +118,11 @@ record_id!(
     Uuid::now_v7()
 );
 record_id!(
+    /// An observable's id (UUIDv7).
+    ObservableId,
+    Uuid::now_v7()
+);
+record_id!(
     /// A case template's id (UUIDv7).
     TemplateId,
     Uuid::now_v7()

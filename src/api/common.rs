@@ -62,3 +62,8 @@ pub(crate) fn assignee_filters(raw: &[String], me: AccountId) -> Result<Vec<Assi
         })
         .collect()
 }
+
+/// A repeated filter parameter in domain terms (absent: no restriction).
+pub(crate) fn any_of<W, D: From<W>>(values: Option<Vec<W>>) -> Vec<D> {
+    values.unwrap_or_default().into_iter().map(Into::into).collect()
+}

@@ -11,6 +11,7 @@ mod comments;
 mod common;
 mod fields;
 mod members;
+mod observables;
 mod operations;
 mod scans;
 mod service_accounts;
@@ -27,44 +28,53 @@ use poem_openapi::{ContactObject, LicenseObject, OpenApi, OpenApiService, Server
 use crate::http::{self, Described, HttpSettings, RateLimits};
 use crate::services::Services;
 
+/// The handlers, grouped (poem-openapi joins tuples of up to 16 APIs).
 type Apis = (
-    accounts::AccountsApi,
-    sessions::SessionsApi,
-    workspaces::WorkspacesApi,
-    members::MembersApi,
-    cases::CasesApi,
-    comments::CommentsApi,
-    tasks::CaseTasksApi,
-    fields::FieldsApi,
-    templates::TemplatesApi,
-    tasks::WorkspaceTasksApi,
-    scans::ScansApi,
-    attachments::CaseAttachmentsApi,
-    attachments::ScanAttachmentsApi,
-    service_accounts::ServiceAccountsApi,
-    service_accounts::ApiKeysApi,
-    operations::OperationsApi,
+    (accounts::AccountsApi, sessions::SessionsApi, workspaces::WorkspacesApi, members::MembersApi),
+    (
+        cases::CasesApi,
+        comments::CommentsApi,
+        tasks::CaseTasksApi,
+        fields::FieldsApi,
+        templates::TemplatesApi,
+        observables::ObservablesApi,
+        tasks::WorkspaceTasksApi,
+    ),
+    (scans::ScansApi, attachments::CaseAttachmentsApi, attachments::ScanAttachmentsApi),
+    (service_accounts::ServiceAccountsApi, service_accounts::ApiKeysApi, operations::OperationsApi),
 );
 
 /// The handlers, each owning the services it calls.
 fn handlers(services: &Services) -> Apis {
     (
-        accounts::AccountsApi { identity: services.identity.clone() },
-        sessions::SessionsApi { identity: services.identity.clone() },
-        workspaces::WorkspacesApi { workspaces: services.workspaces.clone() },
-        members::MembersApi { workspaces: services.workspaces.clone() },
-        cases::CasesApi { cases: services.cases.clone() },
-        comments::CommentsApi { cases: services.cases.clone() },
-        tasks::CaseTasksApi { tasks: services.tasks.clone() },
-        fields::FieldsApi { fields: services.fields.clone() },
-        templates::TemplatesApi { templates: services.templates.clone() },
-        tasks::WorkspaceTasksApi { tasks: services.tasks.clone() },
-        scans::ScansApi { scans: services.scans.clone() },
-        attachments::CaseAttachmentsApi { attachments: services.attachments.clone() },
-        attachments::ScanAttachmentsApi { attachments: services.attachments.clone() },
-        service_accounts::ServiceAccountsApi { service_accounts: services.service_accounts.clone() },
-        service_accounts::ApiKeysApi { service_accounts: services.service_accounts.clone() },
-        operations::OperationsApi { health: services.health.clone(), telemetry: services.telemetry.clone() },
+        (
+            accounts::AccountsApi { identity: services.identity.clone() },
+            sessions::SessionsApi { identity: services.identity.clone() },
+            workspaces::WorkspacesApi { workspaces: services.workspaces.clone() },
+            members::MembersApi { workspaces: services.workspaces.clone() },
+        ),
+        (
+            cases::CasesApi { cases: services.cases.clone() },
+            comments::CommentsApi { cases: services.cases.clone() },
+            tasks::CaseTasksApi { tasks: services.tasks.clone() },
+            fields::FieldsApi { fields: services.fields.clone() },
+            templates::TemplatesApi { templates: services.templates.clone() },
+            observables::ObservablesApi { observables: services.observables.clone() },
+            tasks::WorkspaceTasksApi { tasks: services.tasks.clone() },
+        ),
+        (
+            scans::ScansApi { scans: services.scans.clone() },
+            attachments::CaseAttachmentsApi { attachments: services.attachments.clone() },
+            attachments::ScanAttachmentsApi { attachments: services.attachments.clone() },
+        ),
+        (
+            service_accounts::ServiceAccountsApi { service_accounts: services.service_accounts.clone() },
+            service_accounts::ApiKeysApi { service_accounts: services.service_accounts.clone() },
+            operations::OperationsApi {
+                health: services.health.clone(),
+                telemetry: services.telemetry.clone(),
+            },
+        ),
     )
 }
 

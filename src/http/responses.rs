@@ -88,6 +88,31 @@ macro_rules! idempotent_created {
             ),
         }
     };
+    ($(#[$doc:meta])* $vis:vis $name:ident($body:ty), $meaning:tt, $location:tt, existing: $existing:tt) => {
+        $(#[$doc])*
+        #[derive(poem_openapi::ApiResponse)]
+        $vis enum $name {
+            #[doc = $meaning]
+            #[oai(status = 201)]
+            Created(
+                $body,
+                #[doc = $location]
+                #[oai(header = "Location")]
+                String,
+                /// `true` when this repeats the response of an earlier request with the same key.
+                #[oai(header = "Idempotent-Replayed")]
+                Option<String>,
+            ),
+            #[doc = $existing]
+            #[oai(status = 200)]
+            Existing(
+                $body,
+                /// `true` when this repeats the response of an earlier request with the same key.
+                #[oai(header = "Idempotent-Replayed")]
+                Option<String>,
+            ),
+        }
+    };
 }
 pub(crate) use idempotent_created;
 

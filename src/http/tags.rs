@@ -23,6 +23,8 @@ pub enum ApiTags {
     CustomFields,
     /// Recipes for opening cases: defaults and a checklist of tasks.
     CaseTemplates,
+    /// The facts of incidents (addresses, names, URLs, hashes), correlated across cases.
+    Observables,
     /// Network scans of the team's own hosts, run in the background.
     Scans,
     /// Evidence files on cases and scans.

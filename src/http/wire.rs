@@ -9,7 +9,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::ids::{
-    AccountId, ApiKeyId, AttachmentId, CaseId, CommentId, EventId, FieldId, RecordId, ScanId,
+    AccountId, ApiKeyId, AttachmentId, CaseId, CommentId, EventId, FieldId, ObservableId, RecordId, ScanId,
     ServiceAccountId, SessionId, TaskId, TemplateId, WorkspaceId,
 };
 
@@ -43,6 +43,7 @@ prefixed! {
     CommentId = ("cmt_", "CommentId", "A comment id: `cmt_` and 32 hex digits.");
     TaskId = ("task_", "TaskId", "A task id: `task_` and 32 hex digits.");
     FieldId = ("fld_", "FieldId", "A custom field id: `fld_` and 32 hex digits.");
+    ObservableId = ("obs_", "ObservableId", "An observable id: `obs_` and 32 hex digits.");
     TemplateId = ("tpl_", "CaseTemplateId", "A case template id: `tpl_` and 32 hex digits.");
     EventId = ("evt_", "EventId", "An audit event id: `evt_` and 32 hex digits.");
     ScanId = ("scan_", "ScanId", "A scan id: `scan_` and 32 hex digits.");

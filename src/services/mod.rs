@@ -10,6 +10,7 @@ pub mod health;
 pub mod idempotency;
 pub mod identity;
 pub mod kernel;
+pub mod observables;
 pub mod pagination;
 pub mod scans;
 pub mod service_accounts;
@@ -32,6 +33,8 @@ pub struct Services {
     pub identity: Arc<identity::IdentityService>,
     /// Cases, their comments and audit trail.
     pub cases: Arc<cases::CaseService>,
+    /// The facts of cases.
+    pub observables: Arc<observables::ObservableService>,
     /// Custom field definitions.
     pub fields: Arc<fields::FieldService>,
     /// Metrics scrapes.

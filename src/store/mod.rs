@@ -24,6 +24,7 @@ pub mod field_values;
 pub mod health;
 pub mod idempotency;
 pub mod memberships;
+pub mod observables;
 pub mod scan_queue;
 pub mod scans;
 pub mod schema;

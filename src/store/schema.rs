@@ -82,6 +82,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The facts of cases (addresses, names, hashes...), in canonical form.
+    observables (id) {
+        id -> Binary,
+        workspace_id -> Binary,
+        case_id -> Binary,
+        kind -> Text,
+        value -> Text,
+        value_key -> Text,
+        description -> Text,
+        tlp -> Text,
+        is_ioc -> Bool,
+        sighted -> Bool,
+        tags -> Text,
+        source -> Text,
+        first_seen_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        version -> Integer,
+        created_by -> Binary,
+        created_by_kind -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     /// Recipes for opening cases: defaults and a list of tasks.
     case_templates (id) {
         id -> Binary,
@@ -315,6 +340,7 @@ diesel::joinable!(memberships -> accounts (account_id));
 diesel::joinable!(comments -> cases (case_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(tasks -> cases (case_id));
+diesel::joinable!(observables -> cases (case_id));
 diesel::joinable!(case_field_values -> cases (case_id));
 diesel::joinable!(service_accounts -> workspaces (workspace_id));
 diesel::joinable!(api_keys -> service_accounts (service_account_id));
@@ -331,6 +357,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     custom_fields,
     case_field_values,
     case_templates,
+    observables,
     idempotency_keys,
     scans,
     scan_results,

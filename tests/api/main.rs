@@ -7,6 +7,7 @@ mod test_db;
 
 mod members;
 mod metrics;
+mod observables;
 mod operations;
 mod pooled_connections;
 mod postgres_admin;

@@ -5,7 +5,9 @@ use serde_json::Value;
 
 use crate::http::actor::{ActorId, ActorKindWire};
 use crate::http::wire::{Prefixed, Timestamp, WireId};
-use crate::ids::{AccountId, AttachmentId, CaseId, CommentId, EventId, ScanId, TaskId, TemplateId};
+use crate::ids::{
+    AccountId, AttachmentId, CaseId, CommentId, EventId, ObservableId, ScanId, TaskId, TemplateId,
+};
 use crate::services::cases::{self, CaseEvent};
 
 /// One entry of a case's audit trail.
@@ -30,7 +32,11 @@ pub struct EventView {
     /// file is on a scan linked to the case), `task_created` (`task_id`,
     /// `title`, `status`, `assignee_id`, `due_at`, `position`),
     /// `task_changed` (`task_id`, `field`, `old`, `new`) and `task_deleted`
-    /// (`task_id`, `title`).
+    /// (`task_id`, `title`), `observable_added` (`observable_id`, `type`,
+    /// `value`, `tlp`, `is_ioc`, `source`), `observable_seen` (added again:
+    /// `observable_id`, `type`, `value`), `observable_changed`
+    /// (`observable_id`, `field`, `old`, `new`) and `observable_deleted`
+    /// (`observable_id`, `type`, `value`).
     #[oai(rename = "type")]
     pub kind: String,
     /// The details; their shape depends on `type`.
@@ -83,6 +89,9 @@ fn with_prefixed_ids(kind: cases::EventKind, mut data: Value) -> Value {
             }
         }
         TaskDeleted => prefix::<TaskId>(&mut data["task_id"]),
+        ObservableAdded | ObservableSeen | ObservableChanged | ObservableDeleted => {
+            prefix::<ObservableId>(&mut data["observable_id"]);
+        }
         FieldChanged => {}
     }
     data

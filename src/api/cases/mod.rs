@@ -11,7 +11,7 @@ use poem_openapi::OpenApi;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 
-use crate::api::common::assignee_filters;
+use crate::api::common::{any_of, assignee_filters};
 use crate::http::auth::Caller;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
@@ -68,11 +68,6 @@ one_answer!(
     EventListResponse: 200 Ok(Json<EventList>),
     "A page of the audit trail."
 );
-
-/// A repeated filter parameter in domain terms (absent: no restriction).
-fn any_of<W, D: From<W>>(values: Option<Vec<W>>) -> Vec<D> {
-    values.unwrap_or_default().into_iter().map(Into::into).collect()
-}
 
 #[OpenApi(tag = "ApiTags::Cases")]
 impl CasesApi {

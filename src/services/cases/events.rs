@@ -40,6 +40,17 @@ pub enum EventKind {
     TaskChanged,
     /// A task was deleted; `data`: `task_id`, `title`.
     TaskDeleted,
+    /// An observable was added; `data`: `observable_id`, `type`, `value`,
+    /// `tlp`, `is_ioc`, `source`.
+    ObservableAdded,
+    /// An observable was added again (its `last_seen_at` rose); `data`:
+    /// `observable_id`, `type`, `value`.
+    ObservableSeen,
+    /// One field of an observable changed; `data`: `observable_id`,
+    /// `field`, `old`, `new`.
+    ObservableChanged,
+    /// An observable was deleted; `data`: `observable_id`, `type`, `value`.
+    ObservableDeleted,
 }
 
 impl EventKind {
@@ -58,6 +69,10 @@ impl EventKind {
             Self::TaskCreated => "task_created",
             Self::TaskChanged => "task_changed",
             Self::TaskDeleted => "task_deleted",
+            Self::ObservableAdded => "observable_added",
+            Self::ObservableSeen => "observable_seen",
+            Self::ObservableChanged => "observable_changed",
+            Self::ObservableDeleted => "observable_deleted",
         }
     }
 
@@ -75,6 +90,10 @@ impl EventKind {
             Self::TaskCreated,
             Self::TaskChanged,
             Self::TaskDeleted,
+            Self::ObservableAdded,
+            Self::ObservableSeen,
+            Self::ObservableChanged,
+            Self::ObservableDeleted,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == name)

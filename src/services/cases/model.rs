@@ -20,6 +20,9 @@ macro_rules! ranked_enum {
         }
 
         impl $name {
+            /// Every value, in rank order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant,)*];
+
             /// The stored and wire name.
             pub fn as_str(self) -> &'static str {
                 match self { $(Self::$variant => $text,)* }

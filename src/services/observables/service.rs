@@ -1,0 +1,265 @@
+//! The observable service: the facts of cases. Roles are those of cases
+//! (viewers read, editors and admins write); every change writes its event
+//! in the case's audit trail in the same transaction. Adding a value a case
+//! has already answers the existing observable (its `last_seen_at` raised).
+
+use super::{NewObservable, Observable, ObservableQuery, ObservableUpdate, events, value_key};
+use crate::ids::{CaseId, ObservableId, WorkspaceId};
+use crate::platform::clock;
+use crate::services::cases::CaseEvent;
+use crate::services::idempotency::{self, Claim};
+use crate::services::kernel::{Access, Actor, Failure, Role};
+use crate::services::pagination::Page;
+use crate::store::observables::{self, ObservableChanges, ObservableFilter};
+use crate::store::{DbConn, case_events, cases, db_transaction};
+
+/// An observable with the number of the workspace's other cases that hold
+/// the same value.
+#[derive(Debug, Clone)]
+pub struct Correlated {
+    /// The observable.
+    pub observable: Observable,
+    /// Other cases of the workspace with the same type and value.
+    pub other_cases: i64,
+}
+
+/// The answer of an add: the observable, and whether it is new.
+#[derive(Debug, Clone)]
+pub struct Added {
+    /// The observable (new, or the case's existing one).
+    pub observable: Correlated,
+    /// Whether this add created it.
+    pub created: bool,
+    /// Whether this repeats an earlier request's answer.
+    pub replayed: bool,
+}
+
+/// Observables of cases.
+pub struct ObservableService {
+    access: Access,
+}
+
+impl ObservableService {
+    /// A service whose work starts from `access`'s workspace scope.
+    pub fn new(access: Access) -> Self {
+        Self { access }
+    }
+
+    /// Adds an observable to a case (editors and admins). A value the case
+    /// has already is not added twice: the existing one is answered, seen
+    /// again now.
+    #[tracing::instrument(skip_all)]
+    pub async fn add(
+        &self,
+        caller: Actor,
+        workspace: WorkspaceId,
+        case: CaseId,
+        request: NewObservable,
+        claim: Option<Claim>,
+    ) -> Result<Added, Failure> {
+        let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
+        let conn = &mut scope.db();
+        let (observable, created, replayed) = db_transaction!(conn, |tx| {
+            if let Some((earlier, created)) =
+                idempotency::begin::<(Observable, bool)>(tx, claim.as_ref()).await?
+            {
+                return Ok((earlier, created, true));
+            }
+            cases::find(tx, workspace, case).await?.ok_or(Failure::NotFound("case"))?;
+            let now = clock::now();
+            let fresh = Observable {
+                id: ObservableId::new(),
+                workspace_id: workspace,
+                case_id: case,
+                kind: request.kind,
+                value: request.value.clone(),
+                description: request.description.clone(),
+                tlp: request.tlp,
+                is_ioc: request.is_ioc,
+                sighted: request.sighted,
+                tags: request.tags.clone(),
+                source: request.source,
+                first_seen_at: now,
+                last_seen_at: now,
+                version: 1,
+                created_by: caller.id,
+                created_by_kind: caller.kind,
+                created_at: now,
+                updated_at: now,
+            };
+            let (stored, created) = observables::insert_or_find(tx, &fresh.to_row()).await?;
+            let (observable, event) = if created {
+                let event = events::added(&fresh, caller);
+                (fresh, event)
+            } else {
+                let mut existing = Observable::try_from(stored)?;
+                observables::seen_at(tx, existing.id, now.into()).await?;
+                existing.last_seen_at = existing.last_seen_at.max(now);
+                let event = events::seen(&existing, caller, now);
+                (existing, event)
+            };
+            case_events::insert(tx, vec![event.to_row()]).await?;
+            idempotency::finish(tx, claim.as_ref(), &(observable.clone(), created)).await?;
+            Ok::<_, Failure>((observable, created, false))
+        })?;
+        let observable = correlate(conn, workspace, vec![observable]).await?.remove(0);
+        Ok(Added { observable, created, replayed })
+    }
+
+    /// One observable of a case (any member).
+    pub async fn get(
+        &self,
+        caller: Actor,
+        workspace: WorkspaceId,
+        case: CaseId,
+        id: ObservableId,
+    ) -> Result<Correlated, Failure> {
+        let mut scope = self.access.reading(caller, workspace, Role::Viewer).await?;
+        let conn = &mut scope.db();
+        let observable = load(conn, workspace, case, id).await?;
+        Ok(correlate(conn, workspace, vec![observable]).await?.remove(0))
+    }
+
+    /// A page of observables, newest first: of one case (`query.case_id`),
+    /// or of the whole workspace (any member).
+    pub async fn search(
+        &self,
+        caller: Actor,
+        workspace: WorkspaceId,
+        query: ObservableQuery,
+    ) -> Result<Page<Correlated>, Failure> {
+        let mut scope = self.access.reading(caller, workspace, Role::Viewer).await?;
+        let conn = &mut scope.db();
+        if let Some(case) = query.case_id {
+            cases::find(conn, workspace, case).await?.ok_or(Failure::NotFound("case"))?;
+        }
+        let filter = filter_of(&query);
+        let rows =
+            observables::search(conn, workspace, &filter, query.page.after, query.page.fetch()).await?;
+        let found = rows.into_iter().map(Observable::try_from).collect::<Result<Vec<_>, _>>()?;
+        let page = Page::from_rows(found, query.page.limit, |o| o.id);
+        let items = correlate(conn, workspace, page.items).await?;
+        Ok(Page { items, next_cursor: page.next_cursor })
+    }
+
+    /// Changes an observable's notes, TLP, marks or tags (editors and
+    /// admins), conditional on `version`. A request that changes nothing
+    /// returns it as it is.
+    #[tracing::instrument(skip_all)]
+    pub async fn update(
+        &self,
+        caller: Actor,
+        workspace: WorkspaceId,
+        case: CaseId,
+        id: ObservableId,
+        update: ObservableUpdate,
+    ) -> Result<Correlated, Failure> {
+        let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
+        let conn = &mut scope.db();
+        let observable = db_transaction!(conn, |tx| {
+            let current = load(tx, workspace, case, id).await?;
+            if current.version != update.version {
+                return Err(conflict(current.version, update.version));
+            }
+            let mut next = current.clone();
+            next.description = update.description.clone().unwrap_or(next.description);
+            next.tlp = update.tlp.unwrap_or(next.tlp);
+            next.is_ioc = update.is_ioc.unwrap_or(next.is_ioc);
+            next.sighted = update.sighted.unwrap_or(next.sighted);
+            next.tags = update.tags.clone().unwrap_or(next.tags);
+            next.updated_at = clock::now();
+            let events = events::changes(&current, &next, caller);
+            if events.is_empty() {
+                return Ok(current);
+            }
+            let row = next.to_row();
+            let changes = ObservableChanges {
+                description: Some(row.description),
+                tlp: Some(row.tlp),
+                is_ioc: Some(row.is_ioc),
+                sighted: Some(row.sighted),
+                tags: Some(row.tags),
+                updated_at: Some(row.updated_at),
+            };
+            let Some(row) = observables::update(tx, id, update.version, changes).await? else {
+                return Err(conflict(load(tx, workspace, case, id).await?.version, update.version));
+            };
+            case_events::insert(tx, events.iter().map(CaseEvent::to_row).collect()).await?;
+            Ok::<_, Failure>(Observable::try_from(row)?)
+        })?;
+        Ok(correlate(conn, workspace, vec![observable]).await?.remove(0))
+    }
+
+    /// Deletes an observable (editors and admins).
+    #[tracing::instrument(skip_all)]
+    pub async fn delete(
+        &self,
+        caller: Actor,
+        workspace: WorkspaceId,
+        case: CaseId,
+        id: ObservableId,
+    ) -> Result<(), Failure> {
+        let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
+        let conn = &mut scope.db();
+        db_transaction!(conn, |tx| {
+            let observable = load(tx, workspace, case, id).await?;
+            observables::delete(tx, case, id).await?;
+            case_events::insert(tx, vec![events::deleted(&observable, caller, clock::now()).to_row()])
+                .await?;
+            Ok::<_, Failure>(())
+        })
+    }
+}
+
+fn filter_of(query: &ObservableQuery) -> ObservableFilter {
+    let mut kinds: Vec<String> = query.kinds.iter().map(|k| k.as_str().to_owned()).collect();
+    if !query.values.is_empty() {
+        kinds = query.values.iter().map(|(k, _)| k.as_str().to_owned()).collect();
+        kinds.dedup();
+    }
+    let like = |text: &str| text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    ObservableFilter {
+        kinds,
+        value_keys: query.values.iter().map(|(_, value)| value_key(value)).collect(),
+        value_like: query.value_prefix.as_deref().map(|p| format!("{}%", like(p))),
+        is_ioc: query.is_ioc,
+        tlps: query.tlps.iter().map(|t| t.as_str().to_owned()).collect(),
+        tag_like: query.tag.as_deref().map(|t| format!("%{}%", like(&serde_json::json!(t).to_string()))),
+        case_id: query.case_id,
+    }
+}
+
+/// Each observable with the count of the workspace's other cases holding its value.
+async fn correlate(
+    conn: &mut DbConn<'_>,
+    workspace: WorkspaceId,
+    found: Vec<Observable>,
+) -> Result<Vec<Correlated>, Failure> {
+    let keys: Vec<(String, String)> =
+        found.iter().map(|o| (o.kind.as_str().to_owned(), value_key(&o.value))).collect();
+    let counts = observables::case_counts(conn, workspace, &keys).await?;
+    Ok(found
+        .into_iter()
+        .zip(keys)
+        .map(|(observable, (kind, key))| {
+            let holders = counts.iter().find(|(k, v, _)| *k == kind && *v == key).map_or(1, |(_, _, n)| *n);
+            Correlated { observable, other_cases: (holders - 1).max(0) }
+        })
+        .collect())
+}
+
+async fn load(
+    conn: &mut DbConn<'_>,
+    workspace: WorkspaceId,
+    case: CaseId,
+    id: ObservableId,
+) -> Result<Observable, Failure> {
+    match observables::find(conn, case, id).await? {
+        Some(row) if row.workspace_id == workspace => Ok(row.try_into()?),
+        _ => Err(Failure::NotFound("observable")),
+    }
+}
+
+fn conflict(current: i32, given: i32) -> Failure {
+    Failure::VersionConflict { what: "observable", current, given }
+}
