@@ -236,6 +236,15 @@ def observable_scenario(api, ws, case_id):
     changed = observables.update_observable(ws, case_id, added.data.id, cb.UpdateObservableRequest(version=added.data.version, sighted=True))
     assert changed.sighted and changed.version == added.data.version + 1, changed
     assert [o.id for o in observables.list_case_observables(ws, case_id, is_ioc=True).items] == [added.data.id]
+    related = observables.list_related_cases(ws, case_id).items
+    assert [(r.other_case.id, r.shared_observables) for r in related] == [(other.id, 1)], related
+    batch = observables.create_observable_batch(ws, case_id, cb.CreateObservableBatchRequest(items=[
+        cb.CreateObservableRequest(type=cb.ObservableType.IPV4, value="203.0.113.9"),
+        cb.CreateObservableRequest(type=cb.ObservableType.IPV4, value="not an address"),
+        cb.CreateObservableRequest(type=cb.ObservableType.DOMAIN, value="evil.example")]))
+    assert [i.outcome for i in batch.items] == [cb.ObservableBatchOutcome.CREATED, cb.ObservableBatchOutcome.INVALID,
+                                                cb.ObservableBatchOutcome.EXISTING], batch
+    assert batch.items[1].errors[0].to_dict()["field"] == "value" and batch.items[1].observable is None
     observables.delete_observable(ws, other.id, shared.id)
     assert observables.get_observable(ws, case_id, added.data.id).other_cases == 0
 

@@ -320,6 +320,21 @@ async function observableScenario(config: Configuration, workspaceId: string, ca
   check(found.items.map((o) => o.caseId).sort().join() === [caseId, other.id].sort().join(), "found in both cases");
   const changed = await observables.updateObservable({ workspaceId, caseId, observableId: made.id, updateObservableRequest: { version: made.version, sighted: true } });
   check(changed.sighted && changed.version === made.version + 1, "observable changed");
+  const related = await observables.listRelatedCases({ workspaceId, caseId });
+  check(related.items.length === 1 && related.items[0].otherCase.id === other.id && related.items[0].sharedObservables === 1, "related case");
+  const batch = await observables.createObservableBatch({
+    workspaceId,
+    caseId,
+    createObservableBatchRequest: {
+      items: [
+        { type: ObservableType.Ipv4, value: "203.0.113.9" },
+        { type: ObservableType.Ipv4, value: "not an address" },
+        { type: ObservableType.Domain, value: "evil.example" },
+      ],
+    },
+  });
+  check(batch.items.map((i) => i.outcome).join() === "created,invalid,existing", `batch outcomes: ${batch.items.map((i) => i.outcome)}`);
+  check(batch.items[1].errors[0].field === "value" && batch.items[1].observable == null, "the invalid item says why");
   await observables.deleteObservable({ workspaceId, caseId: other.id, observableId: shared.id });
   check((await observables.getObservable({ workspaceId, caseId, observableId: made.id })).otherCases === 0, "correlation follows deletes");
 }

@@ -19,6 +19,7 @@
 //! text is served as JSON, as YAML, inside Swagger UI, and kept in
 //! `openapi.yaml`.
 
+use super::null_rules::NullRules;
 use serde_json::{Map, Value, json};
 
 /// The completed document, from which each form it is served in and the
@@ -82,40 +83,6 @@ impl MethodIndex {
                     && template.iter().zip(&segments).all(|(t, s)| t.as_deref().is_none_or(|t| t == *s))
             })
             .map(|(_, methods)| methods.as_str())
-    }
-}
-
-/// The top-level fields of each request schema that do not accept `null`
-/// (serde would read a `null` as "absent" for an optional field; the
-/// document says the value must be of the field's type).
-#[derive(Debug, Default)]
-pub struct NullRules(std::collections::HashMap<String, Vec<String>>);
-
-impl NullRules {
-    fn from_document(document: &Value) -> Self {
-        let Some(schemas) = document["components"]["schemas"].as_object() else { return Self::default() };
-        let rules = schemas
-            .iter()
-            .filter_map(|(name, schema)| {
-                let properties = schema["properties"].as_object()?;
-                let strict = properties
-                    .iter()
-                    .filter(|(_, property)| property["nullable"] != Value::Bool(true))
-                    .map(|(field, _)| field.clone())
-                    .collect();
-                Some((name.clone(), strict))
-            })
-            .collect();
-        Self(rules)
-    }
-
-    /// The first field of `body` that is `null` though schema `name` does
-    /// not allow it.
-    pub fn violation<'a>(&self, name: &str, body: &'a Map<String, Value>) -> Option<&'a str> {
-        let strict = self.0.get(name)?;
-        body.iter()
-            .find(|(field, value)| value.is_null() && strict.contains(field))
-            .map(|(field, _)| field.as_str())
     }
 }
 

@@ -14,8 +14,8 @@ use poem_openapi::registry::{MetaSchemaRef, Registry};
 use poem_openapi::types::Type;
 use serde::de::DeserializeOwned;
 
-use super::document::NullRules;
 use super::error::ApiError;
+use super::null_rules::NullRules;
 use super::problem::ProblemKind;
 use crate::services::validation::FieldError;
 
@@ -97,7 +97,7 @@ fn parse<T: DeserializeOwned>(bytes: &[u8], schema: &str, nulls: Option<&NullRul
     }
     if let Some(field) = value.as_object().and_then(|body| nulls?.violation(schema, body)) {
         return Err(ApiError::validation(vec![FieldError {
-            field: field.to_owned(),
+            field,
             message: "must not be null; leave it out instead".into(),
         }]));
     }

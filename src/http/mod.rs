@@ -16,6 +16,7 @@ pub mod idempotency;
 pub mod json_body;
 pub mod json_response;
 pub mod limits;
+pub mod null_rules;
 pub mod problem;
 mod request_data;
 pub mod responses;

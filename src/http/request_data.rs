@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use poem::{Endpoint, Request};
 
-use super::document::NullRules;
 use super::json_body::JsonBodyLimit;
 use super::limits::RateLimits;
+use super::null_rules::NullRules;
 use crate::services::Services;
 
 /// Whether this listener serves `/metrics` (false when metrics have a

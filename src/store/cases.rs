@@ -115,6 +115,22 @@ pub async fn find(
     })
 }
 
+/// Loads the cases of a workspace with these ids (in no particular order).
+pub async fn find_many(
+    conn: &mut DbConn<'_>,
+    workspace_id: WorkspaceId,
+    ids: &[CaseId],
+) -> Result<Vec<CaseRow>, StoreError> {
+    db_run!(conn: {
+        Ok(cases::table
+            .filter(cases::workspace_id.eq(workspace_id))
+            .filter(cases::id.eq_any(ids.to_vec()))
+            .select(CaseRow::as_select())
+            .load(conn)
+            .await?)
+    })
+}
+
 /// Applies `changes` and raises the version, if the case is at `expected_version`.
 pub async fn update(
     conn: &mut DbConn<'_>,

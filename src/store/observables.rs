@@ -6,7 +6,7 @@ use diesel_async::RunQueryDsl;
 use super::schema::observables;
 use crate::ids::{AccountId, CaseId, ObservableId, WorkspaceId};
 
-use super::{DbConn, DbTime, StoreError, db_run, update_returning};
+use super::{DbConn, DbTime, StoreError, db_run, insert_rows, update_returning};
 
 /// An observable as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -106,6 +106,43 @@ pub async fn insert_or_find(
         .ok_or(StoreError::Query(diesel::result::Error::NotFound))?;
     let created = stored.id == row.id;
     Ok((stored, created))
+}
+
+/// Inserts many observables at once, skipping values their case has.
+pub async fn insert_all_new(conn: &mut DbConn<'_>, rows: Vec<ObservableRow>) -> Result<(), StoreError> {
+    insert_rows!(conn, observables::table, rows, on_conflict_do_nothing)
+}
+
+/// The observables of `case_id` whose value key is one of `value_keys`.
+pub async fn find_by_values(
+    conn: &mut DbConn<'_>,
+    case_id: CaseId,
+    value_keys: &[String],
+) -> Result<Vec<ObservableRow>, StoreError> {
+    db_run!(conn: {
+        Ok(observables::table
+            .filter(observables::case_id.eq(case_id))
+            .filter(observables::value_key.eq_any(value_keys.to_vec()))
+            .select(ObservableRow::as_select())
+            .load(conn)
+            .await?)
+    })
+}
+
+/// Raises the `last_seen_at` of these observables to `at` (never lowers it).
+pub async fn seen_all_at(conn: &mut DbConn<'_>, ids: &[ObservableId], at: DbTime) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    db_run!(conn: {
+        diesel::update(observables::table)
+            .filter(observables::id.eq_any(ids.to_vec()))
+            .filter(observables::last_seen_at.lt(at))
+            .set(observables::last_seen_at.eq(at))
+            .execute(conn)
+            .await?;
+        Ok(())
+    })
 }
 
 /// The observable of `case_id` with this value, if any.
@@ -241,5 +278,37 @@ pub async fn delete(conn: &mut DbConn<'_>, case_id: CaseId, id: ObservableId) ->
     db_run!(conn: {
         let target = observables::table.filter(observables::id.eq(id)).filter(observables::case_id.eq(case_id));
         Ok(diesel::delete(target).execute(conn).await? > 0)
+    })
+}
+
+/// The other cases of the workspace that hold any of `case_id`'s values,
+/// with how many values each shares, most first (ties: newest case
+/// first); at most `limit`.
+pub async fn related_cases(
+    conn: &mut DbConn<'_>,
+    workspace_id: WorkspaceId,
+    case_id: CaseId,
+    limit: i64,
+) -> Result<Vec<(CaseId, i64)>, StoreError> {
+    let others = diesel::alias!(observables as others);
+    db_run!(conn: {
+        let shared = diesel::dsl::count_star();
+        Ok(observables::table
+            .inner_join(
+                others.on(others
+                    .field(observables::workspace_id)
+                    .eq(observables::workspace_id)
+                    .and(others.field(observables::kind).eq(observables::kind))
+                    .and(others.field(observables::value_key).eq(observables::value_key))),
+            )
+            .filter(observables::workspace_id.eq(workspace_id))
+            .filter(observables::case_id.eq(case_id))
+            .filter(others.field(observables::case_id).ne(case_id))
+            .group_by(others.field(observables::case_id))
+            .select((others.field(observables::case_id), shared))
+            .order((shared.desc(), others.field(observables::case_id).desc()))
+            .limit(limit)
+            .load(conn)
+            .await?)
     })
 }

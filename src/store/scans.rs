@@ -129,16 +129,27 @@ pub async fn find_by_id(conn: &mut DbConn<'_>, id: ScanId) -> Result<Option<Scan
     })
 }
 
-/// A workspace's scans, newest first, after the scan id `after`.
+/// A workspace's scans, newest first, after the scan id `after`; only
+/// those linked to the case given and with any of the statuses given
+/// (any, when none is).
 pub async fn list(
     conn: &mut DbConn<'_>,
     workspace_id: WorkspaceId,
+    (case_id, statuses): (Option<CaseId>, &[&str]),
     after: Option<ScanId>,
     limit: i64,
 ) -> Result<Vec<ScanRow>, StoreError> {
     let after = after.unwrap_or(ScanId::MAX);
+    let statuses: Vec<String> = statuses.iter().map(|s| (*s).to_owned()).collect();
     db_run!(conn: {
-        Ok(scans::table
+        let mut query = scans::table.into_boxed();
+        if let Some(case_id) = case_id {
+            query = query.filter(scans::case_id.eq(case_id));
+        }
+        if !statuses.is_empty() {
+            query = query.filter(scans::status.eq_any(statuses.clone()));
+        }
+        Ok(query
             .filter(scans::workspace_id.eq(workspace_id))
             .filter(scans::id.lt(after))
             .order(scans::id.desc())

@@ -2,7 +2,6 @@
 //! case from one (defaults, tasks, due times), and the guarantee that a
 //! template's case and tasks appear together or not at all.
 
-use casebook::store::DatabaseUrl;
 use chrono::{DateTime, Duration, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -106,6 +105,11 @@ async fn templates_are_validated_and_names_are_unique(app: TestApp) {
             vec!["defaults.custom_fields.bu"],
         ),
         (json!({"name": "T", "tasks": [{"title": "ok"}, {"title": " "}]}), vec!["tasks[1].title"]),
+        (json!({"name": "T", "defaults": {"priority": null}}), vec!["defaults.priority"]),
+        (
+            json!({"name": "T", "tasks": [{"title": "ok", "due_in_seconds": null}]}),
+            vec!["tasks[0].due_in_seconds"],
+        ),
     ] {
         let response = app.post(&templates_path(&team), Some(&team.admin), body.clone()).await;
         response.assert_problem(422, "VALIDATION_FAILED");
@@ -266,34 +270,12 @@ async fn a_case_from_a_template_takes_its_defaults_and_tasks(app: TestApp) {
     assert_eq!(listed["items"].as_array().map(Vec::len), Some(3));
 }
 
-/// Makes the database refuse any task titled `title`, as a failing disk or
-/// a lost connection would refuse a write halfway through a transaction.
-async fn refuse_tasks_titled(app: &TestApp, title: &str) {
-    let sql = match &app.settings.database.url {
-        DatabaseUrl::Sqlite(_) => format!(
-            "CREATE TRIGGER refuse_task BEFORE INSERT ON tasks WHEN NEW.title = '{title}' \
-             BEGIN SELECT RAISE(ABORT, 'injected failure'); END;"
-        ),
-        DatabaseUrl::Postgres(_) => format!(
-            "CREATE FUNCTION refuse_task() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
-             IF NEW.title = '{title}' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$; \
-             CREATE TRIGGER refuse_task BEFORE INSERT ON tasks FOR EACH ROW EXECUTE FUNCTION refuse_task();"
-        ),
-        DatabaseUrl::Mysql(_) => format!(
-            "CREATE TRIGGER refuse_task BEFORE INSERT ON tasks FOR EACH ROW BEGIN \
-             IF NEW.title = '{title}' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected failure'; \
-             END IF; END"
-        ),
-    };
-    app.execute_sql(&sql).await;
-}
-
 async fn a_templates_case_and_tasks_appear_together_or_not_at_all(app: TestApp) {
     let team = Team::create(&app).await;
     let tasks = json!([{"title": "Contain"}, {"title": "Collect"}, {"title": "Report"}]);
     let template =
         make(&app, &team, json!({"name": "IR", "defaults": {"summary": "Incident"}, "tasks": tasks})).await;
-    refuse_tasks_titled(&app, "Report").await;
+    app.refuse_inserts("tasks", "title", "Report").await;
     let body = json!({"template_id": template["id"]});
     let path = cases_path(&team);
     let send = |key: &'static str| app.post_with_key(&path, &team.editor, key, body.clone());
@@ -307,9 +289,7 @@ async fn a_templates_case_and_tasks_appear_together_or_not_at_all(app: TestApp) 
         .await;
     let refused = send("open-2").await;
     assert_eq!(refused.error_fields(), ["custom_fields.ticket"]);
-    let on_table =
-        if matches!(app.settings.database.url, DatabaseUrl::Postgres(_)) { " ON tasks" } else { "" };
-    app.execute_sql(&format!("DROP TRIGGER refuse_task{on_table}")).await;
+    app.allow_inserts("tasks").await;
     let fields = json!({"template_id": template["id"], "custom_fields": {"ticket": "T-1"}});
     let opened = app.post(&cases_path(&team), Some(&team.editor), fields).await;
     assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);

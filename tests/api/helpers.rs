@@ -220,6 +220,38 @@ impl TestApp {
         }
     }
 
+    /// Makes the database refuse rows of `table` whose `column` is `value`,
+    /// as a failing disk or a lost connection would refuse a write halfway
+    /// through a transaction.
+    pub async fn refuse_inserts(&self, table: &str, column: &str, value: &str) {
+        let sql = match &self.settings.database.url {
+            DatabaseUrl::Sqlite(_) => format!(
+                "CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} WHEN NEW.{column} = '{value}' \
+                 BEGIN SELECT RAISE(ABORT, 'injected failure'); END;"
+            ),
+            DatabaseUrl::Postgres(_) => format!(
+                "CREATE FUNCTION refuse_{table}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+                 IF NEW.{column} = '{value}' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$; \
+                 CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION refuse_{table}();"
+            ),
+            DatabaseUrl::Mysql(_) => format!(
+                "CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} FOR EACH ROW BEGIN \
+                 IF NEW.{column} = '{value}' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected failure'; \
+                 END IF; END"
+            ),
+        };
+        self.execute_sql(&sql).await;
+    }
+
+    /// Undoes [`Self::refuse_inserts`] on `table`.
+    pub async fn allow_inserts(&self, table: &str) {
+        let on_table = match self.settings.database.url {
+            DatabaseUrl::Postgres(_) => format!(" ON {table}"),
+            _ => String::new(),
+        };
+        self.execute_sql(&format!("DROP TRIGGER refuse_{table}{on_table}")).await;
+    }
+
     pub async fn get(&self, path: &str, token: Option<&str>) -> TestResponse {
         self.request(Method::GET, path, token, None).await
     }

@@ -7,6 +7,7 @@ mod test_db;
 
 mod members;
 mod metrics;
+mod observable_batches;
 mod observables;
 mod operations;
 mod pooled_connections;

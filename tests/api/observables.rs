@@ -228,7 +228,66 @@ async fn observables_correlate_across_the_workspace(app: TestApp) {
     );
 }
 
+async fn related_cases_are_ranked_by_shared_observables(app: TestApp) {
+    let team = Team::create(&app).await;
+    let mut cases = Vec::new();
+    for summary in ["A", "B", "C", "D"] {
+        cases.push(open_case(&app, &team, summary).await);
+    }
+    let (ip1, ip2) =
+        (json!({"type": "ipv4", "value": "198.51.100.1"}), json!({"type": "ipv4", "value": "198.51.100.2"}));
+    let domain = json!({"type": "domain", "value": "shared.example"});
+    for (case, bodies) in [
+        (0, vec![ip1.clone(), ip2.clone(), domain.clone()]),
+        (1, vec![ip1.clone(), ip2.clone()]),
+        (2, vec![json!({"type": "domain", "value": "SHARED.example."})]),
+        (3, vec![json!({"type": "other", "value": "198.51.100.1"})]),
+    ] {
+        for body in bodies {
+            assert!(add(&app, &team, &cases[case], body).await.status.is_success());
+        }
+    }
+    let related_path =
+        format!("/v1/workspaces/{}/cases/{}/related", team.id(), cases[0]["id"].as_str().expect("id"));
+    let ranked = |body: &Value| -> Vec<(Value, Value)> {
+        body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|r| (r["other_case"]["summary"].clone(), r["shared_observables"].clone()))
+            .collect()
+    };
+    let related = app.get(&related_path, Some(&team.viewer)).await.body;
+    assert_eq!(
+        ranked(&related),
+        [(json!("B"), json!(2)), (json!("C"), json!(1))],
+        "D's value is of another type"
+    );
+    let top = app.get(&format!("{related_path}?limit=1"), Some(&team.viewer)).await.body;
+    assert_eq!(ranked(&top), [(json!("B"), json!(2))]);
+    let b_ip2 =
+        app.get(&format!("{}?type=ipv4", observables_path(&team, &cases[1])), Some(&team.viewer)).await.body;
+    let b_ip2 = b_ip2["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|o| o["value"] == "198.51.100.2")
+        .expect("ip2")
+        .clone();
+    assert_eq!(
+        app.delete(&observable_path(&team, &cases[1], &b_ip2), Some(&team.editor)).await.status,
+        StatusCode::NO_CONTENT
+    );
+    let after = app.get(&related_path, Some(&team.viewer)).await.body;
+    assert_eq!(ranked(&after), [(json!("C"), json!(1)), (json!("B"), json!(1))], "ties: newest case first");
+    app.get(&related_path, Some(&team.outsider)).await.assert_problem(404, "NOT_FOUND");
+    app.get(&format!("{related_path}?limit=0"), Some(&team.viewer))
+        .await
+        .assert_problem(422, "VALIDATION_FAILED");
+}
+
 crate::on_every_backend!(
+    related_cases_are_ranked_by_shared_observables,
     observables_answer_each_role_as_documented,
     values_are_stored_in_canonical_form_once_per_case,
     twenty_concurrent_adds_of_one_value_make_one_observable,

@@ -157,7 +157,7 @@ async fn a_scan_linked_to_a_case_reports_on_the_case(app: TestApp) {
     let case = app.create_case(&team.editor, team.id(), json!({"summary": "Exposed ports?"})).await;
     let ports = Ports::open().await;
     let body = json!({"target": "127.0.0.1", "ports": ports.spec(), "case_id": case["id"]});
-    let scan = app.create_scan(&team.editor, team.id(), body).await;
+    let scan = app.create_scan(&team.editor, team.id(), body.clone()).await;
     app.wait_for_scan(&team.viewer, &scan_path(&team, &scan), finished).await;
 
     let events = app
@@ -168,20 +168,70 @@ async fn a_scan_linked_to_a_case_reports_on_the_case(app: TestApp) {
         .await
         .body;
 
-    let finished_event = &events["items"][0];
-    assert_eq!(finished_event["type"], "scan_finished", "{events}");
+    let kinds: Vec<_> =
+        events["items"].as_array().expect("items").iter().map(|e| e["type"].clone()).collect();
+    assert_eq!(
+        kinds,
+        ["observable_added", "observable_added", "observable_added", "scan_finished", "case_created"]
+    );
+    let finished_event = &events["items"][3];
     assert_eq!(finished_event["data"]["scan_id"], scan["id"]);
     assert_eq!(
         (finished_event["data"]["open"].as_i64(), finished_event["data"]["status"].as_str()),
         (Some(2), Some("completed"))
     );
+
+    let facts = case_observables(&app, &team, &case).await;
+    let quiet = format!("127.0.0.1:{}", ports.quiet());
+    let chatty = format!("127.0.0.1:{}", ports.chatty.port());
+    let mut values: Vec<&str> = facts.iter().map(|o| o["value"].as_str().expect("value")).collect();
+    values.sort_unstable();
+    let mut expected = vec!["127.0.0.1", quiet.as_str(), chatty.as_str()];
+    expected.sort_unstable();
+    assert_eq!(values, expected, "each open port and its host, once");
+    assert!(facts.iter().all(|o| o["source"] == "scan" && o["sighted"] == true), "{facts:?}");
+    let greeted = facts.iter().find(|o| o["value"] == chatty.as_str()).expect("chatty");
+    assert!(
+        greeted["description"].as_str().is_some_and(|d| d.contains("220 casebook-test ready")),
+        "{greeted}"
+    );
+
+    let again = app.create_scan(&team.editor, team.id(), body.clone()).await;
+    app.wait_for_scan(&team.viewer, &scan_path(&team, &again), finished).await;
+    let rerun = case_observables(&app, &team, &case).await;
+    assert_eq!(rerun.len(), 3, "a rerun adds nothing twice");
+    assert!(rerun.iter().all(|o| o["last_seen_at"].as_str() > o["first_seen_at"].as_str()), "{rerun:?}");
+    let linked = format!(
+        "/v1/workspaces/{}/scans?case_id={}&status=completed",
+        team.id(),
+        case["id"].as_str().expect("id")
+    );
+    let listed = app.get(&linked, Some(&team.viewer)).await.body;
+    let ids: Vec<_> = listed["items"].as_array().expect("items").iter().map(|s| s["id"].clone()).collect();
+    assert_eq!(ids, [again["id"].clone(), scan["id"].clone()]);
+    let queued = format!("/v1/workspaces/{}/scans?status=queued&status=running", team.id());
+    assert_eq!(app.get(&queued, Some(&team.viewer)).await.body["items"], json!([]));
+}
+
+/// Every observable of a case (up to 100).
+async fn case_observables(app: &TestApp, team: &Team, case: &Value) -> Vec<Value> {
+    let path = format!(
+        "/v1/workspaces/{}/cases/{}/observables?limit=100",
+        team.id(),
+        case["id"].as_str().expect("id")
+    );
+    app.get(&path, Some(&team.viewer)).await.body["items"].as_array().expect("items").clone()
 }
 
 async fn a_scan_survives_the_death_of_its_server(app: TestApp) {
     let app = app.restart_with(|s| s.scans.lease = Duration::from_secs(1)).await;
     let team = Team::create(&app).await;
     let ports = Ports::open().await;
-    let body = json!({"target": "127.0.0.0/26", "ports": format!("1-1500,{},{}", ports.quiet(), ports.chatty.port()), "concurrency": 2});
+    let case = app.create_case(&team.editor, team.id(), json!({"summary": "Loopback exposure"})).await;
+    let body = json!({
+        "target": "127.0.0.0/26", "ports": format!("1-1500,{},{}", ports.quiet(), ports.chatty.port()),
+        "concurrency": 2, "case_id": case["id"],
+    });
     let scan = app.create_scan(&team.editor, team.id(), body).await;
     let path = scan_path(&team, &scan);
     let partway = app.wait_for_scan(&team.viewer, &path, |s| s["done"].as_i64() > Some(0)).await;
@@ -220,6 +270,16 @@ async fn a_scan_survives_the_death_of_its_server(app: TestApp) {
     for port in [ports.quiet(), ports.chatty.port()] {
         assert!(results.contains(&("127.0.0.1".to_owned(), i64::from(port))), "port {port} missing");
     }
+    let facts = case_observables(&app, &team, &case).await;
+    let open_ports = facts.iter().filter(|o| o["type"] == "port").count();
+    let mut hosts: Vec<&str> = results.iter().map(|(address, _)| address.as_str()).collect();
+    hosts.dedup();
+    assert_eq!(
+        open_ports,
+        results.len(),
+        "each open port became one observable, though the scan ran on two servers"
+    );
+    assert_eq!(facts.len() - open_ports, hosts.len(), "and each host one");
 }
 
 async fn instances_sharing_a_database_take_different_scans(app: TestApp) {

@@ -2,6 +2,8 @@
 //! a case, and `/v1/workspaces/{workspace_id}/observables`: the search of
 //! the workspace's facts ("have we seen this before?").
 
+mod batch_wire;
+mod related_wire;
 pub mod wire;
 
 use std::sync::Arc;
@@ -21,9 +23,12 @@ use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
 use crate::ids::{CaseId, ObservableId, WorkspaceId};
 use crate::services::observables::{
-    NewObservable, ObservableQuery, ObservableService, ObservableUpdate, RawNewObservable,
+    BatchItem, NewObservable, ObservableQuery, ObservableService, ObservableUpdate, RawNewObservable,
+    fingerprint,
 };
 use crate::services::pagination::PageRequest;
+use batch_wire::{BatchRequest, BatchView};
+use related_wire::RelatedCaseList;
 use wire::{
     CreateObservableRequest, ObservableList, ObservableTypeWire, ObservableView, TlpWire,
     UpdateObservableRequest,
@@ -43,6 +48,20 @@ idempotent_created!(
     existing: "The case has this value already: the existing observable, its `last_seen_at` raised."
 );
 
+/// Answer of `createObservableBatch`.
+#[derive(poem_openapi::ApiResponse)]
+enum BatchResponse {
+    /// One answer per item, in order (or, with `Idempotent-Replayed: true`,
+    /// an earlier batch's answer).
+    #[oai(status = 200)]
+    Ok(
+        Json<BatchView>,
+        /// `true` when this repeats the response of an earlier request with the same key.
+        #[oai(header = "Idempotent-Replayed")]
+        Option<String>,
+    ),
+}
+
 one_answer!(
     /// Answer of `listCaseObservables` and `listObservables`.
     ObservableListResponse: 200 Ok(Json<ObservableList>),
@@ -53,6 +72,12 @@ one_answer!(
     /// Answer of `getObservable` and `updateObservable`.
     ObservableResponse: 200 Ok(Json<ObservableView>),
     "The observable."
+);
+
+one_answer!(
+    /// Answer of `listRelatedCases`.
+    RelatedCasesResponse: 200 Ok(Json<RelatedCaseList>),
+    "The other cases sharing observables with this one, most shared first."
 );
 
 one_answer!(
@@ -104,6 +129,48 @@ impl ObservablesApi {
             }
             false => CreateObservableResponse::Existing(body, replayed(added.replayed)),
         })
+    }
+
+    /// Add many observables
+    ///
+    /// Adds up to 1,000 observables to a case in one transaction (editors
+    /// and admins) and answers each item in order: `created`, `existing`
+    /// (the case had the value, or an earlier item added it; its
+    /// `last_seen_at` is raised) or `invalid` with the item's field errors
+    /// (the other items are still added). Send an `Idempotency-Key` to make
+    /// retries safe.
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/cases/:case_id/observable-batches",
+        method = "post",
+        operation_id = "createObservableBatch"
+    )]
+    async fn create_observable_batch(
+        &self,
+        caller: Caller,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceId>>,
+        /// The case.
+        case_id: Path<WireId<CaseId>>,
+        /// A client-chosen key (1 to 255 visible ASCII characters) that makes
+        /// retries of this request safe for 24 hours.
+        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
+        idempotency_key: Header<Option<String>>,
+        body: JsonBody<BatchRequest>,
+    ) -> Result<BatchResponse, Problems<UpdateErrors>> {
+        let caller = caller.actor();
+        body.0.check_limits()?;
+        let items: Vec<BatchItem> = body
+            .0
+            .items
+            .into_iter()
+            .map(|item| NewObservable::try_from(RawNewObservable::from(item)))
+            .collect();
+        let operation = format!("createObservableBatch:{}:{}", workspace_id.0, case_id.0);
+        let claim = claim(caller, idempotency_key.0.as_deref(), &operation, &fingerprint(&items))?;
+        let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
+        let answer = self.observables.add_many(caller, workspace, case, items, claim).await?;
+        let replayed = replayed(answer.replayed);
+        Ok(BatchResponse::Ok(Json(answer.into()), replayed))
     }
 
     /// List a case's observables
@@ -209,6 +276,32 @@ impl ObservablesApi {
         )?;
         let page = self.observables.search(caller.actor(), workspace_id.0.id(), query).await?;
         Ok(ObservableListResponse::Ok(Json(page.into())))
+    }
+
+    /// List related cases
+    ///
+    /// The other cases of the workspace that share observables (same type
+    /// and value) with this case, ranked by how many they share (any member).
+    #[oai(
+        path = "/v1/workspaces/:workspace_id/cases/:case_id/related",
+        method = "get",
+        operation_id = "listRelatedCases"
+    )]
+    async fn list_related_cases(
+        &self,
+        caller: Caller,
+        /// The workspace.
+        workspace_id: Path<WireId<WorkspaceId>>,
+        /// The case.
+        case_id: Path<WireId<CaseId>>,
+        /// How many cases at most, 1 to 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
+        limit: Query<Option<u32>>,
+    ) -> Result<RelatedCasesResponse, Problems<ListErrors>> {
+        let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
+        let related =
+            self.observables.related(caller.actor(), workspace, case, limit.0.unwrap_or(20)).await?;
+        Ok(RelatedCasesResponse::Ok(Json(related.into())))
     }
 
     /// Get an observable

@@ -14,6 +14,7 @@ use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::{EventStream, Json};
 use poem_openapi::types::ToJSON;
 
+use crate::api::common::any_of;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::idempotency::{claim, replayed};
@@ -23,12 +24,11 @@ use crate::http::responses::{
 };
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
-use crate::ids::{ScanId, WorkspaceId};
+use crate::ids::{CaseId, ScanId, WorkspaceId};
 use crate::services::pagination::PageRequest;
-use crate::services::scans::NewScan;
-use crate::services::scans::ScanService;
+use crate::services::scans::{NewScan, ScanFilter, ScanService};
 use crate::services::validation::ValidationErrors;
-use wire::{CreateScanRequest, ScanEventView, ScanList, ScanResultList, ScanView};
+use wire::{CreateScanRequest, ScanEventView, ScanList, ScanResultList, ScanStatusWire, ScanView};
 
 /// Scan operations.
 pub struct ScansApi {
@@ -123,13 +123,18 @@ impl ScansApi {
 
     /// List scans
     ///
-    /// The workspace's scans, newest first.
+    /// The workspace's scans, newest first; filtered by the case they are
+    /// linked to and by status.
     #[oai(path = "/v1/workspaces/:workspace_id/scans", method = "get", operation_id = "listScans")]
     async fn list_scans(
         &self,
         caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
+        /// Only scans linked to this case.
+        case_id: Query<Option<WireId<CaseId>>>,
+        /// Only scans with any of these statuses.
+        status: Query<Option<Vec<ScanStatusWire>>>,
         /// Items per page, 1 to 100 (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
@@ -138,7 +143,8 @@ impl ScansApi {
     ) -> Result<ScanListResponse, Problems<ListErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let workspace = workspace_id.0.id();
-        let page = self.scans.list(caller.actor(), workspace, page).await?;
+        let filter = ScanFilter { case_id: case_id.0.map(|id| id.id()), statuses: any_of(status.0) };
+        let page = self.scans.list(caller.actor(), workspace, filter, page).await?;
         Ok(ScanListResponse::Ok(Json(page.into())))
     }
 

@@ -1,43 +1,32 @@
 //! Wire types of scans, their results and their live events.
 
+use poem_openapi::Object;
 use poem_openapi::types::Example;
-use poem_openapi::{Enum, Object};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::api::common::wire_enum;
 use crate::http::actor::{ActorId, ActorKindWire};
 use crate::http::wire::{Timestamp, WireId};
 use crate::ids::{CaseId, ScanId, WorkspaceId};
 use crate::services::scans::{Scan, ScanEvent, ScanResult, ScanStatus};
 
-/// Where a scan is in its life: `queued` (waiting for a worker), `running`,
-/// then `completed`, `failed` or `cancelled`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename = "ScanStatus", rename_all = "snake_case")]
-pub enum ScanStatusWire {
-    /// Waiting for a worker.
-    Queued,
-    /// Probing.
-    Running,
-    /// Every probe finished.
-    Completed,
-    /// Stopped by an error (see `error`).
-    Failed,
-    /// Stopped on request.
-    Cancelled,
-}
-
-impl From<ScanStatus> for ScanStatusWire {
-    fn from(status: ScanStatus) -> Self {
-        match status {
-            ScanStatus::Queued => Self::Queued,
-            ScanStatus::Running => Self::Running,
-            ScanStatus::Completed => Self::Completed,
-            ScanStatus::Failed => Self::Failed,
-            ScanStatus::Cancelled => Self::Cancelled,
-        }
+wire_enum!(
+    /// Where a scan is in its life: `queued` (waiting for a worker), `running`,
+    /// then `completed`, `failed` or `cancelled`.
+    ScanStatusWire("ScanStatus") <=> ScanStatus {
+        /// Waiting for a worker.
+        Queued,
+        /// Probing.
+        Running,
+        /// Every probe finished.
+        Completed,
+        /// Stopped by an error (see `error`).
+        Failed,
+        /// Stopped on request.
+        Cancelled,
     }
-}
+);
 
 /// A network scan.
 #[derive(Debug, Object)]

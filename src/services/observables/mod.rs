@@ -2,17 +2,21 @@
 //! each in the canonical form of its type so that one fact is one row per
 //! case, and correlated across the workspace's cases.
 
+mod batch;
 mod events;
 mod input;
 mod model;
 mod normalise;
+mod related;
 mod service;
 
 use sha2::{Digest, Sha256};
 
+pub use batch::{BatchAnswer, BatchItem, ItemOutcome, MAX_BATCH_ITEMS, OutcomeKind, add_within, fingerprint};
 pub use input::{NewObservable, ObservableQuery, ObservableUpdate, RawNewObservable};
 pub use model::{Observable, ObservableType, Source, Tlp};
 pub use normalise::{Normalised, normalise};
+pub use related::RelatedCase;
 pub use service::{Added, Correlated, ObservableService};
 
 use crate::platform::hex;

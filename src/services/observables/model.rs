@@ -3,9 +3,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::NewObservable;
 use crate::ids::{AccountId, CaseId, ObservableId, WorkspaceId};
 use crate::services::cases::ranked_enum;
-use crate::services::kernel::{ActorKind, Corrupt};
+use crate::services::kernel::{Actor, ActorKind, Corrupt};
 use crate::store::observables::ObservableRow;
 
 ranked_enum!(
@@ -122,6 +123,37 @@ pub struct Observable {
 }
 
 impl Observable {
+    /// A new observable of `case` as `request` asks, added by `actor` at `at`.
+    pub(super) fn new(
+        id: ObservableId,
+        workspace_id: WorkspaceId,
+        case_id: CaseId,
+        request: &NewObservable,
+        actor: Actor,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id,
+            workspace_id,
+            case_id,
+            kind: request.kind,
+            value: request.value.clone(),
+            description: request.description.clone(),
+            tlp: request.tlp,
+            is_ioc: request.is_ioc,
+            sighted: request.sighted,
+            tags: request.tags.clone(),
+            source: request.source,
+            first_seen_at: at,
+            last_seen_at: at,
+            version: 1,
+            created_by: actor.id,
+            created_by_kind: actor.kind,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
     /// The stored row.
     pub(super) fn to_row(&self) -> ObservableRow {
         ObservableRow {

@@ -36,7 +36,7 @@ pub struct Added {
 
 /// Observables of cases.
 pub struct ObservableService {
-    access: Access,
+    pub(super) access: Access,
 }
 
 impl ObservableService {
@@ -67,26 +67,7 @@ impl ObservableService {
             }
             cases::find(tx, workspace, case).await?.ok_or(Failure::NotFound("case"))?;
             let now = clock::now();
-            let fresh = Observable {
-                id: ObservableId::new(),
-                workspace_id: workspace,
-                case_id: case,
-                kind: request.kind,
-                value: request.value.clone(),
-                description: request.description.clone(),
-                tlp: request.tlp,
-                is_ioc: request.is_ioc,
-                sighted: request.sighted,
-                tags: request.tags.clone(),
-                source: request.source,
-                first_seen_at: now,
-                last_seen_at: now,
-                version: 1,
-                created_by: caller.id,
-                created_by_kind: caller.kind,
-                created_at: now,
-                updated_at: now,
-            };
+            let fresh = Observable::new(ObservableId::new(), workspace, case, &request, caller, now);
             let (stored, created) = observables::insert_or_find(tx, &fresh.to_row()).await?;
             let (observable, event) = if created {
                 let event = events::added(&fresh, caller);
@@ -230,7 +211,7 @@ fn filter_of(query: &ObservableQuery) -> ObservableFilter {
 }
 
 /// Each observable with the count of the workspace's other cases holding its value.
-async fn correlate(
+pub(super) async fn correlate(
     conn: &mut DbConn<'_>,
     workspace: WorkspaceId,
     found: Vec<Observable>,

@@ -3,6 +3,7 @@
 //! that run the queue, and the live event log.
 
 mod error;
+mod facts;
 mod input;
 mod model;
 mod plan;
@@ -15,7 +16,7 @@ use std::time::Duration;
 pub use error::ScanError;
 pub use input::{CONCURRENCY, MAX_PROBES, PortSpec, ScanTarget, Scope, TIMEOUT_MS};
 pub use model::{Scan, ScanEvent, ScanResult, ScanStatus};
-pub use service::{NewScan, ScanService};
+pub use service::{NewScan, ScanFilter, ScanService};
 pub use worker::ScanRunner;
 
 /// How scans run on this server.

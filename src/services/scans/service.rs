@@ -13,7 +13,7 @@ use serde_json::json;
 use tokio::sync::Notify;
 
 use super::input::{CONCURRENCY, MAX_PROBES, TIMEOUT_MS};
-use super::{PortSpec, Scan, ScanError, ScanEvent, ScanResult, ScanTarget, Scope};
+use super::{PortSpec, Scan, ScanError, ScanEvent, ScanResult, ScanStatus, ScanTarget, Scope};
 use crate::ids::{CaseId, ScanId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
@@ -78,6 +78,15 @@ impl NewScan {
             ])),
         }
     }
+}
+
+/// Which scans a list shows (empty: any status).
+#[derive(Debug, Clone, Default)]
+pub struct ScanFilter {
+    /// Only scans linked to this case.
+    pub case_id: Option<CaseId>,
+    /// Only scans with any of these statuses.
+    pub statuses: Vec<ScanStatus>,
 }
 
 /// Scans of workspaces.
@@ -162,11 +171,14 @@ impl ScanService {
         &self,
         caller: Actor,
         workspace: WorkspaceId,
+        filter: ScanFilter,
         page: PageRequest<ScanId>,
     ) -> Result<Page<Scan>, ScanError> {
         let mut scope = self.access.writing(caller, workspace, Role::Viewer).await?;
         let conn = &mut scope.db();
-        let rows = scans::list(conn, workspace, page.after, page.fetch()).await?;
+        let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
+        let rows =
+            scans::list(conn, workspace, (filter.case_id, &statuses), page.after, page.fetch()).await?;
         let scans = rows.into_iter().map(Scan::try_from).collect::<Result<Vec<_>, _>>()?;
         Ok(Page::from_rows(scans, page.limit, |s: &Scan| s.id))
     }

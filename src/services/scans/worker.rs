@@ -17,10 +17,10 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::AbortOnDropHandle;
 
-use super::ScanSettings;
 use super::plan::Outcome;
 use super::plan::{Chunk, ProbePlan};
 use super::scanner;
+use super::{ScanSettings, facts};
 use crate::ids::{CaseId, ScanId};
 use crate::platform::clock;
 use crate::services::cases::scan_finished_event;
@@ -217,7 +217,8 @@ impl ScanRunner {
     }
 
     /// Ends a scan with its final `status` event and, for a scan linked to a
-    /// case, the case's audit event — all in one transaction.
+    /// case, the case's audit event and its open ports as the case's
+    /// observables — all in one transaction.
     async fn finish(
         &self,
         worker: &str,
@@ -242,6 +243,7 @@ impl ScanRunner {
                 .await?;
             if let Some(case_id) = scan.case_id {
                 record_on_case(tx, &scan, case_id, now).await?;
+                facts::record(tx, &scan, case_id, now).await?;
             }
             tracing::info!(status, open = scan.open_count, "scan finished");
             Ok::<_, StoreError>(())
