@@ -70,8 +70,10 @@ pub(crate) use one_answer;
 /// earlier request's. Each create names its type, its body, what the 201
 /// means and what the `Location` is:
 /// `idempotent_created!(pub CreateCaseResponse(Json<CaseView>), "The case was opened ...", "The new case's address.");`
+/// A create that may find the record already there adds
+/// `existing: "What the 200 means."`, for an `Existing` answer with status 200.
 macro_rules! idempotent_created {
-    ($(#[$doc:meta])* $vis:vis $name:ident($body:ty), $meaning:tt, $location:tt) => {
+    ($(#[$doc:meta])* $vis:vis $name:ident($body:ty), $meaning:tt, $location:tt $(, existing: $existing:tt)?) => {
         $(#[$doc])*
         #[derive(poem_openapi::ApiResponse)]
         $vis enum $name {
@@ -86,31 +88,16 @@ macro_rules! idempotent_created {
                 #[oai(header = "Idempotent-Replayed")]
                 Option<String>,
             ),
-        }
-    };
-    ($(#[$doc:meta])* $vis:vis $name:ident($body:ty), $meaning:tt, $location:tt, existing: $existing:tt) => {
-        $(#[$doc])*
-        #[derive(poem_openapi::ApiResponse)]
-        $vis enum $name {
-            #[doc = $meaning]
-            #[oai(status = 201)]
-            Created(
-                $body,
-                #[doc = $location]
-                #[oai(header = "Location")]
-                String,
-                /// `true` when this repeats the response of an earlier request with the same key.
-                #[oai(header = "Idempotent-Replayed")]
-                Option<String>,
-            ),
-            #[doc = $existing]
-            #[oai(status = 200)]
-            Existing(
-                $body,
-                /// `true` when this repeats the response of an earlier request with the same key.
-                #[oai(header = "Idempotent-Replayed")]
-                Option<String>,
-            ),
+            $(
+                #[doc = $existing]
+                #[oai(status = 200)]
+                Existing(
+                    $body,
+                    /// `true` when this repeats the response of an earlier request with the same key.
+                    #[oai(header = "Idempotent-Replayed")]
+                    Option<String>,
+                ),
+            )?
         }
     };
 }

@@ -9,7 +9,7 @@ use crate::http::actor::{ActorId, ActorKindWire};
 use crate::http::wire::{Timestamp, WireId};
 use crate::ids::{CaseId, ObservableId, WorkspaceId};
 use crate::services::observables::{
-    Correlated, ObservableType, ObservableUpdate, RawNewObservable, Source, Tlp, normalise,
+    Correlated, ObservableType, ObservableUpdate, RawNewObservable, Source, Tlp, note_on,
 };
 
 wire_enum!(
@@ -150,7 +150,7 @@ impl From<Correlated> for ObservableView {
             case_id: WireId::new(o.case_id),
             workspace_id: WireId::new(o.workspace_id),
             kind: o.kind.into(),
-            value_note: normalise(o.kind, &o.value).ok().and_then(|n| n.note),
+            value_note: note_on(o.kind, &o.value),
             value: o.value,
             description: o.description,
             tlp: o.tlp.into(),

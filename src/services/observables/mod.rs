@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 pub use batch::{BatchAnswer, BatchItem, ItemOutcome, MAX_BATCH_ITEMS, OutcomeKind, add_within, fingerprint};
 pub use input::{NewObservable, ObservableQuery, ObservableUpdate, RawNewObservable};
 pub use model::{Observable, ObservableType, Source, Tlp};
-pub use normalise::{Normalised, normalise};
+pub use normalise::{Normalised, normalise, note_on};
 pub use related::RelatedCase;
 pub use service::{Added, Correlated, ObservableService};
 

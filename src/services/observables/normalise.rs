@@ -79,8 +79,20 @@ fn ipv4(text: &str) -> Result<Ipv4Addr, String> {
 fn ipv6(text: &str) -> Result<Normalised, String> {
     let bare = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')).unwrap_or(text);
     let ip = Ipv6Addr::from_str(bare).map_err(|_| "is not an IPv6 address".to_owned())?;
-    let note = ip.to_ipv4_mapped().map(|v4| format!("IPv4-mapped address of {v4}"));
-    Ok(Normalised { value: ip.to_string(), note })
+    Ok(Normalised { value: ip.to_string(), note: mapped_note(&ip) })
+}
+
+fn mapped_note(ip: &Ipv6Addr) -> Option<String> {
+    ip.to_ipv4_mapped().map(|v4| format!("IPv4-mapped address of {v4}"))
+}
+
+/// The remark on a stored canonical value, if its form has one (only an
+/// IPv4-mapped IPv6 address does): cheap enough for every read.
+pub fn note_on(kind: ObservableType, value: &str) -> Option<String> {
+    match kind {
+        ObservableType::Ipv6 => mapped_note(&Ipv6Addr::from_str(value).ok()?),
+        _ => None,
+    }
 }
 
 /// The network (host bits cleared), as `address/prefix`.

@@ -47,6 +47,8 @@ fn an_ipv4_mapped_address_is_noted() {
     let mapped = normalise(ObservableType::Ipv6, "::ffff:192.0.2.1").expect("valid");
     assert_eq!(mapped.note.as_deref(), Some("IPv4-mapped address of 192.0.2.1"));
     assert_eq!(normalise(ObservableType::Ipv6, "2001:db8::1").expect("valid").note, None);
+    assert_eq!(note_on(ObservableType::Ipv6, &mapped.value), mapped.note, "a read notes what an add noted");
+    assert_eq!(note_on(ObservableType::Ipv4, "192.0.2.1"), None);
 }
 
 #[test]

@@ -193,11 +193,11 @@ impl ObservableService {
 }
 
 fn filter_of(query: &ObservableQuery) -> ObservableFilter {
-    let mut kinds: Vec<String> = query.kinds.iter().map(|k| k.as_str().to_owned()).collect();
-    if !query.values.is_empty() {
-        kinds = query.values.iter().map(|(k, _)| k.as_str().to_owned()).collect();
-        kinds.dedup();
-    }
+    // A value narrows the types to those that take it (one entry each).
+    let kinds: Vec<String> = match query.values.is_empty() {
+        true => query.kinds.iter().map(|k| k.as_str().to_owned()).collect(),
+        false => query.values.iter().map(|(k, _)| k.as_str().to_owned()).collect(),
+    };
     let like = |text: &str| text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     ObservableFilter {
         kinds,
