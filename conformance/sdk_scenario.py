@@ -247,6 +247,15 @@ def observable_scenario(api, ws, case_id):
     assert batch.items[1].errors[0].to_dict()["field"] == "value" and batch.items[1].observable is None
     observables.delete_observable(ws, other.id, shared.id)
     assert observables.get_observable(ws, case_id, added.data.id).other_cases == 0
+    step("observables: a pasted CSV and plain lines imported, each row answered with its line")
+    outcome = cb.ObservableBatchOutcome
+    csv = "type,value,is_ioc\nipv4,203.0.113.10,yes\ncolour,red,\n"
+    imported = observables.import_observables(ws, case_id, csv, idempotency_key=f"imp-{uuid.uuid4().hex}")
+    assert [(i.outcome, i.line) for i in imported.items] == [(outcome.CREATED, 2), (outcome.INVALID, 3)], imported
+    assert imported.items[0].observable.source == cb.ObservableSource.IMPORT and imported.items[0].observable.is_ioc
+    lines = observables.import_observables(ws, case_id, "203.0.113.10\n203.0.113.11\n", type=cb.ObservableType.IPV4,
+                                           _content_type="text/plain")
+    assert [(i.outcome, i.line) for i in lines.items] == [(outcome.EXISTING, 1), (outcome.CREATED, 2)], lines
 
 
 def expect_problem(call, status, code):

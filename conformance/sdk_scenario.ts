@@ -16,6 +16,7 @@ import {
   CustomFieldType,
   CustomFieldValue,
   ObservablesApi,
+  ObservableSource,
   ObservableType,
   Tlp,
   ProblemFromJSON,
@@ -337,6 +338,16 @@ async function observableScenario(config: Configuration, workspaceId: string, ca
   check(batch.items[1].errors[0].field === "value" && batch.items[1].observable == null, "the invalid item says why");
   await observables.deleteObservable({ workspaceId, caseId: other.id, observableId: shared.id });
   check((await observables.getObservable({ workspaceId, caseId, observableId: made.id })).otherCases === 0, "correlation follows deletes");
+  step("observables: a pasted CSV imported, each row answered with its line");
+  const imported = await observables.importObservables({
+    workspaceId,
+    caseId,
+    idempotencyKey: `imp-${Date.now()}`,
+    body: "type,value,is_ioc\nipv4,203.0.113.10,yes\ncolour,red,\n",
+  });
+  const rows = imported.items.map((i) => `${i.outcome}@${i.line}`).join();
+  check(rows === "created@2,invalid@3", `import outcomes: ${rows}`);
+  check(imported.items[0].observable?.source === ObservableSource.Import, "imported observables say so");
 }
 
 async function expectProblem(call: () => Promise<unknown>, status: number, code: string): Promise<void> {

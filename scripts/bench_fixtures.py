@@ -2,16 +2,13 @@
 wrk Lua scripts of each scenario."""
 
 import json
-import subprocess
 import urllib.request
 import uuid
 from pathlib import Path
 
+from bench_tools import run
+
 PASSWORD = "bench password 1"
-
-
-def run(args):
-    return subprocess.run(args, check=True, text=True, capture_output=True).stdout
 
 
 def http(method, url, body=None, token=None):

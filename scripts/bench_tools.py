@@ -18,7 +18,11 @@ def log(message):
 
 
 def run(args, **kwargs):
-    return subprocess.run(args, check=True, text=True, capture_output=True, **kwargs).stdout
+    """Runs a command; its output, or its error output shown when it fails."""
+    done = subprocess.run(args, text=True, capture_output=True, **kwargs)
+    if done.returncode != 0:
+        raise SystemExit(f"{args[0]} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
+    return done.stdout
 
 
 def free_port():

@@ -38,6 +38,7 @@ type Apis = (
         fields::FieldsApi,
         templates::TemplatesApi,
         observables::ObservablesApi,
+        observables::ObservableBulkApi,
         tasks::WorkspaceTasksApi,
     ),
     (scans::ScansApi, attachments::CaseAttachmentsApi, attachments::ScanAttachmentsApi),
@@ -60,6 +61,7 @@ fn handlers(services: &Services) -> Apis {
             fields::FieldsApi { fields: services.fields.clone() },
             templates::TemplatesApi { templates: services.templates.clone() },
             observables::ObservablesApi { observables: services.observables.clone() },
+            observables::ObservableBulkApi { observables: services.observables.clone() },
             tasks::WorkspaceTasksApi { tasks: services.tasks.clone() },
         ),
         (

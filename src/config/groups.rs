@@ -61,7 +61,7 @@ pub struct ServerConfig {
     #[arg(long, global = true, env = "CASEBOOK_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
 
-    /// Largest JSON request body accepted, in bytes; larger ones answer 413.
+    /// Largest JSON (or CSV and text) request body accepted, in bytes; larger ones answer 413.
     #[arg(long, global = true, env = "CASEBOOK_JSON_BODY_LIMIT", default_value_t = 1024 * 1024,
         value_parser = clap::value_parser!(u64).range(1024..=64 * 1024 * 1024))]
     pub json_body_limit: u64,

@@ -8,6 +8,8 @@
 //! - links from each create to the operations its new id unlocks (create a
 //!   case -> get, update, delete it, comment on it, attach to it...), so
 //!   clients and stateful fuzzers can follow them;
+//! - examples of bodies that are not JSON (upload forms, CSV and lines of
+//!   text), so Swagger UI's "Try it out" sends something that works;
 //! - the shape of a Server-Sent Event (OpenAPI 3.0 has the schema of an
 //!   event stream describe one event: its `id`, `event` and `data` text),
 //!   where poem-openapi writes an array of payloads.
@@ -94,7 +96,7 @@ pub fn complete(derived: &str) -> Document {
     mark_public_operations(&mut document);
     close_request_schemas(&mut document);
     describe_event_streams(&mut document);
-    add_upload_examples(&mut document);
+    add_body_examples(&mut document);
     super::field_value_schemas::describe(&mut document);
     add_links(&mut document);
     Document(document)
@@ -189,19 +191,39 @@ fn describe_event_streams(document: &mut Value) {
     }
 }
 
-/// Upload forms get an example (a small text file), as JSON bodies have.
-fn add_upload_examples(document: &mut Value) {
+/// Upload forms and text bodies get examples, as JSON bodies have, that
+/// succeed when sent as they are: a small text file; a CSV of
+/// observables; lines of IPv4 addresses (with `type` set to `ipv4` where
+/// the operation takes it).
+fn add_body_examples(document: &mut Value) {
     let Some(paths) = document["paths"].as_object_mut() else { return };
+    let examples = [
+        (
+            "multipart~1form-data",
+            json!({"file": "Suspicious login from 203.0.113.7\n", "description": "Proxy log excerpt"}),
+        ),
+        (
+            "text~1csv",
+            json!(
+                "type,value,is_ioc,tags\nipv4,203.0.113.7,true,phishing\ndomain,login-microsoft.example,true,phishing\n"
+            ),
+        ),
+        ("text~1plain", json!("203.0.113.7\n198.51.100.23\n")),
+    ];
     for item in paths.values_mut() {
         for method in METHODS {
-            if let Some(form) =
-                item.pointer_mut(&format!("/{method}/requestBody/content/multipart~1form-data"))
-                && let Some(form) = form.as_object_mut()
-            {
-                form.insert(
-                    "example".into(),
-                    json!({"file": "Suspicious login from 203.0.113.7\n", "description": "Proxy log excerpt"}),
-                );
+            let mut has_lines = false;
+            for (media, example) in &examples {
+                if let Some(body) = item.pointer_mut(&format!("/{method}/requestBody/content/{media}"))
+                    && let Some(body) = body.as_object_mut()
+                {
+                    body.insert("example".into(), example.clone());
+                    has_lines |= *media == "text~1plain";
+                }
+            }
+            let parameters = item.pointer_mut(&format!("/{method}/parameters")).and_then(Value::as_array_mut);
+            for parameter in parameters.into_iter().flatten().filter(|p| has_lines && p["name"] == "type") {
+                parameter["example"] = json!("ipv4");
             }
         }
     }

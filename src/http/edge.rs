@@ -229,7 +229,10 @@ fn classify(err: poem::Error) -> ApiError {
     if let Some(content_type) = err.downcast_ref::<ContentTypeError>() {
         return ApiError::new(
             ProblemKind::UnsupportedMediaType,
-            format!("{content_type}; send `Content-Type: application/json`."),
+            format!(
+                "{content_type}; send a body of a media type the operation documents \
+                 (`application/json` unless it says otherwise)."
+            ),
         );
     }
     if let Some(param) = err.downcast_ref::<ParseParamError>() {

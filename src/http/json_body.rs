@@ -19,7 +19,7 @@ use super::null_rules::NullRules;
 use super::problem::ProblemKind;
 use crate::services::validation::FieldError;
 
-/// Largest JSON body accepted (a setting, attached to every request);
+/// Largest request body accepted (JSON or text) (a setting, attached to every request);
 /// larger ones are refused while streaming, with 413, before they are held
 /// in memory.
 #[derive(Debug, Clone, Copy)]
@@ -54,23 +54,34 @@ impl<T: Type + DeserializeOwned> ParsePayload for JsonBody<T> {
     const IS_REQUIRED: bool = true;
 
     async fn from_request(request: &Request, body: &mut RequestBody) -> poem::Result<Self> {
-        let limit = request.data::<JsonBodyLimit>().map_or(DEFAULT_LIMIT, |limit| limit.0);
-        let bytes = body.take()?.into_bytes_limit(limit).await.map_err(|err| match err {
-            ReadBodyError::PayloadTooLarge => ApiError::new(
-                ProblemKind::PayloadTooLarge,
-                format!("The request body is larger than {limit} bytes."),
-            ),
-            other => ApiError::new(
-                ProblemKind::MalformedRequest,
-                format!("The request body could not be read: {other}."),
-            ),
-        })?;
+        let bytes = read_limited(request, body).await?;
         let nulls = request.data::<std::sync::Arc<NullRules>>();
         parse(&bytes, &T::name(), nulls.map(|n| &**n)).map(Self).map_err(poem::Error::from)
     }
 }
 
 impl_apirequest_for_payload!(JsonBody<T>, T: Type + DeserializeOwned);
+
+/// Reads a whole request body of at most the body limit (413 beyond it).
+pub(super) async fn read_limited(
+    request: &Request,
+    body: &mut RequestBody,
+) -> Result<bytes::Bytes, ApiError> {
+    let limit = request.data::<JsonBodyLimit>().map_or(DEFAULT_LIMIT, |limit| limit.0);
+    let taken = body.take().map_err(|err| {
+        ApiError::new(ProblemKind::MalformedRequest, format!("The request body could not be read: {err}."))
+    })?;
+    taken.into_bytes_limit(limit).await.map_err(|err| match err {
+        ReadBodyError::PayloadTooLarge => ApiError::new(
+            ProblemKind::PayloadTooLarge,
+            format!("The request body is larger than {limit} bytes."),
+        ),
+        other => ApiError::new(
+            ProblemKind::MalformedRequest,
+            format!("The request body could not be read: {other}."),
+        ),
+    })
+}
 
 /// Parses `bytes` as a `T` (whose schema is `schema`), classifying failures.
 fn parse<T: DeserializeOwned>(bytes: &[u8], schema: &str, nulls: Option<&NullRules>) -> Result<T, ApiError> {

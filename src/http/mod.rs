@@ -22,6 +22,7 @@ mod request_data;
 pub mod responses;
 pub mod serve;
 pub mod tags;
+pub mod text_body;
 pub mod wire;
 
 use std::sync::{Arc, OnceLock};

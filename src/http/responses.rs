@@ -193,7 +193,9 @@ fn string_header(name: &str, description: &str) -> MetaHeader {
 /// What each status means across the API.
 fn status_description(status: u16) -> &'static str {
     match status {
-        400 => "The body is not well-formed JSON (`MALFORMED_REQUEST`).",
+        400 => {
+            "The body is not well-formed: not JSON where JSON is expected, or an unreadable form (`MALFORMED_REQUEST`)."
+        }
         401 => {
             "Not signed in (`NEED_LOGIN`), or the token is bad (`INVALID_TOKEN`) or its session ended (`SESSION_EXPIRED`); an API key is bad (`API_KEY_INVALID`), revoked (`API_KEY_REVOKED`), expired (`API_KEY_EXPIRED`) or its service account disabled (`SERVICE_ACCOUNT_DISABLED`); for sign-in, `INVALID_CREDENTIALS`."
         }
@@ -205,7 +207,9 @@ fn status_description(status: u16) -> &'static str {
             "The request conflicts with the current state (`EMAIL_TAKEN`, `ALREADY_MEMBER`, `LAST_ADMIN`, `VERSION_CONFLICT`)."
         }
         413 => "The body is too large (`PAYLOAD_TOO_LARGE`).",
-        415 => "The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`).",
+        415 => {
+            "The body's `Content-Type` is not one the operation takes: `application/json` unless the operation lists others (`UNSUPPORTED_MEDIA_TYPE`)."
+        }
         422 => {
             "Some fields are invalid; `errors` lists each (`VALIDATION_FAILED`); or the `Idempotency-Key` was used for a different request (`IDEMPOTENCY_KEY_REUSED`)."
         }

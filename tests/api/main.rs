@@ -8,6 +8,7 @@ mod test_db;
 mod members;
 mod metrics;
 mod observable_batches;
+mod observable_imports;
 mod observables;
 mod operations;
 mod pooled_connections;

@@ -94,6 +94,10 @@ impl BatchRequest {
 pub struct BatchItemView {
     /// The item's index in the request, from 0.
     pub index: u32,
+    /// For an import: the line of the text the item's row starts on, from 1
+    /// (the header of a CSV is line 1).
+    #[oai(skip_serializing_if_is_none)]
+    pub line: Option<u32>,
     /// What became of it.
     pub outcome: OutcomeWire,
     /// The observable (new or existing); absent for an invalid item.
@@ -126,11 +130,16 @@ impl From<BatchAnswer> for BatchView {
             .map(|(outcome, index)| {
                 let kind = outcome.kind().into();
                 match outcome {
-                    ItemOutcome::Created(o) | ItemOutcome::Existing(o) => {
-                        BatchItemView { index, outcome: kind, observable: Some(o.into()), errors: Vec::new() }
-                    }
+                    ItemOutcome::Created(o) | ItemOutcome::Existing(o) => BatchItemView {
+                        index,
+                        line: None,
+                        outcome: kind,
+                        observable: Some(o.into()),
+                        errors: Vec::new(),
+                    },
                     ItemOutcome::Invalid(errors) => BatchItemView {
                         index,
+                        line: None,
                         outcome: kind,
                         observable: None,
                         errors: errors
@@ -148,5 +157,16 @@ impl From<BatchAnswer> for BatchView {
             invalid: count(OutcomeWire::Invalid),
             items,
         }
+    }
+}
+
+impl BatchView {
+    /// The answer of an import: a batch answer whose items name their lines.
+    pub fn with_lines(answer: BatchAnswer, lines: &[u32]) -> Self {
+        let mut view = Self::from(answer);
+        for (item, line) in view.items.iter_mut().zip(lines) {
+            item.line = Some(*line);
+        }
+        view
     }
 }

@@ -3,8 +3,11 @@
 //! the workspace's facts ("have we seen this before?").
 
 mod batch_wire;
+mod bulk;
 mod related_wire;
 pub mod wire;
+
+pub use bulk::ObservableBulkApi;
 
 use std::sync::Arc;
 
@@ -23,11 +26,9 @@ use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
 use crate::ids::{CaseId, ObservableId, WorkspaceId};
 use crate::services::observables::{
-    BatchItem, NewObservable, ObservableQuery, ObservableService, ObservableUpdate, RawNewObservable,
-    fingerprint,
+    NewObservable, ObservableQuery, ObservableService, ObservableUpdate, RawNewObservable,
 };
 use crate::services::pagination::PageRequest;
-use batch_wire::{BatchRequest, BatchView};
 use related_wire::RelatedCaseList;
 use wire::{
     CreateObservableRequest, ObservableList, ObservableTypeWire, ObservableView, TlpWire,
@@ -47,20 +48,6 @@ idempotent_created!(
     "The new observable's address.",
     existing: "The case has this value already: the existing observable, its `last_seen_at` raised."
 );
-
-/// Answer of `createObservableBatch`.
-#[derive(poem_openapi::ApiResponse)]
-enum BatchResponse {
-    /// One answer per item, in order (or, with `Idempotent-Replayed: true`,
-    /// an earlier batch's answer).
-    #[oai(status = 200)]
-    Ok(
-        Json<BatchView>,
-        /// `true` when this repeats the response of an earlier request with the same key.
-        #[oai(header = "Idempotent-Replayed")]
-        Option<String>,
-    ),
-}
 
 one_answer!(
     /// Answer of `listCaseObservables` and `listObservables`.
@@ -129,48 +116,6 @@ impl ObservablesApi {
             }
             false => CreateObservableResponse::Existing(body, replayed(added.replayed)),
         })
-    }
-
-    /// Add many observables
-    ///
-    /// Adds up to 1,000 observables to a case in one transaction (editors
-    /// and admins) and answers each item in order: `created`, `existing`
-    /// (the case had the value, or an earlier item added it; its
-    /// `last_seen_at` is raised) or `invalid` with the item's field errors
-    /// (the other items are still added). Send an `Idempotency-Key` to make
-    /// retries safe.
-    #[oai(
-        path = "/v1/workspaces/:workspace_id/cases/:case_id/observable-batches",
-        method = "post",
-        operation_id = "createObservableBatch"
-    )]
-    async fn create_observable_batch(
-        &self,
-        caller: Caller,
-        /// The workspace.
-        workspace_id: Path<WireId<WorkspaceId>>,
-        /// The case.
-        case_id: Path<WireId<CaseId>>,
-        /// A client-chosen key (1 to 255 visible ASCII characters) that makes
-        /// retries of this request safe for 24 hours.
-        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
-        idempotency_key: Header<Option<String>>,
-        body: JsonBody<BatchRequest>,
-    ) -> Result<BatchResponse, Problems<UpdateErrors>> {
-        let caller = caller.actor();
-        body.0.check_limits()?;
-        let items: Vec<BatchItem> = body
-            .0
-            .items
-            .into_iter()
-            .map(|item| NewObservable::try_from(RawNewObservable::from(item)))
-            .collect();
-        let operation = format!("createObservableBatch:{}:{}", workspace_id.0, case_id.0);
-        let claim = claim(caller, idempotency_key.0.as_deref(), &operation, &fingerprint(&items))?;
-        let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
-        let answer = self.observables.add_many(caller, workspace, case, items, claim).await?;
-        let replayed = replayed(answer.replayed);
-        Ok(BatchResponse::Ok(Json(answer.into()), replayed))
     }
 
     /// List a case's observables

@@ -4,6 +4,7 @@
 
 mod batch;
 mod events;
+mod import;
 mod input;
 mod model;
 mod normalise;
@@ -13,6 +14,7 @@ mod service;
 use sha2::{Digest, Sha256};
 
 pub use batch::{BatchAnswer, BatchItem, ItemOutcome, MAX_BATCH_ITEMS, OutcomeKind, add_within, fingerprint};
+pub use import::{ImportAnswer, ImportDefaults, ImportFormat, ObservableImport};
 pub use input::{NewObservable, ObservableQuery, ObservableUpdate, RawNewObservable};
 pub use model::{Observable, ObservableType, Source, Tlp};
 pub use normalise::{Normalised, normalise, note_on};
