@@ -193,6 +193,13 @@ async fn observables_correlate_across_the_workspace(app: TestApp) {
         found["items"].as_array().expect("items").iter().map(|o| o["case_id"].clone()).collect();
     assert_eq!(cases, [c["id"].clone(), a["id"].clone()], "newest first, each with its case");
     assert!(found["items"].as_array().expect("items").iter().all(|o| o["other_cases"] == 1));
+    // A page short of every holder, or a narrower filter, counts the holders in the database.
+    let first = app.get(&search_path(&team, "type=ipv4&value=203.0.113.7&limit=1"), Some(&team.viewer)).await;
+    assert_eq!(first.body["items"][0]["other_cases"], 1, "{}", first.body);
+    let narrowed =
+        app.get(&search_path(&team, "type=ipv4&value=203.0.113.7&is_ioc=true"), Some(&team.viewer)).await;
+    let narrowed = narrowed.body["items"].as_array().expect("items").clone();
+    assert!(!narrowed.is_empty() && narrowed.iter().all(|o| o["other_cases"] == 1), "{narrowed:?}");
     let any_type = app.get(&search_path(&team, "value=EVIL.example."), Some(&team.viewer)).await.body;
     assert_eq!(any_type["items"].as_array().map(Vec::len), Some(1), "{any_type}");
     let prefix = app.get(&search_path(&team, "value_prefix=203.0.113."), Some(&team.viewer)).await.body;

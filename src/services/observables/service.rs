@@ -3,7 +3,9 @@
 //! in the case's audit trail in the same transaction. Adding a value a case
 //! has already answers the existing observable (its `last_seen_at` raised).
 
-use super::{NewObservable, Observable, ObservableQuery, ObservableUpdate, events, value_key};
+use super::{
+    NewObservable, Observable, ObservableQuery, ObservableType, ObservableUpdate, events, value_key,
+};
 use crate::ids::{CaseId, ObservableId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::cases::CaseEvent;
@@ -119,7 +121,13 @@ impl ObservableService {
             observables::search(conn, workspace, &filter, query.page.after, query.page.fetch()).await?;
         let found = rows.into_iter().map(Observable::try_from).collect::<Result<Vec<_>, _>>()?;
         let page = Page::from_rows(found, query.page.limit, |o| o.id);
-        let items = correlate(conn, workspace, page.items).await?;
+        // An exact lookup whose first page holds every match holds every
+        // case with each value: they count themselves, with no second query.
+        let whole = query.page.after.is_none() && page.next_cursor.is_none() && only_values(&query);
+        let items = match whole {
+            true => counted_among(page.items),
+            false => correlate(conn, workspace, page.items).await?,
+        };
         Ok(Page { items, next_cursor: page.next_cursor })
     }
 
@@ -208,6 +216,31 @@ fn filter_of(query: &ObservableQuery) -> ObservableFilter {
         tag_like: query.tag.as_deref().map(|t| format!("%{}%", like(&serde_json::json!(t).to_string()))),
         case_id: query.case_id,
     }
+}
+
+/// Whether only types and exact values narrow a search (so its matches of
+/// a value are every case holding it).
+fn only_values(query: &ObservableQuery) -> bool {
+    !query.values.is_empty()
+        && query.value_prefix.is_none()
+        && query.is_ioc.is_none()
+        && query.tlps.is_empty()
+        && query.tag.is_none()
+        && query.case_id.is_none()
+}
+
+/// Each observable with the count of the others among `found` holding the
+/// same type and value (when `found` is every holder of its values).
+fn counted_among(found: Vec<Observable>) -> Vec<Correlated> {
+    let keys: Vec<(ObservableType, String)> = found.iter().map(|o| (o.kind, value_key(&o.value))).collect();
+    found
+        .into_iter()
+        .zip(&keys)
+        .map(|(observable, key)| {
+            let holders = keys.iter().filter(|k| *k == key).count() as i64;
+            Correlated { observable, other_cases: holders - 1 }
+        })
+        .collect()
 }
 
 /// Each observable with the count of the workspace's other cases holding its value.
