@@ -27,6 +27,7 @@ use crate::services::service_accounts::ServiceAccountService;
 use crate::services::tasks::TaskService;
 use crate::services::telemetry::TelemetryService;
 use crate::services::templates::TemplateService;
+use crate::services::webhooks::{Destinations, SecretBox, WebhookService};
 use crate::services::workspaces::WorkspaceService;
 use crate::store::Store;
 use crate::store::evidence::EvidenceStore;
@@ -142,6 +143,14 @@ impl App {
             service_accounts,
             tasks: Arc::new(TaskService::new(access.clone())),
             templates: Arc::new(TemplateService::new(access.clone())),
+            webhooks: Arc::new(WebhookService::new(
+                access.clone(),
+                Arc::new(SecretBox::new(&signing_keys)),
+                Arc::new(Destinations::new(
+                    settings.webhooks.allowed_networks.clone(),
+                    settings.webhooks.denied_networks.clone(),
+                )),
+            )),
             workspaces: Arc::new(WorkspaceService::new(store.clone(), access)),
         };
         let bind_error = |source| BuildError::Bind { addr: settings.server.listen, source };

@@ -154,6 +154,17 @@ record_id!(
     ApiKeyId,
     Uuid::now_v7()
 );
+record_id!(
+    /// A webhook subscription's id (UUIDv7).
+    WebhookId,
+    Uuid::now_v7()
+);
+record_id!(
+    /// A webhook delivery's id (UUIDv7): one event to one subscription,
+    /// sent as the `webhook-id` header so receivers can drop repeats.
+    DeliveryId,
+    Uuid::now_v7()
+);
 
 impl ServiceAccountId {
     /// The account that stands for this service account (the same UUID).

@@ -18,6 +18,7 @@ mod service_accounts;
 mod sessions;
 mod tasks;
 mod templates;
+mod webhooks;
 mod workspaces;
 
 use std::sync::Arc;
@@ -42,7 +43,12 @@ type Apis = (
         tasks::WorkspaceTasksApi,
     ),
     (scans::ScansApi, attachments::CaseAttachmentsApi, attachments::ScanAttachmentsApi),
-    (service_accounts::ServiceAccountsApi, service_accounts::ApiKeysApi, operations::OperationsApi),
+    (
+        service_accounts::ServiceAccountsApi,
+        service_accounts::ApiKeysApi,
+        webhooks::WebhooksApi,
+        operations::OperationsApi,
+    ),
 );
 
 /// The handlers, each owning the services it calls.
@@ -72,6 +78,7 @@ fn handlers(services: &Services) -> Apis {
         (
             service_accounts::ServiceAccountsApi { service_accounts: services.service_accounts.clone() },
             service_accounts::ApiKeysApi { service_accounts: services.service_accounts.clone() },
+            webhooks::WebhooksApi { webhooks: services.webhooks.clone() },
             operations::OperationsApi {
                 health: services.health.clone(),
                 telemetry: services.telemetry.clone(),

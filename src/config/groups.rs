@@ -11,11 +11,13 @@ use clap::Args;
 use secrecy::SecretString;
 
 use crate::platform::logging::LogFormat;
+use crate::platform::networks::Networks;
 use crate::platform::rate::Rate;
 use crate::services::attachments::AllowedTypes;
 use crate::services::attachments::DEFAULT_ALLOWED_TYPES as DEFAULT_ALLOWED;
 use crate::services::identity::SigningKey;
 use crate::services::scans::Scope;
+use crate::services::webhooks::DEFAULT_DENIED;
 use crate::store::DatabaseUrl;
 
 /// Which database, and how many connections to it.
@@ -159,6 +161,26 @@ pub struct ScanConfig {
     #[arg(long = "scan-allowed-networks", value_name = "SCAN_ALLOWED_NETWORKS", global = true, env = "CASEBOOK_SCAN_ALLOWED_NETWORKS", default_value = "127.0.0.0/8,::1/128",
         value_parser = Scope::parse)]
     pub allowed_networks: Scope,
+}
+
+/// Outbound webhooks: where deliveries may go.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Webhooks")]
+pub struct WebhookConfig {
+    /// Networks webhooks may always reach, comma-separated CIDR blocks, even
+    /// inside the denied ones; only these may take plain `http` URLs.
+    #[arg(id = "webhook_allowed_networks", long = "webhook-allowed-networks", value_name = "WEBHOOK_ALLOWED_NETWORKS", global = true,
+        env = "CASEBOOK_WEBHOOK_ALLOWED_NETWORKS", default_value = "", value_parser = Networks::parse)]
+    pub allowed_networks: Networks,
+
+    /// Networks webhooks may not reach, comma-separated CIDR blocks: by
+    /// default loopback, private, shared, link-local (cloud metadata),
+    /// multicast and reserved ranges, so a webhook cannot be aimed at the
+    /// server's own network. Checked when a subscription is made or its URL
+    /// changed.
+    #[arg(id = "webhook_denied_networks", long = "webhook-denied-networks", value_name = "WEBHOOK_DENIED_NETWORKS", global = true,
+        env = "CASEBOOK_WEBHOOK_DENIED_NETWORKS", default_value = DEFAULT_DENIED, value_parser = Networks::parse)]
+    pub denied_networks: Networks,
 }
 
 /// Where attachment contents are kept, and what is accepted.

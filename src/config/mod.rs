@@ -12,6 +12,7 @@ use clap::{Args, FromArgMatches, Parser, Subcommand};
 
 pub use self::groups::{
     AuthConfig, DatabaseConfig, EvidenceConfig, LogConfig, RateSetting, ScanConfig, ServerConfig,
+    WebhookConfig,
 };
 pub use crate::platform::logging::LogFormat;
 use crate::store::DatabaseUrl;
@@ -65,6 +66,9 @@ pub struct Settings {
     /// Attachment contents and limits.
     #[command(flatten)]
     pub evidence: EvidenceConfig,
+    /// Outbound webhooks.
+    #[command(flatten)]
+    pub webhooks: WebhookConfig,
     /// Logs.
     #[command(flatten)]
     pub log: LogConfig,

@@ -117,6 +117,10 @@ error_statuses! {
     DeleteErrors: 401, 403, 404;
     /// Errors of deleting a record that others may still use.
     DeleteInUseErrors: 401, 403, 404, 409, 422;
+    /// Errors of reading admin-only records.
+    AdminGetErrors: 401, 403, 404;
+    /// Errors of listing admin-only records.
+    AdminListErrors: 401, 403, 404, 422;
 }
 
 /// An operation's error: renders as a problem; documents the statuses `S`.

@@ -31,6 +31,8 @@ pub enum ApiTags {
     Attachments,
     /// Machine principals of a workspace and their API keys, for automation.
     ServiceAccounts,
+    /// Signed deliveries of a workspace's events to the team's other tools.
+    Webhooks,
     /// Health checks for orchestrators and load balancers.
     Operations,
 }

@@ -9,8 +9,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::ids::{
-    AccountId, ApiKeyId, AttachmentId, CaseId, CommentId, EventId, FieldId, ObservableId, RecordId, ScanId,
-    ServiceAccountId, SessionId, TaskId, TemplateId, WorkspaceId,
+    AccountId, ApiKeyId, AttachmentId, CaseId, CommentId, DeliveryId, EventId, FieldId, ObservableId,
+    RecordId, ScanId, ServiceAccountId, SessionId, TaskId, TemplateId, WebhookId, WorkspaceId,
 };
 
 /// A record id's wire form: its prefix and the schema clients see.
@@ -50,6 +50,8 @@ prefixed! {
     AttachmentId = ("att_", "AttachmentId", "An attachment id: `att_` and 32 hex digits.");
     ServiceAccountId = ("svc_", "ServiceAccountId", "A service account id: `svc_` and 32 hex digits.");
     ApiKeyId = ("key_", "ApiKeyId", "An API key id: `key_` and 32 hex digits.");
+    WebhookId = ("whk_", "WebhookId", "A webhook id: `whk_` and 32 hex digits.");
+    DeliveryId = ("dlv_", "DeliveryId", "A webhook delivery id: `dlv_` and 32 hex digits.");
 }
 
 /// A record id as clients see it: a type prefix and the UUID's 32 hex

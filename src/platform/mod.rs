@@ -9,5 +9,6 @@ pub mod hash_admission;
 pub mod hex;
 pub mod logging;
 pub mod metrics;
+pub mod networks;
 pub mod rate;
 pub mod runtime_load;

@@ -18,6 +18,7 @@ pub mod tasks;
 pub mod telemetry;
 pub mod templates;
 pub mod validation;
+pub mod webhooks;
 pub mod workspaces;
 
 use std::sync::Arc;
@@ -47,6 +48,8 @@ pub struct Services {
     pub tasks: Arc<tasks::TaskService>,
     /// Case templates.
     pub templates: Arc<templates::TemplateService>,
+    /// Webhook subscriptions.
+    pub webhooks: Arc<webhooks::WebhookService>,
     /// Workspaces, members and roles.
     pub workspaces: Arc<workspaces::WorkspaceService>,
 }

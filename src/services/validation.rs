@@ -57,6 +57,32 @@ impl ValidationErrors {
     }
 }
 
+/// Problems found so far while parsing a request, each at its field path;
+/// every field is checked before any is reported.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<(String, String)>);
+
+impl Problems {
+    /// `outcome`'s value, or `None` with its message noted at `path`.
+    pub fn check<T>(&mut self, path: impl Into<String>, outcome: Result<T, String>) -> Option<T> {
+        outcome.map_err(|message| self.0.push((path.into(), message))).ok()
+    }
+
+    /// Notes a problem: `(path, message)`.
+    pub fn push(&mut self, (path, message): (String, String)) {
+        self.0.push((path, message));
+    }
+
+    /// The parsed value when nothing was noted, or every problem.
+    pub fn finish<T>(self, value: impl FnOnce() -> Option<T>) -> Result<T, ValidationErrors> {
+        let errors = ValidationErrors::collect(self.0.iter().map(|(f, m)| (f.as_str(), Some(m.clone()))));
+        match self.0.is_empty() {
+            true => value().ok_or(errors),
+            false => Err(errors),
+        }
+    }
+}
+
 /// A name: trimmed, 1 to `max` characters, no control characters.
 pub fn name(raw: &str, max: usize) -> Result<String, String> {
     let name = raw.trim();

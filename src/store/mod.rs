@@ -31,6 +31,7 @@ pub mod schema;
 pub mod service_accounts;
 pub mod sessions;
 pub mod tasks;
+pub mod webhooks;
 pub mod workspaces;
 
 pub use db::{

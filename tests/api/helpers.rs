@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use casebook::app::App;
 use casebook::config::{RateSetting, Settings};
+use casebook::platform::networks::Networks;
 use casebook::services::identity::SigningKey;
 use casebook::store::DatabaseUrl;
 use diesel::Connection as _;
@@ -91,6 +92,9 @@ impl TestApp {
         settings.auth.rate_limit_auth_per_address = RateSetting(None);
         settings.auth.rate_limit_auth_per_email = RateSetting(None);
         settings.auth.rate_limit_per_account = RateSetting(None);
+        // Webhook receivers are started by the tests on loopback, which is
+        // denied by default: allow it explicitly (plain http included).
+        settings.webhooks.allowed_networks = Networks::parse("127.0.0.0/8").expect("loopback");
         Some(Self::start(backend, db, evidence_dir, settings).await)
     }
 
@@ -218,6 +222,32 @@ impl TestApp {
                 conn.batch_execute(sql).expect("sql");
             }
         }
+    }
+
+    /// The first column (named `text`) of every row `sql` reads, straight
+    /// from the test's database.
+    pub async fn query_texts(&self, sql: &str) -> Vec<String> {
+        #[derive(diesel::QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            text: String,
+        }
+        let query = diesel::sql_query(sql);
+        let rows: Vec<Row> = match &self.settings.database.url {
+            DatabaseUrl::Postgres(url) => {
+                let mut conn = AsyncPgConnection::establish(url).await.expect("connect");
+                diesel_async::RunQueryDsl::load(query, &mut conn).await.expect("sql")
+            }
+            DatabaseUrl::Mysql(url) => {
+                let mut conn = AsyncMysqlConnection::establish(url).await.expect("connect");
+                diesel_async::RunQueryDsl::load(query, &mut conn).await.expect("sql")
+            }
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy()).expect("open");
+                diesel::RunQueryDsl::load(query, &mut conn).expect("sql")
+            }
+        };
+        rows.into_iter().map(|row| row.text).collect()
     }
 
     /// Makes the database refuse rows of `table` whose `column` is `value`,

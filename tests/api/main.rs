@@ -42,4 +42,5 @@ mod storage;
 mod tasks;
 mod tasks_list;
 mod team;
+mod webhooks;
 mod workspaces;

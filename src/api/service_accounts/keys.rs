@@ -7,11 +7,10 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 
-use super::AdminListErrors;
 use super::wire::{ApiKeyList, CreateApiKeyRequest, IssuedApiKeyView};
 use crate::http::auth::Caller;
 use crate::http::json_body::JsonBody;
-use crate::http::responses::{CreateErrors, DeleteErrors, Problems, one_answer};
+use crate::http::responses::{AdminListErrors, CreateErrors, DeleteErrors, Problems, one_answer};
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
 use crate::ids::{ApiKeyId, ServiceAccountId, WorkspaceId};

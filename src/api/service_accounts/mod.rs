@@ -16,7 +16,8 @@ use crate::http::auth::Caller;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
 use crate::http::responses::{
-    CreateErrors, DeleteErrors, Problems, UpdateErrors, error_statuses, idempotent_created, one_answer,
+    AdminGetErrors, AdminListErrors, CreateErrors, DeleteErrors, Problems, UpdateErrors, idempotent_created,
+    one_answer,
 };
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
@@ -31,13 +32,6 @@ use wire::{
 pub struct ServiceAccountsApi {
     /// Service accounts and their keys.
     pub(in crate::api) service_accounts: Arc<ServiceAccountService>,
-}
-
-error_statuses! {
-    /// Errors of reading admin-only records.
-    AdminGetErrors: 401, 403, 404;
-    /// Errors of listing admin-only records.
-    AdminListErrors: 401, 403, 404, 422;
 }
 
 idempotent_created!(

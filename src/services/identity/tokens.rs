@@ -63,6 +63,15 @@ impl SigningKey {
         Ok(Self(bytes.into()))
     }
 
+    /// A 256-bit key for another use, told apart by `context`:
+    /// HMAC-SHA256 of `context` under this key.
+    pub fn derive(&self, context: &[u8]) -> [u8; 32] {
+        let mut mac = HmacSha256::new_from_slice(self.0.expose_secret())
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        mac.update(context);
+        mac.finalize().into_bytes().into()
+    }
+
     /// The key as unpadded base64url, for storing in a key file.
     pub fn encode(&self) -> String {
         URL_SAFE_NO_PAD.encode(self.0.expose_secret())

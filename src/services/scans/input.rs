@@ -6,6 +6,8 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 use serde::Serialize;
 
+use crate::platform::networks::Networks;
+
 /// Most addresses one scan may cover.
 pub const MAX_ADDRESSES: u64 = 256;
 /// Most probes (addresses x ports) one scan may send.
@@ -128,29 +130,12 @@ fn port(raw: &str) -> Result<u16, String> {
 
 /// The networks the server may scan (a setting); targets outside it are
 /// refused before any packet is sent.
-#[derive(Debug, Clone)]
-pub struct Scope(Vec<IpNet>);
+pub type Scope = Networks;
 
-impl Scope {
-    /// Parses a comma-separated list of CIDR blocks or addresses.
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        raw.split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| ScanTarget::parse_unbounded(s).ok_or_else(|| format!("{s:?} is not a network")))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Self)
-    }
-
+impl Networks {
     /// Whether every address of `target` lies within the scope.
     pub fn allows(&self, target: &ScanTarget) -> bool {
-        self.0.iter().any(|net| net.contains(target.net()))
-    }
-}
-
-impl ScanTarget {
-    fn parse_unbounded(raw: &str) -> Option<IpNet> {
-        raw.parse::<IpNet>().ok().map(|n| n.trunc()).or_else(|| raw.parse::<IpAddr>().ok().map(IpNet::from))
+        self.covers(target.net())
     }
 }
 

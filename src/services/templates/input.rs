@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::{CaseDefaults, TemplateTask};
 use crate::services::cases::{DESCRIPTION_MAX_CHARS, Priority, SUMMARY_MAX_CHARS, Severity};
-use crate::services::validation::{self, ValidationErrors};
+use crate::services::validation::{self, Problems, ValidationErrors};
 
 const NAME_MAX_CHARS: usize = 100;
 const TEMPLATE_DESCRIPTION_MAX_CHARS: usize = 2_000;
@@ -77,24 +77,6 @@ pub struct TemplateUpdate {
     pub tasks: Option<Vec<TemplateTask>>,
 }
 
-/// Problems found so far, each at its field path.
-#[derive(Default)]
-struct Problems(Vec<(String, String)>);
-
-impl Problems {
-    fn check<T>(&mut self, path: impl Into<String>, outcome: Result<T, String>) -> Option<T> {
-        outcome.map_err(|message| self.0.push((path.into(), message))).ok()
-    }
-
-    fn finish<T>(self, value: impl FnOnce() -> Option<T>) -> Result<T, ValidationErrors> {
-        let errors = ValidationErrors::collect(self.0.iter().map(|(f, m)| (f.as_str(), Some(m.clone()))));
-        match self.0.is_empty() {
-            true => value().ok_or(errors),
-            false => Err(errors),
-        }
-    }
-}
-
 impl NewTemplate {
     /// Checks every field, reporting all invalid ones.
     pub fn parse(
@@ -128,10 +110,10 @@ impl TemplateUpdate {
     ) -> Result<Self, ValidationErrors> {
         let mut problems = Problems::default();
         if version < 1 {
-            problems.0.push(("version".into(), "must be at least 1".into()));
+            problems.push(("version".into(), "must be at least 1".into()));
         }
         if name.is_none() && description.is_none() && defaults.is_none() && tasks.is_none() {
-            problems.0.push(("body".into(), "set at least one field to change".into()));
+            problems.push(("body".into(), "set at least one field to change".into()));
         }
         let name = name.map(|n| problems.check("name", validation::name(n, NAME_MAX_CHARS)));
         let description = description
@@ -167,7 +149,7 @@ fn parse_defaults(problems: &mut Problems, raw: RawCaseDefaults) -> Option<CaseD
     let due = raw.due_in_seconds.map(|s| problems.check("defaults.due_in_seconds", due_in(s)));
     for (key, value) in &raw.custom_fields {
         if value.is_null() {
-            problems.0.push((format!("defaults.custom_fields.{key}"), "must be a value".into()));
+            problems.push((format!("defaults.custom_fields.{key}"), "must be a value".into()));
         }
     }
     Some(CaseDefaults {
@@ -183,7 +165,7 @@ fn parse_defaults(problems: &mut Problems, raw: RawCaseDefaults) -> Option<CaseD
 
 fn parse_tasks(problems: &mut Problems, raw: Vec<RawTemplateTask>) -> Option<Vec<TemplateTask>> {
     if raw.len() > MAX_TASKS {
-        problems.0.push(("tasks".into(), format!("must have at most {MAX_TASKS} tasks")));
+        problems.push(("tasks".into(), format!("must have at most {MAX_TASKS} tasks")));
         return None;
     }
     let tasks: Vec<Option<TemplateTask>> = raw

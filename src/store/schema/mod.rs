@@ -4,6 +4,10 @@
 
 #![allow(missing_docs)] // diesel::table! generates undocumented column types.
 
+mod webhook_tables;
+
+pub use webhook_tables::{webhook_attempts, webhook_deliveries, webhooks, workspace_events};
+
 diesel::table! {
     /// People who can sign in.
     accounts (id) {
@@ -35,6 +39,7 @@ diesel::table! {
         name -> Text,
         description -> Text,
         case_seq -> Integer,
+        event_seq -> BigInt,
         version -> Integer,
         created_by -> Binary,
         created_at -> Timestamp,

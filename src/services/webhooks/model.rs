@@ -1,0 +1,142 @@
+//! Webhook subscriptions as the domain sees them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{AccountId, WebhookId, WorkspaceId};
+use crate::services::cases::ranked_enum;
+use crate::services::kernel::{ActorKind, Corrupt};
+use crate::store::webhooks::WebhookRow;
+
+ranked_enum!(
+    /// What a subscription can ask for: a type of event, or all of them.
+    EventType {
+        /// Every event type, present and future.
+        All = (0, "*"),
+        /// A case was opened.
+        CaseCreated = (1, "case.created"),
+        /// A case's fields changed (status, assignee, tags...).
+        CaseUpdated = (2, "case.updated"),
+        /// A case was deleted.
+        CaseDeleted = (3, "case.deleted"),
+        /// A comment was added to a case.
+        CommentCreated = (4, "comment.created"),
+        /// A comment was edited.
+        CommentUpdated = (5, "comment.updated"),
+        /// A comment was deleted.
+        CommentDeleted = (6, "comment.deleted"),
+        /// Evidence was attached to a case or a scan.
+        AttachmentCreated = (7, "attachment.created"),
+        /// An attachment was deleted.
+        AttachmentDeleted = (8, "attachment.deleted"),
+        /// A task was added to a case.
+        TaskCreated = (9, "task.created"),
+        /// A task changed.
+        TaskUpdated = (10, "task.updated"),
+        /// A task was deleted.
+        TaskDeleted = (11, "task.deleted"),
+        /// An observable was added to a case.
+        ObservableCreated = (12, "observable.created"),
+        /// An observable changed.
+        ObservableUpdated = (13, "observable.updated"),
+        /// An observable was deleted.
+        ObservableDeleted = (14, "observable.deleted"),
+        /// A scan was queued.
+        ScanCreated = (15, "scan.created"),
+        /// A scan ended (succeeded, failed or cancelled).
+        ScanCompleted = (16, "scan.completed"),
+        /// A member joined the workspace.
+        MemberAdded = (17, "member.added"),
+        /// A member's role changed.
+        MemberUpdated = (18, "member.updated"),
+        /// A member left the workspace.
+        MemberRemoved = (19, "member.removed"),
+        /// A subscription was deactivated after failing deliveries in a row.
+        WebhookDisabled = (20, "webhook.disabled"),
+    }
+);
+
+/// A subscription: where a workspace's events go, and which.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Webhook {
+    /// Id.
+    pub id: WebhookId,
+    /// Its workspace.
+    pub workspace_id: WorkspaceId,
+    /// Where deliveries are POSTed.
+    pub url: String,
+    /// The event types wanted, sorted; `[All]` for all.
+    pub events: Vec<EventType>,
+    /// What it is for.
+    pub description: String,
+    /// Whether events are delivered.
+    pub active: bool,
+    /// Why the server deactivated it, if it did.
+    pub disabled_reason: Option<String>,
+    /// Deliveries that failed for good in a row.
+    pub failure_streak: i32,
+    /// Until when the secret before the last rotation also signs.
+    pub previous_secret_expires_at: Option<DateTime<Utc>>,
+    /// Optimistic-concurrency version.
+    pub version: i32,
+    /// Who created it.
+    pub created_by: AccountId,
+    /// A person or a service account.
+    pub created_by_kind: ActorKind,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Webhook {
+    /// Whether the subscription wants events of `kind`.
+    pub fn wants(&self, kind: EventType) -> bool {
+        self.events.iter().any(|e| *e == EventType::All || *e == kind)
+    }
+}
+
+/// A subscription with its signing secret, shown once (at creation and
+/// at each rotation).
+#[derive(Debug, Clone)]
+pub struct IssuedSecret {
+    /// The subscription.
+    pub webhook: Webhook,
+    /// The secret, `whsec_` and base64.
+    pub secret: String,
+}
+
+/// The stored list of event types.
+pub fn events_json(events: &[EventType]) -> String {
+    serde_json::Value::from(events.iter().map(|e| e.as_str()).collect::<Vec<_>>()).to_string()
+}
+
+impl TryFrom<WebhookRow> for Webhook {
+    type Error = Corrupt;
+
+    fn try_from(row: WebhookRow) -> Result<Self, Corrupt> {
+        let corrupt = |what: &str| Corrupt(format!("webhook {}: unreadable {what}", row.id));
+        let names: Vec<String> = serde_json::from_str(&row.events).map_err(|_| corrupt("events"))?;
+        let events = names
+            .iter()
+            .map(|name| EventType::from_name(name))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| corrupt("events"))?;
+        Ok(Self {
+            id: row.id,
+            workspace_id: row.workspace_id,
+            url: row.url,
+            events,
+            description: row.description,
+            active: row.active,
+            disabled_reason: row.disabled_reason,
+            failure_streak: row.failure_streak,
+            previous_secret_expires_at: row.previous_secret_expires_at.map(Into::into),
+            version: row.version,
+            created_by: row.created_by,
+            created_by_kind: ActorKind::from_stored(&row.created_by_kind),
+            created_at: row.created_at.into(),
+            updated_at: row.updated_at.into(),
+        })
+    }
+}

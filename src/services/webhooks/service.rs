@@ -1,0 +1,188 @@
+//! The webhook subscription service: workspace admins (people or admin
+//! API keys) subscribe URLs to event types; the destination is checked
+//! before anything is saved.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+
+use super::model::events_json;
+use super::{Destinations, IssuedSecret, NewWebhook, SecretBox, Webhook, WebhookUpdate};
+use crate::ids::{WebhookId, WorkspaceId};
+use crate::platform::clock;
+use crate::services::kernel::{Access, Actor, Failure, Role};
+use crate::services::pagination::{Page, PageRequest};
+use crate::services::validation::ValidationErrors;
+use crate::store::webhooks::{self, WebhookChanges, WebhookRow};
+use crate::store::{DbConn, db_transaction};
+
+/// How long the secret before a rotation keeps signing beside the new one.
+pub const ROTATION_OVERLAP: Duration = Duration::hours(24);
+
+/// Webhook subscriptions of workspaces.
+pub struct WebhookService {
+    access: Access,
+    secrets: Arc<SecretBox>,
+    destinations: Arc<Destinations>,
+}
+
+impl WebhookService {
+    /// A service sealing secrets in `secrets` and checking URLs against `destinations`.
+    pub fn new(access: Access, secrets: Arc<SecretBox>, destinations: Arc<Destinations>) -> Self {
+        Self { access, secrets, destinations }
+    }
+
+    /// Subscribes a URL (admins); answers the secret, this once.
+    #[tracing::instrument(skip_all)]
+    pub async fn create(
+        &self,
+        caller: Actor,
+        workspace: WorkspaceId,
+        request: NewWebhook,
+    ) -> Result<IssuedSecret, Failure> {
+        let mut scope = self.access.writing(caller, workspace, Role::Admin).await?;
+        self.reachable(&request.url).await?;
+        let secret = SecretBox::generate()?;
+        let now = clock::now();
+        let row = WebhookRow {
+            id: WebhookId::new(),
+            workspace_id: workspace,
+            url: request.url.to_string(),
+            events: events_json(&request.events),
+            description: request.description,
+            active: request.active,
+            secret: self.secrets.seal(&secret)?,
+            previous_secret: None,
+            previous_secret_expires_at: None,
+            failure_streak: 0,
+            disabled_reason: None,
+            lease_owner: None,
+            lease_expires_at: None,
+            version: 1,
+            created_by: caller.id,
+            created_by_kind: caller.kind.as_str().to_owned(),
+            created_at: now.into(),
+            updated_at: now.into(),
+        };
+        webhooks::insert(&mut scope.db(), &row).await?;
+        Ok(IssuedSecret { webhook: Webhook::try_from(row)?, secret })
+    }
+
+    /// A page of the workspace's subscriptions, newest first (admins).
+    pub async fn list(
+        &self,
+        caller: Actor,
+        workspace: WorkspaceId,
+        page: PageRequest<WebhookId>,
+    ) -> Result<Page<Webhook>, Failure> {
+        let mut scope = self.access.reading(caller, workspace, Role::Admin).await?;
+        let before = page.after.unwrap_or(WebhookId::MAX);
+        let rows = webhooks::list(&mut scope.db(), workspace, before, page.fetch()).await?;
+        let hooks = rows.into_iter().map(Webhook::try_from).collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_rows(hooks, page.limit, |hook| hook.id))
+    }
+
+    /// One subscription (admins).
+    pub async fn get(
+        &self,
+        caller: Actor,
+        workspace: WorkspaceId,
+        id: WebhookId,
+    ) -> Result<Webhook, Failure> {
+        let mut scope = self.access.reading(caller, workspace, Role::Admin).await?;
+        Ok(Webhook::try_from(load(&mut scope.db(), workspace, id).await?)?)
+    }
+
+    /// Changes a subscription (admins), conditional on `version`. Turning
+    /// it on again clears a deactivation and its failure count.
+    #[tracing::instrument(skip_all)]
+    pub async fn update(
+        &self,
+        caller: Actor,
+        workspace: WorkspaceId,
+        id: WebhookId,
+        update: WebhookUpdate,
+    ) -> Result<Webhook, Failure> {
+        let mut scope = self.access.writing(caller, workspace, Role::Admin).await?;
+        if let Some(url) = &update.url {
+            self.reachable(url).await?;
+        }
+        let reactivated = update.active == Some(true);
+        let conn = &mut scope.db();
+        db_transaction!(conn, |tx| {
+            let current = load(tx, workspace, id).await?;
+            let changes = WebhookChanges {
+                url: update.url.as_ref().map(ToString::to_string),
+                events: update.events.as_deref().map(events_json),
+                description: update.description.clone(),
+                active: update.active,
+                failure_streak: reactivated.then_some(0),
+                disabled_reason: reactivated.then_some(None),
+                updated_at: Some(clock::now().into()),
+                ..WebhookChanges::default()
+            };
+            let updated = webhooks::update(tx, id, update.version, changes).await?;
+            let row = updated.ok_or(Failure::VersionConflict {
+                what: "webhook",
+                current: current.version,
+                given: update.version,
+            })?;
+            Ok::<_, Failure>(Webhook::try_from(row)?)
+        })
+    }
+
+    /// Issues a new secret (admins); the one it replaces keeps signing
+    /// beside it for 24 hours, so receivers can move over.
+    #[tracing::instrument(skip_all)]
+    pub async fn rotate_secret(
+        &self,
+        caller: Actor,
+        workspace: WorkspaceId,
+        id: WebhookId,
+    ) -> Result<IssuedSecret, Failure> {
+        let mut scope = self.access.writing(caller, workspace, Role::Admin).await?;
+        let secret = SecretBox::generate()?;
+        let sealed = self.secrets.seal(&secret)?;
+        let conn = &mut scope.db();
+        let webhook = db_transaction!(conn, |tx| {
+            let current = load(tx, workspace, id).await?;
+            let now = clock::now();
+            let changes = WebhookChanges {
+                secret: Some(sealed.clone()),
+                previous_secret: Some(Some(current.secret.clone())),
+                previous_secret_expires_at: Some(Some((now + ROTATION_OVERLAP).into())),
+                updated_at: Some(now.into()),
+                ..WebhookChanges::default()
+            };
+            let row = webhooks::update(tx, id, current.version, changes).await?.ok_or(
+                Failure::VersionConflict {
+                    what: "webhook",
+                    current: current.version,
+                    given: current.version,
+                },
+            )?;
+            Ok::<_, Failure>(Webhook::try_from(row)?)
+        })?;
+        Ok(IssuedSecret { webhook, secret })
+    }
+
+    /// Removes a subscription and its pending deliveries (admins).
+    pub async fn delete(&self, caller: Actor, workspace: WorkspaceId, id: WebhookId) -> Result<(), Failure> {
+        let mut scope = self.access.writing(caller, workspace, Role::Admin).await?;
+        match webhooks::delete(&mut scope.db(), workspace, id).await? {
+            true => Ok(()),
+            false => Err(Failure::NotFound("webhook")),
+        }
+    }
+
+    async fn reachable(&self, url: &url::Url) -> Result<(), Failure> {
+        match self.destinations.resolve(url).await {
+            Ok(_) => Ok(()),
+            Err(why) => Err(ValidationErrors::single("url", why).into()),
+        }
+    }
+}
+
+async fn load(conn: &mut DbConn<'_>, workspace: WorkspaceId, id: WebhookId) -> Result<WebhookRow, Failure> {
+    webhooks::find(conn, workspace, id).await?.ok_or(Failure::NotFound("webhook"))
+}
