@@ -216,7 +216,7 @@ pub struct CreateWebhookRequest {
 impl Example for CreateWebhookRequest {
     fn example() -> Self {
         Self {
-            url: "https://hooks.example.com/casebook".into(),
+            url: "https://203.0.113.10/casebook".into(),
             events: vec![EventTypeWire::CaseCreated, EventTypeWire::CaseUpdated],
             description: Some("Page the on-call analyst".into()),
             active: None,
