@@ -112,6 +112,7 @@ def main():
     task_scenario(api, ws, case.id, account.id)
     template_scenario(api, ws)
     observable_scenario(api, ws, case.id)
+    webhook_scenario(api, ws)
     print("python sdk: scenario passed", flush=True)
 
 
@@ -256,6 +257,22 @@ def observable_scenario(api, ws, case_id):
     lines = observables.import_observables(ws, case_id, "203.0.113.10\n203.0.113.11\n", type=cb.ObservableType.IPV4,
                                            _content_type="text/plain")
     assert [(i.outcome, i.line) for i in lines.items] == [(outcome.EXISTING, 1), (outcome.CREATED, 2)], lines
+
+
+def webhook_scenario(api, ws):
+    step("webhooks: subscribe, change, rotate the secret, refuse a private address, delete")
+    hooks = cb.WebhooksApi(api)
+    made = hooks.create_webhook(ws, cb.CreateWebhookRequest(url="https://203.0.113.10/casebook", events=["case.created"]))
+    assert made.secret.startswith("whsec_") and made.webhook.id.startswith("whk_"), made.webhook
+    assert [h.id for h in hooks.list_webhooks(ws).items] == [made.webhook.id]
+    changed = hooks.update_webhook(ws, made.webhook.id, cb.UpdateWebhookRequest(version=1, events=["*"], active=False))
+    assert (changed.events, changed.active, changed.version) == (["*"], False, 2), changed
+    rotated = hooks.rotate_webhook_secret(ws, made.webhook.id)
+    assert rotated.secret != made.secret and rotated.webhook.previous_secret_expires_at is not None
+    expect_problem(lambda: hooks.create_webhook(ws, cb.CreateWebhookRequest(url="https://10.0.0.1/", events=["*"])),
+                   422, "VALIDATION_FAILED")
+    hooks.delete_webhook(ws, made.webhook.id)
+    expect_problem(lambda: hooks.get_webhook(ws, made.webhook.id), 404, "NOT_FOUND")
 
 
 def expect_problem(call, status, code):

@@ -27,6 +27,8 @@ import {
   SessionsApi,
   TasksApi,
   TaskStatus,
+  WebhookEventType,
+  WebhooksApi,
   WorkspacesApi,
 } from "./client";
 
@@ -149,6 +151,7 @@ async function main(): Promise<void> {
   await taskScenario(config, workspaceId, created.id, account.id);
   await templateScenario(config, workspaceId);
   await observableScenario(config, workspaceId, created.id);
+  await webhookScenario(config, workspaceId);
   console.log("typescript sdk: scenario passed");
 }
 
@@ -348,6 +351,32 @@ async function observableScenario(config: Configuration, workspaceId: string, ca
   const rows = imported.items.map((i) => `${i.outcome}@${i.line}`).join();
   check(rows === "created@2,invalid@3", `import outcomes: ${rows}`);
   check(imported.items[0].observable?.source === ObservableSource.Import, "imported observables say so");
+}
+
+async function webhookScenario(config: Configuration, workspaceId: string): Promise<void> {
+  step("webhooks: subscribe, change, rotate the secret, refuse a private address, delete");
+  const hooks = new WebhooksApi(config);
+  const events = (names: string[]) => names as unknown as WebhookEventType[];
+  const made = await hooks.createWebhook({
+    workspaceId,
+    createWebhookRequest: { url: "https://203.0.113.10/casebook", events: events(["case.created"]) },
+  });
+  check(made.secret.startsWith("whsec_") && made.webhook.id.startsWith("whk_"), "subscribed with a secret");
+  const changed = await hooks.updateWebhook({
+    workspaceId,
+    webhookId: made.webhook.id,
+    updateWebhookRequest: { version: 1, events: events(["*"]), active: false },
+  });
+  check(String(changed.events) === "*" && !changed.active && changed.version === 2, "subscription changed");
+  const rotated = await hooks.rotateWebhookSecret({ workspaceId, webhookId: made.webhook.id });
+  check(rotated.secret !== made.secret && rotated.webhook.previousSecretExpiresAt != null, "secret rotated");
+  await expectProblem(
+    () => hooks.createWebhook({ workspaceId, createWebhookRequest: { url: "https://10.0.0.1/", events: events(["*"]) } }),
+    422,
+    "VALIDATION_FAILED",
+  );
+  await hooks.deleteWebhook({ workspaceId, webhookId: made.webhook.id });
+  await expectProblem(() => hooks.getWebhook({ workspaceId, webhookId: made.webhook.id }), 404, "NOT_FOUND");
 }
 
 async function expectProblem(call: () => Promise<unknown>, status: number, code: string): Promise<void> {
