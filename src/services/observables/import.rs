@@ -102,17 +102,21 @@ impl ObservableImport {
             return Err(ValidationErrors::single("type", "is required when the CSV has no `type` column"));
         }
         let mut rows = Vec::new();
+        // Lines are counted on from the previous row, not from the top.
+        let bytes = self.text.as_bytes();
+        let (mut counted_to, mut line_ends) = (0usize, 0u32);
         for record in reader.records() {
             let record = record.map_err(unreadable)?;
             let cell = |at: Option<usize>| at.and_then(|at| record.get(at)).unwrap_or("");
             // The reader places a record's start before the line end that
             // precedes it (and any blank lines): count from its first cell.
-            let bytes = self.text.as_bytes();
-            let mut start = record.position().map_or(0, |p| p.byte() as usize).min(bytes.len());
+            let mut start = record.position().map_or(0, |p| p.byte() as usize).clamp(counted_to, bytes.len());
             while bytes.get(start).is_some_and(|b| *b == b'\r' || *b == b'\n') {
                 start += 1;
             }
-            let line = 1 + bytes[..start].iter().filter(|b| **b == b'\n').count() as u32;
+            line_ends += bytes[counted_to..start].iter().filter(|b| **b == b'\n').count() as u32;
+            counted_to = start;
+            let line = 1 + line_ends;
             let cells = Cells {
                 kind: cell(kind),
                 value: cell(Some(value)),
