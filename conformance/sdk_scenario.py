@@ -260,13 +260,17 @@ def observable_scenario(api, ws, case_id):
 
 
 def webhook_scenario(api, ws):
-    step("webhooks: subscribe, change, rotate the secret, refuse a private address, delete")
+    step("webhooks: subscribe, ping, list deliveries, change, rotate the secret, refuse a private address, delete")
     hooks = cb.WebhooksApi(api)
     made = hooks.create_webhook(ws, cb.CreateWebhookRequest(url="https://203.0.113.10/casebook", events=["case.created"]))
     assert made.secret.startswith("whsec_") and made.webhook.id.startswith("whk_"), made.webhook
     assert [h.id for h in hooks.list_webhooks(ws).items] == [made.webhook.id]
+    ping = hooks.ping_webhook(ws, made.webhook.id)
+    assert (ping.event_type, ping.status, ping.id[:4]) == ("ping", cb.WebhookDeliveryStatus.PENDING, "dlv_"), ping
+    assert [d.id for d in hooks.list_webhook_deliveries(ws, made.webhook.id).items] == [ping.id]
     changed = hooks.update_webhook(ws, made.webhook.id, cb.UpdateWebhookRequest(version=1, events=["*"], active=False))
     assert (changed.events, changed.active, changed.version) == (["*"], False, 2), changed
+    expect_problem(lambda: hooks.ping_webhook(ws, made.webhook.id), 409, "WEBHOOK_INACTIVE")
     rotated = hooks.rotate_webhook_secret(ws, made.webhook.id)
     assert rotated.secret != made.secret and rotated.webhook.previous_secret_expires_at is not None
     expect_problem(lambda: hooks.create_webhook(ws, cb.CreateWebhookRequest(url="https://10.0.0.1/", events=["*"])),

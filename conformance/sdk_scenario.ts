@@ -354,7 +354,7 @@ async function observableScenario(config: Configuration, workspaceId: string, ca
 }
 
 async function webhookScenario(config: Configuration, workspaceId: string): Promise<void> {
-  step("webhooks: subscribe, change, rotate the secret, refuse a private address, delete");
+  step("webhooks: subscribe, ping, list deliveries, change, rotate the secret, refuse a private address, delete");
   const hooks = new WebhooksApi(config);
   const events = (names: string[]) => names as unknown as WebhookEventType[];
   const made = await hooks.createWebhook({
@@ -362,12 +362,17 @@ async function webhookScenario(config: Configuration, workspaceId: string): Prom
     createWebhookRequest: { url: "https://203.0.113.10/casebook", events: events(["case.created"]) },
   });
   check(made.secret.startsWith("whsec_") && made.webhook.id.startsWith("whk_"), "subscribed with a secret");
+  const ping = await hooks.pingWebhook({ workspaceId, webhookId: made.webhook.id });
+  check(ping.eventType === "ping" && ping.status === "pending" && ping.id.startsWith("dlv_"), "ping queued");
+  const sent = await hooks.listWebhookDeliveries({ workspaceId, webhookId: made.webhook.id });
+  check(sent.items.length === 1 && sent.items[0].id === ping.id, "the ping is listed");
   const changed = await hooks.updateWebhook({
     workspaceId,
     webhookId: made.webhook.id,
     updateWebhookRequest: { version: 1, events: events(["*"]), active: false },
   });
   check(String(changed.events) === "*" && !changed.active && changed.version === 2, "subscription changed");
+  await expectProblem(() => hooks.pingWebhook({ workspaceId, webhookId: made.webhook.id }), 409, "WEBHOOK_INACTIVE");
   const rotated = await hooks.rotateWebhookSecret({ workspaceId, webhookId: made.webhook.id });
   check(rotated.secret !== made.secret && rotated.webhook.previousSecretExpiresAt != null, "secret rotated");
   await expectProblem(

@@ -22,18 +22,24 @@ use crate::services::health::HealthService;
 use crate::services::identity::{IdentityService, IdentitySettings, TokenSigner};
 use crate::services::kernel::Access;
 use crate::services::observables::ObservableService;
+use crate::services::outbox::Outbox;
 use crate::services::scans::{ScanRunner, ScanService, ScanSettings};
 use crate::services::service_accounts::ServiceAccountService;
 use crate::services::tasks::TaskService;
 use crate::services::telemetry::TelemetryService;
 use crate::services::templates::TemplateService;
-use crate::services::webhooks::{Destinations, SecretBox, WebhookService};
+use crate::services::webhooks::{Deliverer, DeliverySettings, Destinations, SecretBox, WebhookService};
 use crate::services::workspaces::WorkspaceService;
 use crate::store::Store;
 use crate::store::evidence::EvidenceStore;
 
 /// How often idle scan workers look for scans queued by other instances.
 const SCAN_POLL: Duration = Duration::from_millis(500);
+/// How often idle webhook workers look for events recorded by other
+/// instances (this instance's own wake them at once).
+const WEBHOOK_POLL: Duration = Duration::from_secs(1);
+/// How long a webhook worker's claim on a subscription lasts without renewal.
+const WEBHOOK_LEASE: Duration = Duration::from_secs(60);
 
 /// A built server, bound to its address, not yet serving.
 pub struct App {
@@ -46,6 +52,7 @@ pub struct App {
     /// How often the change feed polls, on MySQL/MariaDB.
     change_poll_interval: Duration,
     runner: Arc<ScanRunner>,
+    deliverer: Arc<Deliverer>,
     http: http::HttpSettings,
     metrics_acceptor: Option<TcpAcceptor>,
     shutdown_grace: Duration,
@@ -109,7 +116,9 @@ impl App {
             poll_interval: SCAN_POLL,
             scope: settings.scans.allowed_networks.clone(),
         };
-        let runner = Arc::new(ScanRunner::new(store.clone(), scan_settings, wake.clone()));
+        let outbox =
+            Outbox::new(Arc::new(api::envelopes::WireEnvelopes), Arc::new(tokio::sync::Notify::new()));
+        let runner = Arc::new(ScanRunner::new(store.clone(), outbox.clone(), scan_settings, wake.clone()));
         let identity = Arc::new(identity);
         let evidence = EvidenceStore::open(&settings.evidence_location())?;
         let attachment_settings = AttachmentSettings {
@@ -118,6 +127,24 @@ impl App {
             allowed_types: settings.evidence.attachment_types.clone(),
         };
         let access = Access::new(store.clone(), settings.auth.auth_cache_ttl);
+        let outbox =
+            Outbox::new(Arc::new(api::envelopes::WireEnvelopes), Arc::new(tokio::sync::Notify::new()));
+        let secrets = Arc::new(SecretBox::new(&signing_keys));
+        let destinations = Arc::new(Destinations::new(
+            settings.webhooks.allowed_networks.clone(),
+            settings.webhooks.denied_networks.clone(),
+        ));
+        let deliverer = Arc::new(Deliverer::new(
+            store.clone(),
+            outbox.clone(),
+            secrets.clone(),
+            destinations.clone(),
+            DeliverySettings {
+                workers: usize::from(settings.webhooks.workers),
+                lease: WEBHOOK_LEASE,
+                poll_interval: WEBHOOK_POLL,
+            },
+        ));
         let caches = vec![identity.session_cache(), identity.key_cache(), access.cache()];
         let service_accounts =
             Arc::new(ServiceAccountService::new(access.clone(), tokens, identity.key_cache()));
@@ -125,33 +152,28 @@ impl App {
             attachments: Arc::new(AttachmentService::new(
                 store.clone(),
                 access.clone(),
+                outbox.clone(),
                 evidence,
                 attachment_settings,
             )),
             health: Arc::new(HealthService::new(store.clone())),
             telemetry: Arc::new(TelemetryService::new(store.clone(), identity.clone())),
             identity,
-            cases: Arc::new(CaseService::new(access.clone())),
+            cases: Arc::new(CaseService::new(access.clone(), outbox.clone())),
             fields: Arc::new(FieldService::new(access.clone())),
-            observables: Arc::new(ObservableService::new(access.clone())),
+            observables: Arc::new(ObservableService::new(access.clone(), outbox.clone())),
             scans: Arc::new(ScanService::new(
                 store.clone(),
                 access.clone(),
+                outbox.clone(),
                 settings.scans.allowed_networks.clone(),
                 wake,
             )),
             service_accounts,
-            tasks: Arc::new(TaskService::new(access.clone())),
+            tasks: Arc::new(TaskService::new(access.clone(), outbox.clone())),
             templates: Arc::new(TemplateService::new(access.clone())),
-            webhooks: Arc::new(WebhookService::new(
-                access.clone(),
-                Arc::new(SecretBox::new(&signing_keys)),
-                Arc::new(Destinations::new(
-                    settings.webhooks.allowed_networks.clone(),
-                    settings.webhooks.denied_networks.clone(),
-                )),
-            )),
-            workspaces: Arc::new(WorkspaceService::new(store.clone(), access)),
+            webhooks: Arc::new(WebhookService::new(access.clone(), secrets, destinations, outbox.clone())),
+            workspaces: Arc::new(WorkspaceService::new(store.clone(), access, outbox)),
         };
         let bind_error = |source| BuildError::Bind { addr: settings.server.listen, source };
         let acceptor = TcpListener::bind(settings.server.listen).into_acceptor().await.map_err(bind_error)?;
@@ -187,6 +209,7 @@ impl App {
             caches,
             change_poll_interval: settings.database.change_poll_interval,
             runner,
+            deliverer,
             http,
             metrics_acceptor,
             shutdown_grace,
@@ -239,8 +262,10 @@ impl App {
         // If serving ends abruptly (this future is dropped), the workers die
         // with it, their scans keep their leases and are taken over when the
         // leases expire, as if the instance had died.
-        let workers: Vec<_> =
-            self.runner.start(stop_workers.clone()).into_iter().map(AbortOnDropHandle::new).collect();
+        let workers: Vec<_> = (self.runner.start(stop_workers.clone()).into_iter())
+            .chain(self.deliverer.start(stop_workers.clone()))
+            .map(AbortOnDropHandle::new)
+            .collect();
         let signalled = stop_workers.clone();
         let shutdown = async move {
             shutdown.await;

@@ -9,6 +9,7 @@ mod attachments;
 mod cases;
 mod comments;
 mod common;
+pub mod envelopes;
 mod fields;
 mod members;
 mod observables;
@@ -47,6 +48,7 @@ type Apis = (
         service_accounts::ServiceAccountsApi,
         service_accounts::ApiKeysApi,
         webhooks::WebhooksApi,
+        webhooks::WebhookDeliveriesApi,
         operations::OperationsApi,
     ),
 );
@@ -79,6 +81,7 @@ fn handlers(services: &Services) -> Apis {
             service_accounts::ServiceAccountsApi { service_accounts: services.service_accounts.clone() },
             service_accounts::ApiKeysApi { service_accounts: services.service_accounts.clone() },
             webhooks::WebhooksApi { webhooks: services.webhooks.clone() },
+            webhooks::WebhookDeliveriesApi { webhooks: services.webhooks.clone() },
             operations::OperationsApi {
                 health: services.health.clone(),
                 telemetry: services.telemetry.clone(),

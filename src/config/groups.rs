@@ -177,10 +177,17 @@ pub struct WebhookConfig {
     /// default loopback, private, shared, link-local (cloud metadata),
     /// multicast and reserved ranges, so a webhook cannot be aimed at the
     /// server's own network. Checked when a subscription is made or its URL
-    /// changed.
+    /// changed, and again before every delivery (the checked address is
+    /// the one connected to).
     #[arg(id = "webhook_denied_networks", long = "webhook-denied-networks", value_name = "WEBHOOK_DENIED_NETWORKS", global = true,
         env = "CASEBOOK_WEBHOOK_DENIED_NETWORKS", default_value = DEFAULT_DENIED, value_parser = Networks::parse)]
     pub denied_networks: Networks,
+
+    /// Delivery workers per instance (each sends one subscription's
+    /// events at a time, in order); 0 sends nothing from this instance.
+    #[arg(id = "webhook_workers", long = "webhook-workers", value_name = "WEBHOOK_WORKERS", global = true,
+        env = "CASEBOOK_WEBHOOK_WORKERS", default_value_t = 4, value_parser = clap::value_parser!(u16).range(0..=64))]
+    pub workers: u16,
 }
 
 /// Where attachment contents are kept, and what is accepted.

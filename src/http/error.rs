@@ -16,6 +16,7 @@ use crate::services::kernel::Failure;
 use crate::services::scans::ScanError;
 use crate::services::templates::TemplateError;
 use crate::services::validation::{FieldError, ValidationErrors};
+use crate::services::webhooks::WebhookError;
 use crate::services::workspaces::WorkspaceError;
 
 /// An error response in the making.
@@ -231,6 +232,18 @@ impl From<TemplateError> for ApiError {
             TemplateError::NameTaken(name) => Self::new(
                 ProblemKind::CaseTemplateNameTaken,
                 format!("Another case template of this workspace is named {name:?}."),
+            ),
+        }
+    }
+}
+
+impl From<WebhookError> for ApiError {
+    fn from(err: WebhookError) -> Self {
+        match err {
+            WebhookError::Common(failure) => failure.into(),
+            WebhookError::Inactive => Self::new(
+                ProblemKind::WebhookInactive,
+                "This subscription is not active; turn it on with updateWebhook (active: true) first.",
             ),
         }
     }

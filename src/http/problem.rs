@@ -25,7 +25,7 @@ pub struct Problem {
     /// `SERVICE_ACCOUNT_DISABLED`, `INVALID_CREDENTIALS`, `FORBIDDEN`,
     /// `SERVICE_ACCOUNT_NOT_ALLOWED`, `NOT_FOUND`, `METHOD_NOT_ALLOWED`,
     /// `EMAIL_TAKEN`, `ALREADY_MEMBER`, `LAST_ADMIN`, `CUSTOM_FIELD_KEY_TAKEN`,
-    /// `CUSTOM_FIELD_IN_USE`, `CASE_TEMPLATE_NAME_TAKEN`, `VERSION_CONFLICT`, `SCAN_FINISHED`,
+    /// `CUSTOM_FIELD_IN_USE`, `CASE_TEMPLATE_NAME_TAKEN`, `WEBHOOK_INACTIVE`, `VERSION_CONFLICT`, `SCAN_FINISHED`,
     /// `SCAN_NOT_FINISHED`, `TARGET_OUT_OF_SCOPE`, `PAYLOAD_TOO_LARGE`,
     /// `UNSUPPORTED_MEDIA_TYPE`, `IDEMPOTENCY_KEY_REUSED`, `RATE_LIMITED`,
     /// `INTERNAL`. New codes may be added; treat unknown ones by `status`.
@@ -135,6 +135,8 @@ problem_kinds! {
     CustomFieldInUse = (409, "CUSTOM_FIELD_IN_USE", "custom-field-in-use", "Custom field in use");
     /// Another case template of the workspace has this name.
     CaseTemplateNameTaken = (409, "CASE_TEMPLATE_NAME_TAKEN", "case-template-name-taken", "Case template name taken");
+    /// The webhook subscription is not active, so nothing would be sent.
+    WebhookInactive = (409, "WEBHOOK_INACTIVE", "webhook-inactive", "Webhook inactive");
     /// The resource changed since the client read it.
     VersionConflict = (409, "VERSION_CONFLICT", "version-conflict", "Version conflict");
     /// The body is larger than allowed.

@@ -121,6 +121,8 @@ error_statuses! {
     AdminGetErrors: 401, 403, 404;
     /// Errors of listing admin-only records.
     AdminListErrors: 401, 403, 404, 422;
+    /// Errors of admin-only actions that the record's state can refuse.
+    AdminActionErrors: 401, 403, 404, 409;
 }
 
 /// An operation's error: renders as a problem; documents the statuses `S`.
@@ -139,6 +141,7 @@ impl IntoApiError for crate::services::health::Unready {}
 impl IntoApiError for crate::services::attachments::AttachmentError {}
 impl IntoApiError for crate::services::fields::FieldError {}
 impl IntoApiError for crate::services::templates::TemplateError {}
+impl IntoApiError for crate::services::webhooks::WebhookError {}
 
 impl<S, E: IntoApiError> From<E> for Problems<S> {
     fn from(err: E) -> Self {

@@ -34,6 +34,14 @@ pub struct Metrics {
     pub scan_probes: IntCounter,
     /// Scan chunks committed.
     pub scan_chunks: IntCounter,
+    /// Webhook delivery attempts by outcome (`delivered`, `retrying`, `failed`).
+    pub webhook_deliveries: IntCounterVec,
+    /// Time from an event's commit to its receiver's acknowledgement.
+    pub webhook_delivery_latency: Histogram,
+    /// Deliveries waiting (pending, to active subscriptions).
+    pub webhook_queue_depth: IntGauge,
+    /// Age of the oldest waiting delivery's event, in seconds (0 when none waits).
+    pub webhook_oldest_pending: IntGauge,
     /// 1 while the server is serving.
     pub up: IntGauge,
 }
@@ -76,6 +84,25 @@ fn build() -> Result<Metrics, prometheus::Error> {
         scans: IntGaugeVec::new(Opts::new("scans", "Scans by status"), &["status"])?,
         scan_probes: IntCounter::new("scan_probes_total", "TCP probes sent by scans")?,
         scan_chunks: IntCounter::new("scan_chunks_total", "Scan progress chunks committed")?,
+        webhook_deliveries: IntCounterVec::new(
+            Opts::new(
+                "webhook_deliveries_total",
+                "Webhook delivery attempts by outcome (delivered, retrying, failed)",
+            ),
+            &["outcome"],
+        )?,
+        webhook_delivery_latency: Histogram::with_opts(
+            HistogramOpts::new(
+                "webhook_delivery_latency_seconds",
+                "Time from an event's commit to its receiver's acknowledgement",
+            )
+            .buckets(vec![0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0, 30.0, 300.0, 3600.0]),
+        )?,
+        webhook_queue_depth: IntGauge::new("webhook_queue_depth", "Webhook deliveries waiting to be sent")?,
+        webhook_oldest_pending: IntGauge::new(
+            "webhook_oldest_pending_seconds",
+            "Age of the oldest waiting webhook delivery's event (0 when none waits)",
+        )?,
         up: IntGauge::new("up", "1 while the server is serving")?,
         registry,
     };
@@ -90,6 +117,10 @@ fn build() -> Result<Metrics, prometheus::Error> {
     r.register(Box::new(metrics.scans.clone()))?;
     r.register(Box::new(metrics.scan_probes.clone()))?;
     r.register(Box::new(metrics.scan_chunks.clone()))?;
+    r.register(Box::new(metrics.webhook_deliveries.clone()))?;
+    r.register(Box::new(metrics.webhook_delivery_latency.clone()))?;
+    r.register(Box::new(metrics.webhook_queue_depth.clone()))?;
+    r.register(Box::new(metrics.webhook_oldest_pending.clone()))?;
     r.register(Box::new(metrics.up.clone()))?;
     r.register(Box::new(prometheus::process_collector::ProcessCollector::for_self()))?;
     Ok(metrics)

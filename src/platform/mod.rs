@@ -10,5 +10,6 @@ pub mod hex;
 pub mod logging;
 pub mod metrics;
 pub mod networks;
+pub mod outbound;
 pub mod rate;
 pub mod runtime_load;

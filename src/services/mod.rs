@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod identity;
 pub mod kernel;
 pub mod observables;
+pub mod outbox;
 pub mod pagination;
 pub mod scans;
 pub mod service_accounts;

@@ -1,12 +1,14 @@
 //! The metrics scrape: reads the gauges that describe current state (the
-//! database pool and shared readers, password hashing, the scan queue),
+//! database pool and shared readers, password hashing, the scan queue, the
+//! webhook delivery queue),
 //! then renders every metric in the Prometheus text format.
 
 use std::sync::Arc;
 
+use crate::platform::clock;
 use crate::platform::metrics::{self, METRICS};
 use crate::services::identity::IdentityService;
-use crate::store::{Store, StoreError, scans};
+use crate::store::{DbTime, Store, StoreError, scans, webhook_queue};
 
 /// Renders metrics.
 pub struct TelemetryService {
@@ -43,7 +45,21 @@ impl TelemetryService {
             }
             Err(err) => tracing::warn!(error = %err, "scan counts unavailable for metrics"),
         }
+        match self.webhook_backlog().await {
+            Ok((depth, oldest)) => {
+                METRICS.webhook_queue_depth.set(depth);
+                let age = oldest
+                    .map_or(0, |at| (clock::now() - chrono::DateTime::<chrono::Utc>::from(at)).num_seconds());
+                METRICS.webhook_oldest_pending.set(age.max(0));
+            }
+            Err(err) => tracing::warn!(error = %err, "webhook backlog unavailable for metrics"),
+        }
         metrics::render()
+    }
+
+    async fn webhook_backlog(&self) -> Result<(i64, Option<DbTime>), StoreError> {
+        let mut pooled = self.store.conn().await?;
+        webhook_queue::backlog(&mut pooled.db()).await
     }
 
     async fn scan_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {

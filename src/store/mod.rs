@@ -25,12 +25,15 @@ pub mod health;
 pub mod idempotency;
 pub mod memberships;
 pub mod observables;
+pub mod outbox;
 pub mod scan_queue;
 pub mod scans;
 pub mod schema;
 pub mod service_accounts;
 pub mod sessions;
 pub mod tasks;
+pub mod webhook_deliveries;
+pub mod webhook_queue;
 pub mod webhooks;
 pub mod workspaces;
 

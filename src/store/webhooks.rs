@@ -120,13 +120,17 @@ pub async fn list(
     })
 }
 
-/// The active subscriptions of a workspace (for fanning an event out).
-pub async fn active(conn: &mut DbConn<'_>, workspace_id: WorkspaceId) -> Result<Vec<WebhookRow>, StoreError> {
+/// The active subscriptions of a workspace as (id, event types JSON), for
+/// fanning an event out.
+pub async fn subscribers(
+    conn: &mut DbConn<'_>,
+    workspace_id: WorkspaceId,
+) -> Result<Vec<(WebhookId, String)>, StoreError> {
     db_run!(conn: {
         Ok(webhooks::table
             .filter(webhooks::workspace_id.eq(workspace_id))
             .filter(webhooks::active.eq(true))
-            .select(WebhookRow::as_select())
+            .select((webhooks::id, webhooks::events))
             .load(conn)
             .await?)
     })

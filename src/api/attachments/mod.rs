@@ -7,7 +7,7 @@ mod owner_api;
 mod responses;
 mod scan;
 mod upload;
-mod wire;
+pub(in crate::api) mod wire;
 
 pub use case::CaseAttachmentsApi;
 pub use scan::ScanAttachmentsApi;

@@ -1,7 +1,11 @@
 //! `/v1/workspaces/{workspace_id}/webhooks`: subscriptions that deliver
 //! the workspace's events, signed, to the team's other tools (admins only).
 
+mod deliveries;
+mod delivery_wire;
 pub mod wire;
+
+pub use deliveries::WebhookDeliveriesApi;
 
 use std::sync::Arc;
 

@@ -25,6 +25,7 @@ use crate::services::cases::{CaseEvent, EventKind};
 use crate::services::idempotency::{self, Claim, Created, IdempotencyKey};
 use crate::services::kernel::Failure;
 use crate::services::kernel::{Access, Actor, Role};
+use crate::services::outbox::{Change, EventType, Outbox};
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
 use crate::store::evidence::EvidenceStore;
@@ -45,6 +46,7 @@ pub struct AttachmentService {
     access: Access,
     evidence: EvidenceStore,
     settings: AttachmentSettings,
+    outbox: Outbox,
 }
 
 /// A form whose bytes are staged, with what else the client sent.
@@ -57,9 +59,15 @@ struct StagedUpload<'a> {
 
 impl AttachmentService {
     /// A service over `store` (records) and `evidence` (bytes), deciding
-    /// access through `access`.
-    pub fn new(store: Store, access: Access, evidence: EvidenceStore, settings: AttachmentSettings) -> Self {
-        Self { store, access, evidence, settings }
+    /// access through `access`, reporting changes through `outbox`.
+    pub fn new(
+        store: Store,
+        access: Access,
+        outbox: Outbox,
+        evidence: EvidenceStore,
+        settings: AttachmentSettings,
+    ) -> Self {
+        Self { store, access, evidence, settings, outbox }
     }
 
     /// Uploads a file (editors and admins). The form's bytes are streamed
@@ -170,6 +178,8 @@ impl AttachmentService {
                 record_event(tx, case, caller, EventKind::AttachmentDeleted, &attachment, clock::now())
                     .await?;
             }
+            let change = Change::new(EventType::AttachmentDeleted, &attachment);
+            self.outbox.record(tx, workspace, caller, &[change]).await?;
             Ok::<_, AttachmentError>(attachment)
         })?;
         drop(scope);
@@ -297,6 +307,8 @@ impl AttachmentService {
             if let Some(case) = case {
                 record_event(tx, case, caller, EventKind::AttachmentAdded, &attachment, now).await?;
             }
+            let change = Change::new(EventType::AttachmentCreated, &attachment);
+            self.outbox.record(tx, workspace, caller, &[change]).await?;
             idempotency::finish(tx, claim.as_ref(), &attachment).await?;
             Ok::<_, AttachmentError>(Created::new(attachment))
         })

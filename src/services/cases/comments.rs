@@ -12,6 +12,7 @@ use crate::ids::{AccountId, CaseId, CommentId, RecordId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::kernel::{Actor, ActorKind, Failure};
+use crate::services::outbox::{Change, EventType};
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
 use crate::services::workspaces::Role;
@@ -130,7 +131,7 @@ impl CaseService {
                 updated_at: now,
             };
             comments::insert(tx, to_row(&comment)).await?;
-            record(tx, &comment, caller, EventKind::Commented, now).await?;
+            self.record(tx, workspace, &comment, caller, EventKind::Commented, now).await?;
             idempotency::finish(tx, claim.as_ref(), &comment).await?;
             Ok::<_, CaseError>(Created::new(comment))
         })
@@ -195,7 +196,7 @@ impl CaseService {
                 return Err(conflict(load_comment(tx, case, id).await?.version));
             };
             let comment = Comment::from(row);
-            record(tx, &comment, caller, EventKind::CommentEdited, now).await?;
+            self.record(tx, workspace, &comment, caller, EventKind::CommentEdited, now).await?;
             Ok::<_, CaseError>(comment)
         })
     }
@@ -220,7 +221,7 @@ impl CaseService {
                 return Err(CaseError::NotAuthor);
             }
             comments::delete(tx, id).await?;
-            record(tx, &comment, caller, EventKind::CommentDeleted, clock::now()).await?;
+            self.record(tx, workspace, &comment, caller, EventKind::CommentDeleted, clock::now()).await?;
             Ok::<_, CaseError>(())
         })
     }
@@ -244,16 +245,26 @@ fn to_row(comment: &Comment) -> CommentRow {
     }
 }
 
-/// Writes the audit event of a comment change.
-async fn record(
-    tx: &mut DbConn<'_>,
-    comment: &Comment,
-    actor: Actor,
-    kind: EventKind,
-    at: DateTime<Utc>,
-) -> Result<(), CaseError> {
-    let data = json!({"comment_id": comment.id.uuid().to_string()});
-    let event = CaseEvent::new(comment.case_id, actor, kind, data, at);
-    case_events::insert(tx, vec![event.to_row()]).await?;
-    Ok(())
+impl CaseService {
+    /// Writes the audit event of a comment change, and its workspace event.
+    async fn record(
+        &self,
+        tx: &mut DbConn<'_>,
+        workspace: WorkspaceId,
+        comment: &Comment,
+        actor: Actor,
+        kind: EventKind,
+        at: DateTime<Utc>,
+    ) -> Result<(), CaseError> {
+        let data = json!({"comment_id": comment.id.uuid().to_string()});
+        let event = CaseEvent::new(comment.case_id, actor, kind, data, at);
+        case_events::insert(tx, vec![event.to_row()]).await?;
+        let published = match kind {
+            EventKind::CommentEdited => EventType::CommentUpdated,
+            EventKind::CommentDeleted => EventType::CommentDeleted,
+            _ => EventType::CommentCreated,
+        };
+        self.outbox.record(tx, workspace, actor, &[Change::new(published, comment)]).await?;
+        Ok(())
+    }
 }

@@ -10,6 +10,7 @@ use crate::ids::{CaseId, RecordId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::kernel::{Access, Actor, Failure, Role, ensure_assignable};
+use crate::services::outbox::{Change, EventType, Outbox};
 use crate::services::validation::ValidationErrors;
 use crate::services::{fields, tasks, templates};
 use crate::store::cases::{self, CaseChanges};
@@ -18,12 +19,14 @@ use crate::store::{DbConn, case_events, db_transaction, workspaces};
 /// Cases of workspaces.
 pub struct CaseService {
     pub(super) access: Access,
+    pub(super) outbox: Outbox,
 }
 
 impl CaseService {
-    /// A service whose work starts from `access`'s workspace scope.
-    pub fn new(access: Access) -> Self {
-        Self { access }
+    /// A service whose work starts from `access`'s workspace scope and
+    /// whose changes are reported through `outbox`.
+    pub fn new(access: Access, outbox: Outbox) -> Self {
+        Self { access, outbox }
     }
 
     /// Opens a case (editors and admins). Its number is the workspace's
@@ -86,6 +89,7 @@ impl CaseService {
             let mut events = vec![events::created(&case, caller)];
             events.extend(tasks::seed(tx, (workspace, case.id), draft.first_tasks(now), caller, now).await?);
             case_events::insert(tx, events.iter().map(CaseEvent::to_row).collect()).await?;
+            self.outbox.record(tx, workspace, caller, &[Change::new(EventType::CaseCreated, &case)]).await?;
             idempotency::finish(tx, claim.as_ref(), &case).await?;
             Ok::<_, CaseError>(Created::new(case))
         })
@@ -142,7 +146,9 @@ impl CaseService {
             }
             custom_values::index(tx, &fields, &current.custom_fields, &next).await?;
             case_events::insert(tx, events.iter().map(CaseEvent::to_row).collect()).await?;
-            Ok::<_, CaseError>(Case::try_from(row)?)
+            let case = Case::try_from(row)?;
+            self.outbox.record(tx, workspace, caller, &[Change::new(EventType::CaseUpdated, &case)]).await?;
+            Ok::<_, CaseError>(case)
         })
     }
 
@@ -151,9 +157,14 @@ impl CaseService {
     pub async fn delete(&self, caller: Actor, workspace: WorkspaceId, id: CaseId) -> Result<(), CaseError> {
         let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
         let conn = &mut scope.db();
-        if !cases::delete(conn, workspace, id).await? {
-            return Err(Failure::NotFound("case").into());
-        }
+        db_transaction!(conn, |tx| {
+            let case = load(tx, workspace, id).await?;
+            if !cases::delete(tx, workspace, id).await? {
+                return Err(Failure::NotFound("case").into());
+            }
+            self.outbox.record(tx, workspace, caller, &[Change::new(EventType::CaseDeleted, &case)]).await?;
+            Ok::<_, CaseError>(())
+        })?;
         tracing::info!(case_id = %id.uuid(), "case deleted");
         Ok(())
     }

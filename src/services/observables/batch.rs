@@ -15,6 +15,7 @@ use crate::platform::clock;
 use crate::services::cases::CaseEvent;
 use crate::services::idempotency::{self, Claim};
 use crate::services::kernel::{Actor, Failure, Role};
+use crate::services::outbox::{Change, EventType};
 use crate::services::validation::ValidationErrors;
 use crate::store::observables;
 use crate::store::{DbConn, StoreError, case_events, cases, db_transaction};
@@ -159,9 +160,10 @@ impl ObservableService {
         }
         let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
         let conn = &mut scope.db();
-        let (kept, replayed) = db_transaction!(conn, |tx| {
+        let (kept, replayed, correlated) = db_transaction!(conn, |tx| {
             if let Some(earlier) = idempotency::begin::<Vec<Kept>>(tx, claim.as_ref()).await? {
-                return Ok((earlier, true));
+                let correlated = correlate(tx, workspace, answered(&earlier)).await?;
+                return Ok((earlier, true, correlated));
             }
             cases::find(tx, workspace, case).await?.ok_or(Failure::NotFound("case"))?;
             let now = clock::now();
@@ -192,16 +194,16 @@ impl ObservableService {
                 });
             }
             idempotency::finish(tx, claim.as_ref(), &kept).await?;
-            Ok::<_, Failure>((kept, false))
+            let correlated = correlate(tx, workspace, answered(&kept)).await?;
+            let changes: Vec<Change<'_>> = (kept.iter().filter(|k| !matches!(k, Kept::Invalid(_))))
+                .zip(&correlated)
+                .filter(|(k, _)| matches!(k, Kept::Created(_)))
+                .map(|(_, o)| Change::new(EventType::ObservableCreated, o))
+                .collect();
+            self.outbox.record(tx, workspace, caller, &changes).await?;
+            Ok::<_, Failure>((kept, false, correlated))
         })?;
-        let answered: Vec<Observable> = kept
-            .iter()
-            .filter_map(|k| match k {
-                Kept::Created(o) | Kept::Existing(o) => Some(o.clone()),
-                Kept::Invalid(_) => None,
-            })
-            .collect();
-        let mut correlated = correlate(conn, workspace, answered).await?.into_iter();
+        let mut correlated = correlated.into_iter();
         let items = kept
             .into_iter()
             .map(|k| match k {
@@ -213,4 +215,14 @@ impl ObservableService {
             .ok_or(Failure::NotFound("observable"))?;
         Ok(BatchAnswer { items, replayed })
     }
+}
+
+/// The observables a batch answers with, in item order.
+fn answered(kept: &[Kept]) -> Vec<Observable> {
+    kept.iter()
+        .filter_map(|k| match k {
+            Kept::Created(o) | Kept::Existing(o) => Some(o.clone()),
+            Kept::Invalid(_) => None,
+        })
+        .collect()
 }

@@ -11,6 +11,7 @@ use crate::platform::clock;
 use crate::services::cases::CaseEvent;
 use crate::services::idempotency::{self, Claim};
 use crate::services::kernel::{Access, Actor, Failure, Role};
+use crate::services::outbox::{Change, EventType, Outbox};
 use crate::services::pagination::Page;
 use crate::store::observables::{self, ObservableChanges, ObservableFilter};
 use crate::store::{DbConn, case_events, cases, db_transaction};
@@ -39,12 +40,14 @@ pub struct Added {
 /// Observables of cases.
 pub struct ObservableService {
     pub(super) access: Access,
+    pub(super) outbox: Outbox,
 }
 
 impl ObservableService {
-    /// A service whose work starts from `access`'s workspace scope.
-    pub fn new(access: Access) -> Self {
-        Self { access }
+    /// A service whose work starts from `access`'s workspace scope and
+    /// whose changes are reported through `outbox`.
+    pub fn new(access: Access, outbox: Outbox) -> Self {
+        Self { access, outbox }
     }
 
     /// Adds an observable to a case (editors and admins). A value the case
@@ -65,6 +68,7 @@ impl ObservableService {
             if let Some((earlier, created)) =
                 idempotency::begin::<(Observable, bool)>(tx, claim.as_ref()).await?
             {
+                let earlier = correlate(tx, workspace, vec![earlier]).await?.remove(0);
                 return Ok((earlier, created, true));
             }
             cases::find(tx, workspace, case).await?.ok_or(Failure::NotFound("case"))?;
@@ -83,9 +87,11 @@ impl ObservableService {
             };
             case_events::insert(tx, vec![event.to_row()]).await?;
             idempotency::finish(tx, claim.as_ref(), &(observable.clone(), created)).await?;
+            let observable = correlate(tx, workspace, vec![observable]).await?.remove(0);
+            let kind = if created { EventType::ObservableCreated } else { EventType::ObservableUpdated };
+            self.outbox.record(tx, workspace, caller, &[Change::new(kind, &observable)]).await?;
             Ok::<_, Failure>((observable, created, false))
         })?;
-        let observable = correlate(conn, workspace, vec![observable]).await?.remove(0);
         Ok(Added { observable, created, replayed })
     }
 
@@ -159,7 +165,7 @@ impl ObservableService {
             next.updated_at = clock::now();
             let events = events::changes(&current, &next, caller);
             if events.is_empty() {
-                return Ok(current);
+                return Ok(correlate(tx, workspace, vec![current]).await?.remove(0));
             }
             let row = next.to_row();
             let changes = ObservableChanges {
@@ -174,9 +180,13 @@ impl ObservableService {
                 return Err(conflict(load(tx, workspace, case, id).await?.version, update.version));
             };
             case_events::insert(tx, events.iter().map(CaseEvent::to_row).collect()).await?;
-            Ok::<_, Failure>(Observable::try_from(row)?)
+            let observable = correlate(tx, workspace, vec![Observable::try_from(row)?]).await?.remove(0);
+            self.outbox
+                .record(tx, workspace, caller, &[Change::new(EventType::ObservableUpdated, &observable)])
+                .await?;
+            Ok::<_, Failure>(observable)
         })?;
-        Ok(correlate(conn, workspace, vec![observable]).await?.remove(0))
+        Ok(observable)
     }
 
     /// Deletes an observable (editors and admins).
@@ -194,6 +204,10 @@ impl ObservableService {
             let observable = load(tx, workspace, case, id).await?;
             observables::delete(tx, case, id).await?;
             case_events::insert(tx, vec![events::deleted(&observable, caller, clock::now()).to_row()])
+                .await?;
+            let gone = correlate(tx, workspace, vec![observable]).await?.remove(0);
+            self.outbox
+                .record(tx, workspace, caller, &[Change::new(EventType::ObservableDeleted, &gone)])
                 .await?;
             Ok::<_, Failure>(())
         })

@@ -19,6 +19,7 @@ use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::kernel::Failure;
 use crate::services::kernel::{Access, Actor, Role};
+use crate::services::outbox::{Change, EventType, Outbox};
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
 use crate::store::scan_queue;
@@ -93,16 +94,17 @@ pub struct ScanFilter {
 pub struct ScanService {
     store: Store,
     access: Access,
+    outbox: Outbox,
     scope: Scope,
     wake: Arc<Notify>,
 }
 
 impl ScanService {
     /// A service over `store` that only scans within `scope`, deciding
-    /// access through `access`; `wake`
+    /// access through `access` and reporting through `outbox`; `wake`
     /// rouses this instance's workers when a scan is queued.
-    pub fn new(store: Store, access: Access, scope: Scope, wake: Arc<Notify>) -> Self {
-        Self { store, access, scope, wake }
+    pub fn new(store: Store, access: Access, outbox: Outbox, scope: Scope, wake: Arc<Notify>) -> Self {
+        Self { store, access, outbox, scope, wake }
     }
 
     /// Queues a scan (editors and admins). A target outside the scope is
@@ -159,6 +161,7 @@ impl ScanService {
             }
             let scan = Scan::try_from(row.clone())?;
             scans::insert(tx, &row).await?;
+            self.outbox.record(tx, workspace, caller, &[Change::new(EventType::ScanCreated, &scan)]).await?;
             idempotency::finish(tx, claim.as_ref(), &scan).await?;
             Ok::<_, ScanError>(Created::new(scan))
         })?;
@@ -233,7 +236,13 @@ impl ScanService {
                 };
                 scans::insert_events(tx, vec![event]).await?;
             }
-            Ok::<_, ScanError>(Scan::try_from(row)?)
+            let scan = Scan::try_from(row)?;
+            if scan.status.is_finished() {
+                self.outbox
+                    .record(tx, workspace, caller, &[Change::new(EventType::ScanCompleted, &scan)])
+                    .await?;
+            }
+            Ok::<_, ScanError>(scan)
         })
     }
 

@@ -20,11 +20,12 @@ use tokio_util::task::AbortOnDropHandle;
 use super::plan::Outcome;
 use super::plan::{Chunk, ProbePlan};
 use super::scanner;
-use super::{ScanSettings, facts};
+use super::{Scan, ScanSettings, facts};
 use crate::ids::{CaseId, ScanId};
 use crate::platform::clock;
 use crate::services::cases::scan_finished_event;
 use crate::services::kernel::Actor;
+use crate::services::outbox::{Change, EventType, Outbox};
 use crate::store::scan_queue::{self, ChunkProgress};
 use crate::store::scans::{self, ScanEventRow, ScanResultRow, ScanRow};
 use crate::store::{DbConn, DbTime, Store, StoreError, case_events, db_transaction};
@@ -41,16 +42,18 @@ const SHUTTING_DOWN: u8 = 3;
 /// Runs scans in the background.
 pub struct ScanRunner {
     store: Store,
+    outbox: Outbox,
     settings: ScanSettings,
     wake: Arc<Notify>,
     instance: String,
 }
 
 impl ScanRunner {
-    /// A runner over `store`; `wake` is notified when a scan is queued here.
-    pub fn new(store: Store, settings: ScanSettings, wake: Arc<Notify>) -> Self {
+    /// A runner over `store` reporting finished scans through `outbox`;
+    /// `wake` is notified when a scan is queued here.
+    pub fn new(store: Store, outbox: Outbox, settings: ScanSettings, wake: Arc<Notify>) -> Self {
         let instance = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
-        Self { store, settings, wake, instance }
+        Self { store, outbox, settings, wake, instance }
     }
 
     /// Starts the workers; they stop claiming when `shutdown` fires and hand
@@ -245,7 +248,11 @@ impl ScanRunner {
                 record_on_case(tx, &scan, case_id, now).await?;
                 facts::record(tx, &scan, case_id, now).await?;
             }
-            tracing::info!(status, open = scan.open_count, "scan finished");
+            let actor = Actor::stored(scan.created_by, &scan.created_by_kind);
+            let finished = Scan::try_from(scan).map_err(|err| StoreError::Setup(err.to_string()))?;
+            let change = Change::new(EventType::ScanCompleted, &finished);
+            self.outbox.record(tx, finished.workspace_id, actor, &[change]).await?;
+            tracing::info!(status, open = finished.open, "scan finished");
             Ok::<_, StoreError>(())
         })
     }

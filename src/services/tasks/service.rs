@@ -11,6 +11,7 @@ use crate::platform::clock;
 use crate::services::cases::CaseEvent;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::kernel::{Access, Actor, Failure, Role, ensure_assignable};
+use crate::services::outbox::{Change, EventType, Outbox};
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
 use crate::store::tasks::{self, TaskChanges};
@@ -19,12 +20,14 @@ use crate::store::{DbConn, case_events, cases, db_transaction};
 /// Tasks of cases.
 pub struct TaskService {
     pub(super) access: Access,
+    outbox: Outbox,
 }
 
 impl TaskService {
-    /// A service whose work starts from `access`'s workspace scope.
-    pub fn new(access: Access) -> Self {
-        Self { access }
+    /// A service whose work starts from `access`'s workspace scope and
+    /// whose changes are reported through `outbox`.
+    pub fn new(access: Access, outbox: Outbox) -> Self {
+        Self { access, outbox }
     }
 
     /// Adds a task to a case (editors and admins), last unless a position
@@ -71,6 +74,7 @@ impl TaskService {
             };
             tasks::insert(tx, &task.to_row()).await?;
             case_events::insert(tx, vec![events::created(&task, caller).to_row()]).await?;
+            self.outbox.record(tx, workspace, caller, &[Change::new(EventType::TaskCreated, &task)]).await?;
             idempotency::finish(tx, claim.as_ref(), &task).await?;
             Ok::<_, Failure>(Created::new(task))
         })
@@ -149,7 +153,9 @@ impl TaskService {
                 return Err(conflict(latest.version, update.version));
             };
             case_events::insert(tx, events.iter().map(CaseEvent::to_row).collect()).await?;
-            Ok::<_, Failure>(Task::try_from(row)?)
+            let task = Task::try_from(row)?;
+            self.outbox.record(tx, workspace, caller, &[Change::new(EventType::TaskUpdated, &task)]).await?;
+            Ok::<_, Failure>(task)
         })
     }
 
@@ -170,6 +176,7 @@ impl TaskService {
             tasks::delete(tx, id).await?;
             tasks::shift(tx, case, task.position + 1, i32::MAX, -1).await?;
             case_events::insert(tx, vec![events::deleted(&task, caller, clock::now()).to_row()]).await?;
+            self.outbox.record(tx, workspace, caller, &[Change::new(EventType::TaskDeleted, &task)]).await?;
             Ok::<_, Failure>(())
         })
     }

@@ -11,6 +11,7 @@ use super::{Destinations, IssuedSecret, NewWebhook, SecretBox, Webhook, WebhookU
 use crate::ids::{WebhookId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::kernel::{Access, Actor, Failure, Role};
+use crate::services::outbox::Outbox;
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
 use crate::store::webhooks::{self, WebhookChanges, WebhookRow};
@@ -21,15 +22,22 @@ pub const ROTATION_OVERLAP: Duration = Duration::hours(24);
 
 /// Webhook subscriptions of workspaces.
 pub struct WebhookService {
-    access: Access,
+    pub(super) access: Access,
     secrets: Arc<SecretBox>,
     destinations: Arc<Destinations>,
+    pub(super) outbox: Outbox,
 }
 
 impl WebhookService {
-    /// A service sealing secrets in `secrets` and checking URLs against `destinations`.
-    pub fn new(access: Access, secrets: Arc<SecretBox>, destinations: Arc<Destinations>) -> Self {
-        Self { access, secrets, destinations }
+    /// A service sealing secrets in `secrets`, checking URLs against
+    /// `destinations`, and sending pings through `outbox`.
+    pub fn new(
+        access: Access,
+        secrets: Arc<SecretBox>,
+        destinations: Arc<Destinations>,
+        outbox: Outbox,
+    ) -> Self {
+        Self { access, secrets, destinations, outbox }
     }
 
     /// Subscribes a URL (admins); answers the secret, this once.

@@ -7,6 +7,7 @@ use crate::platform::clock;
 use crate::services::changes::Change;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::kernel::{Actor, Failure};
+use crate::services::outbox::{self, EventType};
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
 use crate::store::memberships::{self, MembershipRow};
@@ -74,6 +75,8 @@ impl WorkspaceService {
             }
             idempotency::finish(tx, claim.as_ref(), &member).await?;
             change.publish(tx).await?;
+            let added = outbox::Change::new(EventType::MemberAdded, &member);
+            self.outbox.record(tx, workspace, caller, &[added]).await?;
             Ok::<_, WorkspaceError>(Created::new(member))
         })?;
         self.access.forget(change);
@@ -110,7 +113,10 @@ impl WorkspaceService {
             memberships::update_role(tx, workspace, member, update.version, update.role.as_str(), now)
                 .await?;
             change.publish(tx).await?;
-            load_member(tx, workspace, member).await
+            let updated = load_member(tx, workspace, member).await?;
+            let event = outbox::Change::new(EventType::MemberUpdated, &updated);
+            self.outbox.record(tx, workspace, caller, &[event]).await?;
+            Ok::<_, WorkspaceError>(updated)
         })?;
         self.access.forget(change);
         Ok(updated)
@@ -137,6 +143,8 @@ impl WorkspaceService {
             }
             memberships::delete(tx, workspace, member).await?;
             change.publish(tx).await?;
+            let removed = outbox::Change::new(EventType::MemberRemoved, &current);
+            self.outbox.record(tx, workspace, caller, &[removed]).await?;
             Ok::<_, WorkspaceError>(())
         })?;
         self.access.forget(change);

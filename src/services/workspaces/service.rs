@@ -9,6 +9,7 @@ use crate::services::changes::Change;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::kernel::Failure;
 use crate::services::kernel::{Access, Actor, Corrupt};
+use crate::services::outbox::Outbox;
 use crate::services::pagination::{Page, PageRequest};
 use crate::store::memberships::{self, MembershipRow};
 use crate::store::workspaces::{self, WorkspaceChanges, WorkspaceRow};
@@ -18,12 +19,14 @@ use crate::store::{DbTime, Store, db_transaction};
 pub struct WorkspaceService {
     pub(super) store: Store,
     pub(super) access: Access,
+    pub(super) outbox: Outbox,
 }
 
 impl WorkspaceService {
-    /// A service over `store`, deciding access through `access`.
-    pub fn new(store: Store, access: Access) -> Self {
-        Self { store, access }
+    /// A service over `store`, deciding access through `access` and
+    /// reporting member changes through `outbox`.
+    pub fn new(store: Store, access: Access, outbox: Outbox) -> Self {
+        Self { store, access, outbox }
     }
 
     /// Creates a workspace; the creator becomes its admin (people only).

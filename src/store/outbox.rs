@@ -1,0 +1,91 @@
+//! The outbox: workspace events and the deliveries they owe, written in the
+//! transaction of the change they report.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use super::schema::{webhook_deliveries, workspace_events, workspaces};
+use crate::ids::{AccountId, DeliveryId, EventId, WebhookId, WorkspaceId};
+
+use super::{DbConn, DbTime, StoreError, db_run, insert_rows, update_returning};
+
+/// A workspace event as stored: the envelope deliveries carry.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = workspace_events)]
+pub struct WorkspaceEventRow {
+    /// Event id (UUIDv7).
+    pub id: EventId,
+    /// Its workspace.
+    pub workspace_id: WorkspaceId,
+    /// Its place in the workspace's commit order.
+    pub seq: i64,
+    /// The event type (`case.created`, ...).
+    pub kind: String,
+    /// Who acted.
+    pub actor_id: AccountId,
+    /// `person` or `service_account`.
+    pub actor_kind: String,
+    /// The whole envelope, as JSON text: what is POSTed, byte for byte.
+    pub data: String,
+    /// When it was written.
+    pub created_at: DbTime,
+}
+
+/// One event owed to one subscription.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = webhook_deliveries)]
+pub struct DeliveryRow {
+    /// Delivery id (UUIDv7), sent as `webhook-id`: the same on every attempt.
+    pub id: DeliveryId,
+    /// The subscription.
+    pub webhook_id: WebhookId,
+    /// The event.
+    pub event_id: EventId,
+    /// The event's place in its workspace's commit order.
+    pub seq: i64,
+    /// `pending`, `delivered` or `failed`.
+    pub status: String,
+    /// Attempts made.
+    pub attempts: i32,
+    /// When the next attempt is due (while pending).
+    pub next_attempt_at: DbTime,
+    /// When the receiver acknowledged it.
+    pub delivered_at: Option<DbTime>,
+    /// When it was queued.
+    pub created_at: DbTime,
+}
+
+/// Reserves `count` numbers of the workspace's event sequence; answers the
+/// last. The workspace row stays locked until the transaction ends, so
+/// numbers follow commit order.
+pub async fn reserve(
+    conn: &mut DbConn<'_>,
+    workspace: WorkspaceId,
+    count: i64,
+) -> Result<Option<i64>, StoreError> {
+    let update = diesel::update(workspaces::table.find(workspace))
+        .set(workspaces::event_seq.eq(workspaces::event_seq + count));
+    update_returning!(conn, update, workspaces::event_seq, workspaces::table.find(workspace))
+}
+
+/// Appends events and their deliveries.
+pub async fn append(
+    conn: &mut DbConn<'_>,
+    events: Vec<WorkspaceEventRow>,
+    deliveries: Vec<DeliveryRow>,
+) -> Result<(), StoreError> {
+    insert_rows!(conn, workspace_events::table, events)?;
+    insert_rows!(conn, webhook_deliveries::table, deliveries)
+}
+
+/// The event of a delivery.
+pub async fn event(conn: &mut DbConn<'_>, id: EventId) -> Result<Option<WorkspaceEventRow>, StoreError> {
+    db_run!(conn: {
+        Ok(workspace_events::table
+            .find(id)
+            .select(WorkspaceEventRow::as_select())
+            .get_result(conn)
+            .await
+            .optional()?)
+    })
+}

@@ -1,0 +1,249 @@
+//! The delivery queue: a worker claims a subscription with a lease and
+//! sends its pending deliveries in commit order; a subscription whose head
+//! delivery waits for a retry is parked (no owner, `lease_expires_at` at the
+//! retry time), so nothing behind it overtakes it.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use super::outbox::DeliveryRow;
+use super::schema::{webhook_attempts, webhook_deliveries, webhooks, workspace_events};
+use super::webhooks::WebhookRow;
+use crate::ids::{DeliveryId, WebhookId};
+
+use super::{DbConn, DbTime, StoreError, db_run, insert_rows, update_returning};
+
+/// One attempt at a delivery, as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = webhook_attempts)]
+pub struct AttemptRow {
+    /// The delivery.
+    pub delivery_id: DeliveryId,
+    /// 1 for the first attempt.
+    pub attempt: i32,
+    /// When the request was sent.
+    pub started_at: DbTime,
+    /// The receiver's status code, when it answered.
+    pub status_code: Option<i32>,
+    /// Time to the answer or the error, in milliseconds.
+    pub latency_ms: i32,
+    /// Why it failed, when it did.
+    pub error: Option<String>,
+}
+
+/// A pending delivery with what it sends.
+#[derive(Debug, Clone, Queryable)]
+pub struct Outgoing {
+    /// The delivery.
+    pub delivery: DeliveryRow,
+    /// The event type.
+    pub kind: String,
+    /// The envelope, as sent.
+    pub body: String,
+    /// When the event was written (its commit, within a transaction's length).
+    pub committed_at: DbTime,
+}
+
+/// Subscriptions with work for a worker: active, neither held nor parked,
+/// with a pending delivery.
+#[diesel::dsl::auto_type]
+fn waiting(now: DbTime) -> _ {
+    let pending = webhook_deliveries::table
+        .filter(webhook_deliveries::webhook_id.eq(webhooks::id))
+        .filter(webhook_deliveries::status.eq("pending"));
+    let free = webhooks::lease_expires_at.is_null().or(webhooks::lease_expires_at.lt(now));
+    webhooks::active.eq(true).and(free).and(diesel::dsl::exists(pending))
+}
+
+/// Whether any subscription waits for a worker (a plain read).
+pub async fn any_waiting(conn: &mut DbConn<'_>, now: DbTime) -> Result<bool, StoreError> {
+    db_run!(conn: {
+        Ok(diesel::select(diesel::dsl::exists(webhooks::table.filter(waiting(now)))).get_result(conn).await?)
+    })
+}
+
+/// Takes a waiting subscription for `worker` until `lease_until`, locking
+/// the candidate with `FOR UPDATE SKIP LOCKED` on PostgreSQL and MySQL so
+/// instances take different ones (SQLite serialises writers). Call inside
+/// a transaction.
+pub async fn claim(
+    conn: &mut DbConn<'_>,
+    worker: &str,
+    now: DbTime,
+    lease_until: DbTime,
+) -> Result<Option<WebhookRow>, StoreError> {
+    let oldest = webhooks::table.filter(waiting(now)).order(webhooks::id.asc()).select(webhooks::id).limit(1);
+    let locked = oldest.for_update().skip_locked();
+    let candidate: Option<WebhookId> = match conn {
+        DbConn::Postgres(conn) => locked.first(&mut **conn).await.optional()?,
+        DbConn::Mysql(conn) => locked.first(&mut **conn).await.optional()?,
+        DbConn::SharedPostgres(_) => {
+            return Err(diesel::result::Error::QueryBuilderError(
+                "claiming a subscription needs a transaction".into(),
+            )
+            .into());
+        }
+        DbConn::Sqlite(conn) => oldest.first(&mut **conn).await.optional()?,
+    };
+    let Some(id) = candidate else { return Ok(None) };
+    let update = diesel::update(webhooks::table.find(id))
+        .set((webhooks::lease_owner.eq(Some(worker)), webhooks::lease_expires_at.eq(Some(lease_until))));
+    update_returning!(conn, update, WebhookRow::as_returning(), webhooks::table.find(id))
+}
+
+/// Extends `worker`'s lease; false when it was lost.
+pub async fn renew(
+    conn: &mut DbConn<'_>,
+    id: WebhookId,
+    worker: &str,
+    lease_until: DbTime,
+) -> Result<bool, StoreError> {
+    db_run!(conn: {
+        let held = webhooks::table.filter(webhooks::id.eq(id)).filter(webhooks::lease_owner.eq(worker));
+        Ok(diesel::update(held).set(webhooks::lease_expires_at.eq(Some(lease_until))).execute(conn).await? > 0)
+    })
+}
+
+/// Lets go of a subscription; with `resume_at`, it is parked until then.
+pub async fn release(
+    conn: &mut DbConn<'_>,
+    id: WebhookId,
+    worker: &str,
+    resume_at: Option<DbTime>,
+) -> Result<(), StoreError> {
+    db_run!(conn: {
+        let held = webhooks::table.filter(webhooks::id.eq(id)).filter(webhooks::lease_owner.eq(worker));
+        diesel::update(held)
+            .set((webhooks::lease_owner.eq(None::<String>), webhooks::lease_expires_at.eq(resume_at)))
+            .execute(conn)
+            .await?;
+        Ok(())
+    })
+}
+
+/// Ends a parked subscription's wait (a redelivery or a ping goes now).
+pub async fn unpark(conn: &mut DbConn<'_>, id: WebhookId) -> Result<(), StoreError> {
+    db_run!(conn: {
+        let parked = webhooks::table.filter(webhooks::id.eq(id)).filter(webhooks::lease_owner.is_null());
+        diesel::update(parked).set(webhooks::lease_expires_at.eq(None::<DbTime>)).execute(conn).await?;
+        Ok(())
+    })
+}
+
+/// The first `limit` pending deliveries of a subscription, in commit order.
+pub async fn head(
+    conn: &mut DbConn<'_>,
+    webhook: WebhookId,
+    limit: i64,
+) -> Result<Vec<Outgoing>, StoreError> {
+    db_run!(conn: {
+        Ok(webhook_deliveries::table
+            .inner_join(workspace_events::table)
+            .filter(webhook_deliveries::webhook_id.eq(webhook))
+            .filter(webhook_deliveries::status.eq("pending"))
+            .order(webhook_deliveries::seq.asc())
+            .limit(limit)
+            .select((
+                DeliveryRow::as_select(),
+                workspace_events::kind,
+                workspace_events::data,
+                workspace_events::created_at,
+            ))
+            .load(conn)
+            .await?)
+    })
+}
+
+/// Records attempts.
+pub async fn record_attempts(conn: &mut DbConn<'_>, attempts: Vec<AttemptRow>) -> Result<(), StoreError> {
+    insert_rows!(conn, webhook_attempts::table, attempts)
+}
+
+/// Marks deliveries acknowledged at `at`, counting one more attempt each;
+/// one queued again after `read_at` (a redelivery asked for while it was
+/// on its way) stays pending, to be sent again.
+pub async fn delivered(
+    conn: &mut DbConn<'_>,
+    ids: &[DeliveryId],
+    at: DbTime,
+    read_at: DbTime,
+) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let sent = webhook_deliveries::table
+        .filter(webhook_deliveries::id.eq_any(ids))
+        .filter(webhook_deliveries::next_attempt_at.le(read_at));
+    db_run!(conn: {
+        diesel::update(sent)
+            .set((
+                webhook_deliveries::status.eq("delivered"),
+                webhook_deliveries::delivered_at.eq(Some(at)),
+                webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
+            ))
+            .execute(conn)
+            .await?;
+        Ok(())
+    })
+}
+
+/// Records a failed attempt: pending again at `retry_at`, or `failed` for good.
+pub async fn missed(
+    conn: &mut DbConn<'_>,
+    id: DeliveryId,
+    retry_at: Option<DbTime>,
+) -> Result<(), StoreError> {
+    let row = webhook_deliveries::table.find(id);
+    db_run!(conn: {
+        match retry_at {
+            Some(at) => diesel::update(row)
+                .set((webhook_deliveries::next_attempt_at.eq(at), webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1)))
+                .execute(conn)
+                .await?,
+            None => diesel::update(row)
+                .set((webhook_deliveries::status.eq("failed"), webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1)))
+                .execute(conn)
+                .await?,
+        };
+        Ok(())
+    })
+}
+
+/// Sets a subscription's run of deliveries failed for good.
+pub async fn set_failure_streak(conn: &mut DbConn<'_>, id: WebhookId, streak: i32) -> Result<(), StoreError> {
+    db_run!(conn: {
+        diesel::update(webhooks::table.find(id)).set(webhooks::failure_streak.eq(streak)).execute(conn).await?;
+        Ok(())
+    })
+}
+
+/// Deactivates a subscription for `reason`, if still active; answers it.
+pub async fn disable(
+    conn: &mut DbConn<'_>,
+    id: WebhookId,
+    reason: &str,
+    now: DbTime,
+) -> Result<Option<WebhookRow>, StoreError> {
+    let update =
+        diesel::update(webhooks::table.filter(webhooks::id.eq(id)).filter(webhooks::active.eq(true))).set((
+            webhooks::active.eq(false),
+            webhooks::disabled_reason.eq(Some(reason)),
+            webhooks::version.eq(webhooks::version + 1),
+            webhooks::updated_at.eq(now),
+        ));
+    update_returning!(conn, update, WebhookRow::as_returning(), webhooks::table.find(id))
+}
+
+/// Pending deliveries of active subscriptions, and the commit time of the
+/// oldest (for metrics).
+pub async fn backlog(conn: &mut DbConn<'_>) -> Result<(i64, Option<DbTime>), StoreError> {
+    db_run!(conn: {
+        Ok(webhook_deliveries::table
+            .inner_join(webhooks::table)
+            .filter(webhook_deliveries::status.eq("pending"))
+            .filter(webhooks::active.eq(true))
+            .select((diesel::dsl::count_star(), diesel::dsl::min(webhook_deliveries::created_at)))
+            .get_result(conn)
+            .await?)
+    })
+}
