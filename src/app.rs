@@ -116,8 +116,7 @@ impl App {
             poll_interval: SCAN_POLL,
             scope: settings.scans.allowed_networks.clone(),
         };
-        let outbox =
-            Outbox::new(Arc::new(api::envelopes::WireEnvelopes), Arc::new(tokio::sync::Notify::new()));
+        let outbox = Outbox::new(Arc::new(api::envelopes::WireEnvelopes));
         let runner = Arc::new(ScanRunner::new(store.clone(), outbox.clone(), scan_settings, wake.clone()));
         let identity = Arc::new(identity);
         let evidence = EvidenceStore::open(&settings.evidence_location())?;
@@ -127,8 +126,6 @@ impl App {
             allowed_types: settings.evidence.attachment_types.clone(),
         };
         let access = Access::new(store.clone(), settings.auth.auth_cache_ttl);
-        let outbox =
-            Outbox::new(Arc::new(api::envelopes::WireEnvelopes), Arc::new(tokio::sync::Notify::new()));
         let secrets = Arc::new(SecretBox::new(&signing_keys));
         let destinations = Arc::new(Destinations::new(
             settings.webhooks.allowed_networks.clone(),

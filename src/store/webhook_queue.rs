@@ -130,10 +130,12 @@ pub async fn unpark(conn: &mut DbConn<'_>, id: WebhookId) -> Result<(), StoreErr
     })
 }
 
-/// The first `limit` pending deliveries of a subscription, in commit order.
+/// The first `limit` pending deliveries of a subscription due by `now`, in
+/// commit order.
 pub async fn head(
     conn: &mut DbConn<'_>,
     webhook: WebhookId,
+    now: DbTime,
     limit: i64,
 ) -> Result<Vec<Outgoing>, StoreError> {
     db_run!(conn: {
@@ -141,6 +143,7 @@ pub async fn head(
             .inner_join(workspace_events::table)
             .filter(webhook_deliveries::webhook_id.eq(webhook))
             .filter(webhook_deliveries::status.eq("pending"))
+            .filter(webhook_deliveries::next_attempt_at.le(now))
             .order(webhook_deliveries::seq.asc())
             .limit(limit)
             .select((
@@ -171,16 +174,12 @@ pub async fn delivered(
     if ids.is_empty() {
         return Ok(());
     }
-    let sent = webhook_deliveries::table
-        .filter(webhook_deliveries::id.eq_any(ids))
-        .filter(webhook_deliveries::next_attempt_at.le(read_at));
+    let sent = || webhook_deliveries::table.filter(webhook_deliveries::id.eq_any(ids));
     db_run!(conn: {
-        diesel::update(sent)
-            .set((
-                webhook_deliveries::status.eq("delivered"),
-                webhook_deliveries::delivered_at.eq(Some(at)),
-                webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
-            ))
+        let acknowledged = sent().filter(webhook_deliveries::next_attempt_at.le(read_at));
+        diesel::update(sent()).set(webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1)).execute(conn).await?;
+        diesel::update(acknowledged)
+            .set((webhook_deliveries::status.eq("delivered"), webhook_deliveries::delivered_at.eq(Some(at))))
             .execute(conn)
             .await?;
         Ok(())

@@ -10,6 +10,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
+use crate::metrics::sample;
 use crate::receiver::{Receiver, readme_snippet_verifies};
 use crate::team::{Caller, EVERYONE, Team, assert_access};
 
@@ -156,6 +157,8 @@ async fn a_failing_receiver_is_retried_with_growing_delays(app: TestApp) {
         // Nothing is sent before the retry is due...
         tokio::time::sleep(std::time::Duration::from_millis(400)).await;
         assert_eq!(receiver.received().len(), tries);
+        assert_eq!(sample(&app, "casebook_webhook_queue_depth").await, 1.0);
+        assert!(sample(&app, "casebook_webhook_oldest_pending_seconds").await >= (tries as f64 - 1.0) * 4.0);
         // ...and it is sent once the (controlled) clock reaches it.
         clock::advance(delays[tries - 1] + TimeDelta::seconds(1));
     }
@@ -164,6 +167,11 @@ async fn a_failing_receiver_is_retried_with_growing_delays(app: TestApp) {
         items[0]["attempts"].as_array().expect("attempts").iter().map(|a| &a["status_code"]).collect();
     assert_eq!(codes, [&json!(500), &json!(500), &json!(200)]);
     assert_eq!(receiver.received().len(), 3);
+    let outcome = |name: &str| format!("casebook_webhook_deliveries_total{{outcome=\"{name}\"}}");
+    assert_eq!(sample(&app, &outcome("retrying")).await, 2.0);
+    assert_eq!(sample(&app, &outcome("delivered")).await, 1.0);
+    assert_eq!(sample(&app, "casebook_webhook_delivery_latency_seconds_count").await, 1.0);
+    assert_eq!(sample(&app, "casebook_webhook_queue_depth").await, 0.0);
     let received = receiver.received();
     let id = received[0].header("webhook-id");
     assert!(
@@ -240,6 +248,8 @@ async fn failing_for_good_turns_a_subscription_off_and_says_so(app: TestApp) {
         .await
         .assert_problem(409, "WEBHOOK_INACTIVE");
     assert_eq!(down.received().len(), 6, "one try each after the window, none after deactivation");
+    let failed = sample(&app, r#"casebook_webhook_deliveries_total{outcome="failed"}"#).await;
+    assert_eq!(failed, 5.0, "deliveries failed for good are counted");
 }
 
 async fn redelivery_and_ping_send_now_for_admins_only(app: TestApp) {

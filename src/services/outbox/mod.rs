@@ -5,14 +5,15 @@
 //! (the workspace row stays locked from numbering to commit). A workspace
 //! without subscriptions pays one small read per change.
 
+mod dispatch;
 mod event_type;
 
 use std::any::Any;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use tokio::sync::Notify;
 
+pub use dispatch::Dispatch;
 pub use event_type::EventType;
 
 use crate::ids::{AccountId, DeliveryId, EventId, WebhookId, WorkspaceId};
@@ -65,13 +66,13 @@ impl<'a> Change<'a> {
 #[derive(Clone)]
 pub struct Outbox {
     render: Arc<dyn Render>,
-    wake: Arc<Notify>,
+    dispatch: Arc<Dispatch>,
 }
 
 impl Outbox {
-    /// An outbox rendering with `render`, notifying `wake` when it has work.
-    pub fn new(render: Arc<dyn Render>, wake: Arc<Notify>) -> Self {
-        Self { render, wake }
+    /// An outbox rendering with `render`.
+    pub fn new(render: Arc<dyn Render>) -> Self {
+        Self { render, dispatch: Arc::default() }
     }
 
     /// A delivery id as the API writes it.
@@ -79,14 +80,14 @@ impl Outbox {
         self.render.delivery_id(id)
     }
 
-    /// Wakes the delivery workers (a delivery was queued again).
-    pub fn nudge(&self) {
-        self.wake.notify_waiters();
+    /// Tells the delivery workers that `webhook` has a delivery queued again.
+    pub fn nudge(&self, webhook: WebhookId) {
+        self.dispatch.queued([webhook]);
     }
 
-    /// Resolves when an event may have been recorded (the worker's cue).
-    pub async fn recorded(&self) {
-        self.wake.notified().await;
+    /// Who delivers what on this instance.
+    pub fn dispatch(&self) -> &Dispatch {
+        &self.dispatch
     }
 
     /// Records `changes` made by `actor` (`None`: the server) in
@@ -180,8 +181,9 @@ impl Outbox {
             });
         }
         let ids = deliveries.iter().map(|d| d.id).collect();
+        let to: Vec<WebhookId> = deliveries.iter().map(|d| d.webhook_id).collect();
         outbox::append(tx, events, deliveries).await?;
-        self.wake.notify_waiters();
+        self.dispatch.queued(to);
         Ok(ids)
     }
 }

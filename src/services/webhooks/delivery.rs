@@ -28,12 +28,13 @@ use crate::store::{DbConn, DbTime, Store, StoreError, db_transaction};
 /// Deliveries read at a time.
 const BATCH: i64 = 100;
 /// Pauses before the claims that follow a wake, last first.
-const AFTER_WAKE: [Duration; 4] = [
-    Duration::from_millis(200),
-    Duration::from_millis(50),
-    Duration::from_millis(10),
-    Duration::from_millis(1),
-];
+const AFTER_WAKE: [Duration; 3] =
+    [Duration::from_millis(100), Duration::from_millis(20), Duration::from_millis(2)];
+/// How long a worker keeps a drained subscription, looking for more every
+/// [`LINGER_STEP`], before letting it go: under a steady flow of events
+/// one worker keeps it, without claiming it again for each.
+const LINGER: Duration = Duration::from_millis(250);
+const LINGER_STEP: Duration = Duration::from_millis(10);
 
 /// How the workers run.
 #[derive(Debug, Clone)]
@@ -93,9 +94,18 @@ impl Deliverer {
             match self.claim(&worker).await {
                 Ok(Some(hook)) => {
                     let id = hook.id;
-                    if let Err(err) = self.deliver(&worker, hook, &shutdown).await {
+                    let dispatch = self.outbox.dispatch();
+                    dispatch.hold(id);
+                    let delivered = self.deliver(&worker, hook, &shutdown).await;
+                    dispatch.let_go(id);
+                    // An event recorded while it was let go woke nobody.
+                    eager = AFTER_WAKE.len();
+                    if let Err(err) = delivered {
                         tracing::warn!(webhook_id = %id, error = %err, "delivering webhooks failed; will retry");
                         tokio::time::sleep(self.settings.poll_interval).await;
+                        if let Ok(mut pooled) = self.store.conn().await {
+                            let _ = webhook_queue::release(&mut pooled.db(), id, &worker, None).await;
+                        }
                     }
                 }
                 Ok(None) if eager > 0 => {
@@ -104,7 +114,7 @@ impl Deliverer {
                 }
                 Ok(None) => tokio::select! {
                     () = shutdown.cancelled() => break,
-                    () = self.outbox.recorded() => eager = AFTER_WAKE.len(),
+                    () = self.outbox.dispatch().wanted() => eager = AFTER_WAKE.len(),
                     () = tokio::time::sleep(self.settings.poll_interval) => {}
                 },
                 Err(err) => {
@@ -140,15 +150,21 @@ impl Deliverer {
         let mut streak = hook.failure_streak;
         let mut resume_at = None;
         let (url, secrets) = (Url::parse(&hook.url), self.signing_secrets(&hook));
+        let mut idle_since = Instant::now();
         while !shutdown.is_cancelled() && started.elapsed() < self.settings.lease / 2 {
             let read_at = clock::now();
             let batch = {
                 let mut pooled = self.store.conn().await?;
-                webhook_queue::head(&mut pooled.db(), hook.id, BATCH).await?
+                webhook_queue::head(&mut pooled.db(), hook.id, DbTime::from(read_at), BATCH).await?
             };
             if batch.is_empty() {
-                break;
+                if idle_since.elapsed() >= LINGER {
+                    break;
+                }
+                tokio::time::sleep(LINGER_STEP).await;
+                continue;
             }
+            idle_since = Instant::now();
             let round = match (&url, &secrets) {
                 (Ok(url), Ok(secrets)) => self.send(url, secrets, batch, (read_at, started)).await,
                 (Err(_), _) => refused(batch, read_at, "the subscription's URL cannot be read".into()),

@@ -50,7 +50,7 @@ impl WebhookService {
             webhook_queue::unpark(tx, id).await?;
             Ok::<_, WebhookError>(())
         })?;
-        self.outbox.nudge();
+        self.outbox.nudge(id);
         Ok(one_delivery(conn, id, delivery).await?)
     }
 
