@@ -195,3 +195,25 @@ def deep_list_path(server, fixture, pages):
             break
         path = f"{base}&cursor={page['next_cursor']}"
     return path
+
+
+def create_case_script(directory, fixture):
+    """The statements a case create runs, in one transaction, for pgbench."""
+    ws, admin = fixture["workspace_hex"], fixture["admin_hex"]
+    path = Path(directory) / "create_case.sql"
+    path.write_text(f"""\\set k random(1, 2000000000)
+BEGIN;
+SELECT role FROM memberships WHERE workspace_id = decode('{ws}', 'hex') AND account_id = decode('{admin}', 'hex');
+SELECT 1 FROM idempotency_keys WHERE account_id = decode('{admin}', 'hex') AND key = 'pgbench-' || :k || '-' || :client_id FOR UPDATE;
+UPDATE workspaces SET case_seq = case_seq + 1 WHERE id = decode('{ws}', 'hex') RETURNING case_seq AS num \\gset
+INSERT INTO cases (id, workspace_id, number, summary, description, status, priority, severity, tags, created_by, created_at, updated_at)
+  VALUES (uuid_send(gen_random_uuid()), decode('{ws}', 'hex'), :num, 'pgbench case', '', 'new', 3, 3, '["bench"]', decode('{admin}', 'hex'), now(), now());
+INSERT INTO case_tags (case_id, workspace_id, tag)
+  SELECT id, workspace_id, 'bench' FROM cases WHERE workspace_id = decode('{ws}', 'hex') AND number = :num;
+INSERT INTO case_events (id, case_id, actor_id, kind, data, created_at)
+  SELECT uuid_send(gen_random_uuid()), id, decode('{admin}', 'hex'), 'case_created', '{{}}', now() FROM cases WHERE workspace_id = decode('{ws}', 'hex') AND number = :num;
+INSERT INTO idempotency_keys (account_id, key, fingerprint, snapshot, created_at)
+  VALUES (decode('{admin}', 'hex'), 'pgbench-' || :k || '-' || :client_id, '\\x00', '{{}}', now()) ON CONFLICT DO NOTHING;
+COMMIT;
+""")
+    return str(path)
