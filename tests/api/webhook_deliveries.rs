@@ -286,6 +286,14 @@ async fn redelivery_and_ping_send_now_for_admins_only(app: TestApp) {
     assert_eq!(first.json()["type"], "case.created");
     let missing = format!("{hook}/deliveries/dlv_{}/redeliveries", "0".repeat(32));
     app.post(&missing, Some(&team.admin), json!({})).await.assert_problem(404, "NOT_FOUND");
+    for bad in ["limit=0", "limit=101", "cursor=not-a-cursor"] {
+        let listed = app.get(&format!("{hook}/deliveries?{bad}"), Some(&team.admin)).await;
+        listed.assert_problem(422, "VALIDATION_FAILED");
+    }
+    let page = app.get(&format!("{hook}/deliveries?limit=2"), Some(&team.admin)).await.body;
+    let cursor = page["next_cursor"].as_str().expect("more than one page");
+    let next = app.get(&format!("{hook}/deliveries?limit=2&cursor={cursor}"), Some(&team.admin)).await.body;
+    assert_eq!(next["items"].as_array().map(Vec::len), Some(1), "three deliveries: the first and two pings");
 }
 
 crate::on_every_backend!(
