@@ -126,6 +126,34 @@ macro_rules! insert_rows {
 }
 pub(crate) use insert_rows;
 
+/// The first row of `$query` that no other transaction holds, locked for
+/// this one: `FOR UPDATE SKIP LOCKED` on PostgreSQL and MySQL/MariaDB, so
+/// instances sharing a database take different rows (job queues); on
+/// SQLite, whose one writer at a time is the lock, simply the first. Call
+/// inside `db_transaction!` (a row lock lasts as long as its transaction,
+/// which a shared connection never holds).
+macro_rules! first_unlocked {
+    ($conn:ident, $query:expr) => {{
+        let query = $query;
+        match $conn {
+            $crate::store::DbConn::Postgres(conn) => {
+                query.for_update().skip_locked().first(&mut **conn).await.optional()?
+            }
+            $crate::store::DbConn::Mysql(conn) => {
+                query.for_update().skip_locked().first(&mut **conn).await.optional()?
+            }
+            $crate::store::DbConn::SharedPostgres(_) => {
+                return Err(diesel::result::Error::QueryBuilderError(
+                    "taking a queued row needs a transaction".into(),
+                )
+                .into());
+            }
+            $crate::store::DbConn::Sqlite(conn) => query.first(&mut **conn).await.optional()?,
+        }
+    }};
+}
+pub(crate) use first_unlocked;
+
 /// Runs `$body` in one transaction on `$conn` (a `&mut DbConn`); inside,
 /// `$tx` is a `&mut DbConn` bound to the transaction. On SQLite the
 /// transaction starts with `BEGIN IMMEDIATE`, so concurrent read-then-write

@@ -8,7 +8,7 @@ use super::scans::ScanRow;
 use super::schema::scans;
 use crate::ids::ScanId;
 
-use super::{DbConn, DbTime, StoreError, db_run, update_returning};
+use super::{DbConn, DbTime, StoreError, db_run, first_unlocked, update_returning};
 
 /// Progress of one finished chunk of probes.
 #[derive(Debug, Clone, Default)]
@@ -47,21 +47,7 @@ pub async fn claim(
     let waiting =
         scans::status.eq("queued").or(scans::status.eq("running").and(scans::lease_expires_at.lt(now)));
     let oldest = scans::table.filter(waiting).order(scans::created_at.asc()).select(scans::id).limit(1);
-    let locked = oldest.for_update().skip_locked();
-    let candidate: Option<ScanId> = match conn {
-        DbConn::Postgres(conn) => locked.first(&mut **conn).await.optional()?,
-        DbConn::Mysql(conn) => locked.first(&mut **conn).await.optional()?,
-        // The row lock lasts only as long as a transaction, which a shared
-        // connection never holds (callers claim inside `db_transaction!`).
-        DbConn::SharedPostgres(_) => {
-            return Err(diesel::result::Error::QueryBuilderError(
-                "claiming a scan needs a transaction".into(),
-            )
-            .into());
-        }
-        // SQLite has no row locks: its one writer at a time is the lock.
-        DbConn::Sqlite(conn) => oldest.first(&mut **conn).await.optional()?,
-    };
+    let candidate: Option<ScanId> = first_unlocked!(conn, oldest);
     let Some(id) = candidate else { return Ok(None) };
     let update = diesel::update(scans::table.find(id)).set((
         scans::status.eq("running"),

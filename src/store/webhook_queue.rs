@@ -11,7 +11,7 @@ use super::schema::{webhook_attempts, webhook_deliveries, webhooks, workspace_ev
 use super::webhooks::WebhookRow;
 use crate::ids::{DeliveryId, WebhookId};
 
-use super::{DbConn, DbTime, StoreError, db_run, insert_rows, update_returning};
+use super::{DbConn, DbTime, StoreError, db_run, first_unlocked, insert_rows, update_returning};
 
 /// One attempt at a delivery, as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -73,18 +73,7 @@ pub async fn claim(
     lease_until: DbTime,
 ) -> Result<Option<WebhookRow>, StoreError> {
     let oldest = webhooks::table.filter(waiting(now)).order(webhooks::id.asc()).select(webhooks::id).limit(1);
-    let locked = oldest.for_update().skip_locked();
-    let candidate: Option<WebhookId> = match conn {
-        DbConn::Postgres(conn) => locked.first(&mut **conn).await.optional()?,
-        DbConn::Mysql(conn) => locked.first(&mut **conn).await.optional()?,
-        DbConn::SharedPostgres(_) => {
-            return Err(diesel::result::Error::QueryBuilderError(
-                "claiming a subscription needs a transaction".into(),
-            )
-            .into());
-        }
-        DbConn::Sqlite(conn) => oldest.first(&mut **conn).await.optional()?,
-    };
+    let candidate: Option<WebhookId> = first_unlocked!(conn, oldest);
     let Some(id) = candidate else { return Ok(None) };
     let update = diesel::update(webhooks::table.find(id))
         .set((webhooks::lease_owner.eq(Some(worker)), webhooks::lease_expires_at.eq(Some(lease_until))));
