@@ -98,7 +98,10 @@ fn build() -> Result<Metrics, prometheus::Error> {
             )
             .buckets(vec![0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0, 30.0, 300.0, 3600.0]),
         )?,
-        webhook_queue_depth: IntGauge::new("webhook_queue_depth", "Webhook deliveries waiting to be sent")?,
+        webhook_queue_depth: IntGauge::new(
+            "webhook_queue_depth",
+            "Webhook deliveries waiting: pending ones, and events active subscriptions have not yet taken",
+        )?,
         webhook_oldest_pending: IntGauge::new(
             "webhook_oldest_pending_seconds",
             "Age of the oldest waiting webhook delivery's event (0 when none waits)",

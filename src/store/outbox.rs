@@ -1,5 +1,5 @@
-//! The outbox: workspace events and the deliveries they owe, written in the
-//! transaction of the change they report.
+//! The outbox: workspace events, written in the transaction of the change
+//! they report, and the deliveries made of them.
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -55,6 +55,30 @@ pub struct DeliveryRow {
     pub created_at: DbTime,
 }
 
+impl DeliveryRow {
+    /// A delivery of event `event_id` (number `seq`) to `webhook_id`, due now.
+    pub fn pending(
+        id: DeliveryId,
+        webhook_id: WebhookId,
+        event_id: EventId,
+        seq: i64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        let now = DbTime::from(now);
+        Self {
+            id,
+            webhook_id,
+            event_id,
+            seq,
+            status: "pending".into(),
+            attempts: 0,
+            next_attempt_at: now,
+            delivered_at: None,
+            created_at: now,
+        }
+    }
+}
+
 /// Reserves `count` numbers of the workspace's event sequence; answers the
 /// last. The workspace row stays locked until the transaction ends, so
 /// numbers follow commit order.
@@ -68,14 +92,25 @@ pub async fn reserve(
     update_returning!(conn, update, workspaces::event_seq, workspaces::table.find(workspace))
 }
 
-/// Appends events and their deliveries.
-pub async fn append(
+/// Appends events.
+pub async fn append(conn: &mut DbConn<'_>, events: Vec<WorkspaceEventRow>) -> Result<(), StoreError> {
+    insert_rows!(conn, workspace_events::table, events)
+}
+
+/// Stores deliveries.
+pub async fn insert_deliveries(
     conn: &mut DbConn<'_>,
-    events: Vec<WorkspaceEventRow>,
     deliveries: Vec<DeliveryRow>,
 ) -> Result<(), StoreError> {
-    insert_rows!(conn, workspace_events::table, events)?;
     insert_rows!(conn, webhook_deliveries::table, deliveries)
+}
+
+/// The number of the workspace's latest event (committed, or being
+/// committed by the transaction holding the row lock).
+pub async fn latest(conn: &mut DbConn<'_>, workspace: WorkspaceId) -> Result<Option<i64>, StoreError> {
+    db_run!(conn: {
+        Ok(workspaces::table.find(workspace).select(workspaces::event_seq).get_result(conn).await.optional()?)
+    })
 }
 
 /// The event of a delivery.

@@ -1,13 +1,14 @@
-//! The delivery queue: a worker claims a subscription with a lease and
-//! sends its pending deliveries in commit order; a subscription whose head
-//! delivery waits for a retry is parked (no owner, `lease_expires_at` at the
-//! retry time), so nothing behind it overtakes it.
+//! The delivery queue: a worker claims a subscription with a lease, sends
+//! its pending deliveries (retries, redeliveries, pings), then the
+//! workspace's events after its cursor, in commit order. A subscription
+//! whose head delivery waits for a retry is parked (no owner,
+//! `lease_expires_at` at the retry time), so nothing behind it overtakes it.
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use super::outbox::DeliveryRow;
-use super::schema::{webhook_attempts, webhook_deliveries, webhooks, workspace_events};
+use super::outbox::{DeliveryRow, WorkspaceEventRow};
+use super::schema::{webhook_attempts, webhook_deliveries, webhooks, workspace_events, workspaces};
 use super::webhooks::WebhookRow;
 use crate::ids::{DeliveryId, WebhookId};
 
@@ -45,14 +46,17 @@ pub struct Outgoing {
 }
 
 /// Subscriptions with work for a worker: active, neither held nor parked,
-/// with a pending delivery.
+/// with a pending delivery or events after their cursor.
 #[diesel::dsl::auto_type]
 fn waiting(now: DbTime) -> _ {
     let pending = webhook_deliveries::table
         .filter(webhook_deliveries::webhook_id.eq(webhooks::id))
         .filter(webhook_deliveries::status.eq("pending"));
+    let behind = workspaces::table
+        .filter(workspaces::id.eq(webhooks::workspace_id))
+        .filter(workspaces::event_seq.gt(webhooks::event_cursor));
     let free = webhooks::lease_expires_at.is_null().or(webhooks::lease_expires_at.lt(now));
-    webhooks::active.eq(true).and(free).and(diesel::dsl::exists(pending))
+    webhooks::active.eq(true).and(free).and(diesel::dsl::exists(pending).or(diesel::dsl::exists(behind)))
 }
 
 /// Whether any subscription waits for a worker (a plain read).
@@ -80,16 +84,23 @@ pub async fn claim(
     update_returning!(conn, update, WebhookRow::as_returning(), webhooks::table.find(id))
 }
 
-/// Extends `worker`'s lease; false when it was lost.
+/// Extends `worker`'s lease and moves the cursor up to `cursor` (never
+/// back); false when the lease was lost (then nothing changes). Called
+/// first in a round's transaction, it also locks the subscription until
+/// the round is stored.
 pub async fn renew(
     conn: &mut DbConn<'_>,
     id: WebhookId,
     worker: &str,
     lease_until: DbTime,
+    cursor: i64,
 ) -> Result<bool, StoreError> {
     db_run!(conn: {
         let held = webhooks::table.filter(webhooks::id.eq(id)).filter(webhooks::lease_owner.eq(worker));
-        Ok(diesel::update(held).set(webhooks::lease_expires_at.eq(Some(lease_until))).execute(conn).await? > 0)
+        let ahead = diesel::dsl::case_when::<_, _, diesel::sql_types::BigInt>(webhooks::event_cursor.lt(cursor), cursor)
+            .otherwise(webhooks::event_cursor);
+        let changes = (webhooks::lease_expires_at.eq(Some(lease_until)), webhooks::event_cursor.eq(ahead));
+        Ok(diesel::update(held).set(changes).execute(conn).await? > 0)
     })
 }
 
@@ -119,20 +130,20 @@ pub async fn unpark(conn: &mut DbConn<'_>, id: WebhookId) -> Result<(), StoreErr
     })
 }
 
-/// The first `limit` pending deliveries of a subscription due by `now`, in
-/// commit order.
+/// The first `limit` pending deliveries of an active subscription, due or
+/// not, in commit order.
 pub async fn head(
     conn: &mut DbConn<'_>,
     webhook: WebhookId,
-    now: DbTime,
     limit: i64,
 ) -> Result<Vec<Outgoing>, StoreError> {
     db_run!(conn: {
         Ok(webhook_deliveries::table
             .inner_join(workspace_events::table)
+            .inner_join(webhooks::table)
+            .filter(webhooks::active.eq(true))
             .filter(webhook_deliveries::webhook_id.eq(webhook))
             .filter(webhook_deliveries::status.eq("pending"))
-            .filter(webhook_deliveries::next_attempt_at.le(now))
             .order(webhook_deliveries::seq.asc())
             .limit(limit)
             .select((
@@ -141,6 +152,35 @@ pub async fn head(
                 workspace_events::data,
                 workspace_events::created_at,
             ))
+            .load(conn)
+            .await?)
+    })
+}
+
+/// Up to `limit` events of an active subscription's workspace numbered
+/// strictly between `after` (and its stored cursor, which turning it on
+/// again moves ahead) and `before`, in commit order, with the event types
+/// it wants now (as JSON); none once it is turned off (checked in the same
+/// statement, so an event committed after it was turned off is never read). Events are numbered under the workspace's row lock and commit in
+/// that order, so when one is visible every earlier one is.
+pub async fn events_after(
+    conn: &mut DbConn<'_>,
+    webhook: WebhookId,
+    (after, before): (i64, i64),
+    limit: i64,
+) -> Result<Vec<(WorkspaceEventRow, String)>, StoreError> {
+    db_run!(conn: {
+        let subscribed = webhooks::workspace_id.eq(workspace_events::workspace_id);
+        Ok(workspace_events::table
+            .inner_join(webhooks::table.on(subscribed))
+            .filter(webhooks::id.eq(webhook))
+            .filter(webhooks::active.eq(true))
+            .filter(workspace_events::seq.gt(webhooks::event_cursor))
+            .filter(workspace_events::seq.gt(after))
+            .filter(workspace_events::seq.lt(before))
+            .order(workspace_events::seq.asc())
+            .limit(limit)
+            .select((WorkspaceEventRow::as_select(), webhooks::events))
             .load(conn)
             .await?)
     })
@@ -222,16 +262,30 @@ pub async fn disable(
     update_returning!(conn, update, WebhookRow::as_returning(), webhooks::table.find(id))
 }
 
-/// Pending deliveries of active subscriptions, and the commit time of the
-/// oldest (for metrics).
+/// Deliveries owed to active subscriptions (pending ones, and events
+/// after their cursors, wanted or not), and the commit time of the oldest
+/// (for metrics).
 pub async fn backlog(conn: &mut DbConn<'_>) -> Result<(i64, Option<DbTime>), StoreError> {
-    db_run!(conn: {
-        Ok(webhook_deliveries::table
+    let (pending, oldest_pending): (i64, Option<DbTime>) = db_run!(conn: {
+        Ok::<_, StoreError>(webhook_deliveries::table
             .inner_join(webhooks::table)
             .filter(webhook_deliveries::status.eq("pending"))
             .filter(webhooks::active.eq(true))
             .select((diesel::dsl::count_star(), diesel::dsl::min(webhook_deliveries::created_at)))
             .get_result(conn)
             .await?)
-    })
+    })?;
+    let (behind, oldest_behind): (i64, Option<DbTime>) = db_run!(conn: {
+        let after_cursor = webhooks::workspace_id
+            .eq(workspace_events::workspace_id)
+            .and(workspace_events::seq.gt(webhooks::event_cursor));
+        Ok::<_, StoreError>(workspace_events::table
+            .inner_join(webhooks::table.on(after_cursor))
+            .filter(webhooks::active.eq(true))
+            .select((diesel::dsl::count_star(), diesel::dsl::min(workspace_events::created_at)))
+            .get_result(conn)
+            .await?)
+    })?;
+    let oldest = [oldest_pending, oldest_behind].into_iter().flatten().min();
+    Ok((pending + behind, oldest))
 }

@@ -48,6 +48,8 @@ pub struct WebhookRow {
     pub created_at: DbTime,
     /// Last change.
     pub updated_at: DbTime,
+    /// The last workspace event (by `seq`) fanned out to it.
+    pub event_cursor: i64,
 }
 
 /// Fields to change; `None` leaves a field alone.
@@ -74,6 +76,8 @@ pub struct WebhookChanges {
     pub disabled_reason: Option<Option<String>>,
     /// Time of the change.
     pub updated_at: Option<DbTime>,
+    /// Where fanning out resumes (moved to the latest event on reactivation).
+    pub event_cursor: Option<i64>,
 }
 
 /// Inserts a subscription.
@@ -120,17 +124,12 @@ pub async fn list(
     })
 }
 
-/// The active subscriptions of a workspace as (id, event types JSON), for
-/// fanning an event out.
-pub async fn subscribers(
-    conn: &mut DbConn<'_>,
-    workspace_id: WorkspaceId,
-) -> Result<Vec<(WebhookId, String)>, StoreError> {
+/// Every active subscription, as (id, workspace), for waking workers.
+pub async fn active(conn: &mut DbConn<'_>) -> Result<Vec<(WebhookId, WorkspaceId)>, StoreError> {
     db_run!(conn: {
         Ok(webhooks::table
-            .filter(webhooks::workspace_id.eq(workspace_id))
             .filter(webhooks::active.eq(true))
-            .select((webhooks::id, webhooks::events))
+            .select((webhooks::id, webhooks::workspace_id))
             .load(conn)
             .await?)
     })

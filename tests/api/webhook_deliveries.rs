@@ -1,7 +1,8 @@
 //! Webhook deliveries against a real receiver on loopback: changes arrive
 //! signed and in commit order, only the types asked for, retried with
 //! growing delays, taken over after a crash, refused where denied, and a
-//! subscription failing for good is turned off with an event saying so.
+//! subscription failing for good is turned off with an event saying so; a
+//! subscription takes only the events committed while it exists and is on.
 
 use casebook::platform::clock;
 use casebook::platform::networks::Networks;
@@ -296,6 +297,29 @@ async fn redelivery_and_ping_send_now_for_admins_only(app: TestApp) {
     assert_eq!(next["items"].as_array().map(Vec::len), Some(1), "three deliveries: the first and two pings");
 }
 
+async fn a_subscription_takes_the_events_after_it_was_made_or_turned_on(app: TestApp) {
+    let team = Team::create(&app).await;
+    let receiver = Receiver::start().await;
+    app.create_case(&team.editor, team.id(), json!({"summary": "Before"})).await;
+    let (hook, _) = subscribe(&app, &team, &receiver.url, json!(["case.created"])).await;
+    app.create_case(&team.editor, team.id(), json!({"summary": "After"})).await;
+    assert_eq!(receiver.wait_for(1).await[0].json()["data"]["summary"], "After");
+    let off = app.patch(&hook, Some(&team.admin), json!({"version": 1, "active": false})).await;
+    assert_eq!(off.status, StatusCode::OK, "{}", off.body);
+    app.create_case(&team.editor, team.id(), json!({"summary": "While off"})).await;
+    let on = app.patch(&hook, Some(&team.admin), json!({"version": 2, "active": true})).await;
+    assert_eq!(on.status, StatusCode::OK, "{}", on.body);
+    app.create_case(&team.editor, team.id(), json!({"summary": "Back on"})).await;
+    let got = receiver.wait_for(2).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let summaries: Vec<Value> =
+        receiver.received().iter().map(|r| r.json()["data"]["summary"].clone()).collect();
+    assert_eq!(summaries, [json!("After"), json!("Back on")], "nothing from before, nothing from while off");
+    let listed =
+        deliveries_until(&app, &team, &hook, |d| d.len() == 2 && d[0]["status"] == "delivered").await;
+    assert_eq!(listed[0]["id"], json!(got[1].header("webhook-id")));
+}
+
 crate::on_every_backend!(
     a_case_created_and_updated_arrives_signed_and_in_order,
     a_subscription_gets_only_the_types_it_asked_for,
@@ -304,4 +328,5 @@ crate::on_every_backend!(
     a_denied_destination_is_refused_at_delivery,
     failing_for_good_turns_a_subscription_off_and_says_so,
     redelivery_and_ping_send_now_for_admins_only,
+    a_subscription_takes_the_events_after_it_was_made_or_turned_on,
 );

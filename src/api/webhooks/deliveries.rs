@@ -42,7 +42,8 @@ impl WebhookDeliveriesApi {
     /// What was sent to the subscription, newest first (admins): each
     /// delivery's status (`pending`, `delivered`, `failed`), the next
     /// attempt while pending, and every attempt with its status code,
-    /// latency and error. A failed attempt is retried with exponential
+    /// latency and error. An event still queued for the subscription is
+    /// listed once its first attempt is made. A failed attempt is retried with exponential
     /// backoff (from 5 seconds, doubling to an hour, with jitter) for 24
     /// hours; then the delivery is `failed`. After 5 deliveries in a row
     /// fail for good the subscription is deactivated (`disabled_reason`)

@@ -59,7 +59,7 @@ impl CaseService {
             if let Some(earlier) = idempotency::begin::<Case>(tx, claim.as_ref()).await? {
                 return Ok(Created { value: earlier, replayed: true });
             }
-            let number =
+            let (number, event) =
                 workspaces::next_case_number(tx, workspace).await?.ok_or(Failure::NoSuchWorkspace)?;
             let now = clock::now();
             let case = Case {
@@ -89,7 +89,8 @@ impl CaseService {
             let mut events = vec![events::created(&case, caller)];
             events.extend(tasks::seed(tx, (workspace, case.id), draft.first_tasks(now), caller, now).await?);
             case_events::insert(tx, events.iter().map(CaseEvent::to_row).collect()).await?;
-            self.outbox.record(tx, workspace, caller, &[Change::new(EventType::CaseCreated, &case)]).await?;
+            let created = [Change::new(EventType::CaseCreated, &case)];
+            self.outbox.record_numbered(tx, workspace, caller, &created, event).await?;
             idempotency::finish(tx, claim.as_ref(), &case).await?;
             Ok::<_, CaseError>(Created::new(case))
         })

@@ -1,9 +1,10 @@
-//! The outbox: each change a subscription asked for becomes a workspace
-//! event, with one delivery per subscription, written in the transaction
-//! of the change itself, so that what is committed is reported and what is
-//! rolled back is not. Events are numbered per workspace in commit order
-//! (the workspace row stays locked from numbering to commit). A workspace
-//! without subscriptions pays one small read per change.
+//! The outbox: each change becomes a workspace event, written in the
+//! transaction of the change itself, so that what is committed is reported
+//! and what is rolled back is not. Events are numbered per workspace in
+//! commit order (the workspace row stays locked from numbering to commit).
+//! Subscriptions take no part in the change: after it commits, delivery
+//! workers fan its event out to the subscriptions that want it, each from
+//! its own cursor.
 
 mod dispatch;
 mod event_type;
@@ -12,15 +13,16 @@ use std::any::Any;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
 
 pub use dispatch::Dispatch;
 pub use event_type::EventType;
 
-use crate::ids::{AccountId, DeliveryId, EventId, WebhookId, WorkspaceId};
+use crate::ids::{AccountId, DeliveryId, EventId, RecordId, WebhookId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::kernel::Actor;
 use crate::store::outbox::{self, DeliveryRow, WorkspaceEventRow};
-use crate::store::{DbConn, DbTime, StoreError, webhooks};
+use crate::store::{DbConn, DbTime, StoreError};
 
 /// An event about to be written, for the renderer.
 pub struct Envelope<'a> {
@@ -91,8 +93,8 @@ impl Outbox {
     }
 
     /// Records `changes` made by `actor` (`None`: the server) in
-    /// `workspace`, for the active subscriptions that want them. Call
-    /// inside the change's transaction.
+    /// `workspace` as its next events. Call inside the change's
+    /// transaction; the workspace row stays locked until it ends.
     pub async fn record(
         &self,
         tx: &mut DbConn<'_>,
@@ -100,28 +102,35 @@ impl Outbox {
         actor: impl Into<Option<Actor>>,
         changes: &[Change<'_>],
     ) -> Result<(), StoreError> {
-        let subscribers = webhooks::subscribers(tx, workspace).await?;
-        if subscribers.is_empty() {
+        if changes.is_empty() {
             return Ok(());
         }
-        let fan_out: Vec<(&Change<'_>, Vec<WebhookId>)> = changes
-            .iter()
-            .map(|change| {
-                let wanting = subscribers.iter().filter(|(_, events)| wants(events, change.kind));
-                (change, wanting.map(|(id, _)| *id).collect::<Vec<_>>())
-            })
-            .filter(|(_, to)| !to.is_empty())
-            .collect();
-        let outgoing: Vec<_> = fan_out
-            .iter()
-            .map(|(change, to)| (change.kind.as_str(), change.resource, to.as_slice()))
-            .collect();
-        self.write(tx, workspace, actor.into(), &outgoing).await?;
+        let count = changes.len() as i64;
+        let Some(last) = outbox::reserve(tx, workspace, count).await? else { return Ok(()) };
+        self.record_numbered(tx, workspace, actor, changes, last).await
+    }
+
+    /// Records `changes` as events numbered up to `last`, numbers the
+    /// caller reserved (with the workspace row lock) in the same
+    /// transaction, as a case's creation does with its case number.
+    pub async fn record_numbered(
+        &self,
+        tx: &mut DbConn<'_>,
+        workspace: WorkspaceId,
+        actor: impl Into<Option<Actor>>,
+        changes: &[Change<'_>],
+        last: i64,
+    ) -> Result<(), StoreError> {
+        let first = last - changes.len() as i64 + 1;
+        let outgoing: Vec<_> = changes.iter().map(|change| (change.kind.as_str(), change.resource)).collect();
+        let events = self.events(workspace, actor.into(), &outgoing, first);
+        outbox::append(tx, events).await?;
+        self.dispatch.recorded(workspace);
         Ok(())
     }
 
-    /// Records a `ping` about `resource` for one subscription, whatever
-    /// events it asked for; answers the delivery id.
+    /// Records a `ping` about `resource` with a delivery to one
+    /// subscription, whatever events it asked for; answers the delivery id.
     pub async fn ping<T: Any + Send + Sync>(
         &self,
         tx: &mut DbConn<'_>,
@@ -130,67 +139,101 @@ impl Outbox {
         to: WebhookId,
         resource: &T,
     ) -> Result<Option<DeliveryId>, StoreError> {
-        let ids = self.write(tx, workspace, Some(actor), &[("ping", resource, &[to])]).await?;
-        Ok(ids.first().copied())
+        let Some(seq) = outbox::reserve(tx, workspace, 1).await? else { return Ok(None) };
+        let events = self.events(workspace, Some(actor), &[(PING, resource)], seq);
+        let now = clock::now();
+        let delivery = DeliveryRow::pending(delivery_of(to, events[0].id), to, events[0].id, seq, now);
+        let id = delivery.id;
+        outbox::append(tx, events).await?;
+        outbox::insert_deliveries(tx, vec![delivery]).await?;
+        self.dispatch.queued([to]);
+        Ok(Some(id))
     }
 
-    /// Numbers and writes events and their deliveries; answers the delivery ids.
-    async fn write(
+    /// Events numbered from `first`, rendered.
+    fn events(
         &self,
-        tx: &mut DbConn<'_>,
         workspace: WorkspaceId,
         actor: Option<Actor>,
-        outgoing: &[(&str, &(dyn Any + Send + Sync), &[WebhookId])],
-    ) -> Result<Vec<DeliveryId>, StoreError> {
-        if outgoing.is_empty() {
-            return Ok(Vec::new());
-        }
-        let count = outgoing.len() as i64;
-        let Some(last) = outbox::reserve(tx, workspace, count).await? else { return Ok(Vec::new()) };
+        outgoing: &[(&str, &(dyn Any + Send + Sync))],
+        first: i64,
+    ) -> Vec<WorkspaceEventRow> {
         let now = clock::now();
-        let (mut events, mut deliveries) = (Vec::new(), Vec::new());
-        for (seq, (kind, resource, to)) in (last - count + 1..).zip(outgoing) {
-            let envelope = Envelope {
-                id: EventId::new(),
-                kind,
-                created_at: now,
-                workspace_id: workspace,
-                actor,
-                resource: *resource,
-            };
-            deliveries.extend(to.iter().map(|webhook| DeliveryRow {
-                id: DeliveryId::new(),
-                webhook_id: *webhook,
-                event_id: envelope.id,
-                seq,
-                status: "pending".into(),
-                attempts: 0,
-                next_attempt_at: DbTime::from(now),
-                delivered_at: None,
-                created_at: DbTime::from(now),
-            }));
-            events.push(WorkspaceEventRow {
-                id: envelope.id,
-                workspace_id: workspace,
-                seq,
-                kind: (*kind).to_owned(),
-                actor_id: actor.map_or(AccountId::NIL, |a| a.id),
-                actor_kind: actor.map_or("server", |a| a.kind.as_str()).to_owned(),
-                data: self.render.envelope(&envelope),
-                created_at: DbTime::from(now),
-            });
-        }
-        let ids = deliveries.iter().map(|d| d.id).collect();
-        let to: Vec<WebhookId> = deliveries.iter().map(|d| d.webhook_id).collect();
-        outbox::append(tx, events, deliveries).await?;
-        self.dispatch.queued(to);
-        Ok(ids)
+        (first..)
+            .zip(outgoing)
+            .map(|(seq, (kind, resource))| {
+                let envelope = Envelope {
+                    id: EventId::new(),
+                    kind,
+                    created_at: now,
+                    workspace_id: workspace,
+                    actor,
+                    resource: *resource,
+                };
+                WorkspaceEventRow {
+                    id: envelope.id,
+                    workspace_id: workspace,
+                    seq,
+                    kind: (*kind).to_owned(),
+                    actor_id: actor.map_or(AccountId::NIL, |a| a.id),
+                    actor_kind: actor.map_or("server", |a| a.kind.as_str()).to_owned(),
+                    data: self.render.envelope(&envelope),
+                    created_at: DbTime::from(now),
+                }
+            })
+            .collect()
     }
 }
 
+/// The event type of a ping, which only the pinged subscription receives.
+pub const PING: &str = "ping";
+
+/// The delivery of `event` to `webhook`. The same pair always gives the
+/// same id (a UUIDv7 bearing the event's time, its other bits drawn from
+/// both ids), so an attempt repeated after a crash carries the same
+/// `webhook-id` for receivers to drop.
+pub fn delivery_of(webhook: WebhookId, event: EventId) -> DeliveryId {
+    let digest = Sha256::new()
+        .chain_update(webhook.uuid().as_bytes())
+        .chain_update(event.uuid().as_bytes())
+        .finalize();
+    let mut bytes = [0u8; 16];
+    bytes[..6].copy_from_slice(&event.uuid().as_bytes()[..6]);
+    bytes[6..].copy_from_slice(&digest[..10]);
+    let id = uuid::Builder::from_bytes(bytes)
+        .with_version(uuid::Version::SortRand)
+        .with_variant(uuid::Variant::RFC4122);
+    DeliveryId::from_uuid(id.into_uuid())
+}
+
 /// Whether a subscription's stored event list (a JSON array of names)
-/// takes `kind`.
-fn wants(events: &str, kind: EventType) -> bool {
+/// takes events of type `kind` (never a ping: those are addressed).
+pub fn wants(events: &str, kind: &str) -> bool {
     let names: Vec<&str> = serde_json::from_str(events).unwrap_or_default();
-    names.iter().any(|name| *name == EventType::All.as_str() || *name == kind.as_str())
+    kind != PING && names.iter().any(|name| *name == EventType::All.as_str() || *name == kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_delivery_id_is_the_same_for_the_same_pair_and_sorts_by_its_event() {
+        let (hook, other) = (WebhookId::new(), WebhookId::new());
+        let event = EventId::new();
+        let id = delivery_of(hook, event);
+        assert_eq!(id, delivery_of(hook, event), "the same pair, the same id");
+        assert_ne!(id, delivery_of(other, event));
+        assert_ne!(id, delivery_of(hook, EventId::new()));
+        assert_eq!(id.uuid().get_version(), Some(uuid::Version::SortRand));
+        assert_eq!(id.uuid().get_timestamp(), event.uuid().get_timestamp(), "the event's time");
+    }
+
+    #[test]
+    fn a_ping_is_never_wanted_and_a_star_wants_the_rest() {
+        assert!(wants(r#"["*"]"#, "case.created"));
+        assert!(wants(r#"["case.created"]"#, "case.created"));
+        assert!(!wants(r#"["case.created"]"#, "case.updated"));
+        assert!(!wants(r#"["*"]"#, PING));
+    }
 }

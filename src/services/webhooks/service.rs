@@ -14,6 +14,7 @@ use crate::services::kernel::{Access, Actor, Failure, Role};
 use crate::services::outbox::Outbox;
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
+use crate::store::outbox;
 use crate::store::webhooks::{self, WebhookChanges, WebhookRow};
 use crate::store::{DbConn, db_transaction};
 
@@ -71,8 +72,19 @@ impl WebhookService {
             created_by_kind: caller.kind.as_str().to_owned(),
             created_at: now.into(),
             updated_at: now.into(),
+            event_cursor: 0,
         };
-        webhooks::insert(&mut scope.db(), &row).await?;
+        let conn = &mut scope.db();
+        let row = db_transaction!(conn, |tx| {
+            // Events from now on: those committed after this read.
+            let event_cursor = outbox::latest(tx, workspace).await?.ok_or(Failure::NoSuchWorkspace)?;
+            let row = WebhookRow { event_cursor, ..row.clone() };
+            webhooks::insert(tx, &row).await?;
+            Ok::<_, Failure>(row)
+        })?;
+        if row.active {
+            self.outbox.dispatch().subscribed(workspace, row.id);
+        }
         Ok(IssuedSecret { webhook: Webhook::try_from(row)?, secret })
     }
 
@@ -117,8 +129,14 @@ impl WebhookService {
         }
         let reactivated = update.active == Some(true);
         let conn = &mut scope.db();
-        db_transaction!(conn, |tx| {
+        let webhook = db_transaction!(conn, |tx| {
             let current = load(tx, workspace, id).await?;
+            // Turned on again, it takes the events from now on, not those
+            // it missed while off.
+            let event_cursor = match reactivated && !current.active {
+                true => outbox::latest(tx, workspace).await?,
+                false => None,
+            };
             let changes = WebhookChanges {
                 url: update.url.as_ref().map(ToString::to_string),
                 events: update.events.as_deref().map(events_json),
@@ -127,6 +145,7 @@ impl WebhookService {
                 failure_streak: reactivated.then_some(0),
                 disabled_reason: reactivated.then_some(None),
                 updated_at: Some(clock::now().into()),
+                event_cursor,
                 ..WebhookChanges::default()
             };
             let updated = webhooks::update(tx, id, update.version, changes).await?;
@@ -136,7 +155,11 @@ impl WebhookService {
                 given: update.version,
             })?;
             Ok::<_, Failure>(Webhook::try_from(row)?)
-        })
+        })?;
+        if webhook.active {
+            self.outbox.dispatch().subscribed(workspace, webhook.id);
+        }
+        Ok(webhook)
     }
 
     /// Issues a new secret (admins); the one it replaces keeps signing

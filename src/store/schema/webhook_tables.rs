@@ -24,11 +24,12 @@ diesel::table! {
         created_by_kind -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        event_cursor -> BigInt,
     }
 }
 
 diesel::table! {
-    /// The outbox: events subscriptions asked for, numbered in commit order.
+    /// The outbox: every change of a workspace, numbered in commit order.
     workspace_events (id) {
         id -> Binary,
         workspace_id -> Binary,

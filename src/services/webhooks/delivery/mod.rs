@@ -1,11 +1,12 @@
 //! Delivery workers inside the server: each claims a subscription with
-//! pending deliveries from the database with a lease (on any instance,
-//! the pattern of the scan queue), sends them one by one in commit order,
-//! and commits each batch's outcomes. A failed delivery parks its
-//! subscription until the retry is due, so nothing overtakes it. A worker
-//! that dies leaves its lease to expire; whatever it sent but did not
-//! commit is sent again (at least once: `webhook-id` lets receivers drop
-//! duplicates).
+//! work from the database with a lease (on any instance, the pattern of
+//! the scan queue): first its pending deliveries (retries, redeliveries,
+//! pings), then the workspace's events after its cursor that it wants. It
+//! sends them one by one in commit order and commits each round's outcomes
+//! with the cursor. A failed delivery parks its subscription until the
+//! retry is due, so nothing overtakes it. A worker that dies leaves its
+//! lease to expire; whatever it sent but did not commit is sent again with
+//! the same `webhook-id` (at least once; receivers drop duplicates).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,18 +16,23 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+mod round;
+
+use round::{Batch, Round};
+
 use super::retry::{self, FAILURES_BEFORE_DISABLE};
 use super::{Destinations, SecretBox, Webhook, signing};
 use crate::platform::clock;
 use crate::platform::metrics::METRICS;
-use crate::platform::outbound::{Answer, Outbound};
+use crate::platform::outbound::Outbound;
 use crate::services::outbox::{Change, EventType, Outbox};
-use crate::store::webhook_queue::{self, AttemptRow, Outgoing};
-use crate::store::webhooks::WebhookRow;
+use crate::store::outbox;
+use crate::store::webhook_queue::{self, AttemptRow};
+use crate::store::webhooks::{self, WebhookRow};
 use crate::store::{DbConn, DbTime, Store, StoreError, db_transaction};
 
 /// Deliveries read at a time.
-const BATCH: i64 = 100;
+pub(super) const BATCH: i64 = 100;
 /// Pauses before the claims that follow a wake, last first.
 const AFTER_WAKE: [Duration; 3] =
     [Duration::from_millis(100), Duration::from_millis(20), Duration::from_millis(2)];
@@ -34,7 +40,9 @@ const AFTER_WAKE: [Duration; 3] =
 /// [`LINGER_STEP`], before letting it go: under a steady flow of events
 /// one worker keeps it, without claiming it again for each.
 const LINGER: Duration = Duration::from_millis(250);
-const LINGER_STEP: Duration = Duration::from_millis(10);
+/// The shortest time between a subscription's rounds (unless the last
+/// read was full): under load, rounds carry several deliveries each.
+const ROUND: Duration = Duration::from_millis(25);
 
 /// How the workers run.
 #[derive(Debug, Clone)]
@@ -56,14 +64,6 @@ pub struct Deliverer {
     outbound: Outbound,
     settings: DeliverySettings,
     instance: String,
-}
-
-/// What a batch came to.
-struct Round {
-    /// When the batch was read (before any of it was sent).
-    read_at: DateTime<Utc>,
-    delivered: Vec<(Outgoing, Answer, DateTime<Utc>)>,
-    missed: Option<(Outgoing, Answer, DateTime<Utc>)>,
 }
 
 impl Deliverer {
@@ -90,6 +90,7 @@ impl Deliverer {
         // Claims left to try soon after a wake: the event was recorded inside
         // a transaction that may not have committed yet.
         let mut eager = 0;
+        self.learn().await;
         while !shutdown.is_cancelled() {
             match self.claim(&worker).await {
                 Ok(Some(hook)) => {
@@ -115,13 +116,26 @@ impl Deliverer {
                 Ok(None) => tokio::select! {
                     () = shutdown.cancelled() => break,
                     () = self.outbox.dispatch().wanted() => eager = AFTER_WAKE.len(),
-                    () = tokio::time::sleep(self.settings.poll_interval) => {}
+                    () = tokio::time::sleep(self.settings.poll_interval) => self.learn().await,
                 },
                 Err(err) => {
                     tracing::warn!(error = %err, "claiming webhook deliveries failed");
                     tokio::time::sleep(self.settings.poll_interval).await;
                 }
             }
+        }
+    }
+
+    /// Tells this instance's dispatch which workspaces have active
+    /// subscriptions (some may be new, or made on other instances).
+    async fn learn(&self) {
+        let active = match self.store.conn().await {
+            Ok(mut pooled) => webhooks::active(&mut pooled.db()).await,
+            Err(err) => Err(err),
+        };
+        match active {
+            Ok(active) => self.outbox.dispatch().learn(active),
+            Err(err) => tracing::warn!(error = %err, "reading the active webhook subscriptions failed"),
         }
     }
 
@@ -148,32 +162,42 @@ impl Deliverer {
     ) -> Result<(), StoreError> {
         let started = Instant::now();
         let mut streak = hook.failure_streak;
+        let mut cursor = hook.event_cursor;
         let mut resume_at = None;
         let (url, secrets) = (Url::parse(&hook.url), self.signing_secrets(&hook));
         let mut idle_since = Instant::now();
         while !shutdown.is_cancelled() && started.elapsed() < self.settings.lease / 2 {
-            let read_at = clock::now();
+            let (read_at, round_start) = (clock::now(), Instant::now());
             let batch = {
                 let mut pooled = self.store.conn().await?;
-                webhook_queue::head(&mut pooled.db(), hook.id, DbTime::from(read_at), BATCH).await?
+                Batch::next(&mut pooled.db(), &hook, cursor).await?
             };
-            if batch.is_empty() {
+            if batch.parked_until.is_some() {
+                resume_at = batch.parked_until;
+                break;
+            }
+            if batch.items.is_empty() && batch.through == cursor {
                 if idle_since.elapsed() >= LINGER {
                     break;
                 }
-                tokio::time::sleep(LINGER_STEP).await;
+                tokio::time::sleep(ROUND).await;
                 continue;
             }
             idle_since = Instant::now();
+            let full = batch.items.len() as i64 >= BATCH;
             let round = match (&url, &secrets) {
                 (Ok(url), Ok(secrets)) => self.send(url, secrets, batch, (read_at, started)).await,
-                (Err(_), _) => refused(batch, read_at, "the subscription's URL cannot be read".into()),
-                (_, Err(why)) => refused(batch, read_at, why.clone()),
+                (Err(_), _) => round::refused(batch, read_at, "the subscription's URL cannot be read".into()),
+                (_, Err(why)) => round::refused(batch, read_at, why.clone()),
             };
             let (held, next) = self.settle(worker, &hook, &round, &mut streak).await?;
+            cursor = round.cursor;
             resume_at = next;
             if !held || resume_at.is_some() {
                 break;
+            }
+            if !full {
+                tokio::time::sleep(ROUND.saturating_sub(round_start.elapsed())).await;
             }
         }
         let mut pooled = self.store.conn().await?;
@@ -185,16 +209,18 @@ impl Deliverer {
         &self,
         url: &Url,
         secrets: &[String],
-        batch: Vec<Outgoing>,
+        batch: Batch,
         (read_at, started): (DateTime<Utc>, Instant),
     ) -> Round {
         let addresses = match self.destinations.resolve(url).await {
             Ok(addresses) => addresses,
-            Err(why) => return refused(batch, read_at, format!("the destination {why}")),
+            Err(why) => return round::refused(batch, read_at, format!("the destination {why}")),
         };
-        let mut round = Round { read_at, delivered: Vec::new(), missed: None };
-        for item in batch {
+        let mut round = Round::new(&batch, read_at);
+        let mut cut_short = false;
+        for item in batch.items {
             if started.elapsed() >= self.settings.lease / 2 {
+                cut_short = true;
                 break;
             }
             let sent_at = clock::now();
@@ -208,6 +234,9 @@ impl Deliverer {
                 ("casebook-event", item.kind.clone()),
             ];
             let answer = self.outbound.post(url, &addresses, &headers, item.body.clone()).await;
+            if batch.fresh {
+                round.cursor = item.delivery.seq;
+            }
             if answer.acknowledged() {
                 let committed: DateTime<Utc> = item.committed_at.into();
                 let latency = (clock::now() - committed).to_std().unwrap_or_default();
@@ -215,8 +244,12 @@ impl Deliverer {
                 round.delivered.push((item, answer, sent_at));
             } else {
                 round.missed = Some((item, answer, sent_at));
+                cut_short = true;
                 break;
             }
+        }
+        if batch.fresh && !cut_short {
+            round.cursor = batch.through;
         }
         round
     }
@@ -234,11 +267,11 @@ impl Deliverer {
         streak: &mut i32,
     ) -> Result<(bool, Option<DateTime<Utc>>), StoreError> {
         let now = clock::now();
-        let mut attempts: Vec<AttemptRow> = round.delivered.iter().map(attempt).collect();
+        let mut attempts: Vec<AttemptRow> = round.delivered.iter().map(round::attempt).collect();
         let mut retry_at = None;
         let mut failed_for_good = false;
         if let Some(missed) = &round.missed {
-            attempts.push(attempt(missed));
+            attempts.push(round::attempt(missed));
             let (item, _, _) = missed;
             retry_at = retry::next_attempt(
                 item.delivery.attempts + 1,
@@ -255,14 +288,21 @@ impl Deliverer {
         if failed_for_good {
             *streak += 1;
         }
-        let ids: Vec<_> = round.delivered.iter().map(|(item, _, _)| item.delivery.id).collect();
         let until = DbTime::from(now + lease(self.settings.lease));
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
         let held = db_transaction!(conn, |tx| {
-            webhook_queue::delivered(tx, &ids, DbTime::from(now), DbTime::from(round.read_at)).await?;
-            if let Some((item, _, _)) = &round.missed {
-                webhook_queue::missed(tx, item.delivery.id, retry_at.map(DbTime::from)).await?;
+            if !webhook_queue::renew(tx, hook.id, worker, until, round.cursor).await? {
+                return Ok::<_, StoreError>(false);
+            }
+            if round.fresh {
+                outbox::insert_deliveries(tx, round::stored(round, now, retry_at)).await?;
+            } else {
+                let ids: Vec<_> = round.delivered.iter().map(|(item, _, _)| item.delivery.id).collect();
+                webhook_queue::delivered(tx, &ids, DbTime::from(now), DbTime::from(round.read_at)).await?;
+                if let Some((item, _, _)) = &round.missed {
+                    webhook_queue::missed(tx, item.delivery.id, retry_at.map(DbTime::from)).await?;
+                }
             }
             webhook_queue::record_attempts(tx, attempts.clone()).await?;
             if *streak != before {
@@ -271,9 +311,9 @@ impl Deliverer {
             if *streak >= FAILURES_BEFORE_DISABLE {
                 self.disable(tx, hook, now).await?;
             }
-            webhook_queue::renew(tx, hook.id, worker, until).await
+            Ok(true)
         })?;
-        count(round, failed_for_good);
+        round::count(round, failed_for_good);
         Ok((held && *streak < FAILURES_BEFORE_DISABLE, retry_at))
     }
 
@@ -305,37 +345,6 @@ impl Deliverer {
             secrets.extend(self.secrets.open(previous));
         }
         Ok(secrets)
-    }
-}
-
-/// A round whose first delivery could not be sent at all.
-fn refused(mut batch: Vec<Outgoing>, read_at: DateTime<Utc>, why: String) -> Round {
-    batch.truncate(1);
-    let item = batch.pop();
-    let answer = Answer { status: None, error: Some(why), latency: Duration::ZERO };
-    Round { read_at, delivered: Vec::new(), missed: item.map(|item| (item, answer, clock::now())) }
-}
-
-fn attempt((item, answer, sent_at): &(Outgoing, Answer, DateTime<Utc>)) -> AttemptRow {
-    AttemptRow {
-        delivery_id: item.delivery.id,
-        attempt: item.delivery.attempts + 1,
-        started_at: DbTime::from(*sent_at),
-        status_code: answer.status.map(i32::from),
-        latency_ms: i32::try_from(answer.latency.as_millis()).unwrap_or(i32::MAX),
-        error: answer
-            .error
-            .clone()
-            .or_else(|| answer.status.map(|s| format!("answered {s}")))
-            .filter(|_| !answer.acknowledged()),
-    }
-}
-
-fn count(round: &Round, failed_for_good: bool) {
-    let outcomes = &METRICS.webhook_deliveries;
-    outcomes.with_label_values(&["delivered"]).inc_by(round.delivered.len() as u64);
-    if round.missed.is_some() {
-        outcomes.with_label_values(&[if failed_for_good { "failed" } else { "retrying" }]).inc();
     }
 }
 
