@@ -43,6 +43,9 @@ const LINGER: Duration = Duration::from_millis(250);
 /// The shortest time between a subscription's rounds (unless the last
 /// read was full): under load, rounds carry several deliveries each.
 const ROUND: Duration = Duration::from_millis(25);
+/// How long acknowledged deliveries may wait in memory to be stored with
+/// the ones after them (a crash meanwhile sends them again, same ids).
+const STORE_EVERY: Duration = Duration::from_millis(250);
 
 /// How the workers run.
 #[derive(Debug, Clone)]
@@ -166,6 +169,8 @@ impl Deliverer {
         let mut resume_at = None;
         let (url, secrets) = (Url::parse(&hook.url), self.signing_secrets(&hook));
         let mut idle_since = Instant::now();
+        // Fresh events sent and acknowledged but not yet stored, and since when.
+        let mut unstored: Option<(Round, Instant)> = None;
         while !shutdown.is_cancelled() && started.elapsed() < self.settings.lease / 2 {
             let (read_at, round_start) = (clock::now(), Instant::now());
             let batch = {
@@ -177,6 +182,9 @@ impl Deliverer {
                 break;
             }
             if batch.items.is_empty() && batch.through == cursor {
+                if !self.store_sent(worker, &hook, unstored.take(), &mut streak).await? {
+                    break;
+                }
                 if idle_since.elapsed() >= LINGER {
                     break;
                 }
@@ -190,18 +198,49 @@ impl Deliverer {
                 (Err(_), _) => round::refused(batch, read_at, "the subscription's URL cannot be read".into()),
                 (_, Err(why)) => round::refused(batch, read_at, why.clone()),
             };
-            let (held, next) = self.settle(worker, &hook, &round, &mut streak).await?;
             cursor = round.cursor;
-            resume_at = next;
-            if !held || resume_at.is_some() {
-                break;
+            if round.fresh && round.missed.is_none() {
+                // Stored together with the rounds after it, a few times a
+                // second at most: fewer commits under load, the same sends.
+                let (kept, since) = unstored.get_or_insert_with(|| (Round::empty(&round), Instant::now()));
+                kept.absorb(round);
+                if since.elapsed() >= STORE_EVERY
+                    && !self.store_sent(worker, &hook, unstored.take(), &mut streak).await?
+                {
+                    break;
+                }
+            } else {
+                if !self.store_sent(worker, &hook, unstored.take(), &mut streak).await? {
+                    break;
+                }
+                let (held, next) = self.settle(worker, &hook, &round, &mut streak).await?;
+                resume_at = next;
+                if !held || resume_at.is_some() {
+                    break;
+                }
             }
             if !full {
                 tokio::time::sleep(ROUND.saturating_sub(round_start.elapsed())).await;
             }
         }
+        self.store_sent(worker, &hook, unstored.take(), &mut streak).await?;
         let mut pooled = self.store.conn().await?;
         webhook_queue::release(&mut pooled.db(), hook.id, worker, resume_at.map(DbTime::from)).await
+    }
+
+    /// Stores acknowledged rounds kept back, if any; answers whether the
+    /// lease is still held.
+    async fn store_sent(
+        &self,
+        worker: &str,
+        hook: &WebhookRow,
+        kept: Option<(Round, Instant)>,
+        streak: &mut i32,
+    ) -> Result<bool, StoreError> {
+        match kept {
+            Some((round, _)) => Ok(self.settle(worker, hook, &round, streak).await?.0),
+            None => Ok(true),
+        }
     }
 
     /// Sends deliveries in order until one is not acknowledged.

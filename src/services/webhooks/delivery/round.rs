@@ -101,6 +101,23 @@ impl Round {
         let cursor = if batch.items.is_empty() { batch.through } else { batch.from };
         Self { read_at, fresh: batch.fresh, delivered: Vec::new(), missed: None, cursor }
     }
+
+    /// A round like `first` with nothing sent, to absorb it and those after it.
+    pub(super) fn empty(first: &Round) -> Self {
+        Self {
+            read_at: first.read_at,
+            fresh: first.fresh,
+            delivered: Vec::new(),
+            missed: None,
+            cursor: first.cursor,
+        }
+    }
+
+    /// Takes in `later`'s acknowledged deliveries and its cursor.
+    pub(super) fn absorb(&mut self, later: Round) {
+        self.delivered.extend(later.delivered);
+        self.cursor = later.cursor;
+    }
 }
 
 /// A round whose first delivery could not be sent at all.
