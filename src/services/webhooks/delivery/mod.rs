@@ -37,8 +37,8 @@ pub(super) const BATCH: i64 = 100;
 const AFTER_WAKE: [Duration; 3] =
     [Duration::from_millis(100), Duration::from_millis(20), Duration::from_millis(2)];
 /// How long a worker keeps a drained subscription, looking for more every
-/// [`LINGER_STEP`], before letting it go: under a steady flow of events
-/// one worker keeps it, without claiming it again for each.
+/// [`ROUND`], before letting it go: under a steady flow of events one
+/// worker keeps it, without claiming it again for each.
 const LINGER: Duration = Duration::from_millis(250);
 /// The shortest time between a subscription's rounds (unless the last
 /// read was full): under load, rounds carry several deliveries each.
