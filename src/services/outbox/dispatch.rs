@@ -8,6 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 
@@ -26,6 +27,8 @@ struct State {
     known: HashMap<WorkspaceId, HashSet<WebhookId>>,
     /// Those a worker here holds.
     held: HashSet<WebhookId>,
+    /// When a worker here last read the active subscriptions.
+    learnt_at: Option<Instant>,
 }
 
 impl Dispatch {
@@ -49,6 +52,18 @@ impl Dispatch {
         if webhooks.into_iter().any(|id| !state.held.contains(&id)) {
             self.idle.notify_one();
         }
+    }
+
+    /// Whether it is a worker's turn to read the active subscriptions: no
+    /// worker here has for `every` (this one now takes the turn), so the
+    /// idle workers of an instance read them once per poll, not each.
+    pub fn learning_due(&self, every: Duration) -> bool {
+        let mut state = self.state();
+        let due = state.learnt_at.is_none_or(|at| at.elapsed() >= every);
+        if due {
+            state.learnt_at = Some(Instant::now());
+        }
+        due
     }
 
     /// The active subscriptions, as read from the database.

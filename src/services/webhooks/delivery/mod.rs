@@ -132,6 +132,9 @@ impl Deliverer {
     /// Tells this instance's dispatch which workspaces have active
     /// subscriptions (some may be new, or made on other instances).
     async fn learn(&self) {
+        if !self.outbox.dispatch().learning_due(self.settings.poll_interval / 2) {
+            return;
+        }
         let active = match self.store.conn().await {
             Ok(mut pooled) => webhooks::active(&mut pooled.db()).await,
             Err(err) => Err(err),
