@@ -13,6 +13,7 @@ use crate::api;
 use crate::config::Settings;
 use crate::config::signing_keys as keys;
 use crate::http::{self, serve};
+use crate::platform::background::Background;
 use crate::services::Services;
 use crate::services::attachments::{AttachmentService, AttachmentSettings};
 use crate::services::cases::CaseService;
@@ -40,6 +41,10 @@ const SCAN_POLL: Duration = Duration::from_millis(500);
 const WEBHOOK_POLL: Duration = Duration::from_secs(1);
 /// How long a webhook worker's claim on a subscription lasts without renewal.
 const WEBHOOK_LEASE: Duration = Duration::from_secs(60);
+/// How much lower than request threads webhook deliveries run, in nice
+/// steps: requests first, deliveries with the CPU they leave (see
+/// [`Background`]).
+const DELIVERY_NICENESS: i32 = 10;
 
 /// A built server, bound to its address, not yet serving.
 pub struct App {
@@ -53,6 +58,8 @@ pub struct App {
     change_poll_interval: Duration,
     runner: Arc<ScanRunner>,
     deliverer: Arc<Deliverer>,
+    /// The lowered runtime the delivery workers run on.
+    background: Background,
     http: http::HttpSettings,
     metrics_acceptor: Option<TcpAcceptor>,
     shutdown_grace: Duration,
@@ -70,6 +77,9 @@ pub enum BuildError {
     /// The evidence store could not be opened.
     #[error(transparent)]
     Evidence(#[from] crate::store::evidence::EvidenceStoreError),
+    /// The runtime for background work could not start.
+    #[error("cannot start the background runtime: {0}")]
+    Background(std::io::Error),
     /// A service could not start.
     #[error(transparent)]
     Identity(#[from] crate::services::identity::IdentityError),
@@ -131,8 +141,9 @@ impl App {
             settings.webhooks.allowed_networks.clone(),
             settings.webhooks.denied_networks.clone(),
         ));
+        let (background, delivery_store) = delivery_lane(settings, &store).await?;
         let deliverer = Arc::new(Deliverer::new(
-            store.clone(),
+            delivery_store,
             outbox.clone(),
             secrets.clone(),
             destinations.clone(),
@@ -207,6 +218,7 @@ impl App {
             change_poll_interval: settings.database.change_poll_interval,
             runner,
             deliverer,
+            background,
             http,
             metrics_acceptor,
             shutdown_grace,
@@ -257,10 +269,12 @@ impl App {
             AbortOnDropHandle::new(tokio::spawn(sweep_evidence(self.services.attachments.clone())));
         let stop_workers = tokio_util::sync::CancellationToken::new();
         // If serving ends abruptly (this future is dropped), the workers die
-        // with it, their scans keep their leases and are taken over when the
-        // leases expire, as if the instance had died.
+        // with it (the background runtime last), their scans and
+        // subscriptions keep their leases and are taken over when the leases
+        // expire, as if the instance had died.
+        let background = self.background;
         let workers: Vec<_> = (self.runner.start(stop_workers.clone()).into_iter())
-            .chain(self.deliverer.start(stop_workers.clone()))
+            .chain(self.deliverer.start(&background, stop_workers.clone()))
             .map(AbortOnDropHandle::new)
             .collect();
         let signalled = stop_workers.clone();
@@ -281,6 +295,24 @@ impl App {
             let _ = worker.await;
         }
     }
+}
+
+/// The lowered runtime for webhook deliveries, and their own small pool
+/// of connections made on it (a pool's connections are driven by the
+/// runtime that made them; requests must not wait on a lowered one). With
+/// no delivery workers, neither is needed and the pool is `store`.
+async fn delivery_lane(settings: &Settings, store: &Store) -> Result<(Background, Store), BuildError> {
+    let workers = usize::from(settings.webhooks.workers);
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let background = Background::start("casebook-deliver", workers.clamp(1, cores), DELIVERY_NICENESS)
+        .map_err(BuildError::Background)?;
+    if workers == 0 {
+        return Ok((background, store.clone()));
+    }
+    let (url, size) = (settings.database.url.clone(), u32::from(settings.webhooks.workers) + 1);
+    let own = background.spawn(async move { Store::connect(&url, size, 0).await });
+    let own = own.await.map_err(|err| BuildError::Background(std::io::Error::other(err)))??;
+    Ok((background, own))
 }
 
 /// Keeps rate limiter memory bounded: forgets keys whose quota is whole again.

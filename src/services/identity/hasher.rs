@@ -197,7 +197,7 @@ fn start_workers(
         std::thread::Builder::new()
             .name(format!("argon2-{n}"))
             .spawn(move || {
-                lower_priority();
+                crate::platform::priority::lower_this_thread(HASHING_NICENESS, "password hashing");
                 let mut memory: Vec<Block> = Vec::new();
                 loop {
                     match receiver.recv_timeout(IDLE_RELEASE) {
@@ -220,23 +220,6 @@ fn start_workers(
             .map_err(IdentityError::hashing)?;
     }
     Ok(sender)
-}
-
-/// Lowers the calling thread's scheduling priority by [`HASHING_NICENESS`].
-/// Linux keeps a nice value per thread, so this touches no other thread;
-/// elsewhere it does nothing. A failure only leaves the thread at its
-/// normal priority.
-fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::process::{getpriority_process, setpriority_process};
-        let thread = Some(rustix::thread::gettid());
-        let lowered = getpriority_process(thread)
-            .and_then(|nice| setpriority_process(thread, nice.saturating_add(HASHING_NICENESS).min(19)));
-        if let Err(err) = lowered {
-            tracing::warn!(error = %err, "hashing runs at normal priority");
-        }
-    }
 }
 
 #[cfg(test)]
@@ -301,27 +284,13 @@ mod tests {
         }
     }
 
-    /// A thread's nice value, from `/proc` (the field after `priority`).
-    #[cfg(target_os = "linux")]
-    fn nice_of(stat: &str) -> i32 {
-        let after_name = stat.rsplit_once(')').expect("stat").1;
-        after_name.split_whitespace().nth(16).expect("nice").parse().expect("number")
-    }
-
     #[cfg(target_os = "linux")]
     #[tokio::test]
     async fn hashing_threads_run_below_the_rest_of_the_server() {
         let hasher = PasswordHasher::new(2).expect("hasher");
         hasher.hash(&password("correct horse")).await.expect("hash");
-        let ours = nice_of(&std::fs::read_to_string("/proc/thread-self/stat").expect("own stat"));
-        let mut hashing = Vec::new();
-        for task in std::fs::read_dir("/proc/self/task").expect("tasks") {
-            let path = task.expect("task").path();
-            let name = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
-            if name.starts_with("argon2-") {
-                hashing.push(nice_of(&std::fs::read_to_string(path.join("stat")).expect("stat")));
-            }
-        }
+        let ours = crate::platform::priority::observed::this_thread();
+        let hashing = crate::platform::priority::observed::threads_named("argon2-");
         assert!(hashing.len() >= 2, "hashing threads: {hashing:?}");
         assert!(
             hashing.iter().all(|&nice| nice == (ours + HASHING_NICENESS).min(19)),

@@ -22,6 +22,7 @@ use round::{Batch, Round};
 
 use super::retry::{self, FAILURES_BEFORE_DISABLE};
 use super::{Destinations, SecretBox, Webhook, signing};
+use crate::platform::background::Background;
 use crate::platform::clock;
 use crate::platform::metrics::METRICS;
 use crate::platform::outbound::Outbound;
@@ -82,10 +83,16 @@ impl Deliverer {
         Self { store, outbox, secrets, destinations, outbound: Outbound::default(), settings, instance }
     }
 
-    /// Starts the workers; they stop between batches when `shutdown` fires.
-    pub fn start(self: Arc<Self>, shutdown: CancellationToken) -> Vec<JoinHandle<()>> {
+    /// Starts the workers on `background`, the runtime whose threads made
+    /// this deliverer's store (see [`Background`]); they stop between
+    /// batches when `shutdown` fires.
+    pub fn start(
+        self: Arc<Self>,
+        background: &Background,
+        shutdown: CancellationToken,
+    ) -> Vec<JoinHandle<()>> {
         (0..self.settings.workers)
-            .map(|n| tokio::spawn(self.clone().work(format!("{}-{n}", self.instance), shutdown.clone())))
+            .map(|n| background.spawn(self.clone().work(format!("{}-{n}", self.instance), shutdown.clone())))
             .collect()
     }
 
