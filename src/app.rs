@@ -168,7 +168,7 @@ impl App {
             telemetry: Arc::new(TelemetryService::new(store.clone(), identity.clone())),
             identity,
             cases: Arc::new(CaseService::new(access.clone(), outbox.clone())),
-            fields: Arc::new(FieldService::new(access.clone())),
+            fields: Arc::new(FieldService::new(access.clone(), outbox.clone())),
             observables: Arc::new(ObservableService::new(access.clone(), outbox.clone())),
             scans: Arc::new(ScanService::new(
                 store.clone(),

@@ -121,18 +121,19 @@ pub async fn lock(conn: &mut DbConn<'_>, id: WorkspaceId) -> Result<bool, StoreE
     })
 }
 
-/// Hands out the workspace's next case number and the number of the
-/// event reporting it (see [`super::outbox::reserve`]): answers `(case
-/// number, event seq)`. The increment is one atomic statement holding the
-/// row lock until commit, so concurrent creates get consecutive numbers,
-/// and a rolled-back create gives its numbers back.
+/// Hands out the workspace's next case number and `events` event numbers
+/// for the changes reporting it (see [`super::outbox::reserve`]): answers
+/// `(case number, last event seq)`. The increment is one atomic statement
+/// holding the row lock until commit, so concurrent creates get consecutive
+/// numbers, and a rolled-back create gives its numbers back.
 pub async fn next_case_number(
     conn: &mut DbConn<'_>,
     id: WorkspaceId,
+    events: i64,
 ) -> Result<Option<(i32, i64)>, StoreError> {
     let update = diesel::update(workspaces::table.find(id)).set((
         workspaces::case_seq.eq(workspaces::case_seq + 1),
-        workspaces::event_seq.eq(workspaces::event_seq + 1),
+        workspaces::event_seq.eq(workspaces::event_seq + events),
     ));
     let numbers = (workspaces::case_seq, workspaces::event_seq);
     update_returning!(conn, update, numbers, workspaces::table.find(id))

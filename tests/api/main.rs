@@ -43,6 +43,7 @@ mod storage;
 mod tasks;
 mod tasks_list;
 mod team;
+mod webhook_consequences;
 mod webhook_deliveries;
 mod webhooks;
 mod workspaces;

@@ -16,7 +16,7 @@ use crate::receiver::{Receiver, readme_snippet_verifies};
 use crate::team::{Caller, EVERYONE, Team, assert_access};
 
 /// Subscribes `url` to `events`; answers the subscription and its secret.
-async fn subscribe(app: &TestApp, team: &Team, url: &str, events: Value) -> (String, String) {
+pub async fn subscribe(app: &TestApp, team: &Team, url: &str, events: Value) -> (String, String) {
     let path = format!("/v1/workspaces/{}/webhooks", team.id());
     let made = app.post(&path, Some(&team.admin), json!({"url": url, "events": events})).await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);

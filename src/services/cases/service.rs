@@ -59,9 +59,12 @@ impl CaseService {
             if let Some(earlier) = idempotency::begin::<Case>(tx, claim.as_ref()).await? {
                 return Ok(Created { value: earlier, replayed: true });
             }
-            let (number, event) =
-                workspaces::next_case_number(tx, workspace).await?.ok_or(Failure::NoSuchWorkspace)?;
             let now = clock::now();
+            let first_tasks = draft.first_tasks(now);
+            let changes = 1 + first_tasks.len() as i64;
+            let (number, last_event) = workspaces::next_case_number(tx, workspace, changes)
+                .await?
+                .ok_or(Failure::NoSuchWorkspace)?;
             let case = Case {
                 id: CaseId::new(),
                 workspace_id: workspace,
@@ -86,11 +89,17 @@ impl CaseService {
             };
             cases::insert(tx, case.to_row(), &case.tags).await?;
             custom_values::index(tx, &fields, &none, &case).await?;
+            // The case's event first: trails list newest first by id.
             let mut events = vec![events::created(&case, caller)];
-            events.extend(tasks::seed(tx, (workspace, case.id), draft.first_tasks(now), caller, now).await?);
+            let (seeded, seeded_events) =
+                tasks::seed(tx, (workspace, case.id), first_tasks, caller, now).await?;
+            events.extend(seeded_events);
             case_events::insert(tx, events.iter().map(CaseEvent::to_row).collect()).await?;
-            let created = [Change::new(EventType::CaseCreated, &case)];
-            self.outbox.record_numbered(tx, workspace, caller, &created, event).await?;
+            let created = std::iter::once(Change::new(EventType::CaseCreated, &case))
+                .chain(seeded.iter().map(|task| Change::new(EventType::TaskCreated, task)));
+            self.outbox
+                .record_numbered(tx, workspace, caller, &created.collect::<Vec<_>>(), last_event)
+                .await?;
             idempotency::finish(tx, claim.as_ref(), &case).await?;
             Ok::<_, CaseError>(Created::new(case))
         })

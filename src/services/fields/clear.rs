@@ -1,6 +1,7 @@
 //! Clearing values from cases when an admin removes options of a field, or
 //! the field itself, and asks for the values to go with them. Each case
-//! changed gets a new version and an audit event, as any change would.
+//! changed gets a new version, an audit event and a `case.updated` event,
+//! as any change would.
 //! Case templates lose such values from their defaults too, so no template
 //! holds a value no case could take.
 
@@ -11,6 +12,7 @@ use super::{FieldDefinition, FieldError, FieldType, index_entries};
 use crate::ids::CaseId;
 use crate::services::cases::{Case, CaseEvent, EventKind};
 use crate::services::kernel::{Actor, Failure};
+use crate::services::outbox::{Change, EventType, Outbox};
 use crate::services::templates;
 use crate::store::cases::{self, CaseChanges};
 use crate::store::field_values::{self, FieldValueRow};
@@ -24,15 +26,18 @@ pub(super) enum Removal<'a> {
     Options(&'a [String]),
 }
 
-/// Takes `removal` away from each of `cases`.
+/// Takes `removal` away from each of `cases`, publishing each one changed
+/// through `outbox`.
 pub(super) async fn clear(
     tx: &mut DbConn<'_>,
+    outbox: &Outbox,
     actor: Actor,
     field: &FieldDefinition,
     removal: &Removal<'_>,
     ids: &[CaseId],
     now: DateTime<Utc>,
 ) -> Result<(), FieldError> {
+    let mut changed = Vec::new();
     for id in ids {
         let row = cases::find(tx, field.workspace_id, *id).await?.ok_or(Failure::NotFound("case"))?;
         let case = Case::try_from(row)?;
@@ -51,10 +56,10 @@ pub(super) async fn clear(
             updated_at: Some(now.into()),
             ..CaseChanges::default()
         };
-        if cases::update(tx, case.id, case.version, changes).await?.is_none() {
+        let Some(updated) = cases::update(tx, case.id, case.version, changes).await? else {
             let current = cases::find(tx, field.workspace_id, case.id).await?.map_or(0, |row| row.version);
             return Err(Failure::VersionConflict { what: "case", current, given: case.version }.into());
-        }
+        };
         if let Removal::Options(_) = removal {
             let rows = index_entries(field, &new)
                 .into_iter()
@@ -73,7 +78,10 @@ pub(super) async fn clear(
         let data = json!({"field": format!("custom_fields.{}", field.key), "old": old, "new": new});
         let event = CaseEvent::new(case.id, actor, EventKind::FieldChanged, data, now);
         case_events::insert(tx, vec![event.to_row()]).await?;
+        changed.push(Case::try_from(updated)?);
     }
+    let published: Vec<_> = changed.iter().map(|case| Change::new(EventType::CaseUpdated, case)).collect();
+    outbox.record(tx, field.workspace_id, actor, &published).await?;
     let keep = |value: &Value| Some(remaining(field, removal, value)).filter(|kept| !kept.is_null());
     templates::strip_field(tx, field.workspace_id, &field.key, keep, now).await?;
     Ok(())

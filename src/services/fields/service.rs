@@ -10,6 +10,7 @@ use crate::ids::{FieldId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::kernel::{Access, Actor, Failure, Role};
+use crate::services::outbox::Outbox;
 use crate::services::validation::ValidationErrors;
 use crate::store::custom_fields::{self, FieldChanges};
 use crate::store::{DbConn, StoreError, db_transaction, field_values};
@@ -17,12 +18,14 @@ use crate::store::{DbConn, StoreError, db_transaction, field_values};
 /// Custom field definitions of workspaces.
 pub struct FieldService {
     access: Access,
+    outbox: Outbox,
 }
 
 impl FieldService {
-    /// A service whose work starts from `access`'s workspace scope.
-    pub fn new(access: Access) -> Self {
-        Self { access }
+    /// A service whose work starts from `access`'s workspace scope, and
+    /// whose clearing of values publishes through `outbox`.
+    pub fn new(access: Access, outbox: Outbox) -> Self {
+        Self { access, outbox }
     }
 
     /// Defines a field (admins).
@@ -123,7 +126,7 @@ impl FieldService {
                 if !holders.is_empty() && !update.clear_values {
                     return Err(FieldError::InUse { cases: holders.len() });
                 }
-                clear(tx, caller, &current, &Removal::Options(&removed), &holders, now).await?;
+                clear(tx, &self.outbox, caller, &current, &Removal::Options(&removed), &holders, now).await?;
             }
             let changes = FieldChanges {
                 label: update.label.clone(),
@@ -157,7 +160,7 @@ impl FieldService {
             if !holders.is_empty() && !clear_values {
                 return Err(FieldError::InUse { cases: holders.len() });
             }
-            clear(tx, caller, &field, &Removal::Field, &holders, clock::now()).await?;
+            clear(tx, &self.outbox, caller, &field, &Removal::Field, &holders, clock::now()).await?;
             custom_fields::delete(tx, id).await?;
             Ok::<_, FieldError>(())
         })

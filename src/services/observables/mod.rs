@@ -19,7 +19,7 @@ pub use input::{NewObservable, ObservableQuery, ObservableUpdate, RawNewObservab
 pub use model::{Observable, ObservableType, Source, Tlp};
 pub use normalise::{Normalised, normalise, note_on};
 pub use related::RelatedCase;
-pub use service::{Added, Correlated, ObservableService};
+pub use service::{Added, Correlated, ObservableService, correlate};
 
 use crate::platform::hex;
 

@@ -14,7 +14,7 @@ use crate::services::kernel::{Access, Actor, Failure, Role};
 use crate::services::outbox::{Change, EventType, Outbox};
 use crate::services::pagination::Page;
 use crate::store::observables::{self, ObservableChanges, ObservableFilter};
-use crate::store::{DbConn, case_events, cases, db_transaction};
+use crate::store::{DbConn, StoreError, case_events, cases, db_transaction};
 
 /// An observable with the number of the workspace's other cases that hold
 /// the same value.
@@ -257,12 +257,13 @@ fn counted_among(found: Vec<Observable>) -> Vec<Correlated> {
         .collect()
 }
 
-/// Each observable with the count of the workspace's other cases holding its value.
-pub(super) async fn correlate(
+/// Each observable with the count of the workspace's other cases holding
+/// its value: an observable as the API shows it.
+pub async fn correlate(
     conn: &mut DbConn<'_>,
     workspace: WorkspaceId,
     found: Vec<Observable>,
-) -> Result<Vec<Correlated>, Failure> {
+) -> Result<Vec<Correlated>, StoreError> {
     let keys: Vec<(String, String)> =
         found.iter().map(|o| (o.kind.as_str().to_owned(), value_key(&o.value))).collect();
     let counts = observables::case_counts(conn, workspace, &keys).await?;

@@ -2,7 +2,7 @@
 //! observable (`port`, `address:port`) and so does each host with an open
 //! port (`ipv4` or `ipv6`), with `source: scan`, in the transaction that
 //! finishes the scan. A value the case has already (a rerun) is seen again
-//! rather than added twice.
+//! rather than added twice; the ones added are answered for publishing.
 
 use std::net::IpAddr;
 
@@ -10,22 +10,24 @@ use chrono::{DateTime, Utc};
 
 use crate::ids::CaseId;
 use crate::services::kernel::Actor;
-use crate::services::observables::{self, NewObservable, ObservableType, Source, Tlp, normalise};
+use crate::services::observables::{self, Correlated, NewObservable, ObservableType, Source, Tlp, normalise};
 use crate::store::scans::{self, ScanResultRow, ScanRow};
 use crate::store::{DbConn, StoreError};
 
-/// Adds the scan's open ports and their hosts to `case`.
+/// Adds the scan's open ports and their hosts to `case`; answers the
+/// observables it added (not those seen again), as the API shows them.
 pub(super) async fn record(
     tx: &mut DbConn<'_>,
     scan: &ScanRow,
     case: CaseId,
     at: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<Vec<Correlated>, StoreError> {
     let results = scans::results(tx, scan.id, None, i64::MAX).await?;
     let found = facts_of(scan, &results);
     let actor = Actor::stored(scan.created_by, &scan.created_by_kind);
-    observables::add_within(tx, (scan.workspace_id, case), &found, actor, at).await?;
-    Ok(())
+    let standing = observables::add_within(tx, (scan.workspace_id, case), &found, actor, at).await?;
+    let added = standing.into_iter().filter_map(|(observable, created)| created.then_some(observable));
+    observables::correlate(tx, scan.workspace_id, added.collect()).await
 }
 
 /// One observable per host and one per open port.

@@ -244,14 +244,17 @@ impl ScanRunner {
             });
             scans::insert_events(tx, numbered(scan.id, scan.event_seq - 1, &[("status", data)], now.into()))
                 .await?;
+            let mut found = Vec::new();
             if let Some(case_id) = scan.case_id {
                 record_on_case(tx, &scan, case_id, now).await?;
-                facts::record(tx, &scan, case_id, now).await?;
+                found = facts::record(tx, &scan, case_id, now).await?;
             }
             let actor = Actor::stored(scan.created_by, &scan.created_by_kind);
             let finished = Scan::try_from(scan).map_err(|err| StoreError::Setup(err.to_string()))?;
-            let change = Change::new(EventType::ScanCompleted, &finished);
-            self.outbox.record(tx, finished.workspace_id, actor, &[change]).await?;
+            let changes: Vec<_> = std::iter::once(Change::new(EventType::ScanCompleted, &finished))
+                .chain(found.iter().map(|observable| Change::new(EventType::ObservableCreated, observable)))
+                .collect();
+            self.outbox.record(tx, finished.workspace_id, actor, &changes).await?;
             tracing::info!(status, open = finished.open, "scan finished");
             Ok::<_, StoreError>(())
         })

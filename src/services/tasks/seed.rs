@@ -21,15 +21,16 @@ pub struct FirstTask {
 }
 
 /// Adds `first` to the new case `case` at positions 1, 2, 3..., all `todo`
-/// and unassigned, created by `caller` at `at`. Returns their
-/// `task_created` events for the caller to write with the case's own.
+/// and unassigned, created by `caller` at `at`. Returns them with their
+/// `task_created` events, for the caller to write and publish with the
+/// case's own.
 pub async fn seed(
     conn: &mut DbConn<'_>,
     (workspace, case): (WorkspaceId, CaseId),
     first: Vec<FirstTask>,
     caller: Actor,
     at: DateTime<Utc>,
-) -> Result<Vec<CaseEvent>, Failure> {
+) -> Result<(Vec<Task>, Vec<CaseEvent>), Failure> {
     let tasks: Vec<Task> = first
         .into_iter()
         .zip(1..)
@@ -52,5 +53,6 @@ pub async fn seed(
         })
         .collect();
     tasks::insert_all(conn, tasks.iter().map(Task::to_row).collect()).await?;
-    Ok(tasks.iter().map(|task| events::created(task, caller)).collect())
+    let events = tasks.iter().map(|task| events::created(task, caller)).collect();
+    Ok((tasks, events))
 }
