@@ -18,9 +18,9 @@ use url::Url;
 
 mod round;
 
-use round::{Batch, Round};
+use round::{Batch, Round, Verdict};
 
-use super::retry::{self, FAILURES_BEFORE_DISABLE};
+use super::retry::FAILURES_BEFORE_DISABLE;
 use super::{Destinations, SecretBox, Webhook, signing};
 use crate::platform::background::Background;
 use crate::platform::clock;
@@ -28,7 +28,7 @@ use crate::platform::metrics::METRICS;
 use crate::platform::outbound::Outbound;
 use crate::services::outbox::{Change, EventType, Outbox};
 use crate::store::outbox;
-use crate::store::webhook_queue::{self, AttemptRow};
+use crate::store::webhook_queue;
 use crate::store::webhooks::{self, WebhookRow};
 use crate::store::{DbConn, DbTime, Store, StoreError, db_transaction};
 
@@ -316,27 +316,7 @@ impl Deliverer {
         streak: &mut i32,
     ) -> Result<(bool, Option<DateTime<Utc>>), StoreError> {
         let now = clock::now();
-        let mut attempts: Vec<AttemptRow> = round.delivered.iter().map(round::attempt).collect();
-        let mut retry_at = None;
-        let mut failed_for_good = false;
-        if let Some(missed) = &round.missed {
-            attempts.push(round::attempt(missed));
-            let (item, _, _) = missed;
-            retry_at = retry::next_attempt(
-                item.delivery.attempts + 1,
-                item.delivery.created_at.into(),
-                now,
-                retry::jitter(),
-            );
-            failed_for_good = retry_at.is_none();
-        }
-        let before = *streak;
-        if !round.delivered.is_empty() {
-            *streak = 0;
-        }
-        if failed_for_good {
-            *streak += 1;
-        }
+        let verdict = Verdict::on(round, *streak, now);
         let until = DbTime::from(now + lease(self.settings.lease));
         let mut pooled = self.store.conn().await?;
         let conn = &mut pooled.db();
@@ -345,25 +325,26 @@ impl Deliverer {
                 return Ok::<_, StoreError>(false);
             }
             if round.fresh {
-                outbox::insert_deliveries(tx, round::stored(round, now, retry_at)).await?;
+                outbox::insert_deliveries(tx, round::stored(round, now, verdict.retry_at)).await?;
             } else {
                 let ids: Vec<_> = round.delivered.iter().map(|(item, _, _)| item.delivery.id).collect();
                 webhook_queue::delivered(tx, &ids, DbTime::from(now), DbTime::from(round.read_at)).await?;
                 if let Some((item, _, _)) = &round.missed {
-                    webhook_queue::missed(tx, item.delivery.id, retry_at.map(DbTime::from)).await?;
+                    webhook_queue::missed(tx, item.delivery.id, verdict.retry_at.map(DbTime::from)).await?;
                 }
             }
-            webhook_queue::record_attempts(tx, attempts.clone()).await?;
-            if *streak != before {
-                webhook_queue::set_failure_streak(tx, hook.id, *streak).await?;
+            webhook_queue::record_attempts(tx, verdict.attempts.clone()).await?;
+            if verdict.streak != *streak {
+                webhook_queue::set_failure_streak(tx, hook.id, verdict.streak).await?;
             }
-            if *streak >= FAILURES_BEFORE_DISABLE {
+            if verdict.streak >= FAILURES_BEFORE_DISABLE {
                 self.disable(tx, hook, now).await?;
             }
             Ok(true)
         })?;
-        round::count(round, failed_for_good);
-        Ok((held && *streak < FAILURES_BEFORE_DISABLE, retry_at))
+        *streak = verdict.streak;
+        round::count(round, verdict.failed_for_good);
+        Ok((held && *streak < FAILURES_BEFORE_DISABLE, verdict.retry_at))
     }
 
     async fn disable(

@@ -1,6 +1,7 @@
 //! A delivery round: the batch a worker reads for a subscription (its
 //! pending deliveries, or else the events after its cursor that it wants),
-//! what sending it came to, and how that is stored.
+//! what sending it came to, what that means for the subscription (its
+//! verdict: retry, failed for good, failure streak), and how it is stored.
 
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use crate::platform::clock;
 use crate::platform::metrics::METRICS;
 use crate::platform::outbound::Answer;
 use crate::services::outbox::{delivery_of, wants};
+use crate::services::webhooks::retry;
 use crate::store::outbox::{DeliveryRow, WorkspaceEventRow};
 use crate::store::webhook_queue::{self, AttemptRow, Outgoing};
 use crate::store::webhooks::WebhookRow;
@@ -152,7 +154,38 @@ pub(super) fn stored(round: &Round, now: DateTime<Utc>, retry_at: Option<DateTim
     delivered.chain(missed).collect()
 }
 
-pub(super) fn attempt((item, answer, sent_at): &(Outgoing, Answer, DateTime<Utc>)) -> AttemptRow {
+/// What a round's answers mean for its subscription.
+pub(super) struct Verdict {
+    /// The attempts made, in order.
+    pub(super) attempts: Vec<AttemptRow>,
+    /// When to try the missed delivery again, if it is to be retried.
+    pub(super) retry_at: Option<DateTime<Utc>>,
+    /// Whether the missed delivery failed for good.
+    pub(super) failed_for_good: bool,
+    /// Deliveries in a row that failed for good, after this round.
+    pub(super) streak: i32,
+}
+
+impl Verdict {
+    /// The verdict on `round` at `now`, for a subscription whose failure
+    /// streak stood at `streak`: an acknowledgement ends a streak, a
+    /// delivery out of retries adds to it.
+    pub(super) fn on(round: &Round, streak: i32, now: DateTime<Utc>) -> Self {
+        let mut attempts: Vec<AttemptRow> = round.delivered.iter().map(attempt).collect();
+        let mut retry_at = None;
+        if let Some(missed) = &round.missed {
+            attempts.push(attempt(missed));
+            let (item, _, _) = missed;
+            let (tries, first) = (item.delivery.attempts + 1, item.delivery.created_at.into());
+            retry_at = retry::next_attempt(tries, first, now, retry::jitter());
+        }
+        let failed_for_good = round.missed.is_some() && retry_at.is_none();
+        let streak = if round.delivered.is_empty() { streak } else { 0 } + i32::from(failed_for_good);
+        Self { attempts, retry_at, failed_for_good, streak }
+    }
+}
+
+fn attempt((item, answer, sent_at): &(Outgoing, Answer, DateTime<Utc>)) -> AttemptRow {
     AttemptRow {
         delivery_id: item.delivery.id,
         attempt: item.delivery.attempts + 1,
