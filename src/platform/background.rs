@@ -18,7 +18,7 @@ pub struct Background {
 }
 
 impl Background {
-    /// A runtime of `threads` workers named `name-*`, all threads lowered by
+    /// A runtime of `threads` workers, all its threads named `{name}-bg` and lowered by
     /// `niceness` steps (see [`crate::platform::priority`]).
     pub fn start(name: &str, threads: usize, niceness: i32) -> std::io::Result<Self> {
         let (work, nice) = (name.to_owned(), crate::platform::priority::below_this_thread(niceness));
