@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::schema::{webhook_deliveries, workspace_events, workspaces};
+use super::webhook_queue::AttemptRow;
 use crate::ids::{AccountId, DeliveryId, EventId, WebhookId, WorkspaceId};
 
 use super::{DbConn, DbTime, StoreError, db_run, insert_rows, update_returning};
@@ -53,6 +54,15 @@ pub struct DeliveryRow {
     pub delivered_at: Option<DbTime>,
     /// When it was queued.
     pub created_at: DbTime,
+    /// When the first attempt was sent, if it is stored here (as it is
+    /// when the delivery is stored after it; see [`DeliveryRow::first_attempt`]).
+    pub first_started_at: Option<DbTime>,
+    /// The first attempt's status code, when the receiver answered.
+    pub first_status_code: Option<i32>,
+    /// The first attempt's time to the answer or the error, in milliseconds.
+    pub first_latency_ms: Option<i32>,
+    /// Why the first attempt failed, when it did.
+    pub first_error: Option<String>,
 }
 
 impl DeliveryRow {
@@ -75,7 +85,37 @@ impl DeliveryRow {
             next_attempt_at: now,
             delivered_at: None,
             created_at: now,
+            first_started_at: None,
+            first_status_code: None,
+            first_latency_ms: None,
+            first_error: None,
         }
+    }
+
+    /// This delivery with `first` as its first attempt, stored in its row
+    /// (a delivery stored once it was sent needs no attempt row of its own).
+    pub fn with_first_attempt(self, first: AttemptRow) -> Self {
+        Self {
+            first_started_at: Some(first.started_at),
+            first_status_code: first.status_code,
+            first_latency_ms: Some(first.latency_ms),
+            first_error: first.error,
+            ..self
+        }
+    }
+
+    /// The first attempt, when it is stored in this row; the others (and
+    /// the first of a delivery queued before it was sent, such as a ping)
+    /// are attempt rows.
+    pub fn first_attempt(&self) -> Option<AttemptRow> {
+        Some(AttemptRow {
+            delivery_id: self.id,
+            attempt: 1,
+            started_at: self.first_started_at?,
+            status_code: self.first_status_code,
+            latency_ms: self.first_latency_ms.unwrap_or(0),
+            error: self.first_error.clone(),
+        })
     }
 }
 

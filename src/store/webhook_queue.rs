@@ -45,13 +45,21 @@ pub struct Outgoing {
     pub committed_at: DbTime,
 }
 
+/// `status = 'pending'` written out, not bound: the planners of PostgreSQL
+/// and SQLite then use the index of pending deliveries, whose predicate
+/// this is (a bound value cannot be matched to it).
+fn is_pending() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    diesel::dsl::sql("webhook_deliveries.status = 'pending'")
+}
+
 /// Subscriptions with work for a worker: active, neither held nor parked,
 /// with a pending delivery or events after their cursor.
 #[diesel::dsl::auto_type]
 fn waiting(now: DbTime) -> _ {
+    let pending_only: diesel::expression::SqlLiteral<diesel::sql_types::Bool> = is_pending();
     let pending = webhook_deliveries::table
         .filter(webhook_deliveries::webhook_id.eq(webhooks::id))
-        .filter(webhook_deliveries::status.eq("pending"));
+        .filter(pending_only);
     let behind = workspaces::table
         .filter(workspaces::id.eq(webhooks::workspace_id))
         .filter(workspaces::event_seq.gt(webhooks::event_cursor));
@@ -143,7 +151,7 @@ pub async fn head(
             .inner_join(webhooks::table)
             .filter(webhooks::active.eq(true))
             .filter(webhook_deliveries::webhook_id.eq(webhook))
-            .filter(webhook_deliveries::status.eq("pending"))
+            .filter(is_pending())
             .order(webhook_deliveries::seq.asc())
             .limit(limit)
             .select((
@@ -269,7 +277,7 @@ pub async fn backlog(conn: &mut DbConn<'_>) -> Result<(i64, Option<DbTime>), Sto
     let (pending, oldest_pending): (i64, Option<DbTime>) = db_run!(conn: {
         Ok::<_, StoreError>(webhook_deliveries::table
             .inner_join(webhooks::table)
-            .filter(webhook_deliveries::status.eq("pending"))
+            .filter(is_pending())
             .filter(webhooks::active.eq(true))
             .select((diesel::dsl::count_star(), diesel::dsl::min(webhook_deliveries::created_at)))
             .get_result(conn)

@@ -55,7 +55,8 @@ pub struct Attempt {
 }
 
 impl Delivery {
-    /// A delivery from its row, event type and attempts (any order, any delivery).
+    /// A delivery from its row, event type and attempt rows (any order,
+    /// any delivery), with the first attempt where its row keeps it.
     pub fn assemble(row: DeliveryRow, event_type: String, attempts: &[AttemptRow]) -> Result<Self, Corrupt> {
         let status = match row.status.as_str() {
             "pending" => DeliveryStatus::Pending,
@@ -63,9 +64,10 @@ impl Delivery {
             "failed" => DeliveryStatus::Failed,
             other => return Err(Corrupt(format!("delivery {}: status {other:?}", row.id))),
         };
-        let attempts = attempts
+        let first = row.first_attempt();
+        let mut attempts: Vec<Attempt> = first
             .iter()
-            .filter(|a| a.delivery_id == row.id)
+            .chain(attempts.iter().filter(|a| a.delivery_id == row.id))
             .map(|a| Attempt {
                 number: a.attempt,
                 started_at: a.started_at.into(),
@@ -74,6 +76,7 @@ impl Delivery {
                 error: a.error.clone(),
             })
             .collect();
+        attempts.sort_by_key(|a| a.number);
         Ok(Self {
             id: row.id,
             event_id: row.event_id,

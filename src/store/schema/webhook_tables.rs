@@ -54,6 +54,10 @@ diesel::table! {
         next_attempt_at -> Timestamp,
         delivered_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        first_started_at -> Nullable<Timestamp>,
+        first_status_code -> Nullable<Integer>,
+        first_latency_ms -> Nullable<Integer>,
+        first_error -> Nullable<Text>,
     }
 }
 

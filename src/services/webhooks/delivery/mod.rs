@@ -332,8 +332,8 @@ impl Deliverer {
                 if let Some((item, _, _)) = &round.missed {
                     webhook_queue::missed(tx, item.delivery.id, verdict.retry_at.map(DbTime::from)).await?;
                 }
+                webhook_queue::record_attempts(tx, verdict.attempts.clone()).await?;
             }
-            webhook_queue::record_attempts(tx, verdict.attempts.clone()).await?;
             if verdict.streak != *streak {
                 webhook_queue::set_failure_streak(tx, hook.id, verdict.streak).await?;
             }

@@ -136,27 +136,35 @@ pub(super) fn refused(mut batch: Batch, read_at: DateTime<Utc>, why: String) -> 
     round
 }
 
-/// A fresh round's deliveries as stored: acknowledged, or (the one that
-/// was not) pending until `retry_at`, or failed for good.
+/// A fresh round's deliveries as stored, each with its first attempt:
+/// acknowledged, or (the one that was not) pending until `retry_at`, or
+/// failed for good.
 pub(super) fn stored(round: &Round, now: DateTime<Utc>, retry_at: Option<DateTime<Utc>>) -> Vec<DeliveryRow> {
-    let delivered = round.delivered.iter().map(|(item, _, _)| DeliveryRow {
-        status: "delivered".into(),
-        attempts: 1,
-        delivered_at: Some(DbTime::from(now)),
-        ..item.delivery.clone()
+    let delivered = round.delivered.iter().map(|sent| {
+        DeliveryRow {
+            status: "delivered".into(),
+            attempts: 1,
+            delivered_at: Some(DbTime::from(now)),
+            ..sent.0.delivery.clone()
+        }
+        .with_first_attempt(attempt(sent))
     });
-    let missed = round.missed.iter().map(|(item, _, _)| DeliveryRow {
-        status: if retry_at.is_some() { "pending" } else { "failed" }.into(),
-        attempts: 1,
-        next_attempt_at: retry_at.map_or(item.delivery.next_attempt_at, DbTime::from),
-        ..item.delivery.clone()
+    let missed = round.missed.iter().map(|sent| {
+        DeliveryRow {
+            status: if retry_at.is_some() { "pending" } else { "failed" }.into(),
+            attempts: 1,
+            next_attempt_at: retry_at.map_or(sent.0.delivery.next_attempt_at, DbTime::from),
+            ..sent.0.delivery.clone()
+        }
+        .with_first_attempt(attempt(sent))
     });
     delivered.chain(missed).collect()
 }
 
 /// What a round's answers mean for its subscription.
 pub(super) struct Verdict {
-    /// The attempts made, in order.
+    /// The attempts made, in order (stored as attempt rows unless the
+    /// round is fresh: then [`stored`] keeps each in its delivery's row).
     pub(super) attempts: Vec<AttemptRow>,
     /// When to try the missed delivery again, if it is to be retried.
     pub(super) retry_at: Option<DateTime<Utc>>,
