@@ -156,9 +156,10 @@ pub(crate) use first_unlocked;
 
 /// Runs `$body` in one transaction on `$conn` (a `&mut DbConn`); inside,
 /// `$tx` is a `&mut DbConn` bound to the transaction. On SQLite the
-/// transaction starts with `BEGIN IMMEDIATE`, so concurrent read-then-write
-/// transactions queue on the write lock instead of failing with "database is
-/// locked". On MySQL, a transaction that loses a deadlock or times out
+/// transaction waits for its turn at the write lock (see
+/// [`db::sqlite_writer`]) and starts with `BEGIN IMMEDIATE`, so concurrent
+/// read-then-write transactions queue for the write lock instead of failing
+/// with "database is locked". On MySQL, a transaction that loses a deadlock or times out
 /// waiting for a lock runs again, up to
 /// [`db::mysql::CONTENTION_RETRIES`] times (so the body must be able to run
 /// more than once). The body's error type must implement
@@ -181,6 +182,7 @@ macro_rules! db_transaction {
             )
             .into()),
             $crate::store::DbConn::Sqlite(conn) => {
+                let _turn = $crate::store::db::sqlite_writer::turn(conn).await;
                 conn.immediate_transaction(async |conn| {
                     let $tx = &mut $crate::store::DbConn::Sqlite(conn);
                     $body

@@ -9,6 +9,7 @@ pub mod mysql;
 mod pool;
 pub mod readers;
 mod sql_types;
+pub mod sqlite_writer;
 
 pub use database_url::{DatabaseUrl, DatabaseUrlError};
 pub use error::StoreError;
