@@ -159,8 +159,8 @@ pub(crate) use first_unlocked;
 /// transaction waits for its turn at the write lock (see
 /// [`db::sqlite_writer`]) and starts with `BEGIN IMMEDIATE`, so concurrent
 /// read-then-write transactions queue for the write lock instead of failing
-/// with "database is locked". On MySQL, a transaction that loses a deadlock or times out
-/// waiting for a lock runs again, up to
+/// with "database is locked". On MySQL, a transaction that loses a
+/// deadlock or times out waiting for a lock runs again, up to
 /// [`db::mysql::CONTENTION_RETRIES`] times (so the body must be able to run
 /// more than once). The body's error type must implement
 /// `From<diesel::result::Error>` and [`Contended`].
