@@ -15,6 +15,7 @@ use crate::config::signing_keys as keys;
 use crate::http::{self, serve};
 use crate::platform::background::Background;
 use crate::services::Services;
+use crate::services::activity::ActivityService;
 use crate::services::attachments::{AttachmentService, AttachmentSettings};
 use crate::services::cases::CaseService;
 use crate::services::changes::{self, Forgets};
@@ -154,9 +155,14 @@ impl App {
             },
         ));
         let caches = vec![identity.session_cache(), identity.key_cache(), access.cache()];
-        let service_accounts =
-            Arc::new(ServiceAccountService::new(access.clone(), tokens, identity.key_cache()));
+        let service_accounts = Arc::new(ServiceAccountService::new(
+            access.clone(),
+            tokens,
+            identity.key_cache(),
+            outbox.clone(),
+        ));
         let services = Services {
+            activity: Arc::new(ActivityService::new(access.clone())),
             attachments: Arc::new(AttachmentService::new(
                 store.clone(),
                 access.clone(),
@@ -179,7 +185,7 @@ impl App {
             )),
             service_accounts,
             tasks: Arc::new(TaskService::new(access.clone(), outbox.clone())),
-            templates: Arc::new(TemplateService::new(access.clone())),
+            templates: Arc::new(TemplateService::new(access.clone(), outbox.clone())),
             webhooks: Arc::new(WebhookService::new(access.clone(), secrets, destinations, outbox.clone())),
             workspaces: Arc::new(WorkspaceService::new(store.clone(), access, outbox)),
         };

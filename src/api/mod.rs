@@ -5,11 +5,13 @@
 //! [`crate::http`].
 
 mod accounts;
+mod activity;
 mod attachments;
 mod cases;
 mod comments;
 mod common;
 pub mod envelopes;
+mod event_types;
 mod fields;
 mod members;
 mod observables;
@@ -43,7 +45,12 @@ type Apis = (
         observables::ObservableBulkApi,
         tasks::WorkspaceTasksApi,
     ),
-    (scans::ScansApi, attachments::CaseAttachmentsApi, attachments::ScanAttachmentsApi),
+    (
+        scans::ScansApi,
+        attachments::CaseAttachmentsApi,
+        attachments::ScanAttachmentsApi,
+        activity::ActivityApi,
+    ),
     (
         service_accounts::ServiceAccountsApi,
         service_accounts::ApiKeysApi,
@@ -76,6 +83,7 @@ fn handlers(services: &Services) -> Apis {
             scans::ScansApi { scans: services.scans.clone() },
             attachments::CaseAttachmentsApi { attachments: services.attachments.clone() },
             attachments::ScanAttachmentsApi { attachments: services.attachments.clone() },
+            activity::ActivityApi { activity: services.activity.clone() },
         ),
         (
             service_accounts::ServiceAccountsApi { service_accounts: services.service_accounts.clone() },

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use poem_openapi::Enum;
 use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
-use poem_openapi::types::{ParseError, ParseFromJSON, ParseResult, ToJSON, Type};
+use poem_openapi::types::{ParseError, ParseFromJSON, ParseFromParameter, ParseResult, ToJSON, Type};
 use serde_json::Value;
 
 use super::wire::WireId;
@@ -44,6 +44,11 @@ impl ActorId {
         Self(Actor { id, kind })
     }
 
+    /// Who it names.
+    pub fn actor(self) -> Actor {
+        self.0
+    }
+
     fn render(&self) -> String {
         match self.0.kind {
             ActorKind::Person => WireId::new(self.0.id).to_string(),
@@ -79,6 +84,12 @@ impl Type for ActorId {
 
     fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
         Box::new(self.as_raw_value().into_iter())
+    }
+}
+
+impl ParseFromParameter for ActorId {
+    fn parse_from_parameter(value: &str) -> ParseResult<Self> {
+        Self::parse_from_json(Some(Value::String(value.to_owned()))).map_err(ParseError::propagate)
     }
 }
 

@@ -2,6 +2,7 @@
 //! return domain types, and fail with a typed error per area. They call the
 //! store, and other services in one direction only.
 
+pub mod activity;
 pub mod attachments;
 pub mod cases;
 pub mod changes;
@@ -27,6 +28,8 @@ use std::sync::Arc;
 /// Every service, built once at startup and shared by all requests.
 #[derive(Clone)]
 pub struct Services {
+    /// The workspace activity feed.
+    pub activity: Arc<activity::ActivityService>,
     /// Evidence attachments on cases and scans.
     pub attachments: Arc<attachments::AttachmentService>,
     /// Readiness checks.

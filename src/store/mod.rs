@@ -8,6 +8,7 @@
 //! [`insert_returning!`] read the row back in the same transaction there.
 
 pub mod accounts;
+pub mod activity;
 pub mod api_keys;
 pub mod attachments;
 pub mod case_events;

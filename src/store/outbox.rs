@@ -6,7 +6,7 @@ use diesel_async::RunQueryDsl;
 
 use super::schema::{webhook_deliveries, workspace_events, workspaces};
 use super::webhook_queue::AttemptRow;
-use crate::ids::{AccountId, DeliveryId, EventId, WebhookId, WorkspaceId};
+use crate::ids::{AccountId, CaseId, DeliveryId, EventId, WebhookId, WorkspaceId};
 
 use super::{DbConn, DbTime, StoreError, db_run, insert_rows, update_returning};
 
@@ -30,6 +30,11 @@ pub struct WorkspaceEventRow {
     pub data: String,
     /// When it was written.
     pub created_at: DbTime,
+    /// The type of resource it concerns (`case`, `member`...).
+    pub resource_type: String,
+    /// The case that resource belongs to, if any (a case's own events,
+    /// and those of its comments, tasks, observables and attachments).
+    pub case_id: Option<CaseId>,
 }
 
 /// One event owed to one subscription.

@@ -16,6 +16,8 @@ mod postgres_admin;
 
 mod abandoned_requests;
 mod accounts;
+mod activity_events;
+mod activity_feed;
 mod api_keys;
 mod attachment_content;
 mod attachments;

@@ -4,102 +4,11 @@ use poem_openapi::Object;
 use poem_openapi::types::Example;
 use serde::Deserialize;
 
-use crate::api::common::wire_enum;
+use crate::api::event_types::EventTypeWire;
 use crate::http::actor::{ActorId, ActorKindWire};
 use crate::http::wire::{Timestamp, WireId, list_from_page};
 use crate::ids::{WebhookId, WorkspaceId};
-use crate::services::webhooks::{EventType, IssuedSecret, RawNewWebhook, Webhook};
-
-wire_enum!(
-    /// A type of event a subscription can ask for (`*`: all of them, and
-    /// any added later).
-    EventTypeWire("WebhookEventType") <=> EventType {
-        /// Every event type, present and future.
-        #[oai(rename = "*")]
-        #[serde(rename = "*")]
-        All,
-        /// A case was opened.
-        #[oai(rename = "case.created")]
-        #[serde(rename = "case.created")]
-        CaseCreated,
-        /// A case's fields changed.
-        #[oai(rename = "case.updated")]
-        #[serde(rename = "case.updated")]
-        CaseUpdated,
-        /// A case was deleted.
-        #[oai(rename = "case.deleted")]
-        #[serde(rename = "case.deleted")]
-        CaseDeleted,
-        /// A comment was added.
-        #[oai(rename = "comment.created")]
-        #[serde(rename = "comment.created")]
-        CommentCreated,
-        /// A comment was edited.
-        #[oai(rename = "comment.updated")]
-        #[serde(rename = "comment.updated")]
-        CommentUpdated,
-        /// A comment was deleted.
-        #[oai(rename = "comment.deleted")]
-        #[serde(rename = "comment.deleted")]
-        CommentDeleted,
-        /// Evidence was attached.
-        #[oai(rename = "attachment.created")]
-        #[serde(rename = "attachment.created")]
-        AttachmentCreated,
-        /// An attachment was deleted.
-        #[oai(rename = "attachment.deleted")]
-        #[serde(rename = "attachment.deleted")]
-        AttachmentDeleted,
-        /// A task was added.
-        #[oai(rename = "task.created")]
-        #[serde(rename = "task.created")]
-        TaskCreated,
-        /// A task changed.
-        #[oai(rename = "task.updated")]
-        #[serde(rename = "task.updated")]
-        TaskUpdated,
-        /// A task was deleted.
-        #[oai(rename = "task.deleted")]
-        #[serde(rename = "task.deleted")]
-        TaskDeleted,
-        /// An observable was added.
-        #[oai(rename = "observable.created")]
-        #[serde(rename = "observable.created")]
-        ObservableCreated,
-        /// An observable changed.
-        #[oai(rename = "observable.updated")]
-        #[serde(rename = "observable.updated")]
-        ObservableUpdated,
-        /// An observable was deleted.
-        #[oai(rename = "observable.deleted")]
-        #[serde(rename = "observable.deleted")]
-        ObservableDeleted,
-        /// A scan was queued.
-        #[oai(rename = "scan.created")]
-        #[serde(rename = "scan.created")]
-        ScanCreated,
-        /// A scan ended.
-        #[oai(rename = "scan.completed")]
-        #[serde(rename = "scan.completed")]
-        ScanCompleted,
-        /// A member joined.
-        #[oai(rename = "member.added")]
-        #[serde(rename = "member.added")]
-        MemberAdded,
-        /// A member's role changed.
-        #[oai(rename = "member.updated")]
-        #[serde(rename = "member.updated")]
-        MemberUpdated,
-        /// A member left.
-        #[oai(rename = "member.removed")]
-        #[serde(rename = "member.removed")]
-        MemberRemoved,
-        /// A subscription was deactivated after failing.
-        #[oai(rename = "webhook.disabled")]
-        #[serde(rename = "webhook.disabled")]
-        WebhookDisabled,
-    }
-);
+use crate::services::webhooks::{IssuedSecret, RawNewWebhook, Webhook};
 
 /// A subscription: the workspace's events of the chosen types, POSTed
 /// signed to `url`.

@@ -135,3 +135,12 @@ pub struct AttachmentSettings {
     /// Media types accepted.
     pub allowed_types: AllowedTypes,
 }
+
+impl crate::services::outbox::Subject for Attachment {
+    fn case_id(&self) -> Option<crate::ids::CaseId> {
+        match self.owner {
+            Owner::Case(case) => Some(case),
+            Owner::Scan(_) => None,
+        }
+    }
+}

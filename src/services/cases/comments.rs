@@ -131,7 +131,7 @@ impl CaseService {
                 updated_at: now,
             };
             comments::insert(tx, to_row(&comment)).await?;
-            self.record(tx, workspace, &comment, caller, EventKind::Commented, now).await?;
+            self.record(tx, workspace, (None, &comment), caller, EventKind::Commented, now).await?;
             idempotency::finish(tx, claim.as_ref(), &comment).await?;
             Ok::<_, CaseError>(Created::new(comment))
         })
@@ -196,7 +196,8 @@ impl CaseService {
                 return Err(conflict(load_comment(tx, case, id).await?.version));
             };
             let comment = Comment::from(row);
-            self.record(tx, workspace, &comment, caller, EventKind::CommentEdited, now).await?;
+            self.record(tx, workspace, (Some(&current), &comment), caller, EventKind::CommentEdited, now)
+                .await?;
             Ok::<_, CaseError>(comment)
         })
     }
@@ -221,7 +222,8 @@ impl CaseService {
                 return Err(CaseError::NotAuthor);
             }
             comments::delete(tx, id).await?;
-            self.record(tx, workspace, &comment, caller, EventKind::CommentDeleted, clock::now()).await?;
+            self.record(tx, workspace, (None, &comment), caller, EventKind::CommentDeleted, clock::now())
+                .await?;
             Ok::<_, CaseError>(())
         })
     }
@@ -246,12 +248,13 @@ fn to_row(comment: &Comment) -> CommentRow {
 }
 
 impl CaseService {
-    /// Writes the audit event of a comment change, and its workspace event.
+    /// Writes the audit event of a comment change, and its workspace event
+    /// (`before`: the comment as it was, for an edit).
     async fn record(
         &self,
         tx: &mut DbConn<'_>,
         workspace: WorkspaceId,
-        comment: &Comment,
+        (before, comment): (Option<&Comment>, &Comment),
         actor: Actor,
         kind: EventKind,
         at: DateTime<Utc>,
@@ -264,7 +267,17 @@ impl CaseService {
             EventKind::CommentDeleted => EventType::CommentDeleted,
             _ => EventType::CommentCreated,
         };
-        self.outbox.record(tx, workspace, actor, &[Change::new(published, comment)]).await?;
+        let change = match before {
+            Some(before) => Change::updated(published, before, comment),
+            None => Change::new(published, comment),
+        };
+        self.outbox.record(tx, workspace, actor, &[change]).await?;
         Ok(())
+    }
+}
+
+impl crate::services::outbox::Subject for Comment {
+    fn case_id(&self) -> Option<crate::ids::CaseId> {
+        Some(self.case_id)
     }
 }

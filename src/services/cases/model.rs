@@ -215,3 +215,9 @@ impl Case {
         }
     }
 }
+
+impl crate::services::outbox::Subject for Case {
+    fn case_id(&self) -> Option<crate::ids::CaseId> {
+        Some(self.id)
+    }
+}

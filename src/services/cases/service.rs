@@ -157,7 +157,8 @@ impl CaseService {
             custom_values::index(tx, &fields, &current.custom_fields, &next).await?;
             case_events::insert(tx, events.iter().map(CaseEvent::to_row).collect()).await?;
             let case = Case::try_from(row)?;
-            self.outbox.record(tx, workspace, caller, &[Change::new(EventType::CaseUpdated, &case)]).await?;
+            let event = Change::updated(EventType::CaseUpdated, &current, &case);
+            self.outbox.record(tx, workspace, caller, &[event]).await?;
             Ok::<_, CaseError>(case)
         })
     }

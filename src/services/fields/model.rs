@@ -125,3 +125,5 @@ impl FieldDefinition {
 pub(crate) fn options_json(options: &[String]) -> String {
     serde_json::to_string(options).unwrap_or_else(|_| "[]".into())
 }
+
+impl crate::services::outbox::Subject for FieldDefinition {}

@@ -10,7 +10,7 @@ use crate::ids::{FieldId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::kernel::{Access, Actor, Failure, Role};
-use crate::services::outbox::Outbox;
+use crate::services::outbox::{Change, EventType, Outbox};
 use crate::services::validation::ValidationErrors;
 use crate::store::custom_fields::{self, FieldChanges};
 use crate::store::{DbConn, StoreError, db_transaction, field_values};
@@ -62,6 +62,9 @@ impl FieldService {
                 Err(StoreError::UniqueViolation(_)) => return Err(FieldError::KeyTaken(field.key)),
                 other => other?,
             }
+            self.outbox
+                .record(tx, workspace, caller, &[Change::new(EventType::CustomFieldCreated, &field)])
+                .await?;
             idempotency::finish(tx, claim.as_ref(), &field).await?;
             Ok::<_, FieldError>(Created::new(field))
         })
@@ -138,7 +141,10 @@ impl FieldService {
             let Some(row) = custom_fields::update(tx, id, update.version, changes).await? else {
                 return Err(conflict(load(tx, workspace, id).await?.version, update.version));
             };
-            Ok::<_, FieldError>(FieldDefinition::try_from(row)?)
+            let field = FieldDefinition::try_from(row)?;
+            let event = Change::updated(EventType::CustomFieldUpdated, &current, &field);
+            self.outbox.record(tx, workspace, caller, &[event]).await?;
+            Ok::<_, FieldError>(field)
         })
     }
 
@@ -162,6 +168,9 @@ impl FieldService {
             }
             clear(tx, &self.outbox, caller, &field, &Removal::Field, &holders, clock::now()).await?;
             custom_fields::delete(tx, id).await?;
+            self.outbox
+                .record(tx, workspace, caller, &[Change::new(EventType::CustomFieldDeleted, &field)])
+                .await?;
             Ok::<_, FieldError>(())
         })
     }

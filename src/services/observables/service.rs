@@ -181,9 +181,9 @@ impl ObservableService {
             };
             case_events::insert(tx, events.iter().map(CaseEvent::to_row).collect()).await?;
             let observable = correlate(tx, workspace, vec![Observable::try_from(row)?]).await?.remove(0);
-            self.outbox
-                .record(tx, workspace, caller, &[Change::new(EventType::ObservableUpdated, &observable)])
-                .await?;
+            let before = Correlated { observable: current, other_cases: observable.other_cases };
+            let event = Change::updated(EventType::ObservableUpdated, &before, &observable);
+            self.outbox.record(tx, workspace, caller, &[event]).await?;
             Ok::<_, Failure>(observable)
         })?;
         Ok(observable)
@@ -291,4 +291,10 @@ async fn load(
 
 fn conflict(current: i32, given: i32) -> Failure {
     Failure::VersionConflict { what: "observable", current, given }
+}
+
+impl crate::services::outbox::Subject for Correlated {
+    fn case_id(&self) -> Option<crate::ids::CaseId> {
+        Some(self.observable.case_id)
+    }
 }

@@ -6,6 +6,7 @@
 //! workers fan its event out to the subscriptions that want it, each from
 //! its own cursor.
 
+mod change;
 mod dispatch;
 mod event_type;
 
@@ -15,10 +16,11 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
+pub use change::{Change, Subject, changed_fields};
 pub use dispatch::Dispatch;
-pub use event_type::EventType;
+pub use event_type::{EventType, ResourceType};
 
-use crate::ids::{AccountId, DeliveryId, EventId, RecordId, WebhookId, WorkspaceId};
+use crate::ids::{AccountId, CaseId, DeliveryId, EventId, RecordId, WebhookId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::kernel::Actor;
 use crate::store::outbox::{self, DeliveryRow, WorkspaceEventRow};
@@ -36,32 +38,24 @@ pub struct Envelope<'a> {
     pub workspace_id: WorkspaceId,
     /// Who acted; `None` when the server itself did.
     pub actor: Option<Actor>,
-    /// The resource it concerns (a domain value: a case, a comment...).
-    pub resource: &'a (dyn Any + Send + Sync),
+    /// The resource it concerns, rendered by [`Render::resource`].
+    pub data: &'a serde_json::Value,
+    /// For an update, the fields that changed (see [`changed_fields`]).
+    pub changes: Option<&'a serde_json::Value>,
 }
 
 /// Writes an envelope as deliveries carry it, with the resource as the API
 /// returns it. Implemented where the wire types live and given to the
 /// outbox at startup.
 pub trait Render: Send + Sync {
+    /// A resource (a domain value: a case, a comment...) as the API returns it.
+    fn resource(&self, value: &(dyn Any + Send + Sync)) -> serde_json::Value;
+
     /// The JSON text of `event`.
     fn envelope(&self, event: &Envelope<'_>) -> String;
 
     /// A delivery id as the API writes it (the `webhook-id` header).
     fn delivery_id(&self, id: DeliveryId) -> String;
-}
-
-/// One change to report.
-pub struct Change<'a> {
-    kind: EventType,
-    resource: &'a (dyn Any + Send + Sync),
-}
-
-impl<'a> Change<'a> {
-    /// `resource` underwent `kind`.
-    pub fn new<T: Any + Send + Sync>(kind: EventType, resource: &'a T) -> Self {
-        Self { kind, resource }
-    }
 }
 
 /// Where services record the events of their changes.
@@ -122,8 +116,7 @@ impl Outbox {
         last: i64,
     ) -> Result<(), StoreError> {
         let first = last - changes.len() as i64 + 1;
-        let outgoing: Vec<_> = changes.iter().map(|change| (change.kind.as_str(), change.resource)).collect();
-        let events = self.events(workspace, actor.into(), &outgoing, first);
+        let events = self.events(workspace, actor.into(), changes.iter().map(Outgoing::from), first);
         outbox::append(tx, events).await?;
         self.dispatch.recorded(workspace);
         Ok(())
@@ -140,7 +133,8 @@ impl Outbox {
         resource: &T,
     ) -> Result<Option<DeliveryId>, StoreError> {
         let Some(seq) = outbox::reserve(tx, workspace, 1).await? else { return Ok(None) };
-        let events = self.events(workspace, Some(actor), &[(PING, resource)], seq);
+        let ping = Outgoing { kind: PING, resource_type: "webhook", resource, before: None, case_id: None };
+        let events = self.events(workspace, Some(actor), [ping], seq);
         let now = clock::now();
         let delivery = DeliveryRow::pending(delivery_of(to, events[0].id), to, events[0].id, seq, now);
         let id = delivery.id;
@@ -151,37 +145,63 @@ impl Outbox {
     }
 
     /// Events numbered from `first`, rendered.
-    fn events(
+    fn events<'a>(
         &self,
         workspace: WorkspaceId,
         actor: Option<Actor>,
-        outgoing: &[(&str, &(dyn Any + Send + Sync))],
+        outgoing: impl IntoIterator<Item = Outgoing<'a>>,
         first: i64,
     ) -> Vec<WorkspaceEventRow> {
         let now = clock::now();
         (first..)
             .zip(outgoing)
-            .map(|(seq, (kind, resource))| {
+            .map(|(seq, out)| {
+                let data = self.render.resource(out.resource);
+                let changes = out.before.map(|before| changed_fields(&self.render.resource(before), &data));
                 let envelope = Envelope {
                     id: EventId::new(),
-                    kind,
+                    kind: out.kind,
                     created_at: now,
                     workspace_id: workspace,
                     actor,
-                    resource: *resource,
+                    data: &data,
+                    changes: changes.as_ref(),
                 };
                 WorkspaceEventRow {
                     id: envelope.id,
                     workspace_id: workspace,
                     seq,
-                    kind: (*kind).to_owned(),
+                    kind: out.kind.to_owned(),
                     actor_id: actor.map_or(AccountId::NIL, |a| a.id),
                     actor_kind: actor.map_or("server", |a| a.kind.as_str()).to_owned(),
                     data: self.render.envelope(&envelope),
                     created_at: DbTime::from(now),
+                    resource_type: out.resource_type.to_owned(),
+                    case_id: out.case_id,
                 }
             })
             .collect()
+    }
+}
+
+/// A change as the outbox writes it.
+struct Outgoing<'a> {
+    kind: &'a str,
+    resource_type: &'a str,
+    resource: &'a (dyn Any + Send + Sync),
+    before: Option<&'a (dyn Any + Send + Sync)>,
+    case_id: Option<CaseId>,
+}
+
+impl<'a> From<&'a Change<'a>> for Outgoing<'a> {
+    fn from(change: &'a Change<'a>) -> Self {
+        Self {
+            kind: change.kind.as_str(),
+            resource_type: change.kind.resource_type(),
+            resource: change.resource,
+            before: change.before,
+            case_id: change.case_id,
+        }
     }
 }
 

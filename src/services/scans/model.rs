@@ -179,3 +179,5 @@ impl TryFrom<ScanEventRow> for ScanEvent {
         Ok(Self { seq: row.seq, kind: row.kind, data })
     }
 }
+
+impl crate::services::outbox::Subject for Scan {}

@@ -251,12 +251,16 @@ impl ScanService {
     pub async fn delete(&self, caller: Actor, workspace: WorkspaceId, id: ScanId) -> Result<(), ScanError> {
         let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
         let conn = &mut scope.db();
-        let row = scans::find(conn, workspace, id).await?.ok_or(Failure::NotFound("scan"))?;
-        if !Scan::try_from(row)?.status.is_finished() {
-            return Err(ScanError::WrongState("not finished"));
-        }
-        scans::delete(conn, id).await?;
-        Ok(())
+        db_transaction!(conn, |tx| {
+            let row = scans::find(tx, workspace, id).await?.ok_or(Failure::NotFound("scan"))?;
+            let scan = Scan::try_from(row)?;
+            if !scan.status.is_finished() {
+                return Err(ScanError::WrongState("not finished"));
+            }
+            scans::delete(tx, id).await?;
+            self.outbox.record(tx, workspace, caller, &[Change::new(EventType::ScanDeleted, &scan)]).await?;
+            Ok(())
+        })
     }
 
     /// Checks that the caller may watch the scan (any member).

@@ -8,6 +8,7 @@ use crate::platform::clock;
 use crate::services::changes::Change;
 use crate::services::identity::api_key_secret;
 use crate::services::kernel::{Actor, Failure};
+use crate::services::outbox::{self, EventType};
 use crate::services::pagination::{Page, PageRequest};
 use crate::store::api_keys::{self, ApiKeyRow};
 use crate::store::{DbTime, db_transaction};
@@ -42,7 +43,11 @@ impl ServiceAccountService {
             load(tx, workspace, owner).await?;
             api_keys::insert(tx, row.clone()).await?;
             let key = api_keys::find(tx, owner, id).await?.ok_or(Failure::NotFound("API key"))?;
-            Ok::<_, Failure>(ApiKey::from(key))
+            let key = ApiKey::from(key);
+            self.outbox
+                .record(tx, workspace, caller, &[outbox::Change::new(EventType::ApiKeyCreated, &key)])
+                .await?;
+            Ok::<_, Failure>(key)
         })?;
         tracing::info!(api_key_id = %id, service_account_id = %owner, "API key issued");
         Ok(IssuedKey { key, secret })
@@ -82,6 +87,10 @@ impl ServiceAccountService {
             api_keys::find(tx, owner, id).await?.ok_or(Failure::NotFound("API key"))?;
             if api_keys::revoke(tx, id, DbTime::from(clock::now())).await? {
                 change.publish(tx).await?;
+                let key = api_keys::find(tx, owner, id).await?.ok_or(Failure::NotFound("API key"))?;
+                let key = ApiKey::from(key);
+                let event = outbox::Change::new(EventType::ApiKeyRevoked, &key);
+                self.outbox.record(tx, workspace, caller, &[event]).await?;
             }
             Ok::<_, Failure>(())
         })?;

@@ -198,3 +198,7 @@ impl NewApiKey {
         }
     }
 }
+
+impl crate::services::outbox::Subject for ServiceAccount {}
+
+impl crate::services::outbox::Subject for ApiKey {}

@@ -16,6 +16,7 @@ use crate::services::changes::{Change, Forgets};
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::identity::TokenSigner;
 use crate::services::kernel::{Access, Actor, Failure, InWorkspace, Role};
+use crate::services::outbox::{self, EventType, Outbox};
 use crate::services::pagination::{Page, PageRequest};
 use crate::store::accounts::{self, NewAccount};
 use crate::store::memberships::{self, MembershipRow};
@@ -31,13 +32,16 @@ pub struct ServiceAccountService {
     pub(super) tokens: TokenSigner,
     /// The API key cache of the identity service, told of revocations here.
     pub(super) keys: Arc<dyn Forgets>,
+    /// Where changes are reported.
+    pub(super) outbox: Outbox,
 }
 
 impl ServiceAccountService {
     /// A service deciding access through `access`, digesting key secrets
-    /// with `tokens`, and telling `keys` what it revokes.
-    pub fn new(access: Access, tokens: TokenSigner, keys: Arc<dyn Forgets>) -> Self {
-        Self { access, tokens, keys }
+    /// with `tokens`, telling `keys` what it revokes and `outbox` what it
+    /// changes.
+    pub fn new(access: Access, tokens: TokenSigner, keys: Arc<dyn Forgets>, outbox: Outbox) -> Self {
+        Self { access, tokens, keys, outbox }
     }
 
     /// The caller's admin work in `workspace`, if they are a person.
@@ -101,6 +105,8 @@ impl ServiceAccountService {
             service_accounts::insert(tx, row.clone()).await?;
             memberships::insert(tx, membership.clone()).await?;
             let created = ServiceAccount::from_row(row.clone(), &membership.role)?;
+            let event = outbox::Change::new(EventType::ServiceAccountCreated, &created);
+            self.outbox.record(tx, workspace, caller, &[event]).await?;
             idempotency::finish(tx, claim.as_ref(), &created).await?;
             Ok::<_, Failure>(Created::new(created))
         })?;
@@ -171,7 +177,10 @@ impl ServiceAccountService {
             if update.disabled.is_some_and(|disabled| disabled != current.disabled) {
                 Change::ServiceAccount(id).publish(tx).await?;
             }
-            load(tx, workspace, id).await
+            let updated = load(tx, workspace, id).await?;
+            let event = outbox::Change::updated(EventType::ServiceAccountUpdated, &current, &updated);
+            self.outbox.record(tx, workspace, caller, &[event]).await?;
+            Ok(updated)
         })?;
         self.forget([role_change, Change::ServiceAccount(id)]);
         Ok(updated)
@@ -190,12 +199,14 @@ impl ServiceAccountService {
         let conn = &mut scope.db();
         let changes = [Change::Membership { workspace, account: id.account() }, Change::ServiceAccount(id)];
         db_transaction!(conn, |tx| {
-            load(tx, workspace, id).await?;
+            let gone = load(tx, workspace, id).await?;
             service_accounts::delete(tx, id).await?;
             memberships::delete(tx, workspace, id.account()).await?;
             for change in changes {
                 change.publish(tx).await?;
             }
+            let event = outbox::Change::new(EventType::ServiceAccountDeleted, &gone);
+            self.outbox.record(tx, workspace, caller, &[event]).await?;
             Ok::<_, Failure>(())
         })?;
         self.forget(changes);

@@ -123,6 +123,12 @@ impl Task {
     }
 }
 
+impl crate::services::outbox::Subject for Task {
+    fn case_id(&self) -> Option<crate::ids::CaseId> {
+        Some(self.case_id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeDelta;

@@ -154,7 +154,8 @@ impl TaskService {
             };
             case_events::insert(tx, events.iter().map(CaseEvent::to_row).collect()).await?;
             let task = Task::try_from(row)?;
-            self.outbox.record(tx, workspace, caller, &[Change::new(EventType::TaskUpdated, &task)]).await?;
+            let event = Change::updated(EventType::TaskUpdated, &current, &task);
+            self.outbox.record(tx, workspace, caller, &[event]).await?;
             Ok::<_, Failure>(task)
         })
     }

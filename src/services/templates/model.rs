@@ -169,3 +169,5 @@ pub async fn strip_field(
     }
     Ok(())
 }
+
+impl crate::services::outbox::Subject for CaseTemplate {}

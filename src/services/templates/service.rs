@@ -14,6 +14,7 @@ use crate::platform::clock;
 use crate::services::fields;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::kernel::{Access, Actor, Failure, Role};
+use crate::services::outbox::{Change, EventType, Outbox};
 use crate::services::pagination::{Page, PageRequest};
 use crate::store::case_templates::{self, TemplateChanges};
 use crate::store::{DbConn, StoreError, db_transaction};
@@ -21,12 +22,14 @@ use crate::store::{DbConn, StoreError, db_transaction};
 /// Case templates of workspaces.
 pub struct TemplateService {
     access: Access,
+    outbox: Outbox,
 }
 
 impl TemplateService {
-    /// A service whose work starts from `access`'s workspace scope.
-    pub fn new(access: Access) -> Self {
-        Self { access }
+    /// A service whose work starts from `access`'s workspace scope and
+    /// whose changes are reported through `outbox`.
+    pub fn new(access: Access, outbox: Outbox) -> Self {
+        Self { access, outbox }
     }
 
     /// Adds a template (admins).
@@ -62,6 +65,9 @@ impl TemplateService {
                 Err(StoreError::UniqueViolation(_)) => return Err(TemplateError::NameTaken(template.name)),
                 other => other?,
             }
+            self.outbox
+                .record(tx, workspace, caller, &[Change::new(EventType::TemplateCreated, &template)])
+                .await?;
             idempotency::finish(tx, claim.as_ref(), &template).await?;
             Ok::<_, TemplateError>(Created::new(template))
         })
@@ -128,7 +134,10 @@ impl TemplateService {
             let Some(row) = row else {
                 return Err(conflict(load(tx, workspace, id).await?.version, update.version));
             };
-            Ok::<_, TemplateError>(CaseTemplate::try_from(row)?)
+            let template = CaseTemplate::try_from(row)?;
+            let event = Change::updated(EventType::TemplateUpdated, &current, &template);
+            self.outbox.record(tx, workspace, caller, &[event]).await?;
+            Ok::<_, TemplateError>(template)
         })
     }
 
@@ -141,10 +150,17 @@ impl TemplateService {
         id: TemplateId,
     ) -> Result<(), TemplateError> {
         let mut scope = self.access.writing(caller, workspace, Role::Admin).await?;
-        if !case_templates::delete(&mut scope.db(), workspace, id).await? {
-            return Err(Failure::NotFound("case template").into());
-        }
-        Ok(())
+        let conn = &mut scope.db();
+        db_transaction!(conn, |tx| {
+            let template = load(tx, workspace, id).await?;
+            if !case_templates::delete(tx, workspace, id).await? {
+                return Err(Failure::NotFound("case template").into());
+            }
+            self.outbox
+                .record(tx, workspace, caller, &[Change::new(EventType::TemplateDeleted, &template)])
+                .await?;
+            Ok::<_, TemplateError>(())
+        })
     }
 }
 

@@ -92,3 +92,5 @@ impl TryFrom<WebhookRow> for Webhook {
         })
     }
 }
+
+impl crate::services::outbox::Subject for Webhook {}

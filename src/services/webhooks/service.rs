@@ -11,7 +11,7 @@ use super::{Destinations, IssuedSecret, NewWebhook, SecretBox, Webhook, WebhookU
 use crate::ids::{WebhookId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::kernel::{Access, Actor, Failure, Role};
-use crate::services::outbox::Outbox;
+use crate::services::outbox::{Change, EventType, Outbox};
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
 use crate::store::outbox;
@@ -76,10 +76,13 @@ impl WebhookService {
         };
         let conn = &mut scope.db();
         let row = db_transaction!(conn, |tx| {
-            // Events from now on: those committed after this read.
-            let event_cursor = outbox::latest(tx, workspace).await?.ok_or(Failure::NoSuchWorkspace)?;
+            // Events from now on: those after its own `webhook.created`.
+            let event_cursor = outbox::reserve(tx, workspace, 1).await?.ok_or(Failure::NoSuchWorkspace)?;
             let row = WebhookRow { event_cursor, ..row.clone() };
             webhooks::insert(tx, &row).await?;
+            let created = Webhook::try_from(row.clone())?;
+            let event = Change::new(EventType::WebhookCreated, &created);
+            self.outbox.record_numbered(tx, workspace, caller, &[event], event_cursor).await?;
             Ok::<_, Failure>(row)
         })?;
         if row.active {
@@ -130,13 +133,13 @@ impl WebhookService {
         let reactivated = update.active == Some(true);
         let conn = &mut scope.db();
         let webhook = db_transaction!(conn, |tx| {
+            // The event's number first: its lock on the workspace row makes
+            // concurrent changes take turns, so `current` is the latest.
+            let seq = outbox::reserve(tx, workspace, 1).await?.ok_or(Failure::NoSuchWorkspace)?;
             let current = load(tx, workspace, id).await?;
-            // Turned on again, it takes the events from now on, not those
-            // it missed while off.
-            let event_cursor = match reactivated && !current.active {
-                true => outbox::latest(tx, workspace).await?,
-                false => None,
-            };
+            // Turned on again, it takes the events from now on (those after
+            // its own `webhook.updated`), not those it missed while off.
+            let event_cursor = (reactivated && !current.active).then_some(seq);
             let changes = WebhookChanges {
                 url: update.url.as_ref().map(ToString::to_string),
                 events: update.events.as_deref().map(events_json),
@@ -154,7 +157,10 @@ impl WebhookService {
                 current: current.version,
                 given: update.version,
             })?;
-            Ok::<_, Failure>(Webhook::try_from(row)?)
+            let (before, after) = (Webhook::try_from(current)?, Webhook::try_from(row)?);
+            let event = Change::updated(EventType::WebhookUpdated, &before, &after);
+            self.outbox.record_numbered(tx, workspace, caller, &[event], seq).await?;
+            Ok::<_, Failure>(after)
         })?;
         if webhook.active {
             self.outbox.dispatch().subscribed(workspace, webhook.id);
@@ -192,7 +198,10 @@ impl WebhookService {
                     given: current.version,
                 },
             )?;
-            Ok::<_, Failure>(Webhook::try_from(row)?)
+            let webhook = Webhook::try_from(row)?;
+            let event = Change::new(EventType::WebhookSecretRotated, &webhook);
+            self.outbox.record(tx, workspace, caller, &[event]).await?;
+            Ok::<_, Failure>(webhook)
         })?;
         Ok(IssuedSecret { webhook, secret })
     }
@@ -200,10 +209,17 @@ impl WebhookService {
     /// Removes a subscription and its pending deliveries (admins).
     pub async fn delete(&self, caller: Actor, workspace: WorkspaceId, id: WebhookId) -> Result<(), Failure> {
         let mut scope = self.access.writing(caller, workspace, Role::Admin).await?;
-        match webhooks::delete(&mut scope.db(), workspace, id).await? {
-            true => Ok(()),
-            false => Err(Failure::NotFound("webhook")),
-        }
+        let conn = &mut scope.db();
+        db_transaction!(conn, |tx| {
+            let gone = Webhook::try_from(load(tx, workspace, id).await?)?;
+            if !webhooks::delete(tx, workspace, id).await? {
+                return Err(Failure::NotFound("webhook"));
+            }
+            self.outbox
+                .record(tx, workspace, caller, &[Change::new(EventType::WebhookDeleted, &gone)])
+                .await?;
+            Ok(())
+        })
     }
 
     async fn reachable(&self, url: &url::Url) -> Result<(), Failure> {

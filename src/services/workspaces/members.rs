@@ -114,7 +114,7 @@ impl WorkspaceService {
                 .await?;
             change.publish(tx).await?;
             let updated = load_member(tx, workspace, member).await?;
-            let event = outbox::Change::new(EventType::MemberUpdated, &updated);
+            let event = outbox::Change::updated(EventType::MemberUpdated, &current, &updated);
             self.outbox.record(tx, workspace, caller, &[event]).await?;
             Ok::<_, WorkspaceError>(updated)
         })?;

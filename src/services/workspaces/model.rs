@@ -198,3 +198,7 @@ fn parse_description(raw: &str) -> Result<String, String> {
 pub(super) fn stored_role(name: &str) -> Result<Role, Corrupt> {
     Role::from_stored(name).ok_or_else(|| Corrupt(format!("unknown stored role {name:?}")))
 }
+
+impl crate::services::outbox::Subject for Member {}
+
+impl crate::services::outbox::Subject for Workspace {}

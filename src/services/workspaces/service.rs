@@ -9,7 +9,7 @@ use crate::services::changes::Change;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::kernel::Failure;
 use crate::services::kernel::{Access, Actor, Corrupt};
-use crate::services::outbox::Outbox;
+use crate::services::outbox::{self, EventType, Outbox};
 use crate::services::pagination::{Page, PageRequest};
 use crate::store::memberships::{self, MembershipRow};
 use crate::store::workspaces::{self, WorkspaceChanges, WorkspaceRow};
@@ -66,6 +66,8 @@ impl WorkspaceService {
             let workspace = Workspace::from_row(row.clone(), Role::Admin);
             workspaces::insert(tx, row.clone()).await?;
             memberships::insert(tx, membership.clone()).await?;
+            let event = outbox::Change::new(EventType::WorkspaceCreated, &workspace);
+            self.outbox.record(tx, workspace.id, Actor::person(caller), &[event]).await?;
             idempotency::finish(tx, claim.as_ref(), &workspace).await?;
             Ok::<_, WorkspaceError>(Created::new(workspace))
         })
@@ -107,23 +109,24 @@ impl WorkspaceService {
         let mut scope = self.access.writing(caller, id, Role::Admin).await?;
         let role = scope.role;
         let conn = &mut scope.db();
-        let changes = WorkspaceChanges {
-            name: update.name,
-            description: update.description,
-            updated_at: DbTime::from(clock::now()),
-        };
-        match workspaces::update(conn, id, update.version, changes).await? {
-            Some(row) => Ok(Workspace::from_row(row, role)),
-            None => {
-                let current = workspaces::find(conn, id).await?.ok_or(Failure::NoSuchWorkspace)?;
-                Err(Failure::VersionConflict {
-                    what: "workspace",
-                    current: current.version,
-                    given: update.version,
-                }
-                .into())
-            }
-        }
+        db_transaction!(conn, |tx| {
+            let current = workspaces::find(tx, id).await?.ok_or(Failure::NoSuchWorkspace)?;
+            let changes = WorkspaceChanges {
+                name: update.name.clone(),
+                description: update.description.clone(),
+                updated_at: DbTime::from(clock::now()),
+            };
+            let Some(row) = workspaces::update(tx, id, update.version, changes).await? else {
+                // Read again: a concurrent change may have committed since.
+                let latest = workspaces::find(tx, id).await?.ok_or(Failure::NoSuchWorkspace)?;
+                let (what, current, given) = ("workspace", latest.version, update.version);
+                return Err(Failure::VersionConflict { what, current, given }.into());
+            };
+            let (before, after) = (Workspace::from_row(current, role), Workspace::from_row(row, role));
+            let event = outbox::Change::updated(EventType::WorkspaceUpdated, &before, &after);
+            self.outbox.record(tx, id, caller, &[event]).await?;
+            Ok::<_, WorkspaceError>(after)
+        })
     }
 
     /// Deletes a workspace and everything in it (admins, and people only:

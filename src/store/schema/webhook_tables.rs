@@ -39,6 +39,8 @@ diesel::table! {
         actor_kind -> Text,
         data -> Text,
         created_at -> Timestamp,
+        resource_type -> Text,
+        case_id -> Nullable<Binary>,
     }
 }
 
