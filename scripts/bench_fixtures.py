@@ -91,6 +91,10 @@ function request()
     {{{auth}, ["Content-Type"] = "application/json"}}, '{{"version": 1, "status": "in_progress"}}')
 end
 """),
+        "feed": lua(directory, "feed", f"""
+wrk.headers["Authorization"] = "Bearer {fixture["token"]}"
+wrk.path = "/v1/workspaces/{ws}/events?limit=50"
+"""),
         "sign_in": lua(directory, "sign_in", f"""
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
