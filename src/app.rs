@@ -162,7 +162,7 @@ impl App {
             outbox.clone(),
         ));
         let services = Services {
-            activity: Arc::new(ActivityService::new(access.clone())),
+            activity: Arc::new(ActivityService::new(access.clone(), store.clone(), outbox.clone())),
             attachments: Arc::new(AttachmentService::new(
                 store.clone(),
                 access.clone(),
@@ -284,10 +284,14 @@ impl App {
             .map(AbortOnDropHandle::new)
             .collect();
         let signalled = stop_workers.clone();
+        let activity = self.services.activity.clone();
         let shutdown = async move {
             shutdown.await;
             // Stop claiming scans and hand running ones back to the queue.
             signalled.cancel();
+            // End live streams, which would otherwise hold the shutdown
+            // for its whole grace period.
+            activity.close();
         };
         crate::platform::metrics::METRICS.up.set(1);
         let _metrics_server = self.metrics_acceptor.map(|acceptor| {

@@ -77,3 +77,37 @@ pub async fn page(
         Ok(rows.load(conn).await?)
     })
 }
+
+/// Up to `limit` events of `workspace` numbered above `after`, lowest
+/// number first: what a live stream has not sent yet.
+pub async fn after(
+    conn: &mut DbConn<'_>,
+    workspace: WorkspaceId,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<WorkspaceEventRow>, StoreError> {
+    db_run!(conn: {
+        Ok(workspace_events::table
+            .filter(workspace_events::workspace_id.eq(workspace))
+            .filter(workspace_events::seq.gt(after))
+            .select(WorkspaceEventRow::as_select())
+            .order(workspace_events::seq.asc())
+            .limit(limit)
+            .load(conn)
+            .await?)
+    })
+}
+
+/// The number of the workspace's latest committed event (0: none yet).
+/// Events commit in number order (numbering holds the workspace row's lock
+/// until the commit), so every event committed later has a higher number.
+pub async fn newest(conn: &mut DbConn<'_>, workspace: WorkspaceId) -> Result<i64, StoreError> {
+    db_run!(conn: {
+        let newest: Option<i64> = workspace_events::table
+            .filter(workspace_events::workspace_id.eq(workspace))
+            .select(diesel::dsl::max(workspace_events::seq))
+            .get_result(conn)
+            .await?;
+        Ok(newest.unwrap_or(0))
+    })
+}

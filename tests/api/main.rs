@@ -18,6 +18,7 @@ mod abandoned_requests;
 mod accounts;
 mod activity_events;
 mod activity_feed;
+mod activity_stream;
 mod api_keys;
 mod attachment_content;
 mod attachments;

@@ -4,14 +4,20 @@
 //! resources only admins may read (service accounts, API keys, webhooks)
 //! are shown to admins alone.
 
+mod live;
+mod stream;
+
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::ids::{AccountId, CaseId, EventId, WorkspaceId};
 use crate::services::kernel::{Access, Actor, ActorKind, Failure, Role};
-use crate::services::outbox::{EventType, PING, ResourceType};
+use crate::services::outbox::{EventType, Outbox, PING, ResourceType};
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
+use crate::store::Store;
 use crate::store::activity::{self, FeedQuery};
 use crate::store::outbox::WorkspaceEventRow;
 
@@ -68,15 +74,23 @@ pub struct FieldChange {
     pub new: Value,
 }
 
-/// Reads workspaces' activity.
+/// Reads workspaces' activity, listed and live.
 pub struct ActivityService {
     access: Access,
+    store: Store,
+    live: Arc<live::Live>,
 }
 
 impl ActivityService {
-    /// A service whose work starts from `access`'s workspace scope.
-    pub fn new(access: Access) -> Self {
-        Self { access }
+    /// A service whose work starts from `access`'s workspace scope, whose
+    /// live streams read `store` when `outbox`'s bells ring.
+    pub fn new(access: Access, store: Store, outbox: Outbox) -> Self {
+        Self { access, store: store.clone(), live: Arc::new(live::Live::new(store, outbox)) }
+    }
+
+    /// Ends every live stream (the server is shutting down).
+    pub fn close(&self) {
+        self.live.close();
     }
 
     /// A page of the workspace's events, newest first (any member; only
@@ -98,6 +112,20 @@ impl ActivityService {
         let rows = activity::page(&mut scope.db(), workspace, &query, page.after, page.fetch()).await?;
         let events = rows.into_iter().map(WorkspaceEvent::try_from).collect::<Result<Vec<_>, _>>()?;
         Ok(Page::from_rows(events, page.limit, |event| event.seq))
+    }
+}
+
+impl FeedFilter {
+    /// Whether a reader with `role` sees `event` and the filter selects it
+    /// (its time bounds aside: a live stream has none).
+    pub fn shows(&self, event: &WorkspaceEvent, role: Role) -> bool {
+        let kind = |k: &EventType| *k == EventType::All || k.as_str() == event.kind;
+        event.kind != PING
+            && (role == Role::Admin || !event.resource_type.admins_only())
+            && (self.resource_types.is_empty() || self.resource_types.contains(&event.resource_type))
+            && (self.kinds.is_empty() || self.kinds.iter().any(kind))
+            && self.actor.is_none_or(|actor| event.actor.is_some_and(|a| a.id == actor))
+            && self.case.is_none_or(|case| event.case_id == Some(case))
     }
 }
 

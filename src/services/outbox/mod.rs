@@ -6,6 +6,7 @@
 //! workers fan its event out to the subscriptions that want it, each from
 //! its own cursor.
 
+mod bells;
 mod change;
 mod dispatch;
 mod event_type;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
+pub use bells::Bells;
 pub use change::{Change, Subject, changed_fields};
 pub use dispatch::Dispatch;
 pub use event_type::{EventType, ResourceType};
@@ -63,12 +65,13 @@ pub trait Render: Send + Sync {
 pub struct Outbox {
     render: Arc<dyn Render>,
     dispatch: Arc<Dispatch>,
+    bells: Arc<Bells>,
 }
 
 impl Outbox {
     /// An outbox rendering with `render`.
     pub fn new(render: Arc<dyn Render>) -> Self {
-        Self { render, dispatch: Arc::default() }
+        Self { render, dispatch: Arc::default(), bells: Arc::default() }
     }
 
     /// A delivery id as the API writes it.
@@ -84,6 +87,11 @@ impl Outbox {
     /// Who delivers what on this instance.
     pub fn dispatch(&self) -> &Dispatch {
         &self.dispatch
+    }
+
+    /// The bells this instance's live feeds listen to.
+    pub fn bells(&self) -> &Bells {
+        &self.bells
     }
 
     /// Records `changes` made by `actor` (`None`: the server) in
@@ -119,6 +127,7 @@ impl Outbox {
         let events = self.events(workspace, actor.into(), changes.iter().map(Outgoing::from), first);
         outbox::append(tx, events).await?;
         self.dispatch.recorded(workspace);
+        self.bells.ring(workspace);
         Ok(())
     }
 
