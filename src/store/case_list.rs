@@ -59,6 +59,8 @@ pub struct CaseFilter {
     pub created_after: Option<DateTime<Utc>>,
     /// Created before.
     pub created_before: Option<DateTime<Utc>>,
+    /// Changed (or created) at or after.
+    pub updated_after: Option<DateTime<Utc>>,
     /// Overdue (or, when false, not overdue) at a time.
     pub overdue: Option<Overdue>,
     /// Custom field values it must have (all of them).
@@ -218,6 +220,9 @@ macro_rules! filtered {
         }
         if let Some(before) = filter.created_before {
             query = query.filter(cases::created_at.lt(DbTime::from(before)));
+        }
+        if let Some(after) = filter.updated_after {
+            query = query.filter(cases::updated_at.ge(DbTime::from(after)));
         }
         if let Some(Overdue { overdue, now, finished }) = &filter.overdue {
             let now = DbTime::from(*now);

@@ -3,6 +3,7 @@
 
 mod db_proxy;
 mod helpers;
+mod incremental_sync;
 mod test_db;
 
 mod members;

@@ -131,6 +131,11 @@ impl CasesApi {
         created_after: Query<Option<Timestamp>>,
         /// Only cases created before this time.
         created_before: Query<Option<Timestamp>>,
+        /// Only cases changed (or created) at or after this time: with
+        /// `sort=updated_at&order=asc`, a client that passes the
+        /// `updated_at` of the last case it saw fetches only what changed
+        /// since (deletions are in the activity feed, `case.deleted`).
+        updated_after: Query<Option<Timestamp>>,
         /// `true`: only overdue cases (past `due_at`, neither resolved nor
         /// closed); `false`: only cases that are not overdue.
         overdue: Query<Option<bool>>,
@@ -159,6 +164,7 @@ impl CasesApi {
             text: q.0,
             created_after: created_after.0.map(|t| t.0),
             created_before: created_before.0.map(|t| t.0),
+            updated_after: updated_after.0.map(|t| t.0),
             overdue: overdue.0,
             custom_fields: custom_field.0.unwrap_or_default(),
             sort: sort.0.map(Into::into),

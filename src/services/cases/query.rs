@@ -98,6 +98,8 @@ pub struct RawCaseQuery {
     pub created_after: Option<DateTime<Utc>>,
     /// Created before.
     pub created_before: Option<DateTime<Utc>>,
+    /// Changed (or created) at or after.
+    pub updated_after: Option<DateTime<Utc>>,
     /// Only overdue (true) or only not overdue (false) cases.
     pub overdue: Option<bool>,
     /// Custom field conditions: `key=value`, `key>=value`, `key<value`...
@@ -126,6 +128,7 @@ impl TryFrom<RawCaseQuery> for CaseQuery {
             text,
             created_after,
             created_before,
+            updated_after,
             overdue,
             custom_fields,
             sort,
@@ -156,6 +159,7 @@ impl TryFrom<RawCaseQuery> for CaseQuery {
                     text: text.map(str::to_lowercase),
                     created_after,
                     created_before,
+                    updated_after,
                     overdue: overdue.map(|overdue| {
                         overdue_now(overdue, &[CaseStatus::Resolved.as_str(), CaseStatus::Closed.as_str()])
                     }),
