@@ -113,6 +113,7 @@ def main():
     template_scenario(api, ws)
     observable_scenario(api, ws, case.id)
     webhook_scenario(api, ws)
+    activity_scenario(api, ws)
     print("python sdk: scenario passed", flush=True)
 
 
@@ -277,6 +278,20 @@ def webhook_scenario(api, ws):
                    422, "VALIDATION_FAILED")
     hooks.delete_webhook(ws, made.webhook.id)
     expect_problem(lambda: hooks.get_webhook(ws, made.webhook.id), 404, "NOT_FOUND")
+
+
+def activity_scenario(api, ws):
+    step("activity: the webhook's history from the workspace's events, filtered and paged; a bad cursor")
+    activity = cb.ActivityApi(api)
+    webhooks = [cb.EventResourceType.WEBHOOK]
+    first = activity.list_workspace_events(ws, resource_type=webhooks, limit=2)
+    assert [e.type for e in first.items] == ["webhook.deleted", "webhook.secret_rotated"], first.items
+    rest = activity.list_workspace_events(ws, resource_type=webhooks, limit=2, cursor=first.next_cursor)
+    assert [e.type for e in rest.items] == ["webhook.updated", "webhook.created"], rest.items
+    # The generator names the property `var_field` (`field` is taken by pydantic).
+    assert {"events", "active"} <= {change.var_field for change in rest.items[0].changes}, rest.items[0].changes
+    assert rest.items[0].actor_kind == cb.EventActorKind.PERSON and rest.items[0].actor_id.startswith("acct_")
+    expect_problem(lambda: activity.list_workspace_events(ws, cursor="not a cursor"), 422, "VALIDATION_FAILED")
 
 
 def expect_problem(call, status, code):

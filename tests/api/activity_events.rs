@@ -52,7 +52,7 @@ async fn a_team_s_setup_is_on_record_from_the_workspace_s_creation(app: TestApp)
     ];
     assert_eq!(types(&events), expected);
     let created = events.last().expect("first");
-    assert_eq!(created["actor"], json!({"id": team.admin_id, "kind": "person"}));
+    assert_eq!((&created["actor_id"], &created["actor_kind"]), (&json!(team.admin_id), &json!("person")));
     assert_eq!(created["resource_type"], "workspace");
     assert_eq!(created["data"]["name"], "Blue team");
     assert!(created["data"].get("role").is_none(), "a role is the reader's, not the workspace's");

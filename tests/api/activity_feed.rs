@@ -41,7 +41,8 @@ async fn filters_narrow_the_feed_and_all_apply(app: TestApp) {
     let by_editor = format!("&actor_id={}", team.editor_id);
     assert_eq!(types(&feed(&app, &team.admin, &ws, &by_editor).await), ["case.created"]);
     let by_key = feed(&app, &team.admin, &ws, "&type=case.created").await;
-    let key_actor = by_key[0]["actor"]["id"].as_str().expect("actor").to_owned();
+    assert_eq!(by_key[0]["actor_kind"], "service_account");
+    let key_actor = by_key[0]["actor_id"].as_str().expect("actor").to_owned();
     assert!(key_actor.starts_with("svc_"), "{key_actor}");
     assert_eq!(
         types(&feed(&app, &team.admin, &ws, &format!("&actor_id={key_actor}")).await),

@@ -1,14 +1,14 @@
 //! Wire types of the workspace activity feed.
 
-use poem_openapi::Object;
+use poem_openapi::{Enum, Object};
 use serde_json::Value;
 
 use crate::api::common::wire_enum;
-use crate::http::actor::{ActorId, ActorKindWire};
+use crate::http::actor::ActorId;
 use crate::http::wire::{Timestamp, WireId, list_from_page};
 use crate::ids::{CaseId, EventId};
 use crate::services::activity::{FieldChange, WorkspaceEvent};
-use crate::services::kernel::Actor;
+use crate::services::kernel::ActorKind;
 use crate::services::outbox::ResourceType;
 
 wire_enum!(
@@ -43,20 +43,17 @@ wire_enum!(
     }
 );
 
-/// Who made a change.
-#[derive(Debug, Object)]
-#[oai(rename = "EventActor")]
-pub struct EventActorView {
-    /// Their id.
-    pub id: ActorId,
-    /// Whether a person or a service account acted.
-    pub kind: ActorKindWire,
-}
-
-impl From<Actor> for EventActorView {
-    fn from(actor: Actor) -> Self {
-        Self { id: ActorId::new(actor.id, actor.kind), kind: actor.kind.into() }
-    }
+/// Who made a change: a person, a service account, or the server itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename = "EventActorKind", rename_all = "snake_case")]
+pub enum EventActorKindWire {
+    /// A person (`actor_id` is an `acct_` id).
+    Person,
+    /// A service account, with an API key (`actor_id` is a `svc_` id).
+    ServiceAccount,
+    /// The server (`actor_id` is null): a scan finishing, a subscription
+    /// deactivated after failures.
+    Server,
 }
 
 /// One changed field of an update.
@@ -97,10 +94,11 @@ pub struct WorkspaceEventView {
     pub kind: String,
     /// When it was committed.
     pub created_at: Timestamp,
-    /// Who made the change; null when the server did (a scan finishing, a
-    /// subscription deactivated after failures).
+    /// Who made the change (`acct_` or `svc_`); null when the server did.
     #[oai(nullable)]
-    pub actor: Option<EventActorView>,
+    pub actor_id: Option<ActorId>,
+    /// Whether a person, a service account or the server made it.
+    pub actor_kind: EventActorKindWire,
     /// The kind of resource it concerns.
     pub resource_type: ResourceTypeWire,
     /// The case the resource belongs to (a case's own events, and those
@@ -125,7 +123,12 @@ impl From<WorkspaceEvent> for WorkspaceEventView {
             seq: event.seq,
             kind: event.kind,
             created_at: event.created_at.into(),
-            actor: event.actor.map(Into::into),
+            actor_id: event.actor.map(|actor| ActorId::new(actor.id, actor.kind)),
+            actor_kind: match event.actor.map(|actor| actor.kind) {
+                Some(ActorKind::Person) => EventActorKindWire::Person,
+                Some(ActorKind::ServiceAccount) => EventActorKindWire::ServiceAccount,
+                None => EventActorKindWire::Server,
+            },
             resource_type: event.resource_type.into(),
             case_id: event.case_id.map(WireId::new),
             data: event.data,
