@@ -94,12 +94,9 @@ impl ActivityApi {
     ) -> Result<WorkspaceEventListResponse, Problems<ListErrors>> {
         let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
         let filter = FeedFilter {
-            resource_types: any_of(resource_type.0),
-            kinds: any_of(kind.0),
-            actor: actor_id.0.map(|actor| actor.actor().id),
-            case: case_id.0.map(|id| id.id()),
             since: after.0.map(|t| t.0),
             until: before.0.map(|t| t.0),
+            ..filter(resource_type, kind, actor_id, case_id)
         };
         let page = self.activity.list(caller.actor(), workspace_id.0.id(), filter, page).await?;
         Ok(WorkspaceEventListResponse::Ok(Json(page.into())))
@@ -147,14 +144,7 @@ impl ActivityApi {
         #[oai(name = "Last-Event-ID", validator(minimum(value = "0")))]
         resume_header: Header<Option<i64>>,
     ) -> Result<WorkspaceEventStreamResponse, Problems<ListErrors>> {
-        let filter = FeedFilter {
-            resource_types: any_of(resource_type.0),
-            kinds: any_of(kind.0),
-            actor: actor_id.0.map(|actor| actor.actor().id),
-            case: case_id.0.map(|id| id.id()),
-            since: None,
-            until: None,
-        };
+        let filter = filter(resource_type, kind, actor_id, case_id);
         let resume = resume_header.0.or(resume.0);
         let events = self.activity.stream(caller.actor(), workspace_id.0.id(), filter, resume).await?;
         let views = events.map(WorkspaceEventView::from).boxed();
@@ -164,5 +154,22 @@ impl ActivityApi {
             Event::message(json).id(seq.to_string()).event_type(kind)
         });
         Ok(WorkspaceEventStreamResponse::Ok(stream))
+    }
+}
+
+/// The filters the feed and its stream share, in domain terms.
+fn filter(
+    resource_type: Query<Option<Vec<ResourceTypeWire>>>,
+    kind: Query<Option<Vec<EventTypeWire>>>,
+    actor_id: Query<Option<ActorId>>,
+    case_id: Query<Option<WireId<CaseId>>>,
+) -> FeedFilter {
+    FeedFilter {
+        resource_types: any_of(resource_type.0),
+        kinds: any_of(kind.0),
+        actor: actor_id.0.map(|actor| actor.actor().id),
+        case: case_id.0.map(|id| id.id()),
+        since: None,
+        until: None,
     }
 }
