@@ -30,6 +30,7 @@ use crate::services::service_accounts::ServiceAccountService;
 use crate::services::tasks::TaskService;
 use crate::services::telemetry::TelemetryService;
 use crate::services::templates::TemplateService;
+use crate::services::trash::TrashService;
 use crate::services::webhooks::{Deliverer, DeliverySettings, Destinations, SecretBox, WebhookService};
 use crate::services::workspaces::WorkspaceService;
 use crate::store::Store;
@@ -64,6 +65,8 @@ pub struct App {
     http: http::HttpSettings,
     metrics_acceptor: Option<TcpAcceptor>,
     shutdown_grace: Duration,
+    /// How often the trash's purge job runs.
+    purge_interval: Duration,
 }
 
 /// Why the server could not be built.
@@ -186,6 +189,12 @@ impl App {
             service_accounts,
             tasks: Arc::new(TaskService::new(access.clone(), outbox.clone())),
             templates: Arc::new(TemplateService::new(access.clone(), outbox.clone())),
+            trash: Arc::new(TrashService::new(
+                access.clone(),
+                store.clone(),
+                outbox.clone(),
+                settings.trash.retention,
+            )),
             webhooks: Arc::new(WebhookService::new(access.clone(), secrets, destinations, outbox.clone())),
             workspaces: Arc::new(WorkspaceService::new(store.clone(), access, outbox)),
         };
@@ -215,6 +224,7 @@ impl App {
             None => None,
         };
         let shutdown_grace = settings.server.shutdown_grace;
+        let purge_interval = settings.trash.purge_interval;
         Ok(Self {
             acceptor,
             local_addr,
@@ -228,6 +238,7 @@ impl App {
             http,
             metrics_acceptor,
             shutdown_grace,
+            purge_interval,
         })
     }
 
@@ -273,6 +284,10 @@ impl App {
         )));
         let _sweeper =
             AbortOnDropHandle::new(tokio::spawn(sweep_evidence(self.services.attachments.clone())));
+        let _purger = AbortOnDropHandle::new(tokio::spawn(purge_trash(
+            self.services.trash.clone(),
+            self.purge_interval,
+        )));
         let stop_workers = tokio_util::sync::CancellationToken::new();
         // If serving ends abruptly (this future is dropped), the workers die
         // with it (the background runtime last), their scans and
@@ -331,6 +346,19 @@ async fn forget_idle_limits(limits: Arc<http::RateLimits>, identity: Arc<Identit
         tokio::time::sleep(Duration::from_secs(60)).await;
         limits.forget_idle();
         identity.forget_idle_attempts();
+    }
+}
+
+/// Deletes for good the cases whose time in the trash is up (their
+/// attachments' contents then go with the next evidence sweep).
+async fn purge_trash(trash: Arc<TrashService>, every: Duration) {
+    loop {
+        match trash.purge_expired().await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "purged cases from the trash"),
+            Err(err) => tracing::warn!(error = %err, "trash purge failed; will retry"),
+        }
+        tokio::time::sleep(every).await;
     }
 }
 

@@ -20,7 +20,8 @@ wire_enum!(
         #[oai(rename = "case.updated")]
         #[serde(rename = "case.updated")]
         CaseUpdated,
-        /// A case was deleted.
+        /// A case was deleted: moved to the trash, where admins can
+        /// restore it until it is purged.
         #[oai(rename = "case.deleted")]
         #[serde(rename = "case.deleted")]
         CaseDeleted,
@@ -164,5 +165,14 @@ wire_enum!(
         #[oai(rename = "workspace.created")]
         #[serde(rename = "workspace.created")]
         WorkspaceCreated,
+        /// A case was restored from the trash, with everything it had.
+        #[oai(rename = "case.restored")]
+        #[serde(rename = "case.restored")]
+        CaseRestored,
+        /// A trashed case was deleted for good (after the retention period,
+        /// or by an admin): the last event about it.
+        #[oai(rename = "case.purged")]
+        #[serde(rename = "case.purged")]
+        CasePurged,
     }
 );

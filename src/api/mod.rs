@@ -21,6 +21,7 @@ mod service_accounts;
 mod sessions;
 mod tasks;
 mod templates;
+mod trash;
 mod webhooks;
 mod workspaces;
 
@@ -50,6 +51,7 @@ type Apis = (
         attachments::CaseAttachmentsApi,
         attachments::ScanAttachmentsApi,
         activity::ActivityApi,
+        trash::TrashApi,
     ),
     (
         service_accounts::ServiceAccountsApi,
@@ -84,6 +86,7 @@ fn handlers(services: &Services) -> Apis {
             attachments::CaseAttachmentsApi { attachments: services.attachments.clone() },
             attachments::ScanAttachmentsApi { attachments: services.attachments.clone() },
             activity::ActivityApi { activity: services.activity.clone() },
+            trash::TrashApi { trash: services.trash.clone() },
         ),
         (
             service_accounts::ServiceAccountsApi { service_accounts: services.service_accounts.clone() },

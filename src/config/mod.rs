@@ -5,6 +5,7 @@
 
 mod groups;
 pub mod signing_keys;
+mod trash;
 
 use std::path::PathBuf;
 
@@ -14,6 +15,7 @@ pub use self::groups::{
     AuthConfig, DatabaseConfig, EvidenceConfig, LogConfig, RateSetting, ScanConfig, ServerConfig,
     WebhookConfig,
 };
+pub use self::trash::TrashConfig;
 pub use crate::platform::logging::LogFormat;
 use crate::store::DatabaseUrl;
 use crate::store::evidence::{EvidenceLocation, S3Location};
@@ -69,6 +71,9 @@ pub struct Settings {
     /// Outbound webhooks.
     #[command(flatten)]
     pub webhooks: WebhookConfig,
+    /// Deleted cases.
+    #[command(flatten)]
+    pub trash: TrashConfig,
     /// Logs.
     #[command(flatten)]
     pub log: LogConfig,

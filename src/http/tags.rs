@@ -33,6 +33,8 @@ pub enum ApiTags {
     ServiceAccounts,
     /// Signed deliveries of a workspace's events to the team's other tools.
     Webhooks,
+    /// Deleted cases, which admins can restore until they are purged.
+    Trash,
     /// Everything that changed in a workspace: its audit record, as a feed.
     Activity,
     /// Health checks for orchestrators and load balancers.

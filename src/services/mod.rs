@@ -19,6 +19,7 @@ pub mod service_accounts;
 pub mod tasks;
 pub mod telemetry;
 pub mod templates;
+pub mod trash;
 pub mod validation;
 pub mod webhooks;
 pub mod workspaces;
@@ -52,6 +53,8 @@ pub struct Services {
     pub tasks: Arc<tasks::TaskService>,
     /// Case templates.
     pub templates: Arc<templates::TemplateService>,
+    /// Deleted cases, until restored or purged.
+    pub trash: Arc<trash::TrashService>,
     /// Webhook subscriptions.
     pub webhooks: Arc<webhooks::WebhookService>,
     /// Workspaces, members and roles.

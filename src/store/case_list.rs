@@ -181,6 +181,8 @@ pub async fn list(
 macro_rules! filtered {
     ($query:expr, $filter:expr, $fields:expr, $workspace_id:expr) => {{
         let (mut query, filter, workspace_id) = ($query, $filter, $workspace_id);
+        // Trashed cases are listed only in the trash.
+        query = query.filter(cases::deleted_at.is_null());
         if !filter.statuses.is_empty() {
             query = query.filter(cases::status.eq_any(filter.statuses.clone()));
         }

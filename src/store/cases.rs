@@ -97,9 +97,27 @@ pub async fn insert(conn: &mut DbConn<'_>, row: CaseRow, tags: &[String]) -> Res
     insert_tags(conn, case_id, workspace_id, tags).await
 }
 
-/// Loads a case of a workspace. The id is the primary key, so the query
-/// needs no `LIMIT` (one bind fewer on the busiest read).
+/// Loads a live (not trashed) case of a workspace. The id is the primary
+/// key, so the query needs no `LIMIT` (one bind fewer on the busiest read).
 pub async fn find(
+    conn: &mut DbConn<'_>,
+    workspace_id: WorkspaceId,
+    id: CaseId,
+) -> Result<Option<CaseRow>, StoreError> {
+    db_run!(conn: {
+        Ok(cases::table
+            .filter(cases::id.eq(id))
+            .filter(cases::workspace_id.eq(workspace_id))
+            .filter(cases::deleted_at.is_null())
+            .select(CaseRow::as_select())
+            .get_result(conn)
+            .await
+            .optional()?)
+    })
+}
+
+/// Loads a case of a workspace, live or trashed.
+pub async fn find_any(
     conn: &mut DbConn<'_>,
     workspace_id: WorkspaceId,
     id: CaseId,
@@ -115,7 +133,7 @@ pub async fn find(
     })
 }
 
-/// Loads the cases of a workspace with these ids (in no particular order).
+/// Loads the live cases of a workspace with these ids (in no particular order).
 pub async fn find_many(
     conn: &mut DbConn<'_>,
     workspace_id: WorkspaceId,
@@ -125,6 +143,7 @@ pub async fn find_many(
         Ok(cases::table
             .filter(cases::workspace_id.eq(workspace_id))
             .filter(cases::id.eq_any(ids.to_vec()))
+            .filter(cases::deleted_at.is_null())
             .select(CaseRow::as_select())
             .load(conn)
             .await?)
@@ -145,9 +164,9 @@ pub async fn update(
     update_returning!(conn, update, CaseRow::as_returning(), cases::table.find(id))
 }
 
-/// Locks a case of `workspace` for a change of its tasks' positions (by
-/// raising its `task_seq`), so such changes to one case run one after
-/// another; false when there is no such case.
+/// Locks a live case of `workspace` for a change of its tasks' positions
+/// (by raising its `task_seq`), so such changes to one case run one after
+/// another; false when there is no such live case.
 pub async fn lock_for_tasks(
     conn: &mut DbConn<'_>,
     workspace_id: WorkspaceId,
@@ -155,7 +174,10 @@ pub async fn lock_for_tasks(
 ) -> Result<bool, StoreError> {
     db_run!(conn: {
         let locked = diesel::update(
-            cases::table.filter(cases::id.eq(id)).filter(cases::workspace_id.eq(workspace_id)),
+            cases::table
+                .filter(cases::id.eq(id))
+                .filter(cases::workspace_id.eq(workspace_id))
+                .filter(cases::deleted_at.is_null()),
         )
         .set(cases::task_seq.eq(cases::task_seq + 1))
         .execute(conn)
@@ -191,20 +213,4 @@ async fn insert_tags(
         })
         .collect();
     insert_rows!(conn, case_tags::table, rows)
-}
-
-/// Deletes a case (its tags, comments and events go with it).
-pub async fn delete(
-    conn: &mut DbConn<'_>,
-    workspace_id: WorkspaceId,
-    id: CaseId,
-) -> Result<bool, StoreError> {
-    db_run!(conn: {
-        let deleted = diesel::delete(
-            cases::table.filter(cases::id.eq(id)).filter(cases::workspace_id.eq(workspace_id)),
-        )
-        .execute(conn)
-        .await?;
-        Ok(deleted > 0)
-    })
 }

@@ -33,6 +33,7 @@ pub mod schema;
 pub mod service_accounts;
 pub mod sessions;
 pub mod tasks;
+pub mod trash;
 pub mod webhook_deliveries;
 pub mod webhook_queue;
 pub mod webhooks;

@@ -6,6 +6,7 @@ use diesel_async::RunQueryDsl;
 use super::schema::observables;
 use crate::ids::{AccountId, CaseId, ObservableId, WorkspaceId};
 
+use super::trash::trashed_case_ids;
 use super::{DbConn, DbTime, StoreError, db_run, insert_rows, update_returning};
 
 /// An observable as stored.
@@ -205,6 +206,7 @@ pub async fn search(
     db_run!(conn: {
         let mut query = observables::table
             .filter(observables::workspace_id.eq(workspace_id))
+            .filter(observables::case_id.ne_all(trashed_case_ids(workspace_id)))
             .select(ObservableRow::as_select())
             .into_boxed();
         if let Some(case_id) = filter.case_id {
@@ -250,6 +252,7 @@ pub async fn case_counts(
         Ok::<_, StoreError>(observables::table
             .filter(observables::workspace_id.eq(workspace_id))
             .filter(observables::value_key.eq_any(values.clone()))
+            .filter(observables::case_id.ne_all(trashed_case_ids(workspace_id)))
             .filter(observables::kind.eq_any(kinds.clone()))
             .group_by((observables::kind, observables::value_key))
             .select((observables::kind, observables::value_key, diesel::dsl::count_star()))
@@ -304,6 +307,7 @@ pub async fn related_cases(
             .filter(observables::workspace_id.eq(workspace_id))
             .filter(observables::case_id.eq(case_id))
             .filter(others.field(observables::case_id).ne(case_id))
+            .filter(others.field(observables::case_id).ne_all(trashed_case_ids(workspace_id)))
             .group_by(others.field(observables::case_id))
             .select((others.field(observables::case_id), shared))
             .order((shared.desc(), others.field(observables::case_id).desc()))

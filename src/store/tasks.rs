@@ -9,6 +9,7 @@ use super::cases::{Direction, Overdue};
 use super::schema::tasks;
 use crate::ids::{AccountId, CaseId, TaskId, WorkspaceId};
 
+use super::trash::trashed_case_ids;
 use super::{DbConn, DbTime, StoreError, db_run, insert_rows, keyset, update_returning};
 
 /// A task as stored.
@@ -227,6 +228,7 @@ pub async fn list(
     db_run!(conn: {
         let mut query = tasks::table
             .filter(tasks::workspace_id.eq(workspace_id))
+            .filter(tasks::case_id.ne_all(trashed_case_ids(workspace_id)))
             .select(TaskRow::as_select())
             .into_boxed();
         if let Some(case_id) = filter.case_id {

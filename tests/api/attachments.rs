@@ -220,13 +220,19 @@ async fn scans_take_attachments_and_their_case_records_them(app: TestApp) {
     assert_eq!(case_list.body["items"], json!([]));
 }
 
-async fn deleting_a_case_frees_its_evidence_after_a_sweep(app: TestApp) {
+async fn purging_a_case_frees_its_evidence_after_a_sweep(app: TestApp) {
     let (team, case_path) = team_with_case(&app).await;
     app.upload(&case_path, Some(&team.editor), note(text_of_size(900))).await;
     assert_eq!(app.evidence_keys().await.len(), 1);
 
+    // In the trash, the case keeps its evidence (the sweeper runs when a
+    // server starts, then every minute)...
     assert_eq!(app.delete(&case_path, Some(&team.admin)).await.status, StatusCode::NO_CONTENT);
-    // The sweeper runs when a server starts, then every minute.
+    let app = app.restart_with(|_| {}).await;
+    assert_eq!(app.evidence_keys().await.len(), 1, "a trashed case keeps its evidence");
+    // ...until it is purged.
+    let trashed = case_path.replacen("/cases/", "/trash/cases/", 1);
+    assert_eq!(app.delete(&trashed, Some(&team.admin)).await.status, StatusCode::NO_CONTENT);
     let app = app.restart_with(|_| {}).await;
 
     let mut keys = app.evidence_keys().await;
@@ -248,5 +254,5 @@ crate::on_every_store!(
     a_retried_upload_with_its_key_creates_one_attachment,
     a_case_holds_at_most_the_configured_number_of_files,
     scans_take_attachments_and_their_case_records_them,
-    deleting_a_case_frees_its_evidence_after_a_sweep,
+    purging_a_case_frees_its_evidence_after_a_sweep,
 );

@@ -47,6 +47,7 @@ mod storage;
 mod tasks;
 mod tasks_list;
 mod team;
+mod trash;
 mod webhook_consequences;
 mod webhook_deliveries;
 mod webhooks;

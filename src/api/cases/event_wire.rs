@@ -36,7 +36,8 @@ pub struct EventView {
     /// `value`, `tlp`, `is_ioc`, `source`), `observable_seen` (added again:
     /// `observable_id`, `type`, `value`), `observable_changed`
     /// (`observable_id`, `field`, `old`, `new`) and `observable_deleted`
-    /// (`observable_id`, `type`, `value`).
+    /// (`observable_id`, `type`, `value`), `case_deleted` (moved to the
+    /// trash) and `case_restored` (taken out of it), with empty details.
     #[oai(rename = "type")]
     pub kind: String,
     /// The details; their shape depends on `type`.
@@ -92,7 +93,7 @@ fn with_prefixed_ids(kind: cases::EventKind, mut data: Value) -> Value {
         ObservableAdded | ObservableSeen | ObservableChanged | ObservableDeleted => {
             prefix::<ObservableId>(&mut data["observable_id"]);
         }
-        FieldChanged => {}
+        FieldChanged | CaseDeleted | CaseRestored => {}
     }
     data
 }

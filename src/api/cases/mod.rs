@@ -60,7 +60,7 @@ one_answer!(
 one_answer!(
     /// Answer of `deleteCase`.
     CaseDeletedResponse: 204 NoContent,
-    "The case, its comments and its audit trail are gone."
+    "The case is in the trash: gone from every list and read, restorable by admins until it is purged."
 );
 
 one_answer!(
@@ -221,7 +221,11 @@ impl CasesApi {
 
     /// Delete a case
     ///
-    /// Deletes the case with its comments and audit trail (editors and admins).
+    /// Moves the case to the trash with everything it holds (editors and
+    /// admins): it answers 404 everywhere but the trash, where admins can
+    /// restore it (`restoreCase`) until it is purged for good
+    /// `CASEBOOK_TRASH_RETENTION` later (30 days by default). Its trail
+    /// records `case_deleted` and the feed `case.deleted`.
     #[oai(
         path = "/v1/workspaces/:workspace_id/cases/:case_id",
         method = "delete",
@@ -243,7 +247,8 @@ impl CasesApi {
     /// List a case's audit trail
     ///
     /// Everything that happened to the case, newest first. Events are never
-    /// changed or removed (except with the case).
+    /// changed or removed (except with the case, when it is purged from the
+    /// trash; the activity feed keeps them).
     #[oai(
         path = "/v1/workspaces/:workspace_id/cases/:case_id/events",
         method = "get",

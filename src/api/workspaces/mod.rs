@@ -57,7 +57,7 @@ one_answer!(
 one_answer!(
     /// Answer of `deleteWorkspace`.
     WorkspaceDeletedResponse: 204 NoContent,
-    "The workspace and everything in it are gone."
+    "The workspace and everything in it are gone for good; nothing of it can be restored."
 );
 
 #[OpenApi(tag = "ApiTags::Workspaces")]
@@ -138,7 +138,15 @@ impl WorkspacesApi {
 
     /// Delete a workspace
     ///
-    /// Deletes the workspace with all its cases, comments and members (admins only).
+    /// Deletes the workspace for good, at once, with everything in it
+    /// (admins only): its cases (those in the trash too) with their
+    /// comments, tasks, observables, attachments (whose contents the
+    /// evidence sweep then removes) and audit trails; its scans, custom
+    /// fields, case templates, service accounts and their API keys,
+    /// webhook subscriptions and their deliveries, its activity feed and
+    /// its members. Nothing goes to the trash and nothing can be restored;
+    /// no webhook is told. Deleting a case, by contrast, moves it to the
+    /// trash (`deleteCase`).
     #[oai(path = "/v1/workspaces/:workspace_id", method = "delete", operation_id = "deleteWorkspace")]
     async fn delete_workspace(
         &self,

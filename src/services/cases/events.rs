@@ -51,6 +51,10 @@ pub enum EventKind {
     ObservableChanged,
     /// An observable was deleted; `data`: `observable_id`, `type`, `value`.
     ObservableDeleted,
+    /// The case was moved to the trash; `data` is empty.
+    CaseDeleted,
+    /// The case was restored from the trash; `data` is empty.
+    CaseRestored,
 }
 
 impl EventKind {
@@ -73,6 +77,8 @@ impl EventKind {
             Self::ObservableSeen => "observable_seen",
             Self::ObservableChanged => "observable_changed",
             Self::ObservableDeleted => "observable_deleted",
+            Self::CaseDeleted => "case_deleted",
+            Self::CaseRestored => "case_restored",
         }
     }
 
@@ -94,6 +100,8 @@ impl EventKind {
             Self::ObservableSeen,
             Self::ObservableChanged,
             Self::ObservableDeleted,
+            Self::CaseDeleted,
+            Self::CaseRestored,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == name)

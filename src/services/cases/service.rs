@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::events::{self, CaseEvent};
+use super::events::{self, CaseEvent, EventKind};
 use super::{Case, CaseError, CaseStatus, CaseUpdate, NewCase};
 use super::{custom_values, from_template};
 use crate::ids::{CaseId, RecordId, WorkspaceId};
@@ -14,7 +14,7 @@ use crate::services::outbox::{Change, EventType, Outbox};
 use crate::services::validation::ValidationErrors;
 use crate::services::{fields, tasks, templates};
 use crate::store::cases::{self, CaseChanges};
-use crate::store::{DbConn, case_events, db_transaction, workspaces};
+use crate::store::{DbConn, case_events, db_transaction, trash, workspaces};
 
 /// Cases of workspaces.
 pub struct CaseService {
@@ -163,20 +163,25 @@ impl CaseService {
         })
     }
 
-    /// Deletes a case with its comments and events (editors and admins).
+    /// Deletes a case (editors and admins): moves it to the trash with
+    /// everything it holds, out of every list and read; admins can restore
+    /// it until it is purged (see [`crate::services::trash`]).
     #[tracing::instrument(skip_all)]
     pub async fn delete(&self, caller: Actor, workspace: WorkspaceId, id: CaseId) -> Result<(), CaseError> {
         let mut scope = self.access.writing(caller, workspace, Role::Editor).await?;
         let conn = &mut scope.db();
         db_transaction!(conn, |tx| {
             let case = load(tx, workspace, id).await?;
-            if !cases::delete(tx, workspace, id).await? {
+            let now = clock::now();
+            if !trash::trash(tx, workspace, id, now.into(), caller.id, caller.kind.as_str()).await? {
                 return Err(Failure::NotFound("case").into());
             }
+            let event = CaseEvent::new(id, caller, EventKind::CaseDeleted, serde_json::json!({}), now);
+            case_events::insert(tx, vec![event.to_row()]).await?;
             self.outbox.record(tx, workspace, caller, &[Change::new(EventType::CaseDeleted, &case)]).await?;
             Ok::<_, CaseError>(())
         })?;
-        tracing::info!(case_id = %id.uuid(), "case deleted");
+        tracing::info!(case_id = %id.uuid(), "case moved to the trash");
         Ok(())
     }
 }

@@ -39,7 +39,8 @@ pub(super) async fn clear(
 ) -> Result<(), FieldError> {
     let mut changed = Vec::new();
     for id in ids {
-        let row = cases::find(tx, field.workspace_id, *id).await?.ok_or(Failure::NotFound("case"))?;
+        // Trashed cases too: they may be restored.
+        let row = cases::find_any(tx, field.workspace_id, *id).await?.ok_or(Failure::NotFound("case"))?;
         let case = Case::try_from(row)?;
         let old = case.custom_fields.get(&field.key).cloned().unwrap_or(Value::Null);
         let new = remaining(field, removal, &old);
@@ -57,7 +58,8 @@ pub(super) async fn clear(
             ..CaseChanges::default()
         };
         let Some(updated) = cases::update(tx, case.id, case.version, changes).await? else {
-            let current = cases::find(tx, field.workspace_id, case.id).await?.map_or(0, |row| row.version);
+            let current =
+                cases::find_any(tx, field.workspace_id, case.id).await?.map_or(0, |row| row.version);
             return Err(Failure::VersionConflict { what: "case", current, given: case.version }.into());
         };
         if let Removal::Options(_) = removal {

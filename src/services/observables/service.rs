@@ -283,6 +283,7 @@ async fn load(
     case: CaseId,
     id: ObservableId,
 ) -> Result<Observable, Failure> {
+    cases::find(conn, workspace, case).await?.ok_or(Failure::NotFound("case"))?;
     match observables::find(conn, case, id).await? {
         Some(row) if row.workspace_id == workspace => Ok(row.try_into()?),
         _ => Err(Failure::NotFound("observable")),

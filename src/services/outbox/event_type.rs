@@ -13,7 +13,8 @@ ranked_enum!(
         CaseCreated = (1, "case.created"),
         /// A case's fields changed (status, assignee, tags...).
         CaseUpdated = (2, "case.updated"),
-        /// A case was deleted.
+        /// A case was deleted: moved to the trash, where admins can
+        /// restore it until it is purged.
         CaseDeleted = (3, "case.deleted"),
         /// A comment was added to a case.
         CommentCreated = (4, "comment.created"),
@@ -85,6 +86,11 @@ ranked_enum!(
         TemplateDeleted = (37, "template.deleted"),
         /// The workspace was made (its maker became its admin).
         WorkspaceCreated = (38, "workspace.created"),
+        /// A case was restored from the trash, with everything it had.
+        CaseRestored = (39, "case.restored"),
+        /// A trashed case was deleted for good (after the retention period,
+        /// or by an admin): the last event about it.
+        CasePurged = (40, "case.purged"),
     }
 );
 

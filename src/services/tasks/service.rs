@@ -207,13 +207,14 @@ fn checked_position(position: Option<i32>, last: i32) -> Result<Option<i32>, Fai
     }
 }
 
-/// Loads a task of a case of `workspace` or fails with `NotFound`.
+/// Loads a task of a live case of `workspace` or fails with `NotFound`.
 pub(super) async fn load(
     conn: &mut DbConn<'_>,
     workspace: WorkspaceId,
     case: CaseId,
     id: TaskId,
 ) -> Result<Task, Failure> {
+    cases::find(conn, workspace, case).await?.ok_or(Failure::NotFound("case"))?;
     match tasks::find(conn, case, id).await? {
         Some(row) if row.workspace_id == workspace => Ok(row.try_into()?),
         _ => Err(Failure::NotFound("task")),

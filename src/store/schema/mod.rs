@@ -83,6 +83,9 @@ diesel::table! {
         task_seq -> Integer,
         custom_fields -> Text,
         template_id -> Nullable<Binary>,
+        deleted_at -> Nullable<Timestamp>,
+        deleted_by -> Nullable<Binary>,
+        deleted_by_kind -> Nullable<Text>,
     }
 }
 
