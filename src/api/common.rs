@@ -19,6 +19,8 @@ macro_rules! wire_enum {
         )]
         #[oai(rename = $name, rename_all = "snake_case")]
         #[serde(rename_all = "snake_case")]
+        // The variants are the wire names (`due_at`, `created_at`...).
+        #[allow(clippy::enum_variant_names)]
         pub enum $wire {
             $($(#[$vdoc])* $variant,)*
         }

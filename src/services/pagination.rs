@@ -4,10 +4,12 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::validation::ValidationErrors;
+use crate::store::{DbTime, Reading};
 
 /// Items per page when the client does not say.
 pub const DEFAULT_LIMIT: u32 = 50;
@@ -67,6 +69,78 @@ impl<T> Page<T> {
     /// Converts the items, keeping the cursor.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page { items: self.items.into_iter().map(f).collect(), next_cursor: self.next_cursor }
+    }
+}
+
+/// Which page of a list ordered by id (`I`) to read: in its own order,
+/// newest first, or (with `updated_after`, for incremental sync) what
+/// changed since a time, oldest change first, so the last item's
+/// `updated_at` is where the next sync starts.
+#[derive(Debug, Clone)]
+pub enum Paging<I> {
+    /// Newest first.
+    Newest(PageRequest<I>),
+    /// Changed (or created) at or after the time, oldest change first;
+    /// positions are `updated_at` in microseconds and the id.
+    ChangedSince(DateTime<Utc>, PageRequest<(i64, I)>),
+}
+
+impl<I: DeserializeOwned + Serialize + Copy> Paging<I> {
+    /// Parses `limit`, an opaque `cursor` (of the same kind of listing)
+    /// and `updated_after`.
+    pub fn parse(
+        limit: Option<u32>,
+        cursor: Option<&str>,
+        updated_after: Option<DateTime<Utc>>,
+    ) -> Result<Self, ValidationErrors> {
+        Ok(match updated_after {
+            None => Self::Newest(PageRequest::parse(limit, cursor)?),
+            Some(since) => Self::ChangedSince(since, PageRequest::parse(limit, cursor)?),
+        })
+    }
+
+    /// Whether this is the first page.
+    pub fn is_first(&self) -> bool {
+        match self {
+            Self::Newest(page) => page.after.is_none(),
+            Self::ChangedSince(_, page) => page.after.is_none(),
+        }
+    }
+
+    /// How many rows to fetch (see [`PageRequest::fetch`]).
+    pub fn fetch(&self) -> i64 {
+        match self {
+            Self::Newest(page) => page.fetch(),
+            Self::ChangedSince(_, page) => page.fetch(),
+        }
+    }
+
+    /// Where the store starts reading.
+    pub fn reading(&self) -> Reading<I> {
+        let time = |micros: i64| DbTime::from(DateTime::from_timestamp_micros(micros).unwrap_or_default());
+        match self {
+            Self::Newest(page) => Reading::Newest { before: page.after },
+            Self::ChangedSince(since, page) => Reading::ChangedSince {
+                since: DbTime::from(*since),
+                after: page.after.map(|(micros, id)| (time(micros), id)),
+            },
+        }
+    }
+
+    /// The page of `rows` (fetched with [`Self::fetch`]); `id` and
+    /// `updated_at` read an item's position.
+    pub fn page<T>(
+        &self,
+        rows: Vec<T>,
+        id: impl Fn(&T) -> I,
+        updated_at: impl Fn(&T) -> DateTime<Utc>,
+    ) -> Page<T> {
+        match self {
+            Self::Newest(page) => Page::from_rows(rows, page.limit, id),
+            Self::ChangedSince(_, page) => {
+                Page::from_rows(rows, page.limit, |item| (updated_at(item).timestamp_micros(), id(item)))
+            }
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use diesel_async::RunQueryDsl;
 use super::schema::comments;
 use crate::ids::{AccountId, CaseId, CommentId};
 
-use super::{DbConn, DbTime, StoreError, db_run, update_returning};
+use super::{DbConn, DbTime, Reading, StoreError, changed_since, db_run, update_returning};
 
 /// A comment as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -55,14 +55,26 @@ pub async fn find(
     })
 }
 
-/// A case's comments, newest first, after the comment id `after`.
+/// Up to `limit` comments of a case, read as `reading` says.
 pub async fn list(
     conn: &mut DbConn<'_>,
     case_id: CaseId,
-    after: Option<CommentId>,
+    reading: Reading<CommentId>,
     limit: i64,
 ) -> Result<Vec<CommentRow>, StoreError> {
-    let after = after.unwrap_or(CommentId::MAX);
+    let after = match reading {
+        Reading::Newest { before } => before.unwrap_or(CommentId::MAX),
+        Reading::ChangedSince { since, after } => {
+            return db_run!(conn: {
+                let query = comments::table
+                    .filter(comments::case_id.eq(case_id))
+                    .select(CommentRow::as_select())
+                    .into_boxed();
+                let query = changed_since!(query, comments::updated_at, comments::id, since, after);
+                Ok(query.limit(limit).load(conn).await?)
+            });
+        }
+    };
     db_run!(conn: {
         Ok(comments::table
             .filter(comments::case_id.eq(case_id))

@@ -8,7 +8,7 @@ use super::accounts::{AccountRow, PERSON};
 use super::schema::{accounts, memberships};
 use crate::ids::{AccountId, WorkspaceId};
 
-use super::{DbConn, DbTime, StoreError, db_run, update_returning};
+use super::{DbConn, DbTime, Reading, StoreError, db_run, paged, update_returning};
 
 /// A membership as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -79,21 +79,18 @@ pub async fn find(
 pub async fn list(
     conn: &mut DbConn<'_>,
     workspace_id: WorkspaceId,
-    after: Option<AccountId>,
+    reading: Reading<AccountId>,
     limit: i64,
 ) -> Result<Vec<(MembershipRow, AccountRow)>, StoreError> {
-    let after = after.unwrap_or(AccountId::MAX);
     db_run!(conn: {
-        Ok(memberships::table
+        let query = memberships::table
             .inner_join(accounts::table)
             .filter(memberships::workspace_id.eq(workspace_id))
-            .filter(memberships::account_id.lt(after))
             .filter(accounts::kind.eq(PERSON))
-            .order(memberships::account_id.desc())
-            .limit(limit)
             .select((MembershipRow::as_select(), AccountRow::as_select()))
-            .load(conn)
-            .await?)
+            .into_boxed();
+        let query = paged!(query, reading, memberships::account_id, memberships::updated_at);
+        Ok(query.limit(limit).load(conn).await?)
     })
 }
 

@@ -285,3 +285,50 @@ macro_rules! keyset {
 }
 
 pub(crate) use keyset;
+
+/// How a list ordered by id is read: in its own order, or (for
+/// incremental sync) what changed since a time, oldest change first.
+#[derive(Debug, Clone, Copy)]
+pub enum Reading<I> {
+    /// Newest first (by id), before this id.
+    Newest {
+        /// Where the previous page ended.
+        before: Option<I>,
+    },
+    /// Changed (or created) at or after `since`, by `updated_at` then id,
+    /// after this position.
+    ChangedSince {
+        /// The earliest change wanted.
+        since: DbTime,
+        /// Where the previous page ended.
+        after: Option<(DbTime, I)>,
+    },
+}
+
+/// Restricts a boxed query to rows changed at or after `$since` and
+/// orders it by `$updated` then `$id`, after `$after` (a
+/// [`Reading::ChangedSince`]).
+macro_rules! changed_since {
+    ($query:expr, $updated:expr, $id:expr, $since:expr, $after:expr) => {{
+        let query = $query.filter($updated.ge($since));
+        $crate::store::keyset!(query, $updated, $id, $after, Asc)
+    }};
+}
+pub(crate) use changed_since;
+
+/// Orders a boxed query as `$reading` (a [`Reading`]) says: newest first
+/// by `$id`, or changed since a time by `$updated` then `$id`.
+macro_rules! paged {
+    ($query:expr, $reading:expr, $id:expr, $updated:expr) => {
+        match $reading {
+            $crate::store::Reading::Newest { before: Some(before) } => {
+                $query.filter($id.lt(before)).order($id.desc())
+            }
+            $crate::store::Reading::Newest { before: None } => $query.order($id.desc()),
+            $crate::store::Reading::ChangedSince { since, after } => {
+                $crate::store::changed_since!($query, $updated, $id, since, after)
+            }
+        }
+    };
+}
+pub(crate) use paged;

@@ -7,7 +7,7 @@ use super::schema::observables;
 use crate::ids::{AccountId, CaseId, ObservableId, WorkspaceId};
 
 use super::trash::trashed_case_ids;
-use super::{DbConn, DbTime, StoreError, db_run, insert_rows, update_returning};
+use super::{DbConn, DbTime, Reading, StoreError, db_run, insert_rows, paged, update_returning};
 
 /// An observable as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -194,13 +194,13 @@ pub async fn seen_at(conn: &mut DbConn<'_>, id: ObservableId, at: DbTime) -> Res
     })
 }
 
-/// Up to `limit` observables matching `filter` in a workspace, newest
-/// first, before the id `before`.
+/// Up to `limit` observables matching `filter` in a workspace, read as
+/// `reading` says.
 pub async fn search(
     conn: &mut DbConn<'_>,
     workspace_id: WorkspaceId,
     filter: &ObservableFilter,
-    before: Option<ObservableId>,
+    reading: Reading<ObservableId>,
     limit: i64,
 ) -> Result<Vec<ObservableRow>, StoreError> {
     db_run!(conn: {
@@ -230,10 +230,8 @@ pub async fn search(
         if let Some(pattern) = &filter.tag_like {
             query = query.filter(observables::tags.like(pattern.clone()).escape('\\'));
         }
-        if let Some(before) = before {
-            query = query.filter(observables::id.lt(before));
-        }
-        Ok(query.order(observables::id.desc()).limit(limit).load(conn).await?)
+        let query = paged!(query, reading, observables::id, observables::updated_at);
+        Ok(query.limit(limit).load(conn).await?)
     })
 }
 

@@ -8,7 +8,7 @@ use diesel_async::RunQueryDsl;
 use super::schema::{memberships, service_accounts};
 use crate::ids::{AccountId, ServiceAccountId, WorkspaceId};
 
-use super::{DbConn, DbTime, StoreError, db_run};
+use super::{DbConn, DbTime, Reading, StoreError, db_run, paged};
 
 /// A service account as stored (its role is its membership's).
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -89,19 +89,16 @@ pub async fn find(
 pub async fn list(
     conn: &mut DbConn<'_>,
     workspace: WorkspaceId,
-    after: Option<ServiceAccountId>,
+    reading: Reading<ServiceAccountId>,
     limit: i64,
 ) -> Result<Vec<(ServiceAccountRow, String)>, StoreError> {
-    let after = after.unwrap_or(ServiceAccountId::MAX);
     db_run!(conn: {
-        Ok(with_role!()
+        let query = with_role!()
             .filter(service_accounts::workspace_id.eq(workspace))
-            .filter(service_accounts::id.lt(after))
-            .order(service_accounts::id.desc())
-            .limit(limit)
             .select((ServiceAccountRow::as_select(), memberships::role))
-            .load(conn)
-            .await?)
+            .into_boxed();
+        let query = paged!(query, reading, service_accounts::id, service_accounts::updated_at);
+        Ok(query.limit(limit).load(conn).await?)
     })
 }
 

@@ -91,6 +91,8 @@ pub enum TaskSortKey {
     DueAt,
     /// Creation time.
     CreatedAt,
+    /// Last change.
+    UpdatedAt,
 }
 
 /// What the workspace list is restricted to; empty vectors mean "no restriction".
@@ -108,6 +110,8 @@ pub struct TaskFilter {
     pub due_before: Option<DateTime<Utc>>,
     /// Due at or after.
     pub due_after: Option<DateTime<Utc>>,
+    /// Changed (or created) at or after.
+    pub updated_after: Option<DateTime<Utc>>,
     /// Overdue (or not) at a time.
     pub overdue: Option<Overdue>,
 }
@@ -250,6 +254,9 @@ pub async fn list(
         if let Some(after) = filter.due_after {
             query = query.filter(tasks::due_at.ge(DbTime::from(after)));
         }
+        if let Some(after) = filter.updated_after {
+            query = query.filter(tasks::updated_at.ge(DbTime::from(after)));
+        }
         if let Some(Overdue { overdue, now, finished }) = &filter.overdue {
             let now = DbTime::from(*now);
             query = if *overdue {
@@ -265,6 +272,8 @@ pub async fn list(
             (TaskSortKey::DueAt, Direction::Desc) => keyset!(query, tasks::due_key, tasks::id, after, Desc),
             (TaskSortKey::CreatedAt, Direction::Asc) => keyset!(query, tasks::created_at, tasks::id, after, Asc),
             (TaskSortKey::CreatedAt, Direction::Desc) => keyset!(query, tasks::created_at, tasks::id, after, Desc),
+            (TaskSortKey::UpdatedAt, Direction::Asc) => keyset!(query, tasks::updated_at, tasks::id, after, Asc),
+            (TaskSortKey::UpdatedAt, Direction::Desc) => keyset!(query, tasks::updated_at, tasks::id, after, Desc),
         };
         Ok(query.limit(limit).load(conn).await?)
     })

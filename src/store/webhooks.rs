@@ -6,7 +6,7 @@ use diesel_async::RunQueryDsl;
 use super::schema::webhooks;
 use crate::ids::{AccountId, WebhookId, WorkspaceId};
 
-use super::{DbConn, DbTime, StoreError, db_run, update_returning};
+use super::{DbConn, DbTime, Reading, StoreError, db_run, paged, update_returning};
 
 /// A webhook subscription as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -109,18 +109,14 @@ pub async fn find(
 pub async fn list(
     conn: &mut DbConn<'_>,
     workspace_id: WorkspaceId,
-    before: WebhookId,
+    reading: Reading<WebhookId>,
     limit: i64,
 ) -> Result<Vec<WebhookRow>, StoreError> {
     db_run!(conn: {
-        Ok(webhooks::table
-            .filter(webhooks::workspace_id.eq(workspace_id))
-            .filter(webhooks::id.lt(before))
-            .select(WebhookRow::as_select())
-            .order(webhooks::id.desc())
-            .limit(limit)
-            .load(conn)
-            .await?)
+        let query =
+            webhooks::table.filter(webhooks::workspace_id.eq(workspace_id)).select(WebhookRow::as_select()).into_boxed();
+        let query = paged!(query, reading, webhooks::id, webhooks::updated_at);
+        Ok(query.limit(limit).load(conn).await?)
     })
 }
 

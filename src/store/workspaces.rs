@@ -7,7 +7,7 @@ use diesel_async::RunQueryDsl;
 use super::schema::{memberships, workspaces};
 use crate::ids::{AccountId, WorkspaceId};
 
-use super::{DbConn, DbTime, StoreError, db_run, update_returning};
+use super::{DbConn, DbTime, Reading, StoreError, db_run, paged, update_returning};
 
 /// A workspace as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -70,21 +70,17 @@ pub async fn find(conn: &mut DbConn<'_>, id: WorkspaceId) -> Result<Option<Works
 pub async fn list_for_account(
     conn: &mut DbConn<'_>,
     account_id: AccountId,
-    after: Option<WorkspaceId>,
+    reading: Reading<WorkspaceId>,
     limit: i64,
 ) -> Result<Vec<(WorkspaceRow, String)>, StoreError> {
-    // The largest possible id stands for "no cursor", so one query body serves both.
-    let after = after.unwrap_or(WorkspaceId::MAX);
     db_run!(conn: {
-        Ok(workspaces::table
+        let query = workspaces::table
             .inner_join(memberships::table)
             .filter(memberships::account_id.eq(account_id))
-            .filter(workspaces::id.lt(after))
-            .order(workspaces::id.desc())
-            .limit(limit)
             .select((WorkspaceRow::as_select(), memberships::role))
-            .load(conn)
-            .await?)
+            .into_boxed();
+        let query = paged!(query, reading, workspaces::id, workspaces::updated_at);
+        Ok(query.limit(limit).load(conn).await?)
     })
 }
 

@@ -15,11 +15,11 @@ use crate::http::responses::{
     CreateErrors, DeleteErrors, GetErrors, ListErrors, Problems, UpdateErrors, idempotent_created, one_answer,
 };
 use crate::http::tags::ApiTags;
-use crate::http::wire::WireId;
+use crate::http::wire::{Timestamp, WireId};
 use crate::ids::{CaseId, CommentId, WorkspaceId};
 use crate::services::cases::CaseService;
 use crate::services::cases::{CommentBody, CommentEdit};
-use crate::services::pagination::PageRequest;
+use crate::services::pagination::Paging;
 use wire::{CommentList, CommentView, CreateCommentRequest, UpdateCommentRequest};
 
 /// Comment operations.
@@ -93,7 +93,8 @@ impl CommentsApi {
 
     /// List comments
     ///
-    /// A case's comments, newest first.
+    /// A case's comments, newest first; with `updated_after`, those changed
+    /// since, oldest change first.
     #[oai(
         path = "/v1/workspaces/:workspace_id/cases/:case_id/comments",
         method = "get",
@@ -106,13 +107,18 @@ impl CommentsApi {
         workspace_id: Path<WireId<WorkspaceId>>,
         /// The case.
         case_id: Path<WireId<CaseId>>,
+        /// Only comments changed (or created) at or after this time, oldest
+        /// change first (for incremental sync: pass the `updated_at` of the
+        /// last comment seen; deletions are in the activity feed,
+        /// `comment.deleted`).
+        updated_after: Query<Option<Timestamp>>,
         /// Items per page, 1 to 100 (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
-        /// The `next_cursor` of the previous page.
+        /// The `next_cursor` of the previous page (same `updated_after`).
         cursor: Query<Option<String>>,
     ) -> Result<CommentListResponse, Problems<ListErrors>> {
-        let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
+        let page = Paging::parse(limit.0, cursor.0.as_deref(), updated_after.0.map(|t| t.0))?;
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());
         let page = self.cases.comments(caller.actor(), workspace, case, page).await?;
         Ok(CommentListResponse::Ok(Json(page.into())))

@@ -15,9 +15,9 @@ use crate::http::responses::{
     GetErrors, ListErrors, Problems, UpdateErrors, error_statuses, idempotent_created, one_answer,
 };
 use crate::http::tags::ApiTags;
-use crate::http::wire::WireId;
+use crate::http::wire::{Timestamp, WireId};
 use crate::ids::{AccountId, WorkspaceId};
-use crate::services::pagination::PageRequest;
+use crate::services::pagination::Paging;
 use crate::services::workspaces::WorkspaceService;
 use crate::services::workspaces::{MemberRoleUpdate, NewMember};
 use wire::{AddMemberRequest, MemberList, MemberView, UpdateMemberRequest};
@@ -98,13 +98,17 @@ impl MembersApi {
         caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
+        /// Only members whose role changed (or who joined) at or after this time, oldest change
+        /// first: for incremental sync, pass the `updated_at` of the last
+        /// one seen (deletions are in the activity feed, `member.removed`).
+        updated_after: Query<Option<Timestamp>>,
         /// Items per page, 1 to 100 (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
-        /// The `next_cursor` of the previous page.
+        /// The `next_cursor` of the previous page (same `updated_after`).
         cursor: Query<Option<String>>,
     ) -> Result<MemberListResponse, Problems<ListErrors>> {
-        let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
+        let page = Paging::parse(limit.0, cursor.0.as_deref(), updated_after.0.map(|t| t.0))?;
         let workspace = workspace_id.0.id();
         let page = self.workspaces.list_members(caller.actor(), workspace, page).await?;
         Ok(MemberListResponse::Ok(Json(page.into())))

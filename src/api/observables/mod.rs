@@ -23,12 +23,12 @@ use crate::http::responses::{
     DeleteErrors, GetErrors, ListErrors, Problems, UpdateErrors, idempotent_created, one_answer,
 };
 use crate::http::tags::ApiTags;
-use crate::http::wire::WireId;
+use crate::http::wire::{Timestamp, WireId};
 use crate::ids::{CaseId, ObservableId, WorkspaceId};
 use crate::services::observables::{
     NewObservable, ObservableQuery, ObservableService, ObservableUpdate, RawNewObservable,
 };
-use crate::services::pagination::PageRequest;
+use crate::services::pagination::Paging;
 use related_wire::RelatedCaseList;
 use wire::{
     CreateObservableRequest, ObservableList, ObservableTypeWire, ObservableView, TlpWire,
@@ -145,13 +145,18 @@ impl ObservablesApi {
         /// Only observables with this tag.
         #[oai(validator(max_length = 50))]
         tag: Query<Option<String>>,
+        /// Only observables changed (or added again) at or after this time,
+        /// oldest change first (for incremental sync: pass the `updated_at`
+        /// of the last one seen; deletions are in the activity feed,
+        /// `observable.deleted`).
+        updated_after: Query<Option<Timestamp>>,
         /// Items per page, 1 to 100 (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
-        /// The `next_cursor` of the previous page.
+        /// The `next_cursor` of the previous page (same filters).
         cursor: Query<Option<String>>,
     ) -> Result<ObservableListResponse, Problems<ListErrors>> {
-        let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
+        let page = Paging::parse(limit.0, cursor.0.as_deref(), updated_after.0.map(|t| t.0))?;
         let case = Some(case_id.0.id());
         let query = ObservableQuery::parse(
             any_of(kind.0),
@@ -202,13 +207,18 @@ impl ObservablesApi {
         /// Only observables with this tag.
         #[oai(validator(max_length = 50))]
         tag: Query<Option<String>>,
+        /// Only observables changed (or added again) at or after this time,
+        /// oldest change first (for incremental sync: pass the `updated_at`
+        /// of the last one seen; deletions are in the activity feed,
+        /// `observable.deleted`).
+        updated_after: Query<Option<Timestamp>>,
         /// Items per page, 1 to 100 (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
-        /// The `next_cursor` of the previous page.
+        /// The `next_cursor` of the previous page (same filters).
         cursor: Query<Option<String>>,
     ) -> Result<ObservableListResponse, Problems<ListErrors>> {
-        let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
+        let page = Paging::parse(limit.0, cursor.0.as_deref(), updated_after.0.map(|t| t.0))?;
         let query = ObservableQuery::parse(
             any_of(kind.0),
             value.0.as_deref(),

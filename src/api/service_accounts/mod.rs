@@ -20,9 +20,9 @@ use crate::http::responses::{
     one_answer,
 };
 use crate::http::tags::ApiTags;
-use crate::http::wire::WireId;
+use crate::http::wire::{Timestamp, WireId};
 use crate::ids::{ServiceAccountId, WorkspaceId};
-use crate::services::pagination::PageRequest;
+use crate::services::pagination::Paging;
 use crate::services::service_accounts::{NewServiceAccount, ServiceAccountService, ServiceAccountUpdate};
 use wire::{
     CreateServiceAccountRequest, ServiceAccountList, ServiceAccountView, UpdateServiceAccountRequest,
@@ -107,13 +107,17 @@ impl ServiceAccountsApi {
         caller: Caller,
         /// The workspace.
         workspace_id: Path<WireId<WorkspaceId>>,
+        /// Only service accounts changed (or made) at or after this time, oldest change
+        /// first: for incremental sync, pass the `updated_at` of the last
+        /// one seen (deletions are in the activity feed, `service_account.deleted`).
+        updated_after: Query<Option<Timestamp>>,
         /// Items per page, 1 to 100 (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
-        /// The `next_cursor` of the previous page.
+        /// The `next_cursor` of the previous page (same `updated_after`).
         cursor: Query<Option<String>>,
     ) -> Result<ServiceAccountListResponse, Problems<AdminListErrors>> {
-        let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
+        let page = Paging::parse(limit.0, cursor.0.as_deref(), updated_after.0.map(|t| t.0))?;
         let page = self.service_accounts.list(caller.actor(), workspace_id.0.id(), page).await?;
         Ok(ServiceAccountListResponse::Ok(Json(page.into())))
     }

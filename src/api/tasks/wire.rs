@@ -34,6 +34,9 @@ wire_enum!(
         DueAt,
         /// Creation time.
         CreatedAt,
+        /// Last change (with `updated_after` and `order=asc`, for
+        /// incremental sync).
+        UpdatedAt,
     }
 );
 

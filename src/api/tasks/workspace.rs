@@ -53,6 +53,11 @@ impl WorkspaceTasksApi {
         due_after: Query<Option<Timestamp>>,
         /// Only the tasks of this case.
         case_id: Query<Option<WireId<CaseId>>>,
+        /// Only tasks changed (or created) at or after this time: with
+        /// `sort=updated_at&order=asc`, a client that passes the
+        /// `updated_at` of the last task it saw fetches only what changed
+        /// since (deletions are in the activity feed, `task.deleted`).
+        updated_after: Query<Option<Timestamp>>,
         /// Sort by this (default `due_at`).
         sort: Query<Option<TaskSortWire>>,
         /// Sort direction (default `asc`).
@@ -71,6 +76,7 @@ impl WorkspaceTasksApi {
             overdue: overdue.0,
             due_before: due_before.0.map(|t| t.0),
             due_after: due_after.0.map(|t| t.0),
+            updated_after: updated_after.0.map(|t| t.0),
             sort: sort.0.map(Into::into),
             direction: order.0.map(Into::into),
             limit: limit.0,

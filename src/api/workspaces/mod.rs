@@ -15,9 +15,9 @@ use crate::http::responses::{
     DeleteErrors, GetErrors, Problems, UpdateErrors, error_statuses, idempotent_created, one_answer,
 };
 use crate::http::tags::ApiTags;
-use crate::http::wire::WireId;
+use crate::http::wire::{Timestamp, WireId};
 use crate::ids::WorkspaceId;
-use crate::services::pagination::PageRequest;
+use crate::services::pagination::Paging;
 use crate::services::workspaces::WorkspaceService;
 use crate::services::workspaces::{NewWorkspace, WorkspaceUpdate};
 use wire::{CreateWorkspaceRequest, UpdateWorkspaceRequest, WorkspaceList, WorkspaceView};
@@ -91,13 +91,17 @@ impl WorkspacesApi {
     async fn list_workspaces(
         &self,
         caller: Caller,
+        /// Only workspaces changed (or made) at or after this time, oldest change
+        /// first: for incremental sync, pass the `updated_at` of the last
+        /// one seen (deletions are in the activity feed of each workspace).
+        updated_after: Query<Option<Timestamp>>,
         /// Items per page, 1 to 100 (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
-        /// The `next_cursor` of the previous page.
+        /// The `next_cursor` of the previous page (same `updated_after`).
         cursor: Query<Option<String>>,
     ) -> Result<WorkspaceListResponse, Problems<ListWorkspacesErrors>> {
-        let page = PageRequest::parse(limit.0, cursor.0.as_deref())?;
+        let page = Paging::parse(limit.0, cursor.0.as_deref(), updated_after.0.map(|t| t.0))?;
         let page = self.workspaces.list(caller.actor(), page).await?;
         Ok(WorkspaceListResponse::Ok(Json(page.into())))
     }

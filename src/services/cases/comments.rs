@@ -13,7 +13,7 @@ use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::kernel::{Actor, ActorKind, Failure};
 use crate::services::outbox::{Change, EventType};
-use crate::services::pagination::{Page, PageRequest};
+use crate::services::pagination::{Page, Paging};
 use crate::services::validation::ValidationErrors;
 use crate::services::workspaces::Role;
 use crate::store::comments::{self, CommentRow};
@@ -137,19 +137,21 @@ impl CaseService {
         })
     }
 
-    /// A page of a case's comments, newest first (any member).
+    /// A page of a case's comments, newest first or changed since a time
+    /// (any member).
     pub async fn comments(
         &self,
         caller: Actor,
         workspace: WorkspaceId,
         case: CaseId,
-        page: PageRequest<CommentId>,
+        page: Paging<CommentId>,
     ) -> Result<Page<Comment>, CaseError> {
         let mut scope = self.access.writing(caller, workspace, Role::Viewer).await?;
         let conn = &mut scope.db();
         load(conn, workspace, case).await?;
-        let rows = comments::list(conn, case, page.after, page.fetch()).await?;
-        Ok(Page::from_rows(rows.into_iter().map(Comment::from).collect(), page.limit, |c: &Comment| c.id))
+        let rows = comments::list(conn, case, page.reading(), page.fetch()).await?;
+        let items = rows.into_iter().map(Comment::from).collect();
+        Ok(page.page(items, |c: &Comment| c.id, |c: &Comment| c.updated_at))
     }
 
     /// One comment (any member).

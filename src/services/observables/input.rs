@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::normalise::{VALUE_MAX_CHARS, normalise};
 use super::{ObservableType, Source, Tlp};
 use crate::ids::{CaseId, ObservableId};
-use crate::services::pagination::PageRequest;
+use crate::services::pagination::Paging;
 use crate::services::validation::{self, ValidationErrors};
 
 const DESCRIPTION_MAX_CHARS: usize = 10_000;
@@ -148,7 +148,7 @@ pub struct ObservableQuery {
     /// Only this case.
     pub case_id: Option<CaseId>,
     /// Which page.
-    pub page: PageRequest<ObservableId>,
+    pub page: Paging<ObservableId>,
 }
 
 impl ObservableQuery {
@@ -163,7 +163,7 @@ impl ObservableQuery {
         tlps: Vec<Tlp>,
         tag: Option<&str>,
         case_id: Option<CaseId>,
-        page: PageRequest<ObservableId>,
+        page: Paging<ObservableId>,
     ) -> Result<Self, ValidationErrors> {
         let candidates: Vec<ObservableType> = match kinds.is_empty() {
             true => ObservableType::ALL.to_vec(),

@@ -124,12 +124,12 @@ impl ObservableService {
         }
         let filter = filter_of(&query);
         let rows =
-            observables::search(conn, workspace, &filter, query.page.after, query.page.fetch()).await?;
+            observables::search(conn, workspace, &filter, query.page.reading(), query.page.fetch()).await?;
         let found = rows.into_iter().map(Observable::try_from).collect::<Result<Vec<_>, _>>()?;
-        let page = Page::from_rows(found, query.page.limit, |o| o.id);
+        let page = query.page.page(found, |o| o.id, |o| o.updated_at);
         // An exact lookup whose first page holds every match holds every
         // case with each value: they count themselves, with no second query.
-        let whole = query.page.after.is_none() && page.next_cursor.is_none() && only_values(&query);
+        let whole = query.page.is_first() && page.next_cursor.is_none() && only_values(&query);
         let items = match whole {
             true => counted_among(page.items),
             false => correlate(conn, workspace, page.items).await?,

@@ -17,7 +17,7 @@ use crate::services::idempotency::{self, Claim, Created};
 use crate::services::identity::TokenSigner;
 use crate::services::kernel::{Access, Actor, Failure, InWorkspace, Role};
 use crate::services::outbox::{self, EventType, Outbox};
-use crate::services::pagination::{Page, PageRequest};
+use crate::services::pagination::{Page, Paging};
 use crate::store::accounts::{self, NewAccount};
 use crate::store::memberships::{self, MembershipRow};
 use crate::store::service_accounts::{self, ServiceAccountChanges, ServiceAccountRow};
@@ -121,15 +121,15 @@ impl ServiceAccountService {
         &self,
         caller: Actor,
         workspace: WorkspaceId,
-        page: PageRequest<ServiceAccountId>,
+        page: Paging<ServiceAccountId>,
     ) -> Result<Page<ServiceAccount>, Failure> {
         let mut scope = self.admin(caller, workspace).await?;
-        let rows = service_accounts::list(&mut scope.db(), workspace, page.after, page.fetch()).await?;
+        let rows = service_accounts::list(&mut scope.db(), workspace, page.reading(), page.fetch()).await?;
         let items = rows
             .into_iter()
             .map(|(row, role)| ServiceAccount::from_row(row, &role))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(items, page.limit, |account: &ServiceAccount| account.id))
+        Ok(page.page(items, |account: &ServiceAccount| account.id, |account| account.updated_at))
     }
 
     /// One service account.

@@ -159,6 +159,8 @@ pub enum TaskSort {
     DueAt,
     /// Creation time.
     CreatedAt,
+    /// Last change (with `updated_after`, for incremental sync).
+    UpdatedAt,
 }
 
 /// A workspace task list request as a client sends it; empty lists mean
@@ -177,6 +179,8 @@ pub struct RawTaskQuery {
     pub due_before: Option<DateTime<Utc>>,
     /// Due at or after.
     pub due_after: Option<DateTime<Utc>>,
+    /// Changed (or created) at or after.
+    pub updated_after: Option<DateTime<Utc>>,
     /// Sort column.
     pub sort: Option<TaskSort>,
     /// Sort direction.
@@ -202,6 +206,8 @@ pub struct TaskQuery {
     pub due_before: Option<DateTime<Utc>>,
     /// Due at or after.
     pub due_after: Option<DateTime<Utc>>,
+    /// Changed (or created) at or after.
+    pub updated_after: Option<DateTime<Utc>>,
     /// Sort column (default: due time).
     pub sort: TaskSort,
     /// Sort direction (default: ascending).
@@ -226,6 +232,7 @@ impl TryFrom<RawTaskQuery> for TaskQuery {
                 overdue: raw.overdue,
                 due_before: raw.due_before,
                 due_after: raw.due_after,
+                updated_after: raw.updated_after,
                 sort: raw.sort.unwrap_or(TaskSort::DueAt),
                 direction: raw.direction.unwrap_or(SortOrder::Asc),
                 page,

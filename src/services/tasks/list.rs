@@ -29,6 +29,7 @@ impl TaskService {
             unassigned,
             due_before: query.due_before,
             due_after: query.due_after,
+            updated_after: query.updated_after,
             overdue: query.overdue.map(|overdue| {
                 overdue_now(overdue, &[TaskStatus::Done.as_str(), TaskStatus::Cancelled.as_str()])
             }),
@@ -37,6 +38,7 @@ impl TaskService {
             match query.sort {
                 TaskSort::DueAt => TaskSortKey::DueAt,
                 TaskSort::CreatedAt => TaskSortKey::CreatedAt,
+                TaskSort::UpdatedAt => TaskSortKey::UpdatedAt,
             },
             match query.direction {
                 SortOrder::Asc => Direction::Asc,
@@ -55,6 +57,7 @@ fn position(task: &Task, sort: TaskSort) -> TaskPosition {
     let value = match sort {
         TaskSort::DueAt => chrono::DateTime::from(due_key(task.due_at.map(Into::into))).timestamp_micros(),
         TaskSort::CreatedAt => task.created_at.timestamp_micros(),
+        TaskSort::UpdatedAt => task.updated_at.timestamp_micros(),
     };
     (value, task.id)
 }

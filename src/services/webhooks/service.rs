@@ -12,7 +12,7 @@ use crate::ids::{WebhookId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::kernel::{Access, Actor, Failure, Role};
 use crate::services::outbox::{Change, EventType, Outbox};
-use crate::services::pagination::{Page, PageRequest};
+use crate::services::pagination::{Page, Paging};
 use crate::services::validation::ValidationErrors;
 use crate::store::outbox;
 use crate::store::webhooks::{self, WebhookChanges, WebhookRow};
@@ -96,13 +96,12 @@ impl WebhookService {
         &self,
         caller: Actor,
         workspace: WorkspaceId,
-        page: PageRequest<WebhookId>,
+        page: Paging<WebhookId>,
     ) -> Result<Page<Webhook>, Failure> {
         let mut scope = self.access.reading(caller, workspace, Role::Admin).await?;
-        let before = page.after.unwrap_or(WebhookId::MAX);
-        let rows = webhooks::list(&mut scope.db(), workspace, before, page.fetch()).await?;
+        let rows = webhooks::list(&mut scope.db(), workspace, page.reading(), page.fetch()).await?;
         let hooks = rows.into_iter().map(Webhook::try_from).collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(hooks, page.limit, |hook| hook.id))
+        Ok(page.page(hooks, |hook| hook.id, |hook| hook.updated_at))
     }
 
     /// One subscription (admins).

@@ -8,7 +8,7 @@ use crate::services::changes::Change;
 use crate::services::idempotency::{self, Claim, Created};
 use crate::services::kernel::{Actor, Failure};
 use crate::services::outbox::{self, EventType};
-use crate::services::pagination::{Page, PageRequest};
+use crate::services::pagination::{Page, Paging};
 use crate::services::validation::ValidationErrors;
 use crate::store::memberships::{self, MembershipRow};
 use crate::store::{DbConn, StoreError, accounts, db_transaction, workspaces};
@@ -19,13 +19,13 @@ impl WorkspaceService {
         &self,
         caller: Actor,
         workspace: WorkspaceId,
-        page: PageRequest<AccountId>,
+        page: Paging<AccountId>,
     ) -> Result<Page<Member>, WorkspaceError> {
         let mut scope = self.access.writing(caller, workspace, Role::Viewer).await?;
         let conn = &mut scope.db();
-        let rows = memberships::list(conn, workspace, page.after, page.fetch()).await?;
+        let rows = memberships::list(conn, workspace, page.reading(), page.fetch()).await?;
         let members = rows.into_iter().map(|(m, a)| Member::from_rows(m, a)).collect::<Result<_, _>>()?;
-        Ok(Page::from_rows(members, page.limit, |m: &Member| m.account_id))
+        Ok(page.page(members, |m: &Member| m.account_id, |m: &Member| m.updated_at))
     }
 
     /// One member of a workspace the caller belongs to.

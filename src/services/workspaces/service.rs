@@ -10,7 +10,7 @@ use crate::services::idempotency::{self, Claim, Created};
 use crate::services::kernel::Failure;
 use crate::services::kernel::{Access, Actor, Corrupt};
 use crate::services::outbox::{self, EventType, Outbox};
-use crate::services::pagination::{Page, PageRequest};
+use crate::services::pagination::{Page, Paging};
 use crate::store::memberships::{self, MembershipRow};
 use crate::store::workspaces::{self, WorkspaceChanges, WorkspaceRow};
 use crate::store::{DbTime, Store, db_transaction};
@@ -77,16 +77,16 @@ impl WorkspaceService {
     pub async fn list(
         &self,
         caller: Actor,
-        page: PageRequest<WorkspaceId>,
+        page: Paging<WorkspaceId>,
     ) -> Result<Page<Workspace>, WorkspaceError> {
         let mut pooled = self.store.conn().await?;
         let rows =
-            workspaces::list_for_account(&mut pooled.db(), caller.id, page.after, page.fetch()).await?;
+            workspaces::list_for_account(&mut pooled.db(), caller.id, page.reading(), page.fetch()).await?;
         let workspaces = rows
             .into_iter()
             .map(|(row, role)| Ok(Workspace::from_row(row, stored_role(&role)?)))
             .collect::<Result<_, Corrupt>>()?;
-        Ok(Page::from_rows(workspaces, page.limit, |w: &Workspace| w.id))
+        Ok(page.page(workspaces, |w: &Workspace| w.id, |w: &Workspace| w.updated_at))
     }
 
     /// One workspace the caller belongs to.
