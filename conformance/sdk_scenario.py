@@ -114,6 +114,7 @@ def main():
     observable_scenario(api, ws, case.id)
     webhook_scenario(api, ws)
     activity_scenario(api, ws)
+    trash_scenario(api, ws)
     print("python sdk: scenario passed", flush=True)
 
 
@@ -292,6 +293,27 @@ def activity_scenario(api, ws):
     assert {"events", "active"} <= {change.var_field for change in rest.items[0].changes}, rest.items[0].changes
     assert rest.items[0].actor_kind == cb.EventActorKind.PERSON and rest.items[0].actor_id.startswith("acct_")
     expect_problem(lambda: activity.list_workspace_events(ws, cursor="not a cursor"), 422, "VALIDATION_FAILED")
+
+
+def trash_scenario(api, ws):
+    step("trash: a deleted case leaves the list; an admin restores it, syncs it, then purges it for good")
+    cases, trash = cb.CasesApi(api), cb.TrashApi(api)
+    doomed = cases.create_case(ws, cb.CreateCaseRequest(summary="Deleted by mistake"))
+    cases.delete_case(ws, doomed.id)
+    expect_problem(lambda: cases.get_case(ws, doomed.id), 404, "NOT_FOUND")
+    listed = trash.list_trashed_cases(ws, limit=10)
+    assert [t.case.id for t in listed.items] == [doomed.id], listed.items
+    assert listed.items[0].deleted_by_kind == cb.ActorKind.PERSON and listed.items[0].purge_after > listed.items[0].deleted_at
+    restored = trash.restore_case(ws, doomed.id)
+    assert restored.id == doomed.id and restored.version == doomed.version + 1, restored
+    changed = cases.list_cases(
+        ws, updated_after=restored.updated_at, sort=cb.CaseSort.UPDATED_AT, order=cb.SortOrder.ASC
+    )
+    assert [c.id for c in changed.items] == [doomed.id], changed.items
+    cases.delete_case(ws, doomed.id)
+    trash.purge_case(ws, doomed.id)
+    expect_problem(lambda: trash.get_trashed_case(ws, doomed.id), 404, "NOT_FOUND")
+    expect_problem(lambda: trash.restore_case(ws, doomed.id), 404, "NOT_FOUND")
 
 
 def expect_problem(call, status, code):

@@ -1,6 +1,8 @@
 //! `/v1/workspaces/{workspace_id}/events`: the workspace's activity feed,
 //! every recorded change newest first (any member).
 
+#[cfg(test)]
+mod encoding_tests;
 pub mod wire;
 
 use std::sync::Arc;
@@ -9,14 +11,14 @@ use futures::StreamExt;
 use futures::stream::BoxStream;
 use poem::web::sse::Event;
 use poem_openapi::param::{Header, Path, Query};
-use poem_openapi::payload::{EventStream, Json};
-use poem_openapi::types::ToJSON;
+use poem_openapi::payload::EventStream;
 use poem_openapi::{ApiResponse, OpenApi};
 
 use crate::api::common::any_of;
 use crate::api::event_types::EventTypeWire;
 use crate::http::actor::ActorId;
 use crate::http::auth::Caller;
+use crate::http::json_response::JsonResponse;
 use crate::http::responses::{ListErrors, Problems, one_answer};
 use crate::http::tags::ApiTags;
 use crate::http::wire::{Timestamp, WireId};
@@ -37,7 +39,7 @@ pub struct ActivityApi {
 
 one_answer!(
     /// Answer of `listWorkspaceEvents`.
-    WorkspaceEventListResponse: 200 Ok(Json<WorkspaceEventList>),
+    WorkspaceEventListResponse: 200 Ok(JsonResponse<WorkspaceEventList>),
     "A page of the workspace's events, newest first."
 );
 
@@ -99,7 +101,7 @@ impl ActivityApi {
             ..filter(resource_type, kind, actor_id, case_id)
         };
         let page = self.activity.list(caller.actor(), workspace_id.0.id(), filter, page).await?;
-        Ok(WorkspaceEventListResponse::Ok(Json(page.into())))
+        Ok(WorkspaceEventListResponse::Ok(JsonResponse(page.into())))
     }
 
     /// Stream a workspace's events
@@ -150,7 +152,7 @@ impl ActivityApi {
         let views = events.map(WorkspaceEventView::from).boxed();
         let stream = EventStream::new(views).keep_alive(KEEP_ALIVE).to_event(|view: WorkspaceEventView| {
             let (seq, kind) = (view.seq, view.kind.clone());
-            let json = view.to_json().map(|json| json.to_string()).unwrap_or_default();
+            let json = serde_json::to_string(&view).unwrap_or_default();
             Event::message(json).id(seq.to_string()).event_type(kind)
         });
         Ok(WorkspaceEventStreamResponse::Ok(stream))

@@ -1,7 +1,10 @@
 //! Wire types of the workspace activity feed.
 
+use poem_openapi::types::Any;
 use poem_openapi::{Enum, Object};
+use serde::Serialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::api::common::wire_enum;
 use crate::http::actor::ActorId;
@@ -44,8 +47,9 @@ wire_enum!(
 );
 
 /// Who made a change: a person, a service account, or the server itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Serialize)]
 #[oai(rename = "EventActorKind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum EventActorKindWire {
     /// A person (`actor_id` is an `acct_` id).
     Person,
@@ -57,7 +61,7 @@ pub enum EventActorKindWire {
 }
 
 /// One changed field of an update.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, Serialize)]
 #[oai(rename = "FieldChange")]
 pub struct FieldChangeView {
     /// The field as the resource names it (`status`); a field inside an
@@ -78,7 +82,7 @@ impl From<FieldChange> for FieldChangeView {
 /// One change in a workspace, as the activity feed lists it. The same
 /// event that webhook subscriptions receive (same `id`, `type`, `data`
 /// and `changes`), with its place in the workspace's order.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, Serialize)]
 #[oai(rename = "WorkspaceEvent")]
 pub struct WorkspaceEventView {
     /// The event's id: the `id` of the webhook envelope that carried it.
@@ -91,6 +95,7 @@ pub struct WorkspaceEventView {
     /// `member.updated`...). New types may be added; treat unknown ones
     /// as information.
     #[oai(rename = "type")]
+    #[serde(rename = "type")]
     pub kind: String,
     /// When it was committed.
     pub created_at: Timestamp,
@@ -108,7 +113,7 @@ pub struct WorkspaceEventView {
     /// The resource as its own endpoints return it, after the change (as
     /// it was, for a deletion). A workspace carries no `role`: roles are
     /// the reader's own.
-    pub data: Value,
+    pub data: Any<Box<RawValue>>,
     /// For an update (`*.updated`), the fields that changed with their old
     /// and new values (`version` and `updated_at` aside); null for other
     /// events. Secrets are never part of a resource, so never here.
@@ -131,14 +136,14 @@ impl From<WorkspaceEvent> for WorkspaceEventView {
             },
             resource_type: event.resource_type.into(),
             case_id: event.case_id.map(WireId::new),
-            data: event.data,
+            data: Any(event.data),
             changes: event.changes.map(|changes| changes.into_iter().map(Into::into).collect()),
         }
     }
 }
 
 /// A page of workspace events, newest first.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, Serialize)]
 #[oai(rename = "WorkspaceEventList")]
 pub struct WorkspaceEventList {
     /// The events on this page.

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::ids::{AccountId, CaseId, EventId, WorkspaceId};
 use crate::services::kernel::{Access, Actor, ActorKind, Failure, Role};
@@ -56,8 +57,9 @@ pub struct WorkspaceEvent {
     /// The case that resource belongs to, if any.
     pub case_id: Option<CaseId>,
     /// The resource as the API returned it after the change (before it,
-    /// for a deletion).
-    pub data: Value,
+    /// for a deletion), as the JSON text stored with the event: the feed
+    /// writes it out as it is, never parsed into a tree.
+    pub data: Box<RawValue>,
     /// For an update, the fields that changed.
     pub changes: Option<Vec<FieldChange>>,
 }
@@ -152,18 +154,25 @@ fn feed_query(filter: FeedFilter, role: Role) -> FeedQuery {
     }
 }
 
+/// What the feed reads of a stored envelope; the rest (its id, type,
+/// time and actor) are columns of their own.
+#[derive(serde::Deserialize)]
+struct StoredEnvelope {
+    data: Box<RawValue>,
+    #[serde(default)]
+    changes: Option<Vec<FieldChange>>,
+}
+
 impl TryFrom<WorkspaceEventRow> for WorkspaceEvent {
     type Error = Failure;
 
     fn try_from(row: WorkspaceEventRow) -> Result<Self, Failure> {
-        let mut envelope: Value = serde_json::from_str(&row.data)
+        let envelope: StoredEnvelope = serde_json::from_str(&row.data)
             .map_err(|err| Failure::corrupt(format!("workspace event {}: {err}", row.id)))?;
         let actor = match row.actor_kind.as_str() {
             "server" => None,
             kind => Some(Actor { id: row.actor_id, kind: ActorKind::from_stored(kind) }),
         };
-        let corrupt = |err: serde_json::Error| Failure::corrupt(format!("workspace event {}: {err}", row.id));
-        let changes = envelope.get_mut("changes").map(Value::take).map(serde_json::from_value).transpose();
         Ok(Self {
             id: row.id,
             seq: row.seq,
@@ -173,8 +182,8 @@ impl TryFrom<WorkspaceEventRow> for WorkspaceEvent {
             resource_type: ResourceType::from_name(&row.resource_type)
                 .ok_or_else(|| Failure::corrupt(format!("workspace event {}: resource type", row.id)))?,
             case_id: row.case_id,
-            data: envelope.get_mut("data").map(Value::take).unwrap_or_default(),
-            changes: changes.map_err(corrupt)?,
+            data: envelope.data,
+            changes: envelope.changes,
         })
     }
 }
