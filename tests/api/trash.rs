@@ -202,9 +202,14 @@ async fn restore_and_purge_take_only_what_is_in_the_trash(app: TestApp) {
     app.post(&format!("{trashed}/restore"), admin, json!({})).await.assert_problem(404, "NOT_FOUND");
     app.delete(&trashed, admin).await.assert_problem(404, "NOT_FOUND");
     app.get(&path, admin).await.assert_problem(404, "NOT_FOUND");
-    // Odd ids are refused, not mistaken.
+    // Odd ids, cursors and page sizes are refused, not mistaken.
     let odd = format!("/v1/workspaces/{}/trash/cases/case_xyz", team.id());
     assert_eq!(app.get(&odd, admin).await.status.as_u16() / 100, 4);
+    let list = format!("/v1/workspaces/{}/trash/cases", team.id());
+    let garbage = app.get(&format!("{list}?cursor=not-a-cursor"), admin).await;
+    garbage.assert_problem(422, "VALIDATION_FAILED");
+    assert_eq!(garbage.error_fields(), ["cursor"]);
+    app.get(&format!("{list}?limit=0"), admin).await.assert_problem(422, "VALIDATION_FAILED");
     let events =
         feed(&app, &team.admin, team.id(), &format!("&case_id={}", case["id"].as_str().expect("id"))).await;
     let purged = &events[0];
