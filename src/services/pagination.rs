@@ -117,12 +117,11 @@ impl<I: DeserializeOwned + Serialize + Copy> Paging<I> {
 
     /// Where the store starts reading.
     pub fn reading(&self) -> Reading<I> {
-        let time = |micros: i64| DbTime::from(DateTime::from_timestamp_micros(micros).unwrap_or_default());
         match self {
             Self::Newest(page) => Reading::Newest { before: page.after },
             Self::ChangedSince(since, page) => Reading::ChangedSince {
                 since: DbTime::from(*since),
-                after: page.after.map(|(micros, id)| (time(micros), id)),
+                after: page.after.map(|(micros, id)| (DbTime::from_micros(micros), id)),
             },
         }
     }

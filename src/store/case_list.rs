@@ -127,8 +127,7 @@ pub async fn list(
     after: Option<Position>,
     limit: i64,
 ) -> Result<Vec<CaseRow>, StoreError> {
-    let time_after = after
-        .map(|(micros, id)| (DbTime::from(DateTime::from_timestamp_micros(micros).unwrap_or_default()), id));
+    let time_after = after.map(|(micros, id)| (DbTime::from_micros(micros), id));
     let rank_after = after.map(|(rank, id)| (i32::try_from(rank).unwrap_or(i32::MAX), id));
     // An equality filter on a custom field drives a list by creation time:
     // its index rows hold the case's creation time, so the page is one

@@ -227,8 +227,7 @@ pub async fn list(
     after: Option<TaskPosition>,
     limit: i64,
 ) -> Result<Vec<TaskRow>, StoreError> {
-    let after = after
-        .map(|(micros, id)| (DbTime::from(DateTime::from_timestamp_micros(micros).unwrap_or_default()), id));
+    let after = after.map(|(micros, id)| (DbTime::from_micros(micros), id));
     db_run!(conn: {
         let mut query = tasks::table
             .filter(tasks::workspace_id.eq(workspace_id))

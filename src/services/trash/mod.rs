@@ -58,7 +58,7 @@ impl TrashService {
         page: PageRequest<TrashPosition>,
     ) -> Result<Page<TrashedCase>, Failure> {
         let mut scope = self.access.writing(caller, workspace, Role::Admin).await?;
-        let after = page.after.map(|(micros, id)| (micros_to_db(micros), id));
+        let after = page.after.map(|(micros, id)| (DbTime::from_micros(micros), id));
         let rows = trash::list(&mut scope.db(), workspace, after, page.fetch()).await?;
         let items = rows.into_iter().map(|row| self.trashed(row)).collect::<Result<Vec<_>, _>>()?;
         Ok(Page::from_rows(items, page.limit, |item| (item.deleted_at.timestamp_micros(), item.case.id)))
@@ -168,8 +168,4 @@ impl TrashService {
             purge_after: deleted_at.checked_add_signed(self.retention).unwrap_or(DateTime::<Utc>::MAX_UTC),
         })
     }
-}
-
-fn micros_to_db(micros: i64) -> DbTime {
-    DbTime::from(DateTime::from_timestamp_micros(micros).unwrap_or_default())
 }

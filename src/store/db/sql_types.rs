@@ -31,6 +31,14 @@ where
     }
 }
 
+impl DbTime {
+    /// The time `micros` microseconds after the epoch (a keyset cursor's
+    /// position); the epoch itself when out of range.
+    pub fn from_micros(micros: i64) -> Self {
+        Self::from(DateTime::from_timestamp_micros(micros).unwrap_or_default())
+    }
+}
+
 impl From<DateTime<Utc>> for DbTime {
     fn from(time: DateTime<Utc>) -> Self {
         Self(time.naive_utc())
