@@ -10,6 +10,8 @@
 //!   clients and stateful fuzzers can follow them;
 //! - examples of bodies that are not JSON (upload forms, CSV and lines of
 //!   text), so Swagger UI's "Try it out" sends something that works;
+//! - the `414` that hyper answers to a request line over 64 KiB, before the
+//!   API reads it;
 //! - the shape of a Server-Sent Event (OpenAPI 3.0 has the schema of an
 //!   event stream describe one event: its `id`, `event` and `data` text),
 //!   where poem-openapi writes an array of payloads.
@@ -98,6 +100,7 @@ pub fn complete(derived: &str) -> Document {
     describe_event_streams(&mut document);
     add_body_examples(&mut document);
     super::field_value_schemas::describe(&mut document);
+    super::uri_limit::describe(&mut document);
     add_links(&mut document);
     Document(document)
 }

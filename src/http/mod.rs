@@ -23,6 +23,7 @@ pub mod responses;
 pub mod serve;
 pub mod tags;
 pub mod text_body;
+mod uri_limit;
 pub mod wire;
 
 use std::sync::{Arc, OnceLock};

@@ -54,8 +54,13 @@ fn every_operation_has_a_stable_id_one_tag_and_documented_errors() {
         for status in ["500", "503"] {
             assert!(responses.contains_key(status), "{method} {path}: {status} undocumented");
         }
+        assert_eq!(
+            responses["414"]["$ref"], "#/components/responses/UriTooLong",
+            "{method} {path}: hyper's 414 undocumented"
+        );
         for (status, response) in responses {
-            if status.starts_with('4') || status.starts_with('5') {
+            // The 414 comes from hyper, before the API, and has no body.
+            if (status.starts_with('4') || status.starts_with('5')) && status != "414" {
                 assert_eq!(
                     response["content"]["application/problem+json"]["schema"]["$ref"],
                     "#/components/schemas/Problem",

@@ -47,6 +47,29 @@ async fn unknown_routes_and_methods_are_problems(app: TestApp) {
     assert_eq!(wrong_method.headers["allow"], "GET, DELETE", "405 lists the path's methods");
 }
 
+async fn a_request_line_over_64_kib_is_refused_with_414_and_the_server_goes_on(app: TestApp) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let token = app.signed_in_user("ada@example.com").await;
+    let ws = app.create_workspace(&token, "Blue").await;
+    let observables = format!("/v1/workspaces/{}/observables", ws["id"].as_str().expect("id"));
+    let long = "%F0%9F%90%9B".repeat(2_000);
+    let query = format!("{observables}?value={long}&tag={long}&value_prefix={long}");
+    assert!(query.len() > 65_534);
+
+    // Sent by hand: HTTP clients refuse to build such a request line.
+    let address = app.base_url.trim_start_matches("http://");
+    let mut socket = tokio::net::TcpStream::connect(address).await.expect("connect");
+    let head = format!("GET {query} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\r\n");
+    socket.write_all(head.as_bytes()).await.expect("sent");
+    let mut answer = Vec::new();
+    let _ = socket.read_to_end(&mut answer).await;
+
+    let status_line = String::from_utf8_lossy(&answer).lines().next().unwrap_or_default().to_owned();
+    assert_eq!(status_line, "HTTP/1.1 414 URI Too Long");
+    let listed = app.get(&observables, Some(&token)).await;
+    assert_eq!(listed.status, StatusCode::OK, "{:?}", listed.body);
+}
+
 async fn a_missing_token_is_checked_before_the_body(app: TestApp) {
     let response = app.send_raw(Method::PATCH, "/v1/accounts/me", "application/json", "{").await;
 
@@ -122,4 +145,5 @@ crate::on_every_backend!(
     a_missing_token_is_checked_before_the_body,
     sane_request_ids_are_echoed_and_others_replaced,
     the_documentation_is_served,
+    a_request_line_over_64_kib_is_refused_with_414_and_the_server_goes_on,
 );
