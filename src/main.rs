@@ -10,6 +10,7 @@ use casebook::app::App;
 use casebook::config::{Cli, Command, Settings};
 use casebook::platform::logging;
 use casebook::services::identity::SigningKey;
+use casebook::services::search;
 use casebook::store::Store;
 
 /// mimalloc instead of the system allocator: with glibc's per-thread arenas,
@@ -101,6 +102,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = Store::connect(&settings.database.url, 1, 0).await?;
             let applied = store.run_migrations().await?;
             println!("applied {} migration(s) to {}", applied.len(), settings.database.url);
+            let indexed = search::catch_up(&store).await?;
+            println!("indexed {indexed} case(s) for search");
             Ok(())
         }
         Command::Serve => {

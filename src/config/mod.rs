@@ -38,7 +38,8 @@ pub struct Cli {
 pub enum Command {
     /// Apply pending migrations, then serve the API (the default).
     Serve,
-    /// Apply pending database migrations and exit.
+    /// Apply pending database migrations, index the cases that have no
+    /// search text yet (loaded into the database directly), and exit.
     Migrate,
     /// Print the OpenAPI document as YAML, or write it to a file.
     Openapi {

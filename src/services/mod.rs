@@ -15,6 +15,7 @@ pub mod observables;
 pub mod outbox;
 pub mod pagination;
 pub mod scans;
+pub mod search;
 pub mod service_accounts;
 pub mod tasks;
 pub mod telemetry;

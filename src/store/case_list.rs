@@ -1,20 +1,18 @@
 //! Listing a workspace's cases: filters (custom field values included),
 //! sorts and keyset pages.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::cases::CaseRow;
 use super::schema::{case_field_values, case_tags, cases};
+use super::search::TextMatch;
 use crate::ids::{AccountId, CaseId, FieldId, WorkspaceId};
 
 use super::{DbConn, DbTime, StoreError, db_run, keyset};
-
-diesel::define_sql_function! {
-    /// SQL `lower(text)`, on both backends.
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
 
 /// Which column a list is sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,8 +51,8 @@ pub struct CaseFilter {
     pub unassigned: bool,
     /// Carrying any of these tags.
     pub tags: Vec<String>,
-    /// Lowercased text contained in summary or description.
-    pub text: Option<String>,
+    /// Words the case's search text must match.
+    pub text: Option<TextMatch>,
     /// Created at or after.
     pub created_after: Option<DateTime<Utc>>,
     /// Created before.
@@ -139,6 +137,7 @@ pub async fn list(
         _ => None,
     };
     let others = &filter.fields[usize::from(driving.is_some())..];
+    let backend = conn.backend();
     db_run!(conn: {
         if let Some((field_id, value)) = &driving {
             let query = cases::table
@@ -149,7 +148,7 @@ pub async fn list(
                 .filter(cases::workspace_id.eq(workspace_id))
                 .select(CaseRow::as_select())
                 .into_boxed();
-            let query = filtered!(query, filter, others, workspace_id);
+            let query = filtered!(query, filter, others, workspace_id, backend);
             let query = match direction {
                 Direction::Asc => keyset!(query, case_field_values::created_at, case_field_values::case_id, time_after, Asc),
                 Direction::Desc => keyset!(query, case_field_values::created_at, case_field_values::case_id, time_after, Desc),
@@ -160,7 +159,7 @@ pub async fn list(
             .filter(cases::workspace_id.eq(workspace_id))
             .select(CaseRow::as_select())
             .into_boxed();
-        let query = filtered!(query, filter, others, workspace_id);
+        let query = filtered!(query, filter, others, workspace_id, backend);
         let query = match (key, direction) {
             (SortKey::CreatedAt, Direction::Asc) => keyset!(query, cases::created_at, cases::id, time_after, Asc),
             (SortKey::CreatedAt, Direction::Desc) => keyset!(query, cases::created_at, cases::id, time_after, Desc),
@@ -175,11 +174,54 @@ pub async fn list(
     })
 }
 
+/// Most matches [`by_relevance`] ranks: the best ones, before other filters apply.
+pub const RELEVANCE_WINDOW: i64 = 1000;
+
+/// A page of a workspace's cases that `filter` (with its text) keeps,
+/// best match of the text first, from the `offset`th on, each with its
+/// place in the ranking (1 for the best). Only the best
+/// [`RELEVANCE_WINDOW`] matches of the text are ranked.
+pub async fn by_relevance(
+    conn: &mut DbConn<'_>,
+    workspace_id: WorkspaceId,
+    filter: &CaseFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<(i64, CaseRow)>, StoreError> {
+    let Some(text) = &filter.text else { return Ok(Vec::new()) };
+    let ranked = super::search::ranked(conn, workspace_id, text, RELEVANCE_WINDOW).await?;
+    let rest = CaseFilter { text: None, ..filter.clone() };
+    let backend = conn.backend();
+    let kept: HashSet<CaseId> = db_run!(conn: {
+        let query = cases::table
+            .filter(cases::workspace_id.eq(workspace_id))
+            .filter(cases::id.eq_any(ranked.clone()))
+            .select(cases::id)
+            .into_boxed();
+        let query = filtered!(query, &rest, &rest.fields, workspace_id, backend);
+        Ok::<_, StoreError>(query.load::<CaseId>(conn).await?)
+    })?
+    .into_iter()
+    .collect();
+    let page: Vec<(i64, CaseId)> = (1..)
+        .zip(ranked.into_iter().filter(|id| kept.contains(id)))
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(limit).unwrap_or(0))
+        .collect();
+    let ids: Vec<CaseId> = page.iter().map(|(_, id)| *id).collect();
+    let mut rows: HashMap<CaseId, CaseRow> = super::cases::find_many(conn, workspace_id, &ids)
+        .await?
+        .into_iter()
+        .map(|row| (row.id, row))
+        .collect();
+    Ok(page.into_iter().filter_map(|(place, id)| Some((place, rows.remove(&id)?))).collect())
+}
+
 /// Restricts a boxed query over `cases` (alone or joined) to `$filter`,
 /// with `$fields` (custom field conditions) as subqueries.
 macro_rules! filtered {
-    ($query:expr, $filter:expr, $fields:expr, $workspace_id:expr) => {{
-        let (mut query, filter, workspace_id) = ($query, $filter, $workspace_id);
+    ($query:expr, $filter:expr, $fields:expr, $workspace_id:expr, $backend:expr) => {{
+        let (mut query, filter, workspace_id, backend) = ($query, $filter, $workspace_id, $backend);
         // Trashed cases are listed only in the trash.
         query = query.filter(cases::deleted_at.is_null());
         if !filter.statuses.is_empty() {
@@ -208,13 +250,7 @@ macro_rules! filtered {
             query = query.filter(cases::id.eq_any(tagged));
         }
         if let Some(text) = &filter.text {
-            let pattern = format!("%{}%", escape_like(text));
-            query = query.filter(
-                lower(cases::summary)
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(lower(cases::description).like(pattern).escape('\\')),
-            );
+            query = query.filter(super::search::matches(backend, text, workspace_id));
         }
         if let Some(after) = filter.created_after {
             query = query.filter(cases::created_at.ge(DbTime::from(after)));
@@ -261,15 +297,3 @@ macro_rules! filtered {
     }};
 }
 use filtered;
-
-/// Escapes `%`, `_` and `\` for a LIKE pattern with `\` as the escape character.
-fn escape_like(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
-}

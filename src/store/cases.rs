@@ -7,7 +7,8 @@ use super::schema::{case_tags, cases};
 use crate::ids::{AccountId, CaseId, TemplateId, WorkspaceId};
 
 pub use super::case_list::{
-    CaseFilter, Direction, FieldFilter, FieldTest, Overdue, Position, Range, SortKey, list,
+    CaseFilter, Direction, FieldFilter, FieldTest, Overdue, Position, RELEVANCE_WINDOW, Range, SortKey,
+    by_relevance, list,
 };
 use super::{DbConn, DbTime, StoreError, db_run, insert_rows, update_returning};
 

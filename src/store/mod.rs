@@ -30,6 +30,7 @@ pub mod outbox;
 pub mod scan_queue;
 pub mod scans;
 pub mod schema;
+pub mod search;
 pub mod service_accounts;
 pub mod sessions;
 pub mod tasks;

@@ -24,6 +24,7 @@ mod api_keys;
 mod attachment_content;
 mod attachments;
 mod auth_cache;
+mod case_search;
 mod case_templates;
 mod cases;
 mod cases_list;

@@ -124,7 +124,12 @@ impl CasesApi {
         assignee_id: Query<Option<Vec<String>>>,
         /// Only cases with any of these tags.
         tag: Query<Option<Vec<String>>>,
-        /// Only cases whose summary or description contains this text (any case).
+        /// Full-text search of the case's summary, description, comments,
+        /// task titles and observable values: every word must appear
+        /// (English stemming: `phishing` finds `phished`), `"a phrase"`
+        /// finds its words side by side, `-word` or `-"a phrase"` leaves
+        /// out cases that have it. Punctuation separates words, so
+        /// `evil.example.com` finds that name. Case does not matter.
         #[oai(validator(max_length = 200))]
         q: Query<Option<String>>,
         /// Only cases created at or after this time.

@@ -73,6 +73,9 @@ wire_enum!(
         Priority,
         /// Severity, `informational` < `critical`.
         Severity,
+        /// How well the case matches `q`, best match first (`order` does
+        /// not apply); needs `q`. The best 1,000 matches are ranked.
+        Relevance,
     }
 );
 

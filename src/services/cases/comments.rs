@@ -282,4 +282,8 @@ impl crate::services::outbox::Subject for Comment {
     fn case_id(&self) -> Option<crate::ids::CaseId> {
         Some(self.case_id)
     }
+
+    fn searched(&self) -> Vec<&str> {
+        vec![&self.body]
+    }
 }

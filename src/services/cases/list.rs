@@ -28,6 +28,19 @@ impl CaseService {
             query.filter.fields = custom_values::filters(&fields, &query.custom_fields)?;
         }
         let page = &query.page;
+        if query.sort == CaseSort::Relevance {
+            // A place in the ranking is the position: the next page starts after it.
+            let offset = page.after.map_or(0, |(place, _)| place);
+            let rows = cases::by_relevance(conn, workspace, &query.filter, offset, page.fetch()).await?;
+            let places: Vec<(Position, Case)> = rows
+                .into_iter()
+                .map(|(place, row)| Ok(((place, row.id), Case::try_from(row)?)))
+                .collect::<Result<_, CaseError>>()?;
+            let (positions, cases): (Vec<Position>, Vec<Case>) = places.into_iter().unzip();
+            return Ok(Page::from_rows(cases, page.limit, |case| {
+                positions.iter().copied().find(|(_, id)| *id == case.id).unwrap_or((offset, case.id))
+            }));
+        }
         let rows = cases::list(
             conn,
             workspace,
@@ -73,6 +86,8 @@ fn position(case: &Case, sort: CaseSort) -> Position {
         CaseSort::UpdatedAt => case.updated_at.timestamp_micros(),
         CaseSort::Priority => i64::from(case.priority.rank()),
         CaseSort::Severity => i64::from(case.severity.rank()),
+        // Relevance pages are placed by rank, in `list`.
+        CaseSort::Relevance => 0,
     };
     (value, case.id)
 }
@@ -84,5 +99,7 @@ fn column(sort: CaseSort) -> SortKey {
         CaseSort::UpdatedAt => SortKey::UpdatedAt,
         CaseSort::Priority => SortKey::Priority,
         CaseSort::Severity => SortKey::Severity,
+        // Relevance is ranked by the search index, in `list`.
+        CaseSort::Relevance => SortKey::CreatedAt,
     }
 }

@@ -220,4 +220,8 @@ impl crate::services::outbox::Subject for Case {
     fn case_id(&self) -> Option<crate::ids::CaseId> {
         Some(self.id)
     }
+
+    fn searched(&self) -> Vec<&str> {
+        vec![&self.summary, &self.description]
+    }
 }

@@ -6,6 +6,7 @@ use super::{CaseStatus, Priority, Severity};
 use crate::ids::AccountId;
 use crate::platform::clock;
 use crate::services::pagination::PageRequest;
+use crate::services::search;
 use crate::services::validation::ValidationErrors;
 use crate::store::cases::{CaseFilter, Overdue, Position};
 
@@ -51,6 +52,8 @@ pub enum CaseSort {
     Priority,
     /// Severity rank.
     Severity,
+    /// How well the case matches `q`, best first.
+    Relevance,
 }
 
 /// Which way a list runs.
@@ -92,7 +95,7 @@ pub struct RawCaseQuery {
     pub assignees: Vec<AssigneeFilter>,
     /// Carrying any of these tags.
     pub tags: Vec<String>,
-    /// Text in summary or description.
+    /// Words to search for (see [`search::query`]).
     pub text: Option<String>,
     /// Created at or after.
     pub created_after: Option<DateTime<Utc>>,
@@ -137,9 +140,19 @@ impl TryFrom<RawCaseQuery> for CaseQuery {
             cursor,
         } = raw;
         let text = text.as_deref().map(str::trim).filter(|t| !t.is_empty());
-        let text_error = text
-            .filter(|t| t.chars().count() > QUERY_MAX_CHARS)
-            .map(|_| format!("must be at most {QUERY_MAX_CHARS} characters"));
+        let (text, text_error) = match text {
+            Some(t) if t.chars().count() > QUERY_MAX_CHARS => {
+                (None, Some(format!("must be at most {QUERY_MAX_CHARS} characters")))
+            }
+            Some(t) => match search::query::parse(t) {
+                Ok(text) => (Some(text), None),
+                Err(err) => (None, Some(err.message())),
+            },
+            None if sort == Some(CaseSort::Relevance) => {
+                (None, Some("is needed to sort by relevance".to_owned()))
+            }
+            None => (None, None),
+        };
         let tags: Vec<String> = tags.iter().map(|t| t.trim().to_lowercase()).collect();
         let tag_error = tags.iter().any(|t| t.is_empty()).then(|| "must not be empty".to_owned());
         let range_error = match (created_after, created_before) {
@@ -156,7 +169,7 @@ impl TryFrom<RawCaseQuery> for CaseQuery {
                     assignees: AssigneeFilter::split(&assignees).0,
                     unassigned: AssigneeFilter::split(&assignees).1,
                     tags,
-                    text: text.map(str::to_lowercase),
+                    text,
                     created_after,
                     created_before,
                     updated_after,

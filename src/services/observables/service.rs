@@ -298,4 +298,8 @@ impl crate::services::outbox::Subject for Correlated {
     fn case_id(&self) -> Option<crate::ids::CaseId> {
         Some(self.observable.case_id)
     }
+
+    fn searched(&self) -> Vec<&str> {
+        vec![&self.observable.value]
+    }
 }

@@ -8,12 +8,19 @@ use serde_json::{Map, Value, json};
 
 use super::EventType;
 use crate::ids::CaseId;
+use crate::services::search::Edit;
 
 /// A resource that events can concern.
 pub trait Subject: Any + Send + Sync {
     /// The case it belongs to, if any (a case is its own).
     fn case_id(&self) -> Option<CaseId> {
         None
+    }
+
+    /// The text it adds to its case's search text (see
+    /// [`crate::services::search`]), if any.
+    fn searched(&self) -> Vec<&str> {
+        Vec::new()
     }
 }
 
@@ -23,18 +30,31 @@ pub struct Change<'a> {
     pub(super) resource: &'a (dyn Any + Send + Sync),
     pub(super) before: Option<&'a (dyn Any + Send + Sync)>,
     pub(super) case_id: Option<CaseId>,
+    pub(super) search: Option<Edit<'a>>,
 }
 
 impl<'a> Change<'a> {
     /// `resource` underwent `kind`.
     pub fn new<T: Subject>(kind: EventType, resource: &'a T) -> Self {
-        Self { kind, resource, before: None, case_id: resource.case_id() }
+        let parts = resource.searched();
+        let action = kind.as_str().rsplit('.').next().unwrap_or_default();
+        let search = match (kind, action) {
+            _ if parts.is_empty() => None,
+            (EventType::CaseCreated, _) => Some(Edit::Start(parts)),
+            // A trashed case keeps its search text (lists leave it out).
+            (EventType::CaseDeleted, _) => None,
+            (_, "created") => Some(Edit::Append(parts)),
+            (_, "deleted") => Some(Edit::Rebuild),
+            _ => None,
+        };
+        Self { kind, resource, before: None, case_id: resource.case_id(), search }
     }
 
     /// `before` became `after` (an update): the event lists the fields
     /// that differ, with their old and new values.
     pub fn updated<T: Subject>(kind: EventType, before: &'a T, after: &'a T) -> Self {
-        Self { before: Some(before), ..Self::new(kind, after) }
+        let search = (before.searched() != after.searched()).then_some(Edit::Rebuild);
+        Self { before: Some(before), search, ..Self::new(kind, after) }
     }
 }
 

@@ -2,7 +2,8 @@
 //! transaction of the change itself, so that what is committed is reported
 //! and what is rolled back is not. Events are numbered per workspace in
 //! commit order (the workspace row stays locked from numbering to commit).
-//! Subscriptions take no part in the change: after it commits, delivery
+//! The case search index is brought up to date there too (see
+//! [`crate::services::search`]). Subscriptions take no part in the change: after it commits, delivery
 //! workers fan its event out to the subscriptions that want it, each from
 //! its own cursor.
 
@@ -25,6 +26,7 @@ pub use event_type::{EventType, ResourceType};
 use crate::ids::{AccountId, CaseId, DeliveryId, EventId, RecordId, WebhookId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::kernel::Actor;
+use crate::services::search;
 use crate::store::outbox::{self, DeliveryRow, WorkspaceEventRow};
 use crate::store::{DbConn, DbTime, StoreError};
 
@@ -126,6 +128,8 @@ impl Outbox {
         let first = last - changes.len() as i64 + 1;
         let events = self.events(workspace, actor.into(), changes.iter().map(Outgoing::from), first);
         outbox::append(tx, events).await?;
+        let edits = changes.iter().filter_map(|change| Some((change.case_id?, change.search.as_ref()?)));
+        search::refresh(tx, workspace, edits).await?;
         self.dispatch.recorded(workspace);
         self.bells.ring(workspace);
         Ok(())

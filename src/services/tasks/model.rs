@@ -127,6 +127,10 @@ impl crate::services::outbox::Subject for Task {
     fn case_id(&self) -> Option<crate::ids::CaseId> {
         Some(self.case_id)
     }
+
+    fn searched(&self) -> Vec<&str> {
+        vec![&self.title]
+    }
 }
 
 #[cfg(test)]

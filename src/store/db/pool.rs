@@ -136,6 +136,17 @@ pub enum DbConn<'a> {
     Mysql(&'a mut AsyncMysqlConnection),
 }
 
+impl DbConn<'_> {
+    /// The engine this connection talks to.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Postgres(_) | Self::SharedPostgres(_) => Backend::Postgres,
+            Self::Sqlite(_) => Backend::Sqlite,
+            Self::Mysql(_) => Backend::Mysql,
+        }
+    }
+}
+
 impl PooledConn {
     /// Borrows the connection for queries.
     pub fn db(&mut self) -> DbConn<'_> {

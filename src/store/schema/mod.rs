@@ -4,8 +4,10 @@
 
 #![allow(missing_docs)] // diesel::table! generates undocumented column types.
 
+mod search_tables;
 mod webhook_tables;
 
+pub use search_tables::case_search;
 pub use webhook_tables::{webhook_attempts, webhook_deliveries, webhooks, workspace_events};
 
 diesel::table! {
@@ -374,6 +376,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     service_accounts,
     api_keys,
+    case_search,
 );
 
 diesel::table! {

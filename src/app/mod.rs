@@ -1,6 +1,8 @@
 //! Builds the whole server from `Settings`: database, migrations, services,
 //! routes and a bound listener. Tests bind port 0 and read the port back.
 
+mod jobs;
+
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -9,6 +11,7 @@ use std::time::Duration;
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use tokio_util::task::AbortOnDropHandle;
 
+use self::jobs::{forget_idle_limits, index_search, purge_trash, sweep_evidence};
 use crate::api;
 use crate::config::Settings;
 use crate::config::signing_keys as keys;
@@ -288,6 +291,7 @@ impl App {
             self.services.trash.clone(),
             self.purge_interval,
         )));
+        let _indexer = AbortOnDropHandle::new(tokio::spawn(index_search(self.store.clone())));
         let stop_workers = tokio_util::sync::CancellationToken::new();
         // If serving ends abruptly (this future is dropped), the workers die
         // with it (the background runtime last), their scans and
@@ -338,39 +342,4 @@ async fn delivery_lane(settings: &Settings, store: &Store) -> Result<(Background
     let own = background.spawn(async move { Store::connect(&url, size, 0).await });
     let own = own.await.map_err(|err| BuildError::Background(std::io::Error::other(err)))??;
     Ok((background, own))
-}
-
-/// Keeps rate limiter memory bounded: forgets keys whose quota is whole again.
-async fn forget_idle_limits(limits: Arc<http::RateLimits>, identity: Arc<IdentityService>) {
-    loop {
-        tokio::time::sleep(Duration::from_secs(60)).await;
-        limits.forget_idle();
-        identity.forget_idle_attempts();
-    }
-}
-
-/// Deletes for good the cases whose time in the trash is up (their
-/// attachments' contents then go with the next evidence sweep).
-async fn purge_trash(trash: Arc<TrashService>, every: Duration) {
-    loop {
-        match trash.purge_expired().await {
-            Ok(0) => {}
-            Ok(purged) => tracing::info!(purged, "purged cases from the trash"),
-            Err(err) => tracing::warn!(error = %err, "trash purge failed; will retry"),
-        }
-        tokio::time::sleep(every).await;
-    }
-}
-
-/// Removes evidence no attachment needs any more (deleted cases, scans and
-/// workspaces take their attachments with them) and abandoned uploads.
-async fn sweep_evidence(attachments: Arc<AttachmentService>) {
-    loop {
-        match attachments.sweep().await {
-            Ok(0) => {}
-            Ok(removed) => tracing::info!(removed, "swept unreferenced evidence"),
-            Err(err) => tracing::warn!(error = %err, "evidence sweep failed; will retry"),
-        }
-        tokio::time::sleep(Duration::from_secs(60)).await;
-    }
 }
