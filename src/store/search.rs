@@ -259,31 +259,43 @@ pub async fn sources(conn: &mut DbConn<'_>, ids: &[CaseId]) -> Result<HashMap<Ca
     })
 }
 
-/// Up to `limit` cases whose search text is missing or was written by an
-/// analysis older than `analyzer`, with their workspaces.
-pub async fn stale(
+/// Up to `limit` cases with no search text, in id order after `after`,
+/// with their workspaces. Paging by id keeps a walk through a large
+/// database linear: each page starts where the last one ended.
+pub async fn unindexed(
+    conn: &mut DbConn<'_>,
+    after: Option<CaseId>,
+    limit: i64,
+) -> Result<Vec<(CaseId, WorkspaceId)>, StoreError> {
+    db_run!(conn: {
+        let indexed = case_search::table.filter(case_search::case_id.eq(cases::id));
+        let mut query = cases::table
+            .filter(not(exists(indexed)))
+            .select((cases::id, cases::workspace_id))
+            .order(cases::id)
+            .limit(limit)
+            .into_boxed();
+        if let Some(after) = after {
+            query = query.filter(cases::id.gt(after));
+        }
+        Ok(query.load(conn).await?)
+    })
+}
+
+/// Up to `limit` cases whose search text an analysis older than `analyzer`
+/// wrote, with their workspaces.
+pub async fn outdated(
     conn: &mut DbConn<'_>,
     analyzer: i32,
     limit: i64,
 ) -> Result<Vec<(CaseId, WorkspaceId)>, StoreError> {
     db_run!(conn: {
-        let indexed = case_search::table.filter(case_search::case_id.eq(cases::id));
-        let mut found: Vec<(CaseId, WorkspaceId)> = cases::table
-            .filter(not(exists(indexed)))
-            .select((cases::id, cases::workspace_id))
+        Ok(case_search::table
+            .filter(case_search::analyzer.lt(analyzer))
+            .select((case_search::case_id, case_search::workspace_id))
             .limit(limit)
             .load(conn)
-            .await?;
-        if (found.len() as i64) < limit {
-            let older: Vec<(CaseId, WorkspaceId)> = case_search::table
-                .filter(case_search::analyzer.lt(analyzer))
-                .select((case_search::case_id, case_search::workspace_id))
-                .limit(limit - found.len() as i64)
-                .load(conn)
-                .await?;
-            found.extend(older);
-        }
-        Ok(found)
+            .await?)
     })
 }
 

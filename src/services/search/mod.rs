@@ -135,10 +135,15 @@ const CATCH_UP_BATCH: i64 = 500;
 /// holds the locks its workspaces' changes take.
 pub async fn catch_up(store: &Store) -> Result<usize, StoreError> {
     let mut done = 0;
+    let mut after = None;
     loop {
         let mut conn = store.conn().await?;
         let conn = &mut conn.db();
-        let stale = search::stale(conn, ANALYZER, CATCH_UP_BATCH).await?;
+        let mut stale = search::unindexed(conn, after, CATCH_UP_BATCH).await?;
+        after = stale.last().map(|(case, _)| *case).or(after);
+        if stale.is_empty() {
+            stale = search::outdated(conn, ANALYZER, CATCH_UP_BATCH).await?;
+        }
         if stale.is_empty() {
             return Ok(done);
         }
