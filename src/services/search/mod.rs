@@ -134,18 +134,20 @@ const CATCH_UP_BATCH: i64 = 500;
 /// Safe beside live writes and other instances doing the same: each batch
 /// holds the locks its workspaces' changes take.
 pub async fn catch_up(store: &Store) -> Result<usize, StoreError> {
-    let mut done = 0;
-    let mut after = None;
+    let (mut done, mut after, mut walked) = (0, None, false);
     loop {
         let mut conn = store.conn().await?;
         let conn = &mut conn.db();
-        let mut stale = search::unindexed(conn, after, CATCH_UP_BATCH).await?;
-        after = stale.last().map(|(case, _)| *case).or(after);
-        if stale.is_empty() {
-            stale = search::outdated(conn, ANALYZER, CATCH_UP_BATCH).await?;
+        let mut stale = Vec::new();
+        if !walked {
+            let (last, missing) = search::unindexed(conn, after, CATCH_UP_BATCH).await?;
+            (after, walked, stale) = (last.or(after), last.is_none(), missing);
         }
-        if stale.is_empty() {
-            return Ok(done);
+        if walked {
+            stale = search::outdated(conn, ANALYZER, CATCH_UP_BATCH).await?;
+            if stale.is_empty() {
+                return Ok(done);
+            }
         }
         let mut by_workspace: HashMap<WorkspaceId, Vec<CaseId>> = HashMap::new();
         for (case, workspace) in &stale {
