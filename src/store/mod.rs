@@ -12,6 +12,7 @@ pub mod activity;
 pub mod api_keys;
 pub mod attachments;
 pub mod case_events;
+pub mod case_links;
 mod case_list;
 pub mod case_templates;
 pub mod cases;
@@ -48,7 +49,8 @@ pub use db::{
 /// Runs one query body on whichever backend `$conn` (a `&mut DbConn`) holds,
 /// recording its latency. Inside the body, `$conn` is the backend's own
 /// async connection. The second form gives MySQL a body of its own, for SQL
-/// it lacks; the third, a MySQL body that runs in a transaction of its own.
+/// it lacks; the third SQLite; the fourth, SQLite and MySQL each one; the
+/// fifth, a MySQL body that runs in a transaction of its own.
 ///
 /// A MySQL connection whose statement was abandoned midway (the request
 /// was dropped because its client hung up) cannot be trusted with the next
@@ -61,7 +63,13 @@ macro_rules! db_run {
         $crate::store::db_run!($conn: $body mysql: $body)
     };
     ($conn:ident: $body:block mysql: $mysql:block) => {
-        $crate::store::db_run!(@run $conn, $body, {
+        $crate::store::db_run!($conn: $body sqlite: $body mysql: $mysql)
+    };
+    ($conn:ident: $body:block sqlite: $sqlite:block) => {
+        $crate::store::db_run!($conn: $body sqlite: $sqlite mysql: $body)
+    };
+    ($conn:ident: $body:block sqlite: $sqlite:block mysql: $mysql:block) => {
+        $crate::store::db_run!(@run $conn, $body, $sqlite, {
             let in_flight = $crate::store::db::mysql::InFlight::mark($conn);
             let result = async { $mysql }.await;
             in_flight.clear($conn);
@@ -73,7 +81,10 @@ macro_rules! db_run {
         // the pool already counts as broken.
         $crate::store::db_run!(@run $conn, $body, { async { $mysql }.await })
     };
-    (@run $conn:ident, $body:block, $mysql:block) => {{
+    (@run $conn:ident, $body:block, $mysql:block) => {
+        $crate::store::db_run!(@run $conn, $body, $body, $mysql)
+    };
+    (@run $conn:ident, $body:block, $sqlite:block, $mysql:block) => {{
         let started = std::time::Instant::now();
         let result = match $conn {
             // Each in an async block, so that the body's `?` ends the
@@ -86,7 +97,7 @@ macro_rules! db_run {
                 let $conn = &mut shared.conn();
                 shared.settle(async { $body }.await).await
             }
-            $crate::store::DbConn::Sqlite($conn) => $body,
+            $crate::store::DbConn::Sqlite($conn) => $sqlite,
             $crate::store::DbConn::Mysql($conn) => {
                 let result = $mysql;
                 $crate::store::db::mysql::settle($conn, result).await

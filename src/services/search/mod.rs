@@ -103,14 +103,19 @@ async fn put(
     workspace: WorkspaceId,
     text: SearchText,
 ) -> Result<(), StoreError> {
-    let row = SearchRow {
-        case_id: case,
-        workspace_id: workspace,
-        analyzer: ANALYZER,
-        terms: text.as_str().to_owned(),
-    };
-    search::put(tx, &row).await
+    search::put_all(tx, &[row(case, workspace, text)]).await
 }
+
+fn row(case: CaseId, workspace: WorkspaceId, text: SearchText) -> SearchRow {
+    SearchRow { case_id: case, workspace_id: workspace, analyzer: ANALYZER, terms: text.as_str().to_owned() }
+}
+
+/// Cases whose search texts are written per statement, and the text
+/// that closes a statement early: enough to save round trips, little
+/// enough to stay well inside each engine's limits (SQLite's 32,766 binds,
+/// MariaDB's 16 MiB packet).
+const PUT_ROWS: usize = 100;
+const PUT_BYTES: usize = 1 << 20;
 
 /// Rewrites the search text of `cases` from what they hold now.
 async fn rebuild_all(tx: &mut DbConn<'_>, cases: &[CaseId]) -> Result<(), StoreError> {
@@ -118,10 +123,33 @@ async fn rebuild_all(tx: &mut DbConn<'_>, cases: &[CaseId]) -> Result<(), StoreE
         return Ok(());
     }
     let found = search::sources(tx, cases).await?;
-    for (case, sources) in found {
-        let parts =
-            sources.case.iter().chain(&sources.comments).chain(&sources.tasks).chain(&sources.observables);
-        put(tx, case, sources.workspace_id, SearchText::of(parts.map(String::as_str))).await?;
+    let mut found: Vec<_> = found.into_iter().collect();
+    found.sort_unstable_by_key(|(case, _)| *case);
+    let rows: Vec<SearchRow> = found
+        .into_iter()
+        .map(|(case, sources)| {
+            let parts = sources
+                .case
+                .iter()
+                .chain(&sources.comments)
+                .chain(&sources.tasks)
+                .chain(&sources.observables);
+            row(case, sources.workspace_id, SearchText::of(parts.map(String::as_str)))
+        })
+        .collect();
+    let mut rows = rows.as_slice();
+    while !rows.is_empty() {
+        let (mut count, mut bytes) = (0, 0);
+        while count < rows.len()
+            && count < PUT_ROWS
+            && (count == 0 || bytes + rows[count].terms.len() <= PUT_BYTES)
+        {
+            bytes += rows[count].terms.len();
+            count += 1;
+        }
+        let (chunk, rest) = rows.split_at(count);
+        search::put_all(tx, chunk).await?;
+        rows = rest;
     }
     Ok(())
 }
