@@ -1,6 +1,7 @@
 """The machinery of scripts/bench: servers on loopback whose memory is
 sampled, wrk runs and their figures, and actions run in the background."""
 
+import json
 import os
 import re
 import socket
@@ -204,3 +205,27 @@ threads = [threading.Thread(target=work) for _ in range({CORES})]
 print(count[0] / {seconds})
 """
     return float(run([python, "-c", code]))
+
+
+def report(rows, ceilings, options, out, cores):
+    """Prints the table of `rows` and writes it to out/load.md and out/load.json."""
+    lines = [
+        f"# Casebook load bench ({options.cases} cases, {options.duration} s per scenario, {cores} cores)",
+        "",
+        "Ceilings measured in the same run: " + ", ".join(f"{k} {v:.0f}/s" for k, v in ceilings.items()),
+        "",
+        "| backend | scenario | conns | req/s | p50 ms | p99 ms | errors | peak RSS MiB | ratio | target |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in rows:
+        ratio_text = f"{r['ratio']:.3f}x {r.get('ceiling', '')}".strip() if "ratio" in r else ""
+        if r.get("ratio_p99") is not None:
+            ratio_text = f"p99 {r['ratio_p99']:.2f}x unflooded"
+        lines.append(f"| {r['backend']} | {r['scenario']} | {r['connections']} | {r['rps']:.0f} | {r['p50_ms']:.2f} | "
+                     f"{r['p99_ms']:.2f} | {r['errors']} | {r['rss_mib']:.1f} | {ratio_text} | {r.get('target', '')} |")
+    text = "\n".join(lines) + "\n"
+    print("\n" + text)
+    (out / "load.md").write_text(text)
+    (out / "load.json").write_text(json.dumps({"ceilings": ceilings, "rows": rows, "cases": options.cases,
+                                               "duration": options.duration, "cores": cores}, indent=2))
+    print(f"written to {out / 'load.md'} and {out / 'load.json'}")

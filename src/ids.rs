@@ -128,6 +128,11 @@ record_id!(
     Uuid::now_v7()
 );
 record_id!(
+    /// A link's id (UUIDv7): one link between two cases.
+    LinkId,
+    Uuid::now_v7()
+);
+record_id!(
     /// An audit event's id (UUIDv7).
     EventId,
     Uuid::now_v7()

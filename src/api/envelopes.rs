@@ -12,6 +12,7 @@ use super::attachments::wire::AttachmentView;
 use super::cases::wire::CaseView;
 use super::comments::wire::CommentView;
 use super::fields::wire::FieldView;
+use super::links::wire::CaseLinkView;
 use super::members::wire::MemberView;
 use super::observables::wire::ObservableView;
 use super::scans::wire::ScanView;
@@ -26,6 +27,7 @@ use crate::ids::DeliveryId;
 use crate::services::attachments::Attachment;
 use crate::services::cases::{Case, Comment};
 use crate::services::fields::FieldDefinition;
+use crate::services::links::CaseLink;
 use crate::services::observables::Correlated;
 use crate::services::outbox::{Envelope, Render};
 use crate::services::scans::Scan;
@@ -92,6 +94,7 @@ fn resource(value: &(dyn Any + Send + Sync)) -> Value {
         .or_else(|| wire::<ApiKey, ApiKeyView>(value))
         .or_else(|| wire::<FieldDefinition, FieldView>(value))
         .or_else(|| wire::<CaseTemplate, TemplateView>(value))
+        .or_else(|| wire::<CaseLink, CaseLinkView>(value))
         .or_else(|| wire::<Workspace, WorkspaceView>(value).map(without_role))
         .unwrap_or_else(|| {
             debug_assert!(false, "an event's resource has no wire form");

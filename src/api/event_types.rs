@@ -174,5 +174,14 @@ wire_enum!(
         #[oai(rename = "case.purged")]
         #[serde(rename = "case.purged")]
         CasePurged,
+        /// Two cases were linked (the event carries the link as seen from
+        /// the case it was made on).
+        #[oai(rename = "case_link.created")]
+        #[serde(rename = "case_link.created")]
+        CaseLinkCreated,
+        /// A link between two cases was removed.
+        #[oai(rename = "case_link.deleted")]
+        #[serde(rename = "case_link.deleted")]
+        CaseLinkDeleted,
     }
 );

@@ -13,6 +13,7 @@ mod common;
 pub mod envelopes;
 mod event_types;
 mod fields;
+mod links;
 mod members;
 mod observables;
 mod operations;
@@ -38,6 +39,7 @@ type Apis = (
     (accounts::AccountsApi, sessions::SessionsApi, workspaces::WorkspacesApi, members::MembersApi),
     (
         cases::CasesApi,
+        cases::CaseBulkApi,
         comments::CommentsApi,
         tasks::CaseTasksApi,
         fields::FieldsApi,
@@ -52,6 +54,7 @@ type Apis = (
         attachments::ScanAttachmentsApi,
         activity::ActivityApi,
         trash::TrashApi,
+        links::CaseLinksApi,
     ),
     (
         service_accounts::ServiceAccountsApi,
@@ -73,6 +76,7 @@ fn handlers(services: &Services) -> Apis {
         ),
         (
             cases::CasesApi { cases: services.cases.clone() },
+            cases::CaseBulkApi { cases: services.cases.clone() },
             comments::CommentsApi { cases: services.cases.clone() },
             tasks::CaseTasksApi { tasks: services.tasks.clone() },
             fields::FieldsApi { fields: services.fields.clone() },
@@ -87,6 +91,7 @@ fn handlers(services: &Services) -> Apis {
             attachments::ScanAttachmentsApi { attachments: services.attachments.clone() },
             activity::ActivityApi { activity: services.activity.clone() },
             trash::TrashApi { trash: services.trash.clone() },
+            links::CaseLinksApi { links: services.links.clone() },
         ),
         (
             service_accounts::ServiceAccountsApi { service_accounts: services.service_accounts.clone() },

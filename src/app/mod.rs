@@ -26,6 +26,7 @@ use crate::services::fields::FieldService;
 use crate::services::health::HealthService;
 use crate::services::identity::{IdentityService, IdentitySettings, TokenSigner};
 use crate::services::kernel::Access;
+use crate::services::links::LinkService;
 use crate::services::observables::ObservableService;
 use crate::services::outbox::Outbox;
 use crate::services::scans::{ScanRunner, ScanService, ScanSettings};
@@ -192,6 +193,7 @@ impl App {
             service_accounts,
             tasks: Arc::new(TaskService::new(access.clone(), outbox.clone())),
             templates: Arc::new(TemplateService::new(access.clone(), outbox.clone())),
+            links: Arc::new(LinkService::new(access.clone(), outbox.clone())),
             trash: Arc::new(TrashService::new(
                 access.clone(),
                 store.clone(),

@@ -6,13 +6,14 @@ use std::fmt;
 use poem::error::ResponseError;
 use poem::http::StatusCode;
 
-use super::problem::ProblemKind;
+use super::problem::{ItemProblem, ProblemFieldError, ProblemKind};
 use crate::services::attachments::AttachmentError;
 use crate::services::cases::CaseError;
 use crate::services::fields::FieldError as CustomFieldError;
 use crate::services::health::Unready;
 use crate::services::identity::IdentityError;
 use crate::services::kernel::Failure;
+use crate::services::links::LinkError;
 use crate::services::scans::ScanError;
 use crate::services::templates::TemplateError;
 use crate::services::validation::{FieldError, ValidationErrors};
@@ -79,6 +80,24 @@ impl ApiError {
     /// "internal error", with the cause still to be attached.
     fn internal_without_cause() -> Self {
         Self::new(ProblemKind::Internal, "internal error")
+    }
+}
+
+impl From<ApiError> for ItemProblem {
+    fn from(err: ApiError) -> Self {
+        let errors = (!err.fields.is_empty()).then(|| {
+            err.fields
+                .iter()
+                .map(|f| ProblemFieldError { field: f.field.clone(), message: f.message.clone() })
+                .collect()
+        });
+        Self {
+            status: i32::from(err.kind.status()),
+            code: err.kind.code().to_owned(),
+            title: err.kind.title().to_owned(),
+            detail: err.detail,
+            errors,
+        }
     }
 }
 
@@ -232,6 +251,22 @@ impl From<TemplateError> for ApiError {
             TemplateError::NameTaken(name) => Self::new(
                 ProblemKind::CaseTemplateNameTaken,
                 format!("Another case template of this workspace is named {name:?}."),
+            ),
+        }
+    }
+}
+
+impl From<LinkError> for ApiError {
+    fn from(err: LinkError) -> Self {
+        match err {
+            LinkError::Common(failure) => failure.into(),
+            LinkError::Exists => Self::new(
+                ProblemKind::CaseLinkExists,
+                "The two cases are linked already; remove that link first to link them otherwise.",
+            ),
+            LinkError::Cycle => Self::new(
+                ProblemKind::CaseLinkCycle,
+                "This parent_of link would make a case its own ancestor.",
             ),
         }
     }

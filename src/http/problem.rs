@@ -25,7 +25,8 @@ pub struct Problem {
     /// `SERVICE_ACCOUNT_DISABLED`, `INVALID_CREDENTIALS`, `FORBIDDEN`,
     /// `SERVICE_ACCOUNT_NOT_ALLOWED`, `NOT_FOUND`, `METHOD_NOT_ALLOWED`,
     /// `EMAIL_TAKEN`, `ALREADY_MEMBER`, `LAST_ADMIN`, `CUSTOM_FIELD_KEY_TAKEN`,
-    /// `CUSTOM_FIELD_IN_USE`, `CASE_TEMPLATE_NAME_TAKEN`, `WEBHOOK_INACTIVE`, `VERSION_CONFLICT`, `SCAN_FINISHED`,
+    /// `CUSTOM_FIELD_IN_USE`, `CASE_TEMPLATE_NAME_TAKEN`, `CASE_LINK_EXISTS`,
+    /// `CASE_LINK_CYCLE`, `WEBHOOK_INACTIVE`, `VERSION_CONFLICT`, `SCAN_FINISHED`,
     /// `SCAN_NOT_FINISHED`, `TARGET_OUT_OF_SCOPE`, `PAYLOAD_TOO_LARGE`,
     /// `UNSUPPORTED_MEDIA_TYPE`, `IDEMPOTENCY_KEY_REUSED`, `RATE_LIMITED`,
     /// `INTERNAL`. New codes may be added; treat unknown ones by `status`.
@@ -53,6 +54,24 @@ impl Example for Problem {
             }]),
         }
     }
+}
+
+/// What went wrong with one item of a batch: the `status`, `code`, `title`,
+/// `detail` and `errors` a single request for that item would have
+/// answered with.
+#[derive(Debug, Clone, Object)]
+pub struct ItemProblem {
+    /// The HTTP status a single request would have answered.
+    pub status: i32,
+    /// A stable, machine-readable code (as in `Problem`).
+    pub code: String,
+    /// A short, human summary of the kind of problem.
+    pub title: String,
+    /// A human sentence about this item.
+    pub detail: String,
+    /// On validation failures: one entry per offending field.
+    #[oai(skip_serializing_if_is_none)]
+    pub errors: Option<Vec<ProblemFieldError>>,
 }
 
 /// What is wrong with one field of the request.
@@ -135,6 +154,10 @@ problem_kinds! {
     CustomFieldInUse = (409, "CUSTOM_FIELD_IN_USE", "custom-field-in-use", "Custom field in use");
     /// Another case template of the workspace has this name.
     CaseTemplateNameTaken = (409, "CASE_TEMPLATE_NAME_TAKEN", "case-template-name-taken", "Case template name taken");
+    /// The two cases are linked already.
+    CaseLinkExists = (409, "CASE_LINK_EXISTS", "case-link-exists", "Cases linked already");
+    /// The `parent_of` link would make a case its own ancestor.
+    CaseLinkCycle = (409, "CASE_LINK_CYCLE", "case-link-cycle", "Case link cycle");
     /// The webhook subscription is not active, so nothing would be sent.
     WebhookInactive = (409, "WEBHOOK_INACTIVE", "webhook-inactive", "Webhook inactive");
     /// The resource changed since the client read it.

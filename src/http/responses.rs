@@ -141,6 +141,7 @@ impl IntoApiError for crate::services::health::Unready {}
 impl IntoApiError for crate::services::attachments::AttachmentError {}
 impl IntoApiError for crate::services::fields::FieldError {}
 impl IntoApiError for crate::services::templates::TemplateError {}
+impl IntoApiError for crate::services::links::LinkError {}
 impl IntoApiError for crate::services::webhooks::WebhookError {}
 
 impl<S, E: IntoApiError> From<E> for Problems<S> {

@@ -9,7 +9,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::ids::{
-    AccountId, ApiKeyId, AttachmentId, CaseId, CommentId, DeliveryId, EventId, FieldId, ObservableId,
+    AccountId, ApiKeyId, AttachmentId, CaseId, CommentId, DeliveryId, EventId, FieldId, LinkId, ObservableId,
     RecordId, ScanId, ServiceAccountId, SessionId, TaskId, TemplateId, WebhookId, WorkspaceId,
 };
 
@@ -45,6 +45,7 @@ prefixed! {
     FieldId = ("fld_", "FieldId", "A custom field id: `fld_` and 32 hex digits.");
     ObservableId = ("obs_", "ObservableId", "An observable id: `obs_` and 32 hex digits.");
     TemplateId = ("tpl_", "CaseTemplateId", "A case template id: `tpl_` and 32 hex digits.");
+    LinkId = ("link_", "CaseLinkId", "A case link id: `link_` and 32 hex digits.");
     EventId = ("evt_", "EventId", "An audit event id: `evt_` and 32 hex digits.");
     ScanId = ("scan_", "ScanId", "A scan id: `scan_` and 32 hex digits.");
     AttachmentId = ("att_", "AttachmentId", "An attachment id: `att_` and 32 hex digits.");

@@ -11,6 +11,7 @@ pub mod health;
 pub mod idempotency;
 pub mod identity;
 pub mod kernel;
+pub mod links;
 pub mod observables;
 pub mod outbox;
 pub mod pagination;
@@ -40,6 +41,8 @@ pub struct Services {
     pub identity: Arc<identity::IdentityService>,
     /// Cases, their comments and audit trail.
     pub cases: Arc<cases::CaseService>,
+    /// Links between cases.
+    pub links: Arc<links::LinkService>,
     /// The facts of cases.
     pub observables: Arc<observables::ObservableService>,
     /// Custom field definitions.

@@ -151,6 +151,38 @@ pub async fn find_many(
     })
 }
 
+/// Loads the live cases of a workspace with these ids and locks them for
+/// the rest of the transaction, in id order (so two transactions locking
+/// overlapping sets cannot deadlock); reads their latest committed state.
+/// On SQLite, whose one writer at a time is the lock, a plain read.
+pub async fn lock_many(
+    conn: &mut DbConn<'_>,
+    workspace_id: WorkspaceId,
+    ids: &[CaseId],
+) -> Result<Vec<CaseRow>, StoreError> {
+    let ids = ids.to_vec();
+    db_run!(conn: {
+        Ok(cases::table
+            .filter(cases::workspace_id.eq(workspace_id))
+            .filter(cases::id.eq_any(ids.clone()))
+            .filter(cases::deleted_at.is_null())
+            .select(CaseRow::as_select())
+            .order(cases::id)
+            .for_update()
+            .load(conn)
+            .await?)
+    } sqlite: {
+        Ok(cases::table
+            .filter(cases::workspace_id.eq(workspace_id))
+            .filter(cases::id.eq_any(ids.clone()))
+            .filter(cases::deleted_at.is_null())
+            .select(CaseRow::as_select())
+            .order(cases::id)
+            .load(conn)
+            .await?)
+    })
+}
+
 /// Applies `changes` and raises the version, if the case is at `expected_version`.
 pub async fn update(
     conn: &mut DbConn<'_>,

@@ -24,6 +24,8 @@ mod api_keys;
 mod attachment_content;
 mod attachments;
 mod auth_cache;
+mod case_bulk;
+mod case_links;
 mod case_search;
 mod case_templates;
 mod cases;

@@ -43,6 +43,8 @@ wire_enum!(
         ApiKey,
         /// A webhook subscription (admins only).
         Webhook,
+        /// A link between two cases.
+        CaseLink,
     }
 );
 

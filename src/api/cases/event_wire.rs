@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::http::actor::{ActorId, ActorKindWire};
 use crate::http::wire::{Prefixed, Timestamp, WireId};
 use crate::ids::{
-    AccountId, AttachmentId, CaseId, CommentId, EventId, ObservableId, ScanId, TaskId, TemplateId,
+    AccountId, AttachmentId, CaseId, CommentId, EventId, LinkId, ObservableId, ScanId, TaskId, TemplateId,
 };
 use crate::services::cases::{self, CaseEvent};
 
@@ -37,7 +37,9 @@ pub struct EventView {
     /// `observable_id`, `type`, `value`), `observable_changed`
     /// (`observable_id`, `field`, `old`, `new`) and `observable_deleted`
     /// (`observable_id`, `type`, `value`), `case_deleted` (moved to the
-    /// trash) and `case_restored` (taken out of it), with empty details.
+    /// trash) and `case_restored` (taken out of it), with empty details,
+    /// `link_added` and `link_removed` (`link_id`, `type` as seen from this
+    /// case, and the other case's `case_id` and `case_number`).
     #[oai(rename = "type")]
     pub kind: String,
     /// The details; their shape depends on `type`.
@@ -92,6 +94,10 @@ fn with_prefixed_ids(kind: cases::EventKind, mut data: Value) -> Value {
         TaskDeleted => prefix::<TaskId>(&mut data["task_id"]),
         ObservableAdded | ObservableSeen | ObservableChanged | ObservableDeleted => {
             prefix::<ObservableId>(&mut data["observable_id"]);
+        }
+        LinkAdded | LinkRemoved => {
+            prefix::<LinkId>(&mut data["link_id"]);
+            prefix::<CaseId>(&mut data["case_id"]);
         }
         FieldChanged | CaseDeleted | CaseRestored => {}
     }

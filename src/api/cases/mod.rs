@@ -1,9 +1,13 @@
 //! `/v1/workspaces/{workspace_id}/cases`: incidents and their audit trail.
 
+mod bulk;
+mod bulk_wire;
 #[cfg(test)]
 mod encoding_tests;
 mod event_wire;
 pub mod wire;
+
+pub use bulk::CaseBulkApi;
 
 use std::sync::Arc;
 

@@ -55,6 +55,11 @@ pub enum EventKind {
     CaseDeleted,
     /// The case was restored from the trash; `data` is empty.
     CaseRestored,
+    /// The case was linked to another; `data`: `link_id`, `type` (as seen
+    /// from this case), `case_id` and `case_number` (the other case).
+    LinkAdded,
+    /// A link to another case was removed; `data` as for `link_added`.
+    LinkRemoved,
 }
 
 impl EventKind {
@@ -79,6 +84,8 @@ impl EventKind {
             Self::ObservableDeleted => "observable_deleted",
             Self::CaseDeleted => "case_deleted",
             Self::CaseRestored => "case_restored",
+            Self::LinkAdded => "link_added",
+            Self::LinkRemoved => "link_removed",
         }
     }
 
@@ -102,6 +109,8 @@ impl EventKind {
             Self::ObservableDeleted,
             Self::CaseDeleted,
             Self::CaseRestored,
+            Self::LinkAdded,
+            Self::LinkRemoved,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == name)

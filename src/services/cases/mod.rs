@@ -1,6 +1,8 @@
 //! Cases: the incidents a workspace tracks, their filters and sorts, and the
 //! audit trail written in the same transaction as every change.
 
+mod bulk;
+mod bulk_input;
 mod comments;
 mod custom_values;
 mod error;
@@ -12,6 +14,8 @@ mod model;
 mod query;
 mod service;
 
+pub use bulk::{BulkAnswer, BulkOutcome, ItemFailure};
+pub use bulk_input::{BulkChange, BulkTarget, BulkUpdate, MAX_BULK_ITEMS, RawBulkUpdate, checked_targets};
 pub use comments::{Comment, CommentBody, CommentEdit};
 pub use error::CaseError;
 pub use events::{CaseEvent, EventKind, scan_finished_event};

@@ -201,7 +201,7 @@ fn conflict(current: i32, given: i32) -> CaseError {
 }
 
 /// The case as `update` would leave it, with status times set and cleared.
-fn apply(current: &Case, update: &CaseUpdate) -> Case {
+pub(super) fn apply(current: &Case, update: &CaseUpdate) -> Case {
     let now = clock::now();
     let mut next = current.clone();
     if let Some(summary) = &update.summary {
@@ -230,7 +230,7 @@ fn apply(current: &Case, update: &CaseUpdate) -> Case {
 }
 
 /// The stored changes that turn `current` into `next`.
-fn changes_between(current: &Case, next: &Case) -> CaseChanges {
+pub(super) fn changes_between(current: &Case, next: &Case) -> CaseChanges {
     let next_row = next.to_row();
     CaseChanges {
         summary: (current.summary != next.summary).then(|| next_row.summary.clone()),

@@ -91,6 +91,11 @@ ranked_enum!(
         /// A trashed case was deleted for good (after the retention period,
         /// or by an admin): the last event about it.
         CasePurged = (40, "case.purged"),
+        /// Two cases were linked (the event carries the link as seen from
+        /// the case it was made on).
+        CaseLinkCreated = (41, "case_link.created"),
+        /// A link between two cases was removed.
+        CaseLinkDeleted = (42, "case_link.deleted"),
     }
 );
 
@@ -123,6 +128,8 @@ ranked_enum!(
         ApiKey = (12, "api_key"),
         /// A webhook subscription (admins only).
         Webhook = (13, "webhook"),
+        /// A link between two cases.
+        CaseLink = (14, "case_link"),
     }
 );
 

@@ -4,9 +4,11 @@
 
 #![allow(missing_docs)] // diesel::table! generates undocumented column types.
 
+mod link_tables;
 mod search_tables;
 mod webhook_tables;
 
+pub use link_tables::case_links;
 pub use search_tables::case_search;
 pub use webhook_tables::{webhook_attempts, webhook_deliveries, webhooks, workspace_events};
 
@@ -377,6 +379,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     service_accounts,
     api_keys,
     case_search,
+    case_links,
 );
 
 diesel::table! {
