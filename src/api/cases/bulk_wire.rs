@@ -15,7 +15,7 @@ use crate::services::kernel::Failure;
 
 /// One case a bulk request names.
 #[derive(Debug, Object, Deserialize)]
-#[oai(rename = "BulkCaseItem")]
+#[oai(rename = "BulkCaseItem", skip_serializing_if_is_none)]
 #[serde(deny_unknown_fields)]
 pub struct BulkItemRequest {
     /// The case.
@@ -49,12 +49,12 @@ pub struct BulkChangesRequest {
     #[serde(default)]
     #[oai(nullable)]
     pub assignee_id: MaybeUndefined<WireId<AccountId>>,
-    /// Tags to add to each case (a case with more than 20 tags after the
-    /// change fails its item).
-    #[oai(validator(max_items = 20))]
+    /// Tags to add to each case, 1 to 50 characters each (a case with more
+    /// than 20 tags after the change fails its item).
+    #[oai(validator(max_items = 20, min_length = 1, max_length = 50))]
     pub add_tags: Option<Vec<String>>,
-    /// Tags to take away from each case.
-    #[oai(validator(max_items = 20))]
+    /// Tags to take away from each case, 1 to 50 characters each.
+    #[oai(validator(max_items = 20, min_length = 1, max_length = 50))]
     pub remove_tags: Option<Vec<String>>,
     /// A new due time, or null for none.
     #[serde(default)]
