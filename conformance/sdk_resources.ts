@@ -1,10 +1,12 @@
 // The TypeScript SDK scenario's steps for what cases hold and how a
 // workspace is set up: service accounts, custom fields, tasks, templates,
-// observables and webhooks.
+// observables, webhooks, links between cases and bulk changes.
 
 import {
   AccountsApi,
   ActorKind,
+  BulkCaseOutcome,
+  CaseLinkType,
   CasesApi,
   CaseStatus,
   CaseTemplatesApi,
@@ -254,4 +256,25 @@ export async function webhookScenario(config: Configuration, workspaceId: string
   );
   await hooks.deleteWebhook({ workspaceId, webhookId: made.webhook.id });
   await expectProblem(() => hooks.getWebhook({ workspaceId, webhookId: made.webhook.id }), 404, "NOT_FOUND");
+}
+
+export async function manyCasesScenario(config: Configuration, workspaceId: string): Promise<void> {
+  step("links and bulk: a parent and its child seen from both ends; one change to two cases, one stale");
+  const cases = new CasesApi(config);
+  const parent = await cases.createCase({ workspaceId, createCaseRequest: { summary: "Phishing wave" } });
+  const child = await cases.createCase({ workspaceId, createCaseRequest: { summary: "One mailbox" } });
+  const link = await cases.createCaseLink({ workspaceId, caseId: parent.id, createCaseLinkRequest: { type: CaseLinkType.ParentOf, caseId: child.id } });
+  check(link.id.startsWith("link_") && link.linkedCase.id === child.id, "parent linked to child");
+  const seen = await cases.listCaseLinks({ workspaceId, caseId: child.id });
+  check(seen.items.length === 1 && seen.items[0].type === CaseLinkType.ChildOf, "the child sees child_of");
+  await expectProblem(() => cases.createCaseLink({ workspaceId, caseId: child.id, createCaseLinkRequest: { type: CaseLinkType.RelatesTo, caseId: parent.id } }), 409, "CASE_LINK_EXISTS");
+  await cases.deleteCaseLink({ workspaceId, caseId: child.id, linkId: link.id });
+  const answer = await cases.updateCases({ workspaceId, updateCasesRequest: {
+    items: [{ caseId: parent.id }, { caseId: child.id, version: child.version + 5 }],
+    changes: { status: CaseStatus.InProgress, addTags: ["wave"] },
+  } });
+  check(answer.items[0].outcome === BulkCaseOutcome.Updated && answer.items[1].outcome === BulkCaseOutcome.Failed, "one updated, one stale");
+  check(answer.items[1].problem?.code === "VERSION_CONFLICT", "the stale one is a version conflict");
+  const gone = await cases.deleteCases({ workspaceId, deleteCasesRequest: { items: [{ caseId: child.id }] } });
+  check(gone.items[0].outcome === BulkCaseOutcome.Deleted && gone.succeeded === 1, "the child is in the trash");
 }

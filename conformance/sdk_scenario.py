@@ -115,6 +115,7 @@ def main():
     webhook_scenario(api, ws)
     activity_scenario(api, ws)
     trash_scenario(api, ws)
+    many_cases_scenario(api, ws)
     print("python sdk: scenario passed", flush=True)
 
 
@@ -314,6 +315,28 @@ def trash_scenario(api, ws):
     trash.purge_case(ws, doomed.id)
     expect_problem(lambda: trash.get_trashed_case(ws, doomed.id), 404, "NOT_FOUND")
     expect_problem(lambda: trash.restore_case(ws, doomed.id), 404, "NOT_FOUND")
+
+
+def many_cases_scenario(api, ws):
+    step("links and bulk: a parent and its child seen from both ends; one change to two cases, one stale")
+    cases = cb.CasesApi(api)
+    parent = cases.create_case(ws, cb.CreateCaseRequest(summary="Phishing wave"))
+    child = cases.create_case(ws, cb.CreateCaseRequest(summary="One mailbox"))
+    made = cb.CreateCaseLinkRequest(type=cb.CaseLinkType.PARENT_OF, case_id=child.id)
+    link = cases.create_case_link(ws, parent.id, made)
+    assert link.id.startswith("link_") and link.linked_case.id == child.id, link
+    seen = cases.list_case_links(ws, child.id).items
+    assert [(l.id, l.type) for l in seen] == [(link.id, cb.CaseLinkType.CHILD_OF)], seen
+    again = cb.CreateCaseLinkRequest(type=cb.CaseLinkType.RELATES_TO, case_id=parent.id)
+    expect_problem(lambda: cases.create_case_link(ws, child.id, again), 409, "CASE_LINK_EXISTS")
+    cases.delete_case_link(ws, child.id, link.id)
+    answer = cases.update_cases(ws, cb.UpdateCasesRequest(
+        items=[cb.BulkCaseItem(case_id=parent.id), cb.BulkCaseItem(case_id=child.id, version=child.version + 5)],
+        changes=cb.BulkCaseChanges(status=cb.CaseStatus.IN_PROGRESS, add_tags=["wave"])))
+    assert [i.outcome for i in answer.items] == [cb.BulkCaseOutcome.UPDATED, cb.BulkCaseOutcome.FAILED], answer
+    assert answer.items[0].case.tags == ["wave"] and answer.items[1].problem.code == "VERSION_CONFLICT", answer
+    gone = cases.delete_cases(ws, cb.DeleteCasesRequest(items=[cb.BulkCaseItem(case_id=child.id)]))
+    assert gone.items[0].outcome == cb.BulkCaseOutcome.DELETED and gone.succeeded == 1, gone
 
 
 def expect_problem(call, status, code):

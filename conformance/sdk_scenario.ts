@@ -18,6 +18,7 @@ import {
 import { recordScenario } from "./sdk_record";
 import {
   customFieldScenario,
+  manyCasesScenario,
   observableScenario,
   serviceAccountScenario,
   taskScenario,
@@ -136,6 +137,7 @@ async function main(): Promise<void> {
   await observableScenario(config, workspaceId, created.id);
   await webhookScenario(config, workspaceId);
   await recordScenario(config, workspaceId);
+  await manyCasesScenario(config, workspaceId);
   console.log("typescript sdk: scenario passed");
 }
 
