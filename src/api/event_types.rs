@@ -183,5 +183,11 @@ wire_enum!(
         #[oai(rename = "case_link.deleted")]
         #[serde(rename = "case_link.deleted")]
         CaseLinkDeleted,
+        /// A case was merged into another (the event carries the merged
+        /// case, now closed, with `merged_into`; what moved is not
+        /// announced item by item).
+        #[oai(rename = "case.merged")]
+        #[serde(rename = "case.merged")]
+        CaseMerged,
     }
 );

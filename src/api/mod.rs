@@ -55,6 +55,7 @@ type Apis = (
         activity::ActivityApi,
         trash::TrashApi,
         links::CaseLinksApi,
+        cases::CaseMergeApi,
     ),
     (
         service_accounts::ServiceAccountsApi,
@@ -92,6 +93,7 @@ fn handlers(services: &Services) -> Apis {
             activity::ActivityApi { activity: services.activity.clone() },
             trash::TrashApi { trash: services.trash.clone() },
             links::CaseLinksApi { links: services.links.clone() },
+            cases::CaseMergeApi { cases: services.cases.clone() },
         ),
         (
             service_accounts::ServiceAccountsApi { service_accounts: services.service_accounts.clone() },

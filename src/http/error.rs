@@ -140,6 +140,13 @@ impl From<Failure> for ApiError {
             ),
             Failure::NotFound(what) => Self::new(ProblemKind::NotFound, format!("There is no such {what}.")),
             Failure::VersionConflict { what, current, given } => version_conflict(what, current, given),
+            Failure::CaseMerged { into } => Self::new(
+                ProblemKind::CaseMerged,
+                format!(
+                    "This case was merged into case {}; add to that case instead.",
+                    crate::http::wire::WireId::new(into)
+                ),
+            ),
             Failure::IdempotencyKeyReused => Self::new(
                 ProblemKind::IdempotencyKeyReused,
                 "This Idempotency-Key was already used with a different request; use a new key.",

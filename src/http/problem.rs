@@ -26,7 +26,7 @@ pub struct Problem {
     /// `SERVICE_ACCOUNT_NOT_ALLOWED`, `NOT_FOUND`, `METHOD_NOT_ALLOWED`,
     /// `EMAIL_TAKEN`, `ALREADY_MEMBER`, `LAST_ADMIN`, `CUSTOM_FIELD_KEY_TAKEN`,
     /// `CUSTOM_FIELD_IN_USE`, `CASE_TEMPLATE_NAME_TAKEN`, `CASE_LINK_EXISTS`,
-    /// `CASE_LINK_CYCLE`, `WEBHOOK_INACTIVE`, `VERSION_CONFLICT`, `SCAN_FINISHED`,
+    /// `CASE_LINK_CYCLE`, `CASE_MERGED`, `WEBHOOK_INACTIVE`, `VERSION_CONFLICT`, `SCAN_FINISHED`,
     /// `SCAN_NOT_FINISHED`, `TARGET_OUT_OF_SCOPE`, `PAYLOAD_TOO_LARGE`,
     /// `UNSUPPORTED_MEDIA_TYPE`, `IDEMPOTENCY_KEY_REUSED`, `RATE_LIMITED`,
     /// `INTERNAL`. New codes may be added; treat unknown ones by `status`.
@@ -158,6 +158,9 @@ problem_kinds! {
     CaseLinkExists = (409, "CASE_LINK_EXISTS", "case-link-exists", "Cases linked already");
     /// The `parent_of` link would make a case its own ancestor.
     CaseLinkCycle = (409, "CASE_LINK_CYCLE", "case-link-cycle", "Case link cycle");
+    /// The case was merged into another: it takes no new content and
+    /// cannot take part in another merge.
+    CaseMerged = (409, "CASE_MERGED", "case-merged", "Case merged");
     /// The webhook subscription is not active, so nothing would be sent.
     WebhookInactive = (409, "WEBHOOK_INACTIVE", "webhook-inactive", "Webhook inactive");
     /// The resource changed since the client read it.

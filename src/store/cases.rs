@@ -56,6 +56,8 @@ pub struct CaseRow {
     pub custom_fields: String,
     /// The template that made it, if one did.
     pub template_id: Option<TemplateId>,
+    /// The case it was merged into, if it was.
+    pub merged_into: Option<CaseId>,
 }
 
 /// Fields to change; `None` leaves a field alone, `Some(None)` clears it.
@@ -84,6 +86,8 @@ pub struct CaseChanges {
     pub due_at: Option<Option<DbTime>>,
     /// New custom field values (JSON object).
     pub custom_fields: Option<String>,
+    /// The case it was merged into.
+    pub merged_into: Option<Option<CaseId>>,
     /// Time of the change.
     pub updated_at: Option<DbTime>,
 }
@@ -195,28 +199,6 @@ pub async fn update(
         .filter(cases::version.eq(expected_version))
         .set((changes, cases::version.eq(cases::version + 1)));
     update_returning!(conn, update, CaseRow::as_returning(), cases::table.find(id))
-}
-
-/// Locks a live case of `workspace` for a change of its tasks' positions
-/// (by raising its `task_seq`), so such changes to one case run one after
-/// another; false when there is no such live case.
-pub async fn lock_for_tasks(
-    conn: &mut DbConn<'_>,
-    workspace_id: WorkspaceId,
-    id: CaseId,
-) -> Result<bool, StoreError> {
-    db_run!(conn: {
-        let locked = diesel::update(
-            cases::table
-                .filter(cases::id.eq(id))
-                .filter(cases::workspace_id.eq(workspace_id))
-                .filter(cases::deleted_at.is_null()),
-        )
-        .set(cases::task_seq.eq(cases::task_seq + 1))
-        .execute(conn)
-        .await?;
-        Ok(locked > 0)
-    })
 }
 
 /// Replaces a case's tag rows.

@@ -14,6 +14,7 @@ pub mod attachments;
 pub mod case_events;
 pub mod case_links;
 mod case_list;
+pub mod case_merge;
 pub mod case_templates;
 pub mod cases;
 pub mod change_feed;

@@ -26,6 +26,7 @@ mod attachments;
 mod auth_cache;
 mod case_bulk;
 mod case_links;
+mod case_merge;
 mod case_search;
 mod case_templates;
 mod cases;

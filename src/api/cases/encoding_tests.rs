@@ -65,6 +65,7 @@ fn case(status: CaseStatusWire, priority: PriorityWire, severity: SeverityWire, 
             Default::default()
         },
         template_id: full.then(|| WireId::new(crate::ids::TemplateId::new())),
+        merged_into: full.then(|| WireId::new(CaseId::new())),
     }
 }
 

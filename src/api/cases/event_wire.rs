@@ -39,7 +39,11 @@ pub struct EventView {
     /// (`observable_id`, `type`, `value`), `case_deleted` (moved to the
     /// trash) and `case_restored` (taken out of it), with empty details,
     /// `link_added` and `link_removed` (`link_id`, `type` as seen from this
-    /// case, and the other case's `case_id` and `case_number`).
+    /// case, and the other case's `case_id` and `case_number`),
+    /// `merged_into` (this case was merged into `case_id`, `case_number`)
+    /// and `merged_from` (`case_id`, `case_number` was merged into this
+    /// one), both with the counts moved: `comments`, `attachments`,
+    /// `tasks`, `observables` and `observables_combined`.
     #[oai(rename = "type")]
     pub kind: String,
     /// The details; their shape depends on `type`.
@@ -99,6 +103,7 @@ fn with_prefixed_ids(kind: cases::EventKind, mut data: Value) -> Value {
             prefix::<LinkId>(&mut data["link_id"]);
             prefix::<CaseId>(&mut data["case_id"]);
         }
+        MergedInto | MergedFrom => prefix::<CaseId>(&mut data["case_id"]),
         FieldChanged | CaseDeleted | CaseRestored => {}
     }
     data

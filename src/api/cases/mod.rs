@@ -5,9 +5,11 @@ mod bulk_wire;
 #[cfg(test)]
 mod encoding_tests;
 mod event_wire;
+mod merge;
 pub mod wire;
 
 pub use bulk::CaseBulkApi;
+pub use merge::CaseMergeApi;
 
 use std::sync::Arc;
 

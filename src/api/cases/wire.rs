@@ -143,6 +143,11 @@ pub struct CaseView {
     /// template is deleted.
     #[oai(nullable)]
     pub template_id: Option<WireId<TemplateId>>,
+    /// The case this one was merged into (`mergeCase`), or null. A merged
+    /// case is closed; its comments, attachments, tasks and observables
+    /// are on that case now.
+    #[oai(nullable)]
+    pub merged_into: Option<WireId<CaseId>>,
 }
 
 impl From<Case> for CaseView {
@@ -173,6 +178,7 @@ impl From<Case> for CaseView {
                 .filter_map(|(key, value)| Some((key, FieldValueWire::from_json(value)?)))
                 .collect(),
             template_id: case.template_id.map(WireId::new),
+            merged_into: case.merged_into.map(WireId::new),
         }
     }
 }

@@ -24,7 +24,7 @@ use crate::platform::clock;
 use crate::services::cases::{CaseEvent, EventKind};
 use crate::services::idempotency::{self, Claim, Created, IdempotencyKey};
 use crate::services::kernel::Failure;
-use crate::services::kernel::{Access, Actor, Role};
+use crate::services::kernel::{Access, Actor, Role, lock_open_case};
 use crate::services::outbox::{Change, EventType, Outbox};
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
@@ -280,7 +280,10 @@ impl AttachmentService {
             if let Some(earlier) = idempotency::begin::<Attachment>(tx, claim.as_ref()).await? {
                 return Ok(Created { value: earlier, replayed: true });
             }
-            let case = owning_case(tx, workspace, owner).await?;
+            let case = match owner {
+                Owner::Case(case) => lock_open_case(tx, workspace, case).await.map(|()| Some(case))?,
+                Owner::Scan(_) => owning_case(tx, workspace, owner).await?,
+            };
             // Serialises uploads to one workspace, so the count is exact.
             workspaces::lock(tx, workspace).await?;
             self.check_room(tx, owner).await?;

@@ -11,7 +11,7 @@ use super::{CaseError, CaseService};
 use crate::ids::{AccountId, CaseId, CommentId, RecordId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::idempotency::{self, Claim, Created};
-use crate::services::kernel::{Actor, ActorKind, Failure};
+use crate::services::kernel::{Actor, ActorKind, Failure, lock_open_case};
 use crate::services::outbox::{Change, EventType};
 use crate::services::pagination::{Page, Paging};
 use crate::services::validation::ValidationErrors;
@@ -118,7 +118,7 @@ impl CaseService {
             if let Some(earlier) = idempotency::begin::<Comment>(tx, claim.as_ref()).await? {
                 return Ok(Created { value: earlier, replayed: true });
             }
-            load(tx, workspace, case).await?;
+            lock_open_case(tx, workspace, case).await?;
             let now = clock::now();
             let comment = Comment {
                 id: CommentId::new(),

@@ -60,6 +60,14 @@ pub enum EventKind {
     LinkAdded,
     /// A link to another case was removed; `data` as for `link_added`.
     LinkRemoved,
+    /// The case was merged into another and closed; `data`: `case_id` and
+    /// `case_number` (the case merged into), and the counts moved:
+    /// `comments`, `attachments`, `tasks`, `observables` (those moved) and
+    /// `observables_combined` (duplicates absorbed by the other's own).
+    MergedInto,
+    /// Another case was merged into this one; `data`: `case_id` and
+    /// `case_number` (the merged case) and the counts as for `merged_into`.
+    MergedFrom,
 }
 
 impl EventKind {
@@ -86,6 +94,8 @@ impl EventKind {
             Self::CaseRestored => "case_restored",
             Self::LinkAdded => "link_added",
             Self::LinkRemoved => "link_removed",
+            Self::MergedInto => "merged_into",
+            Self::MergedFrom => "merged_from",
         }
     }
 
@@ -111,6 +121,8 @@ impl EventKind {
             Self::CaseRestored,
             Self::LinkAdded,
             Self::LinkRemoved,
+            Self::MergedInto,
+            Self::MergedFrom,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == name)
@@ -203,7 +215,7 @@ pub(super) fn created(case: &Case, actor: Actor) -> CaseEvent {
 }
 
 /// One event per changed field between `old` and `new`.
-pub(super) fn changes(old: &Case, new: &Case, actor: Actor) -> Vec<CaseEvent> {
+pub(crate) fn changes(old: &Case, new: &Case, actor: Actor) -> Vec<CaseEvent> {
     let (case_id, at) = (new.id, new.updated_at);
     let field = |name: &str, old: Value, new: Value| {
         (old != new).then(|| {

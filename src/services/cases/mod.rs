@@ -10,6 +10,8 @@ mod events;
 mod from_template;
 mod input;
 mod list;
+mod merge;
+mod merge_content;
 mod model;
 mod query;
 mod service;
@@ -22,6 +24,8 @@ pub use events::{CaseEvent, EventKind, scan_finished_event};
 pub use input::{
     CaseUpdate, DESCRIPTION_MAX_CHARS, NewCase, Nullable, RawCaseUpdate, RawNewCase, SUMMARY_MAX_CHARS,
 };
+pub use merge::{MergeAnswer, MergeRequest, Merged};
+pub use merge_content::Moved;
 pub(crate) use model::ranked_enum;
 pub use model::{Case, CaseStatus, Priority, Severity};
 pub use query::{AssigneeFilter, CaseQuery, CaseSort, RawCaseQuery, SortOrder, overdue_now};

@@ -141,6 +141,9 @@ pub struct Case {
     /// deleted).
     #[serde(default)]
     pub template_id: Option<TemplateId>,
+    /// The case this one was merged into (it is then closed), if any.
+    #[serde(default)]
+    pub merged_into: Option<CaseId>,
 }
 
 /// A stored case is read strictly: an unknown status, rank or tag list is
@@ -177,6 +180,7 @@ impl TryFrom<CaseRow> for Case {
             due_at: row.due_at.map(Into::into),
             custom_fields,
             template_id: row.template_id,
+            merged_into: row.merged_into,
         })
     }
 }
@@ -212,6 +216,7 @@ impl Case {
             due_at: self.due_at.map(Into::into),
             custom_fields: serde_json::to_string(&self.custom_fields).unwrap_or_else(|_| "{}".into()),
             template_id: self.template_id,
+            merged_into: self.merged_into,
         }
     }
 }

@@ -86,6 +86,7 @@ impl CaseService {
                 due_at: draft.due_at(now),
                 custom_fields: values.clone(),
                 template_id: request.template_id,
+                merged_into: None,
             };
             cases::insert(tx, case.to_row(), &case.tags).await?;
             custom_values::index(tx, &fields, &none, &case).await?;
@@ -244,6 +245,7 @@ pub(super) fn changes_between(current: &Case, next: &Case) -> CaseChanges {
         closed_at: (current.closed_at != next.closed_at).then_some(next_row.closed_at),
         due_at: (current.due_at != next.due_at).then_some(next_row.due_at),
         custom_fields: (current.custom_fields != next.custom_fields).then(|| next_row.custom_fields.clone()),
+        merged_into: (current.merged_into != next.merged_into).then_some(next.merged_into),
         updated_at: Some(next_row.updated_at),
     }
 }

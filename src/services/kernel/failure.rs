@@ -45,6 +45,14 @@ pub enum Failure {
         /// The version the client sent.
         given: i32,
     },
+    /// The case was merged into another (`into`): it takes no new
+    /// comments, attachments, tasks or observables, and cannot be merged
+    /// again or merged into.
+    #[error("the case was merged into another case")]
+    CaseMerged {
+        /// The case it was merged into.
+        into: crate::ids::CaseId,
+    },
     /// The idempotency key was used for a different request.
     #[error("the idempotency key was already used for a different request")]
     IdempotencyKeyReused,

@@ -6,6 +6,7 @@ mod access;
 mod actor;
 mod assignee;
 mod failure;
+mod open_case;
 mod role;
 
 pub use access::{Access, InWorkspace};
@@ -13,4 +14,5 @@ pub use actor::{Actor, ActorKind};
 pub use assignee::ensure_assignable;
 pub(crate) use failure::area_error;
 pub use failure::{Cause, Corrupt, Failure};
+pub use open_case::lock_open_case;
 pub use role::Role;

@@ -8,8 +8,11 @@
 mod error;
 mod events;
 mod model;
+mod relink;
 mod service;
 
 pub use error::LinkError;
 pub use model::{CaseLink, LinkType, LinkedCaseSummary, NewLink};
+pub use relink::Relinked;
+pub(crate) use relink::relink;
 pub use service::LinkService;

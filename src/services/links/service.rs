@@ -177,7 +177,7 @@ async fn descends(tx: &mut DbConn<'_>, ancestor: CaseId, case: CaseId) -> Result
 }
 
 /// A live case of the workspace as links show it.
-async fn summary(
+pub(super) async fn summary(
     conn: &mut DbConn<'_>,
     workspace: WorkspaceId,
     case: CaseId,
@@ -187,7 +187,7 @@ async fn summary(
 }
 
 /// Loads a link of a live case whose other end is live too.
-async fn load(
+pub(super) async fn load(
     conn: &mut DbConn<'_>,
     workspace: WorkspaceId,
     case: CaseId,

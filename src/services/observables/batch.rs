@@ -14,11 +14,11 @@ use crate::ids::{CaseId, ObservableId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::cases::CaseEvent;
 use crate::services::idempotency::{self, Claim};
-use crate::services::kernel::{Actor, Failure, Role};
+use crate::services::kernel::{Actor, Failure, Role, lock_open_case};
 use crate::services::outbox::{Change, EventType};
 use crate::services::validation::ValidationErrors;
 use crate::store::observables;
-use crate::store::{DbConn, StoreError, case_events, cases, db_transaction};
+use crate::store::{DbConn, StoreError, case_events, db_transaction};
 
 /// Most items in one batch.
 pub const MAX_BATCH_ITEMS: usize = 1_000;
@@ -165,7 +165,7 @@ impl ObservableService {
                 let correlated = correlate(tx, workspace, answered(&earlier)).await?;
                 return Ok((earlier, true, correlated));
             }
-            cases::find(tx, workspace, case).await?.ok_or(Failure::NotFound("case"))?;
+            lock_open_case(tx, workspace, case).await?;
             let now = clock::now();
             let valid: Vec<NewObservable> = items.iter().flatten().cloned().collect();
             let standing = add_within(tx, (workspace, case), &valid, caller, now).await?;

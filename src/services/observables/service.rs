@@ -10,7 +10,7 @@ use crate::ids::{CaseId, ObservableId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::cases::CaseEvent;
 use crate::services::idempotency::{self, Claim};
-use crate::services::kernel::{Access, Actor, Failure, Role};
+use crate::services::kernel::{Access, Actor, Failure, Role, lock_open_case};
 use crate::services::outbox::{Change, EventType, Outbox};
 use crate::services::pagination::Page;
 use crate::store::observables::{self, ObservableChanges, ObservableFilter};
@@ -71,7 +71,7 @@ impl ObservableService {
                 let earlier = correlate(tx, workspace, vec![earlier]).await?.remove(0);
                 return Ok((earlier, created, true));
             }
-            cases::find(tx, workspace, case).await?.ok_or(Failure::NotFound("case"))?;
+            lock_open_case(tx, workspace, case).await?;
             let now = clock::now();
             let fresh = Observable::new(ObservableId::new(), workspace, case, &request, caller, now);
             let (stored, created) = observables::insert_or_find(tx, &fresh.to_row()).await?;

@@ -58,6 +58,14 @@ impl<'a> Change<'a> {
     }
 }
 
+impl Change<'_> {
+    /// Also rebuilds the search text of the resource's case, whose
+    /// comments, tasks or observables came or went (a merge).
+    pub fn rebuilding_search(self) -> Self {
+        Self { search: Some(Edit::Rebuild), ..self }
+    }
+}
+
 /// Fields that change with every update and say nothing about it.
 const BOOKKEEPING: [&str; 2] = ["version", "updated_at"];
 

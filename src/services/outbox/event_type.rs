@@ -96,6 +96,11 @@ ranked_enum!(
         CaseLinkCreated = (41, "case_link.created"),
         /// A link between two cases was removed.
         CaseLinkDeleted = (42, "case_link.deleted"),
+        /// A case was merged into another (the event carries the merged
+        /// case, now closed, with `merged_into`); the case merged into has
+        /// its own `case.updated`, and what moved between them is
+        /// announced by this event, not item by item.
+        CaseMerged = (43, "case.merged"),
     }
 );
 

@@ -10,7 +10,7 @@ use crate::ids::{CaseId, TaskId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::cases::CaseEvent;
 use crate::services::idempotency::{self, Claim, Created};
-use crate::services::kernel::{Access, Actor, Failure, Role, ensure_assignable};
+use crate::services::kernel::{Access, Actor, Failure, Role, ensure_assignable, lock_open_case};
 use crate::services::outbox::{Change, EventType, Outbox};
 use crate::services::pagination::{Page, PageRequest};
 use crate::services::validation::ValidationErrors;
@@ -183,12 +183,10 @@ impl TaskService {
     }
 }
 
-/// Locks a case of `workspace` for a change of its tasks' positions.
+/// Locks a case of `workspace` for a change of its tasks' positions (one
+/// such change per case at a time), refusing a merged case.
 async fn lock_case(conn: &mut DbConn<'_>, workspace: WorkspaceId, case: CaseId) -> Result<(), Failure> {
-    if !cases::lock_for_tasks(conn, workspace, case).await? {
-        return Err(Failure::NotFound("case"));
-    }
-    Ok(())
+    lock_open_case(conn, workspace, case).await
 }
 
 /// The last position in a case's checklist (0 when it has no tasks).

@@ -90,6 +90,7 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
         deleted_by -> Nullable<Binary>,
         deleted_by_kind -> Nullable<Text>,
+        merged_into -> Nullable<Binary>,
     }
 }
 
