@@ -56,6 +56,7 @@ type Apis = (
         trash::TrashApi,
         links::CaseLinksApi,
         cases::CaseMergeApi,
+        cases::CaseExportApi,
     ),
     (
         service_accounts::ServiceAccountsApi,
@@ -94,6 +95,7 @@ fn handlers(services: &Services) -> Apis {
             trash::TrashApi { trash: services.trash.clone() },
             links::CaseLinksApi { links: services.links.clone() },
             cases::CaseMergeApi { cases: services.cases.clone() },
+            cases::CaseExportApi { exports: services.exports.clone() },
         ),
         (
             service_accounts::ServiceAccountsApi { service_accounts: services.service_accounts.clone() },

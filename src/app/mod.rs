@@ -22,6 +22,7 @@ use crate::services::activity::ActivityService;
 use crate::services::attachments::{AttachmentService, AttachmentSettings};
 use crate::services::cases::CaseService;
 use crate::services::changes::{self, Forgets};
+use crate::services::export::ExportService;
 use crate::services::fields::FieldService;
 use crate::services::health::HealthService;
 use crate::services::identity::{IdentityService, IdentitySettings, TokenSigner};
@@ -194,6 +195,7 @@ impl App {
             tasks: Arc::new(TaskService::new(access.clone(), outbox.clone())),
             templates: Arc::new(TemplateService::new(access.clone(), outbox.clone())),
             links: Arc::new(LinkService::new(access.clone(), outbox.clone())),
+            exports: Arc::new(ExportService::new(access.clone())),
             trash: Arc::new(TrashService::new(
                 access.clone(),
                 store.clone(),

@@ -49,7 +49,8 @@ impl ActorId {
         self.0
     }
 
-    fn render(&self) -> String {
+    /// The id as the wire shows it (`acct_...` or `sa_...`).
+    pub fn render(&self) -> String {
         match self.0.kind {
             ActorKind::Person => WireId::new(self.0.id).to_string(),
             ActorKind::ServiceAccount => WireId::new(self.0.id.as_service_account()).to_string(),

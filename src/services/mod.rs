@@ -6,6 +6,7 @@ pub mod activity;
 pub mod attachments;
 pub mod cases;
 pub mod changes;
+pub mod export;
 pub mod fields;
 pub mod health;
 pub mod idempotency;
@@ -55,6 +56,8 @@ pub struct Services {
     pub service_accounts: Arc<service_accounts::ServiceAccountService>,
     /// The tasks of cases.
     pub tasks: Arc<tasks::TaskService>,
+    /// Case exports.
+    pub exports: Arc<export::ExportService>,
     /// Case templates.
     pub templates: Arc<templates::TemplateService>,
     /// Deleted cases, until restored or purged.

@@ -25,6 +25,7 @@ mod attachment_content;
 mod attachments;
 mod auth_cache;
 mod case_bulk;
+mod case_export;
 mod case_links;
 mod case_merge;
 mod case_search;

@@ -5,10 +5,14 @@ mod bulk_wire;
 #[cfg(test)]
 mod encoding_tests;
 mod event_wire;
+mod export;
+mod export_markdown;
+mod export_wire;
 mod merge;
 pub mod wire;
 
 pub use bulk::CaseBulkApi;
+pub use export::CaseExportApi;
 pub use merge::CaseMergeApi;
 
 use std::sync::Arc;

@@ -16,3 +16,4 @@ pub use model::{CaseLink, LinkType, LinkedCaseSummary, NewLink};
 pub use relink::Relinked;
 pub(crate) use relink::relink;
 pub use service::LinkService;
+pub(crate) use service::all_of_case;

@@ -116,6 +116,17 @@ impl LinkService {
     }
 }
 
+/// Every link of a live case, newest first, as it sees them (links to
+/// cases in the trash left out); for an export.
+pub(crate) async fn all_of_case(
+    conn: &mut DbConn<'_>,
+    workspace: WorkspaceId,
+    case: CaseId,
+) -> Result<Vec<CaseLink>, LinkError> {
+    let rows = case_links::list_for_case(conn, workspace, case, None, i64::from(u16::MAX)).await?;
+    seen_from(conn, workspace, case, rows).await
+}
+
 /// Makes the link `request` asks for from `case`, after every check, in
 /// the caller's transaction; for merges and the like as much as for
 /// `create`. Writes no events.
