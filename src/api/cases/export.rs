@@ -13,7 +13,7 @@ use poem_openapi::{ApiResponse, Enum, OpenApi, ResponseContent};
 use super::export_markdown;
 use super::export_wire::CaseExportView;
 use crate::http::auth::Caller;
-use crate::http::responses::{GetErrors, Problems};
+use crate::http::responses::{ListErrors, Problems};
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
 use crate::ids::{CaseId, WorkspaceId};
@@ -129,7 +129,7 @@ impl CaseExportApi {
         case_id: Path<WireId<CaseId>>,
         /// `json` or `markdown`; wins over `Accept`.
         format: Query<Option<ExportFormat>>,
-    ) -> Result<ExportResponse, Problems<GetErrors>> {
+    ) -> Result<ExportResponse, Problems<ListErrors>> {
         let form = format.0.unwrap_or_else(|| ExportFormat::preferred(&accept));
         let export = self.exports.export(caller.actor(), workspace_id.0.id(), case_id.0.id()).await?;
         let name = format!("CASE-{}", export.case.number);
