@@ -6,6 +6,7 @@ import {
   AccountsApi,
   ActorKind,
   BulkCaseOutcome,
+  CaseExportFormat,
   CaseLinkType,
   CasesApi,
   CaseStatus,
@@ -277,4 +278,16 @@ export async function manyCasesScenario(config: Configuration, workspaceId: stri
   check(answer.items[1].problem?.code === "VERSION_CONFLICT", "the stale one is a version conflict");
   const gone = await cases.deleteCases({ workspaceId, deleteCasesRequest: { items: [{ caseId: child.id }] } });
   check(gone.items[0].outcome === BulkCaseOutcome.Deleted && gone.succeeded === 1, "the child is in the trash");
+
+  step("merge and export: a duplicate merged into its original, which is then exported as a bundle");
+  const original = await cases.createCase({ workspaceId, createCaseRequest: { summary: "Original" } });
+  const copy = await cases.createCase({ workspaceId, createCaseRequest: { summary: "Copy", tags: ["dup"] } });
+  await new CommentsApi(config).createComment({ workspaceId, caseId: copy.id, createCommentRequest: { body: "Seen twice" } });
+  const merged = await cases.mergeCase({ workspaceId, caseId: copy.id, mergeCaseRequest: { intoCaseId: original.id } });
+  check(merged.source.mergedInto === original.id && merged.moved.comments === 1, "the copy points at the original");
+  check(merged.into.tags.length === 1 && merged.source.status === CaseStatus.Closed, "tags joined, copy closed");
+  await expectProblem(() => cases.mergeCase({ workspaceId, caseId: copy.id, mergeCaseRequest: { intoCaseId: original.id } }), 409, "CASE_MERGED");
+  const bundle = await cases.exportCase({ workspaceId, caseId: original.id, format: CaseExportFormat.Json });
+  check(bundle.format === "casebook.case-export.v1" && bundle._case.id === original.id, "the bundle holds the case");
+  check(bundle.comments.length === 1 && bundle.comments[0].body === "Seen twice", "the bundle holds the moved comment");
 }

@@ -338,6 +338,19 @@ def many_cases_scenario(api, ws):
     gone = cases.delete_cases(ws, cb.DeleteCasesRequest(items=[cb.BulkCaseItem(case_id=child.id)]))
     assert gone.items[0].outcome == cb.BulkCaseOutcome.DELETED and gone.succeeded == 1, gone
 
+    step("merge and export: a duplicate merged into its original, which is then exported as a bundle")
+    original = cases.create_case(ws, cb.CreateCaseRequest(summary="Original"))
+    copy = cases.create_case(ws, cb.CreateCaseRequest(summary="Copy", tags=["dup"]))
+    cb.CommentsApi(api).create_comment(ws, copy.id, cb.CreateCommentRequest(body="Seen twice"))
+    merged = cases.merge_case(ws, copy.id, cb.MergeCaseRequest(into_case_id=original.id))
+    assert merged.source.merged_into == original.id and merged.moved.comments == 1, merged
+    assert merged.into.tags == ["dup"] and merged.source.status == cb.CaseStatus.CLOSED, merged
+    again = cb.MergeCaseRequest(into_case_id=original.id)
+    expect_problem(lambda: cases.merge_case(ws, copy.id, again), 409, "CASE_MERGED")
+    bundle = cases.export_case(ws, original.id, format=cb.CaseExportFormat.JSON)
+    assert bundle.format == "casebook.case-export.v1" and bundle.to_dict()["case"]["id"] == original.id, bundle
+    assert [c.body for c in bundle.comments] == ["Seen twice"], bundle.comments
+
 
 def expect_problem(call, status, code):
     try:

@@ -212,7 +212,7 @@ fn status_description(status: u16) -> &'static str {
         }
         404 => "No such resource, or one the caller may not know of (`NOT_FOUND`).",
         409 => {
-            "The request conflicts with the current state (`EMAIL_TAKEN`, `ALREADY_MEMBER`, `LAST_ADMIN`, `VERSION_CONFLICT`)."
+            "The request conflicts with the current state (`EMAIL_TAKEN`, `ALREADY_MEMBER`, `LAST_ADMIN`, `VERSION_CONFLICT`; `CASE_MERGED` when adding to, or merging, a case that was merged into another)."
         }
         413 => "The body is too large (`PAYLOAD_TOO_LARGE`).",
         415 => {

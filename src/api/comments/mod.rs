@@ -12,7 +12,7 @@ use crate::http::auth::Caller;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
 use crate::http::responses::{
-    CreateErrors, DeleteErrors, GetErrors, ListErrors, Problems, UpdateErrors, idempotent_created, one_answer,
+    DeleteErrors, GetErrors, ListErrors, Problems, UpdateErrors, idempotent_created, one_answer,
 };
 use crate::http::tags::ApiTags;
 use crate::http::wire::{Timestamp, WireId};
@@ -75,7 +75,7 @@ impl CommentsApi {
         #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
         idempotency_key: Header<Option<String>>,
         body: JsonBody<CreateCommentRequest>,
-    ) -> Result<CreateCommentResponse, Problems<CreateErrors>> {
+    ) -> Result<CreateCommentResponse, Problems<UpdateErrors>> {
         let caller = caller.actor();
         let text = CommentBody::parse(&body.0.body)?;
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());

@@ -12,7 +12,7 @@ use super::wire::{ObservableTypeWire, TlpWire};
 use crate::http::auth::Caller;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
-use crate::http::responses::{CreateErrors, Problems};
+use crate::http::responses::{Problems, UpdateErrors};
 use crate::http::tags::ApiTags;
 use crate::http::text_body::{Csv, Plain, TextBody};
 use crate::http::wire::WireId;
@@ -84,7 +84,7 @@ impl ObservableBulkApi {
         #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
         idempotency_key: Header<Option<String>>,
         body: JsonBody<BatchRequest>,
-    ) -> Result<BatchResponse, Problems<CreateErrors>> {
+    ) -> Result<BatchResponse, Problems<UpdateErrors>> {
         let caller = caller.actor();
         body.0.check_limits()?;
         let items: Vec<BatchItem> = body
@@ -137,7 +137,7 @@ impl ObservableBulkApi {
         #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
         idempotency_key: Header<Option<String>>,
         body: ImportBody,
-    ) -> Result<BatchResponse, Problems<CreateErrors>> {
+    ) -> Result<BatchResponse, Problems<UpdateErrors>> {
         let caller = caller.actor();
         let (format, text) = match body {
             ImportBody::Csv(text) => (ImportFormat::Csv, text.0),

@@ -15,7 +15,7 @@ use crate::http::auth::Caller;
 use crate::http::idempotency::{claim, replayed};
 use crate::http::json_body::JsonBody;
 use crate::http::responses::{
-    CreateErrors, DeleteErrors, GetErrors, ListErrors, Problems, UpdateErrors, idempotent_created, one_answer,
+    DeleteErrors, GetErrors, ListErrors, Problems, UpdateErrors, idempotent_created, one_answer,
 };
 use crate::http::tags::ApiTags;
 use crate::http::wire::WireId;
@@ -79,7 +79,7 @@ impl CaseTasksApi {
         #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255))]
         idempotency_key: Header<Option<String>>,
         body: JsonBody<CreateTaskRequest>,
-    ) -> Result<CreateTaskResponse, Problems<CreateErrors>> {
+    ) -> Result<CreateTaskResponse, Problems<UpdateErrors>> {
         let caller = caller.actor();
         let request = NewTask::try_from(RawNewTask::from(body.0))?;
         let (workspace, case) = (workspace_id.0.id(), case_id.0.id());

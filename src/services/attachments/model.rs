@@ -7,9 +7,11 @@ use chrono::{DateTime, Utc};
 use futures::stream::BoxStream;
 use serde::{Deserialize, Serialize};
 
+use super::AttachmentError;
 use super::content::AllowedTypes;
 use crate::ids::{AccountId, AttachmentId, CaseId, ScanId, WorkspaceId};
 use crate::services::kernel::ActorKind;
+use crate::services::validation::ValidationErrors;
 use crate::store::attachments::{AttachmentRow, OwnerKey};
 
 /// What an attachment hangs off.
@@ -142,5 +144,23 @@ impl crate::services::outbox::Subject for Attachment {
             Owner::Case(case) => Some(case),
             Owner::Scan(_) => None,
         }
+    }
+}
+
+/// The longest description an attachment may have.
+const DESCRIPTION_MAX_CHARS: usize = 2_000;
+
+/// Checks an attachment's description: at most 2,000 characters, no NUL.
+pub(super) fn check_description(description: Option<&str>) -> Result<(), AttachmentError> {
+    match description {
+        Some(text) if text.chars().count() > DESCRIPTION_MAX_CHARS => Err(ValidationErrors::single(
+            "description",
+            format!("must be at most {DESCRIPTION_MAX_CHARS} characters"),
+        )
+        .into()),
+        Some(text) if text.contains('\0') => {
+            Err(ValidationErrors::single("description", "must not contain the NUL character").into())
+        }
+        _ => Ok(()),
     }
 }

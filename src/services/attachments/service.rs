@@ -16,7 +16,7 @@ use serde_json::json;
 use super::error::AttachmentError;
 use super::file_name::FileName;
 use super::form::{FormPart, UploadForm};
-use super::model::{Attachment, AttachmentSettings, Download, Owner};
+use super::model::{Attachment, AttachmentSettings, Download, Owner, check_description};
 use super::range::RequestedRange;
 use super::staging::{self, Staged};
 use crate::ids::{AttachmentId, CaseId, RecordId, WorkspaceId};
@@ -33,8 +33,6 @@ use crate::store::{
     DbConn, DbTime, Store, attachments, case_events, cases, db_transaction, scans, workspaces,
 };
 
-/// Longest description, in characters.
-const DESCRIPTION_MAX_CHARS: usize = 2_000;
 /// Staged uploads older than this belong to a server that died mid-upload.
 const STAGING_MAX_AGE: Duration = Duration::from_secs(60 * 60);
 /// Unreferenced blobs removed per sweep.
@@ -337,20 +335,6 @@ impl AttachmentService {
         if let Err(err) = self.evidence.discard(&staged.key).await {
             tracing::warn!(error = %err, "could not remove a staged upload; the sweeper will");
         }
-    }
-}
-
-fn check_description(description: Option<&str>) -> Result<(), AttachmentError> {
-    match description {
-        Some(text) if text.chars().count() > DESCRIPTION_MAX_CHARS => Err(ValidationErrors::single(
-            "description",
-            format!("must be at most {DESCRIPTION_MAX_CHARS} characters"),
-        )
-        .into()),
-        Some(text) if text.contains('\0') => {
-            Err(ValidationErrors::single("description", "must not contain the NUL character").into())
-        }
-        _ => Ok(()),
     }
 }
 

@@ -90,8 +90,9 @@ impl CaseService {
             next_from.updated_at = now;
             let moved = merge_content::move_all(tx, &from, &into, now).await?;
             let duplicate = NewLink { kind: LinkType::Duplicates, case_id: into.id };
-            let relinked =
-                links::relink(tx, caller, workspace, from.id, &duplicate, now).await.map_err(common)?;
+            let relinked = links::relink(tx, caller, workspace, from.id, &duplicate, now)
+                .await
+                .map_err(LinkError::into_failure)?;
             let (from_after, into_after) =
                 (save(tx, &from, &next_from).await?, save(tx, &into, &next_into).await?);
             let mut trail = events::changes(&from, &from_after, caller);
@@ -225,14 +226,4 @@ fn merge_event(
         "observables_combined": moved.observables_combined,
     });
     CaseEvent::new(case, actor, kind, data, at)
-}
-
-/// A link failure in a merge: links between two locked, live, unmerged
-/// cases of one workspace cannot exist already or form a cycle, so only
-/// the shared failures can occur.
-fn common(error: LinkError) -> CaseError {
-    match error {
-        LinkError::Common(failure) => failure.into(),
-        other => Failure::Internal(Box::new(other)).into(),
-    }
 }

@@ -75,10 +75,7 @@ impl ExportService {
                 .map(Task::try_from)
                 .collect::<Result<_, _>>()?,
             observables: correlate(conn, workspace, observables).await?,
-            links: links::all_of_case(conn, workspace, id).await.map_err(|error| match error {
-                LinkError::Common(failure) => failure,
-                other => Failure::Internal(Box::new(other)),
-            })?,
+            links: links::all_of_case(conn, workspace, id).await.map_err(LinkError::into_failure)?,
             events: all_events(conn, id).await?,
             attachments: all_attachments(conn, id).await?,
             case,

@@ -17,3 +17,16 @@ pub enum LinkError {
 }
 
 area_error!(LinkError);
+
+impl LinkError {
+    /// The failure of link work that cannot meet an existing link or a
+    /// cycle (a merge's `duplicates` link after removing the old one, an
+    /// export's reading): the shared failures as they are, anything else
+    /// internal.
+    pub(crate) fn into_failure(self) -> Failure {
+        match self {
+            Self::Common(failure) => failure,
+            other => Failure::Internal(Box::new(other)),
+        }
+    }
+}
