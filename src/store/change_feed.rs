@@ -14,6 +14,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncC
 use futures::StreamExt;
 
 use super::change_log::{self, Poller};
+use super::db::postgres_session_url;
 use super::{DatabaseUrl, DbConn, StoreError};
 
 /// The one channel every Casebook instance listens on.
@@ -64,8 +65,7 @@ impl ChangeFeed {
                 Ok(Some(Self(Feed::Mysql(Box::new(Poller::connect(raw, poll_every).await?)))))
             }
             DatabaseUrl::Postgres(raw) => {
-                let separator = if raw.contains('?') { '&' } else { '?' };
-                let named = format!("{raw}{separator}application_name={APPLICATION_NAME}");
+                let named = postgres_session_url(raw, APPLICATION_NAME);
                 let mut conn = AsyncPgConnection::establish(&named).await.map_err(|err| {
                     StoreError::Setup(format!("cannot open the change feed on {url}: {err}"))
                 })?;

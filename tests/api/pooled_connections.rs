@@ -41,3 +41,30 @@ async fn an_update_whose_connection_is_ended_under_it_answers_unavailable_and_ch
     assert_eq!(retried.status, StatusCode::OK, "{:?}", retried.body);
     assert_eq!(retried.body["summary"], "Kept");
 }
+
+#[derive(diesel::QueryableByName)]
+struct JitSetting {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    jit: String,
+}
+
+/// Every PostgreSQL session of the server runs with JIT compilation off
+/// (`store::postgres_session_url` says why): the pool's connections and
+/// the connections shared by reads alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_sessions_run_without_jit_compilation() {
+    use casebook::store::{DbConn, Store};
+    use diesel_async::RunQueryDsl;
+
+    let Some(db) = crate::test_db::TestDb::create(crate::test_db::Backend::Postgres).await else { return };
+    let store = Store::connect(db.url(), 1, 1).await.expect("store");
+    let show = || diesel::sql_query("SHOW jit");
+    let mut pooled = store.conn().await.expect("pooled connection");
+    let DbConn::Postgres(conn) = pooled.db() else { panic!("not on PostgreSQL") };
+    let setting: JitSetting = show().get_result(conn).await.expect("SHOW jit");
+    assert_eq!(setting.jit, "off", "a pooled connection");
+    let mut read = store.reader().await.expect("shared reader");
+    let DbConn::SharedPostgres(shared) = read.db() else { panic!("not a shared reader") };
+    let setting: JitSetting = show().get_result(&mut shared.conn()).await.expect("SHOW jit");
+    assert_eq!(setting.jit, "off", "a connection shared by reads");
+}

@@ -11,7 +11,7 @@ pub mod readers;
 mod sql_types;
 pub mod sqlite_writer;
 
-pub use database_url::{DatabaseUrl, DatabaseUrlError};
+pub use database_url::{DatabaseUrl, DatabaseUrlError, postgres_session_url};
 pub use error::StoreError;
 pub use mysql::Contended;
 pub use pool::{

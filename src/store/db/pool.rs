@@ -9,7 +9,7 @@ use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection, AsyncMysqlConnection, AsyncPgConnection, SimpleAsyncConnection};
 
 use super::readers::{SharedConn, SharedLease, SharedReaders};
-use super::{DatabaseUrl, StoreError};
+use super::{DatabaseUrl, StoreError, postgres_session_url};
 
 /// SQLite connections are synchronous; diesel-async runs them on blocking threads.
 pub type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
@@ -204,9 +204,7 @@ impl Store {
             DatabaseUrl::Postgres(raw) => {
                 let mut config = ManagerConfig::<AsyncPgConnection>::default();
                 config.recycling_method = RecyclingMethod::Fast;
-                let separator = if raw.contains('?') { '&' } else { '?' };
-                let named = format!("{raw}{separator}application_name={APPLICATION_NAME}");
-                let manager = PgManager::new_with_config(named, config);
+                let manager = PgManager::new_with_config(postgres_session_url(raw, APPLICATION_NAME), config);
                 let pool = pool_builder(pool_size)
                     .build(manager)
                     .await

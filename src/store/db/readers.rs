@@ -139,8 +139,7 @@ impl SharedConn {
 impl SharedReaders {
     /// Opens `count` (at least one) shared connections to `url`.
     pub(super) async fn connect(url: &str, count: usize) -> Result<Self, StoreError> {
-        let separator = if url.contains('?') { '&' } else { '?' };
-        let url = format!("{url}{separator}application_name={APPLICATION_NAME}");
+        let url = super::database_url::postgres_session_url(url, APPLICATION_NAME);
         let slots: Box<[Slot]> = (0..count.max(1)).map(|_| Slot::default()).collect();
         for slot in &slots {
             *slot.lock() = Some(Arc::new(SharedConn::connect(&url).await?));
