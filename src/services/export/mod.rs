@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::ids::{AttachmentId, CaseId, CommentId, EventId, WorkspaceId};
+use crate::ids::{CaseId, WorkspaceId};
 use crate::platform::clock;
 use crate::services::attachments::Attachment;
 use crate::services::cases::{Case, CaseEvent, Comment};
@@ -12,7 +12,7 @@ use crate::services::links::{self, CaseLink, LinkError};
 use crate::services::observables::{Correlated, Observable, correlate};
 use crate::services::tasks::Task;
 use crate::store::attachments::{self, OwnerKey};
-use crate::store::{DbConn, Reading, case_events, case_merge, cases, comments, tasks};
+use crate::store::{Reading, case_events, case_merge, cases, comments, tasks};
 
 /// Rows read per query while gathering a long list.
 const CHUNK: i64 = 1_000;
@@ -68,7 +68,10 @@ impl ExportService {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(CaseExport {
             exported_at: clock::now(),
-            comments: all_comments(conn, id).await?,
+            comments: oldest_first!(
+                |before| comments::list(conn, id, Reading::Newest { before }, CHUNK),
+                |row| Ok::<_, Failure>(Comment::from(row))
+            ),
             tasks: tasks::list_for_case(conn, id, 0, i64::from(i32::MAX))
                 .await?
                 .into_iter()
@@ -76,58 +79,38 @@ impl ExportService {
                 .collect::<Result<_, _>>()?,
             observables: correlate(conn, workspace, observables).await?,
             links: links::all_of_case(conn, workspace, id).await.map_err(LinkError::into_failure)?,
-            events: all_events(conn, id).await?,
-            attachments: all_attachments(conn, id).await?,
+            events: oldest_first!(|after| case_events::list(conn, id, after, CHUNK), |row| {
+                CaseEvent::try_from(row).map_err(Failure::corrupt)
+            }),
+            attachments: oldest_first!(
+                |after| attachments::list(conn, OwnerKey::Case(id), after, CHUNK),
+                |row| { Attachment::try_from(row).map_err(Failure::corrupt) }
+            ),
             case,
         })
     }
 }
 
-async fn all_comments(conn: &mut DbConn<'_>, case: CaseId) -> Result<Vec<Comment>, Failure> {
-    let mut all = Vec::new();
-    let mut before: Option<CommentId> = None;
-    loop {
-        let rows = comments::list(conn, case, Reading::Newest { before }, CHUNK).await?;
-        let full = rows.len() as i64 == CHUNK;
-        before = rows.last().map(|row| row.id);
-        all.extend(rows.into_iter().map(Comment::from));
-        if !full {
-            all.reverse();
-            return Ok(all);
+/// A whole list, read `CHUNK` rows at a time newest first by `$read`
+/// (given the last row's `id` as its cursor, `None` at first), each row
+/// made an item by `$convert`, answered oldest first. (A macro: an async
+/// closure borrowing the connection makes the handler's future not `Send`.)
+macro_rules! oldest_first {
+    (|$cursor:ident| $read:expr, $convert:expr) => {{
+        let mut all = Vec::new();
+        let mut $cursor = None;
+        loop {
+            let rows = $read.await?;
+            let full = rows.len() as i64 == CHUNK;
+            $cursor = rows.last().map(|row| row.id);
+            for row in rows {
+                all.push($convert(row)?);
+            }
+            if !full {
+                all.reverse();
+                break all;
+            }
         }
-    }
+    }};
 }
-
-async fn all_events(conn: &mut DbConn<'_>, case: CaseId) -> Result<Vec<CaseEvent>, Failure> {
-    let mut all = Vec::new();
-    let mut after: Option<EventId> = None;
-    loop {
-        let rows = case_events::list(conn, case, after, CHUNK).await?;
-        let full = rows.len() as i64 == CHUNK;
-        after = rows.last().map(|row| row.id);
-        for row in rows {
-            all.push(CaseEvent::try_from(row).map_err(Failure::corrupt)?);
-        }
-        if !full {
-            all.reverse();
-            return Ok(all);
-        }
-    }
-}
-
-async fn all_attachments(conn: &mut DbConn<'_>, case: CaseId) -> Result<Vec<Attachment>, Failure> {
-    let mut all = Vec::new();
-    let mut after: Option<AttachmentId> = None;
-    loop {
-        let rows = attachments::list(conn, OwnerKey::Case(case), after, CHUNK).await?;
-        let full = rows.len() as i64 == CHUNK;
-        after = rows.last().map(|row| row.id);
-        for row in rows {
-            all.push(Attachment::try_from(row).map_err(Failure::corrupt)?);
-        }
-        if !full {
-            all.reverse();
-            return Ok(all);
-        }
-    }
-}
+use oldest_first;
